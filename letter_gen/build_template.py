@@ -1,0 +1,362 @@
+"""Build the docxtpl template of a follow-up letter (công văn khắc phục sau kiểm tra).
+
+The committed ``templates/follow-up.docx`` is this script's output, so its XML is
+reviewable and reproducible: ``python -m letter_gen.build_template`` rebuilds it, and a
+test fails when the committed file differs from what this script builds. A clerk may still
+open the template in Word and edit it; ``{{ ... }}`` and ``{%p ... %}`` are docxtpl tags.
+
+Paragraphs in the style ``AgencyRule`` hold the rule under the agency name; rendering sets
+their indents from the agency name's width (1/3–1/2 of its length, centred).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import sys
+import zipfile
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+
+from . import layout as L
+from . import vn
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+FOLLOW_UP = "follow-up.docx"
+AGENCY_RULE_STYLE = "AgencyRule"
+MOTTO_RULE_STYLE = "MottoRule"
+
+CENTER, JUSTIFY, LEFT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT
+
+
+def build_follow_up() -> bytes:
+    """The follow-up letter template as .docx bytes (deterministic)."""
+    doc = Document()
+    _set_defaults(doc)
+    _add_rule_styles(doc)
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    _set_page(doc)
+    _header_table(doc)
+    _kinh_gui(doc)
+    _body(doc)
+    _closing_table(doc)
+    return _deterministic(doc)
+
+
+# --- document-wide settings -------------------------------------------------------------
+
+
+def _set_defaults(doc: DocumentObject) -> None:
+    """Times New Roman everywhere, by default and in every style python-docx ships."""
+    styles = doc.styles.element
+    rpr_default = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for child in list(rpr_default):
+        rpr_default.remove(child)
+    rpr_default.append(_fonts())
+    rpr_default.append(_val("w:sz", str(L.SIZE_BODY * 2)))
+    rpr_default.append(_val("w:szCs", str(L.SIZE_BODY * 2)))
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "vi-VN")
+    lang.set(qn("w:eastAsia"), "en-US")
+    lang.set(qn("w:bidi"), "ar-SA")
+    rpr_default.append(lang)
+    ppr_default = styles.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    for child in list(ppr_default):
+        ppr_default.remove(child)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), "240")
+    spacing.set(qn("w:lineRule"), "auto")
+    ppr_default.append(spacing)
+    # Styles that name theme fonts (Cambria, Calibri) would override the default.
+    for fonts in styles.iter(qn("w:rFonts")):
+        if fonts.getparent().getparent().tag != qn("w:rPrDefault"):
+            fonts.getparent().replace(fonts, _fonts())
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(L.SIZE_BODY)
+
+
+def _fonts() -> OxmlElement:
+    fonts = OxmlElement("w:rFonts")
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), L.FONT)
+    return fonts
+
+
+def _val(tag: str, value: str) -> OxmlElement:
+    element = OxmlElement(tag)
+    element.set(qn("w:val"), value)
+    return element
+
+
+def _add_rule_styles(doc: DocumentObject) -> None:
+    """Paragraph styles of the two rules: an empty line that only draws its bottom border."""
+    for name in (AGENCY_RULE_STYLE, MOTTO_RULE_STYLE):
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles["Normal"]
+        style.font.size = Pt(1)
+        fmt = style.paragraph_format
+        fmt.space_before = Pt(0)
+        fmt.space_after = Pt(0)
+        fmt.keep_with_next = True
+        ppr = style.element.get_or_add_pPr()
+        borders = OxmlElement("w:pBdr")
+        bottom = OxmlElement("w:bottom")
+        bottom.set(qn("w:val"), "single")
+        bottom.set(qn("w:sz"), str(L.RULE_THICKNESS_EIGHTHS))
+        bottom.set(qn("w:space"), "1")
+        bottom.set(qn("w:color"), "000000")
+        borders.append(bottom)
+        ppr.insert(0, borders)
+        spacing = ppr.find(qn("w:spacing"))
+        spacing.set(qn("w:line"), "40")
+        spacing.set(qn("w:lineRule"), "exact")
+
+
+def _set_page(doc: DocumentObject) -> None:
+    """A4, the margins, and page numbers from page 2 (a blank first-page header)."""
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(L.PAGE_WIDTH_MM), Mm(L.PAGE_HEIGHT_MM)
+    section.top_margin, section.bottom_margin = Mm(L.MARGIN_TOP_MM), Mm(L.MARGIN_BOTTOM_MM)
+    section.left_margin, section.right_margin = Mm(L.MARGIN_LEFT_MM), Mm(L.MARGIN_RIGHT_MM)
+    section.header_distance = section.footer_distance = Mm(L.HEADER_DISTANCE_MM)
+    section.gutter = 0
+    section.different_first_page_header_footer = True
+    first = section.first_page_header.paragraphs[0]
+    first.paragraph_format.alignment = CENTER
+    number = section.header.paragraphs[0]
+    number.paragraph_format.alignment = CENTER
+    _page_field(number)
+
+
+def _page_field(paragraph: Paragraph) -> None:
+    """A PAGE field: Word and LibreOffice print the page's number there."""
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"), ("end", None)):
+        run = paragraph.add_run()
+        run.font.size = Pt(L.SIZE_PAGE_NUMBER)
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        elif text == " PAGE ":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        else:
+            run.text = text
+
+
+# --- building blocks --------------------------------------------------------------------
+
+
+def _para(
+    container: DocumentObject | _Cell,
+    text: str = "",
+    *,
+    size: float = L.SIZE_BODY,
+    bold: bool = False,
+    italic: bool = False,
+    align: WD_ALIGN_PARAGRAPH = CENTER,
+    before: float = 0,
+    style: str | None = None,
+) -> Paragraph:
+    paragraph = container.add_paragraph(style=style)
+    fmt = paragraph.paragraph_format
+    fmt.alignment = align
+    fmt.space_before = Pt(before)
+    fmt.space_after = Pt(0)
+    if text:
+        run = paragraph.add_run(text)
+        # Rendered texts may hold runs of spaces (the draft's "Số:      /"): keep them.
+        run._r.find(qn("w:t")).set(qn("xml:space"), "preserve")
+        run.font.size = Pt(size)
+        run.font.bold = bold
+        run.font.italic = italic
+    return paragraph
+
+
+def _tag(container: DocumentObject | _Cell, tag: str) -> None:
+    """A docxtpl paragraph tag (``{%p ... %}``): the whole paragraph goes when rendered."""
+    _para(container, f"{{%p {tag} %}}", align=LEFT)
+
+
+def _borderless_table(doc: DocumentObject, widths_mm: tuple[float, float], rows: int) -> list[list[_Cell]]:
+    table = doc.add_table(rows=rows, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    width = OxmlElement("w:tblW")
+    width.set(qn("w:w"), str(sum(L.twips(w) for w in widths_mm)))
+    width.set(qn("w:type"), "dxa")
+    tbl_pr.append(width)
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        borders.append(_val(f"w:{edge}", "nil"))
+    tbl_pr.append(borders)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        margin = OxmlElement(f"w:{edge}")
+        margin.set(qn("w:w"), "0")
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    tbl_pr.append(margins)
+    for column, width_mm in zip(table.columns, widths_mm):
+        column.width = Mm(width_mm)
+        for cell in column.cells:
+            cell.width = Mm(width_mm)
+    cells = [[row.cells[0], row.cells[1]] for row in table.rows]
+    for row in cells:
+        for cell in row:
+            cell._tc.remove(cell.paragraphs[0]._p)  # added paragraphs come after it otherwise
+    return cells
+
+
+def _indent(paragraph: Paragraph, left_mm: float = 0, right_mm: float = 0, hanging_mm: float = 0) -> None:
+    fmt = paragraph.paragraph_format
+    fmt.left_indent = Mm(left_mm)
+    fmt.right_indent = Mm(right_mm)
+    if hanging_mm:
+        fmt.first_line_indent = Mm(-hanging_mm)
+
+
+# --- the letter -------------------------------------------------------------------------
+
+
+def _header_table(doc: DocumentObject) -> None:
+    """Ô 1–5: agency and Quốc hiệu on the first row; Số, V/v and the date on the second."""
+    (agency, nation), (number, date) = _borderless_table(doc, (L.HEADER_LEFT_MM, L.HEADER_RIGHT_MM), 2)
+    _tag(agency, "if parent_agency")
+    _para(agency, "{{ parent_agency }}", size=L.SIZE_PARENT)
+    _tag(agency, "endif")
+    _para(agency, "{{ agency_name }}", size=L.SIZE_AGENCY, bold=True)
+    rule = _para(agency, style=AGENCY_RULE_STYLE)
+    width = L.agency_rule_mm(vn.upper("Sở Khoa học và Công nghệ"))
+    _indent(rule, *(2 * [(L.HEADER_LEFT_MM - width) / 2]))
+
+    _para(nation, vn.NATIONAL_TITLE, size=L.SIZE_NATIONAL_TITLE, bold=True)
+    _para(nation, vn.MOTTO, size=L.SIZE_MOTTO, bold=True)
+    motto_rule = _para(nation, style=MOTTO_RULE_STYLE)
+    side = (L.HEADER_RIGHT_MM - L.motto_rule_mm(vn.MOTTO)) / 2
+    _indent(motto_rule, side, side)
+
+    _para(number, "{{ number_line }}", size=L.SIZE_NUMBER, before=6)
+    _tag(number, "if urgency")
+    urgent = _para(number, "{{ urgency }}", size=L.SIZE_URGENCY, bold=True, before=6)
+    _box(urgent)
+    _tag(number, "endif")
+    _para(number, "{{ subject_line }}", size=L.SIZE_SUBJECT, before=6)
+    _para(date, "{{ place_date }}", size=L.SIZE_DATE, italic=True, before=6)
+
+
+def _box(paragraph: Paragraph) -> None:
+    """A single-line border around the urgency mark's text (ô 10b)."""
+    rpr = paragraph.runs[0]._r.get_or_add_rPr()
+    border = OxmlElement("w:bdr")
+    border.set(qn("w:val"), "single")
+    border.set(qn("w:sz"), "8")
+    border.set(qn("w:space"), "1")
+    border.set(qn("w:color"), "000000")
+    rpr.append(border)
+
+
+def _kinh_gui(doc: DocumentObject) -> None:
+    """Ô 9a: one recipient on the Kính gửi line; several one per line, dashes under the colon."""
+    label_mm = L.text_width_mm("Kính gửi", L.SIZE_BODY)
+    dash_mm = L.text_width_mm("- ", L.SIZE_BODY)
+    _tag(doc, "if kinh_gui_single")
+    single = _para(doc, "{{ kinh_gui_single }}", align=LEFT, before=12)
+    _indent(single, L.KINH_GUI_INDENT_MM + label_mm + dash_mm, hanging_mm=label_mm + dash_mm)
+    _tag(doc, "else")
+    label = _para(doc, "Kính gửi:", align=LEFT, before=12)
+    _indent(label, L.KINH_GUI_INDENT_MM)
+    _tag(doc, "for line in kinh_gui_lines")
+    item = _para(doc, "{{ line }}", align=LEFT)
+    _indent(item, L.KINH_GUI_INDENT_MM + label_mm + dash_mm, hanging_mm=dash_mm)
+    _tag(doc, "endfor")
+    _tag(doc, "endif")
+
+
+def _body(doc: DocumentObject) -> None:
+    """Ô 6: justified, first-line indent, 6 pt between paragraphs; unit headings in bold."""
+    _tag(doc, "for paragraph in body")
+    for bold, tag in ((True, "if paragraph.heading"), (False, "else")):
+        _tag(doc, tag)
+        text = _para(doc, "{{ paragraph.text }}", bold=bold, align=JUSTIFY, before=L.PARAGRAPH_SPACING_PT)
+        text.paragraph_format.first_line_indent = Mm(L.BODY_FIRST_LINE_INDENT_MM)
+    _tag(doc, "endif")
+    _tag(doc, "endfor")
+
+
+def _closing_table(doc: DocumentObject) -> None:
+    """Ô 9b Nơi nhận left, ô 7 signature right, on one row that never splits across pages."""
+    ((noi_nhan, signature),) = _borderless_table(doc, (L.CLOSING_LEFT_MM, L.CLOSING_RIGHT_MM), 1)
+    row_pr = noi_nhan._tc.getparent().get_or_add_trPr()
+    row_pr.append(OxmlElement("w:cantSplit"))
+    _para(noi_nhan, "Nơi nhận:", size=L.SIZE_NOI_NHAN_LABEL, bold=True, italic=True, align=LEFT)
+    _tag(noi_nhan, "for item in noi_nhan")
+    _para(noi_nhan, "{{ item }}", size=L.SIZE_NOI_NHAN_ITEM, align=LEFT)
+    _tag(noi_nhan, "endfor")
+    _tag(signature, "for title in signature_titles")
+    _para(signature, "{{ title }}", size=L.SIZE_SIGNATURE, bold=True)
+    _tag(signature, "endfor")
+    for _ in range(L.SIGNATURE_ROOM_LINES):
+        _para(signature, size=L.SIZE_SIGNATURE)
+    _para(signature, "{{ signer_name }}", size=L.SIZE_SIGNATURE, bold=True)
+    # Nơi nhận and the signature start level with each other, 12 pt under the body.
+    for cell in (noi_nhan, signature):
+        margins = OxmlElement("w:tcMar")
+        top = OxmlElement("w:top")
+        top.set(qn("w:w"), "240")
+        top.set(qn("w:type"), "dxa")
+        margins.append(top)
+        cell._tc.get_or_add_tcPr().append(margins)
+
+
+def _deterministic(doc: DocumentObject) -> bytes:
+    """Save with fixed core properties and zip dates, so every build gives the same bytes."""
+    props = doc.core_properties
+    props.author = props.last_modified_by = "letter_gen"
+    props.title = "Công văn khắc phục sau kiểm tra"
+    props.comments = "Built by letter_gen.build_template; docxtpl tags in {{ }} and {%p %}."
+    props.revision = 1
+    props.created = props.modified = dt.datetime(2021, 1, 1)
+    props.last_printed = dt.datetime(2021, 1, 1)
+    raw = io.BytesIO()
+    doc.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2021, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Rebuild the committed templates: ``python -m letter_gen.build_template``."""
+    TEMPLATES_DIR.mkdir(exist_ok=True)
+    target = TEMPLATES_DIR / FOLLOW_UP
+    target.write_bytes(build_follow_up())
+    print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,224 @@
+"""What each letter says: from a validated inspection round to the texts of one letter.
+
+Composition decides the words (the body paragraphs, Kính gửi, Nơi nhận, signature lines);
+rendering decides where they go on the page. The result, :class:`LetterContent`, is what a
+template receives, and its :meth:`LetterContent.content_hash` identifies what a letter says
+apart from its number and date (the register uses it to spot a changed letter).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import asdict, dataclass, replace
+from typing import Any, Literal
+
+from . import vn
+from .model import InspectionRound, Unit
+
+Mode = Literal["consolidated", "per-unit"]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One body paragraph (đoạn văn, ô 6); ``heading`` marks a numbered unit heading."""
+
+    text: str
+    heading: bool = False
+
+
+@dataclass(frozen=True)
+class LetterContent:
+    """Everything a letter says, ready for a template.
+
+    Field names are the template's variables (``letter-gen template vars`` lists them).
+    """
+
+    kind: str
+    mode: Mode
+    unit: str | None
+    parent_agency: str | None  # cơ quan chủ quản, in capitals
+    agency_name: str  # cơ quan ban hành, in capitals
+    agency_code: str
+    symbol: str  # ký hiệu
+    number: int | None  # số; None for a draft
+    date: dt.date | None  # ngày ban hành; None for a draft
+    year: int
+    number_line: str  # "Số: 05/SKHCN-TTr"
+    place_date: str  # "Bà Rịa - Vũng Tàu, ngày 05 tháng 3 năm 2021"
+    subject: str  # trích yếu, after "V/v"
+    subject_line: str  # "V/v ..."
+    urgency: str | None  # độ khẩn
+    national_title: str  # Quốc hiệu
+    motto: str  # Tiêu ngữ
+    recipients: tuple[str, ...]  # Kính gửi, as given
+    kinh_gui_single: str | None  # "Kính gửi: X." for one recipient
+    kinh_gui_lines: tuple[str, ...]  # "- X;" lines for several
+    body: tuple[Paragraph, ...]
+    noi_nhan: tuple[str, ...]  # Nơi nhận items
+    signature_titles: tuple[str, ...]  # thẩm quyền ký and chức vụ
+    signer_name: str
+    period_label: str
+
+    def context(self) -> dict[str, Any]:
+        """The template context: plain dicts, lists and strings."""
+        return asdict(self)
+
+    def content_hash(self) -> str:
+        """SHA-256 of what the letter says, apart from its number and date."""
+        said = self.context()
+        for key in ("number", "date", "number_line", "place_date"):
+            said.pop(key)
+        blob = json.dumps(said, ensure_ascii=False, sort_keys=True, default=str)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    def issued(self, number: int, date: dt.date, place: str) -> LetterContent:
+        """The same letter with its number and date (when it is issued)."""
+        return replace(
+            self,
+            number=number,
+            date=date,
+            number_line=vn.number_line(number, self.symbol),
+            place_date=vn.place_date_line(place, date, self.year),
+        )
+
+
+def compose(round_: InspectionRound, mode: Mode = "consolidated", unit_index: int | None = None) -> LetterContent:
+    """The letter of an inspection round: to every unit (``consolidated``, like the seed), or
+    to ``units[unit_index]`` alone (``per-unit``)."""
+    if mode == "per-unit":
+        if unit_index is None or not 0 <= unit_index < len(round_.units):
+            raise IndexError(f"units[{unit_index}] does not exist (there are {len(round_.units)})")
+        unit: Unit | None = round_.units[unit_index]
+        assert unit is not None
+        recipients = [unit.name]
+        body = _per_unit_body(round_, unit)
+    else:
+        unit = None
+        recipients = round_.kinh_gui
+        body = _consolidated_body(round_)
+    letter, agency = round_.letter, round_.agency
+    kinh_gui = vn.kinh_gui_lines(recipients)
+    return LetterContent(
+        kind=letter.kind,
+        mode=mode,
+        unit=unit.name if unit else None,
+        parent_agency=vn.upper(agency.parent) if agency.parent else None,
+        agency_name=vn.upper(agency.name),
+        agency_code=agency.code,
+        symbol=round_.symbol,
+        number=letter.number,
+        date=letter.date,
+        year=round_.period.year if letter.date is None else letter.date.year,
+        number_line=vn.number_line(letter.number, round_.symbol),
+        place_date=vn.place_date_line(agency.place, letter.date, round_.period.year),
+        subject=letter.subject,
+        subject_line=f"V/v {letter.subject}",
+        urgency=letter.urgency,
+        national_title=vn.NATIONAL_TITLE,
+        motto=vn.MOTTO,
+        recipients=tuple(recipients),
+        kinh_gui_single=kinh_gui[0] if len(kinh_gui) == 1 else None,
+        kinh_gui_lines=tuple(kinh_gui[1:]),
+        body=tuple(_with_body_end(body)),
+        noi_nhan=tuple(vn.noi_nhan_items(round_.cc, round_.archive)),
+        signature_titles=tuple(round_.signer.titles),
+        signer_name=round_.signer.name,
+        period_label=round_.period.label,
+    )
+
+
+def letters_of(round_: InspectionRound, mode: Literal["consolidated", "per-unit", "both"]) -> list[tuple[Mode, int | None]]:
+    """Which letters a round gives: the consolidated one and/or one per unit with something to fix."""
+    wanted: list[tuple[Mode, int | None]] = []
+    if mode in ("consolidated", "both"):
+        wanted.append(("consolidated", None))
+    if mode in ("per-unit", "both"):
+        wanted.extend(("per-unit", i) for i, u in enumerate(round_.units) if u.has_anything_to_fix)
+    return wanted
+
+
+def _intro(round_: InspectionRound, where: str) -> Paragraph:
+    ins = round_.inspection
+    if ins.intro:
+        return Paragraph(ins.intro)
+    plan = ins.plan
+    return Paragraph(
+        f"Thực hiện {plan.kind} số {plan.number} ngày {vn.short_date(plan.date)} của {plan.issuer}"
+        f" về {plan.title}, {ins.team} đã tiến hành kiểm tra {ins.field} tại {where}."
+    )
+
+
+def _assessment(round_: InspectionRound, shortcomings_follow: bool) -> Paragraph:
+    text = f"Qua kiểm tra các nội dung trong kế hoạch, {vn.with_final_stop(round_.inspection.assessment)}"
+    if shortcomings_follow:
+        text += (
+            " Tuy nhiên qua công tác kiểm tra vẫn phát hiện một số công việc chưa thực hiện"
+            " hoặc thực hiện nhưng chưa đạt yêu cầu. Cụ thể:"
+        )
+    return Paragraph(text)
+
+
+def _requirements_intro(round_: InspectionRound, who: str) -> Paragraph:
+    if round_.requirements_intro:
+        return Paragraph(round_.requirements_intro)
+    return Paragraph(
+        f"Để đảm bảo hoàn thành tốt các nhiệm vụ {round_.inspection.field}, {round_.agency.name}"
+        f" yêu cầu {who} nghiêm túc thực hiện những nội dung như sau:"
+    )
+
+
+def _closing(round_: InspectionRound, who: str) -> Paragraph:
+    if round_.closing:
+        return Paragraph(round_.closing)
+    return Paragraph(
+        f"{who} nghiêm túc tổ chức, phân công thực hiện khắc phục những thiếu sót đã chỉ ra,"
+        " đồng thời tập trung hoàn thành các nội dung nêu trên."
+    )
+
+
+def _items(texts: list[str]) -> list[Paragraph]:
+    """One text stands as its own paragraph; several are a ``-`` list."""
+    if len(texts) == 1:
+        return [Paragraph(texts[0])]
+    return [Paragraph(f"- {t}") for t in texts]
+
+
+def _consolidated_body(round_: InspectionRound) -> list[Paragraph]:
+    with_findings = [u for u in round_.units if u.findings]
+    body = [_intro(round_, "các đơn vị trực thuộc"), _assessment(round_, bool(with_findings))]
+    for number, unit in enumerate(with_findings, start=1):
+        body.append(Paragraph(f"{number}. {unit.heading_name}", heading=True))
+        body.extend(_items(unit.findings))
+    requirements = [*round_.requirements, *(a for u in round_.units for a in u.actions)]
+    if requirements:
+        body.append(_requirements_intro(round_, "các đơn vị có liên quan"))
+        body.extend(Paragraph(f"- {r}") for r in requirements)
+    body.append(_closing(round_, "Các đơn vị"))
+    return body
+
+
+def _per_unit_body(round_: InspectionRound, unit: Unit) -> list[Paragraph]:
+    body = [_intro(round_, unit.name), _assessment(round_, False)]
+    if round_.requirements:
+        body.append(_requirements_intro(round_, unit.name))
+        body.extend(Paragraph(f"- {r}") for r in round_.requirements)
+    if unit.findings:
+        body.append(
+            Paragraph(
+                f"Riêng đối với {unit.heading_name}, qua kiểm tra vẫn còn một số công việc chưa thực hiện"
+                " hoặc thực hiện nhưng chưa đạt yêu cầu, cụ thể:"
+            )
+        )
+        body.extend(Paragraph(f"- {f}") for f in unit.findings)
+    if unit.actions:
+        body.append(Paragraph(f"Đề nghị {unit.heading_name} thực hiện khắc phục những nội dung sau:"))
+        body.extend(Paragraph(f"- {a}") for a in unit.actions)
+    body.append(_closing(round_, "Đề nghị đơn vị"))
+    return body
+
+
+def _with_body_end(body: list[Paragraph]) -> list[Paragraph]:
+    last = body[-1]
+    return [*body[:-1], Paragraph(vn.body_end(last.text), heading=last.heading)]

@@ -1,0 +1,50 @@
+"""One exception family for the whole pipeline.
+
+Every error a clerk can meet subclasses :class:`LetterGenError`; it carries the exit
+code the CLI returns and a message that names the file, the field and what was expected.
+The CLI catches the base class in exactly one place.
+"""
+
+from __future__ import annotations
+
+
+class LetterGenError(Exception):
+    """Base of every error letter_gen raises on purpose. Exit code 1."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        #: One line per problem (e.g. one per invalid field), shown after the message.
+        self.problems = problems or []
+
+    def lines(self) -> list[str]:
+        """The message and each problem, as lines a clerk reads."""
+        return [self.message, *(f"  {p}" for p in self.problems)]
+
+
+class InputError(LetterGenError):
+    """Raised when an inspection input cannot be read or does not follow the contract."""
+
+
+class TemplateError(LetterGenError):
+    """Raised when a docx template cannot be loaded, prepared or rendered."""
+
+
+class RegisterError(LetterGenError):
+    """Raised when the outgoing register (sổ đăng ký văn bản đi) refuses an operation."""
+
+
+class ConversionError(LetterGenError):
+    """Raised when LibreOffice is missing or cannot convert a letter to PDF."""
+
+
+class OutputError(LetterGenError):
+    """Raised when a file cannot be written (disk full, read-only folder, existing letter)."""
+
+
+class UsageError(LetterGenError):
+    """Raised when a command is called the wrong way. Exit code 2."""
+
+    exit_code = 2

@@ -1,0 +1,54 @@
+"""Atomic file writes: a file appears whole under its name or not at all."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import OutputError
+
+
+def write_bytes_atomic(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
+
+    With ``overwrite=False`` an existing file is never replaced (the check and the rename
+    are one step: :func:`os.link` fails when the name exists).
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as err:
+        raise OutputError(f"{path.parent}: cannot write here ({err.strerror})") from err
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)
+            except FileExistsError as err:
+                raise OutputError(f"{path}: already exists; it is not overwritten") from err
+            os.unlink(tmp)
+    except OSError as err:
+        _remove_quietly(tmp)
+        raise OutputError(f"{path}: cannot write ({err.strerror})") from err
+    except BaseException:
+        _remove_quietly(tmp)
+        raise
+
+
+def write_text_atomic(path: Path, text: str, *, overwrite: bool = True) -> None:
+    """Write UTF-8 text atomically (see :func:`write_bytes_atomic`)."""
+    write_bytes_atomic(path, text.encode("utf-8"), overwrite=overwrite)
+
+
+def _remove_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

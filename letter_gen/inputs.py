@@ -1,0 +1,87 @@
+"""Read inspection inputs (YAML, JSON, Excel) into validated models.
+
+The reader of each format only parses; :func:`letter_gen.model.validate_data` decides
+what is valid, so the three formats accept exactly the same rounds.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+from .model import InspectionRound, validate_data
+
+#: File suffixes read as inspection inputs.
+YAML_SUFFIXES = (".yaml", ".yml")
+INPUT_SUFFIXES = (*YAML_SUFFIXES, ".json", ".xlsx")
+
+
+class _TextDateLoader(yaml.SafeLoader):
+    """A safe YAML loader that leaves dates as text.
+
+    PyYAML turns ``2021-02-30`` into a traceback; as text it reaches the model, which
+    reports it with its field path like any other bad value.
+    """
+
+
+_TextDateLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_input(path: Path | str) -> InspectionRound:
+    """Read and validate one inspection input; raise :class:`InputError` naming file and field."""
+    path = Path(path)
+    return validate_data(read_data(path), str(path))
+
+
+def read_data(path: Path) -> Any:
+    """The raw data of an input file, before validation."""
+    suffix = path.suffix.lower()
+    if suffix not in INPUT_SUFFIXES:
+        raise InputError(f"{path}: not an inspection input; expected a .yaml, .yml, .json or .xlsx file")
+    if suffix == ".xlsx":
+        from .excel import read_workbook  # openpyxl is heavy: only for workbooks
+
+        return read_workbook(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as err:
+        raise InputError(f"{path}: no such file") from err
+    except IsADirectoryError as err:
+        raise InputError(f"{path}: is a folder, expected a file") from err
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path}: not UTF-8 text (byte {err.start}); save it as UTF-8") from err
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror})") from err
+    if suffix == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as err:
+            raise InputError(f"{path}: line {err.lineno}, column {err.colno}: invalid JSON ({err.msg})") from err
+    try:
+        return yaml.load(text, Loader=_TextDateLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise InputError(f"{path}: {where}invalid YAML ({err.problem})") from err
+    except yaml.YAMLError as err:
+        raise InputError(f"{path}: invalid YAML ({err})") from err
+
+
+def find_inputs(paths: list[Path]) -> list[Path]:
+    """Input files named directly or found (sorted, recursively) in the given folders."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(p for p in path.rglob("*") if p.suffix.lower() in INPUT_SUFFIXES and not p.name.startswith((".", "~$")))
+            )
+        else:
+            found.append(path)
+    return found

@@ -1,0 +1,43 @@
+"""Shared fixtures: the seed round as data, and helpers to read generated letters."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+import yaml
+
+from letter_gen.inputs import _TextDateLoader
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "cchc-2021.yaml"
+SEED_LETTER = ROOT.parent / "shared" / "seed" / "cong-van-khac-phuc-cchc-2021.txt"
+
+
+@pytest.fixture
+def seed_data() -> dict[str, Any]:
+    """The seed letter's inspection round as plain data, a fresh copy per test."""
+    return copy.deepcopy(_seed())
+
+
+_cache: dict[str, Any] = {}
+
+
+def _seed() -> dict[str, Any]:
+    if "seed" not in _cache:
+        _cache["seed"] = yaml.load(SAMPLE.read_text(encoding="utf-8"), Loader=_TextDateLoader)
+    return _cache["seed"]
+
+
+@pytest.fixture
+def write_yaml(tmp_path: Path) -> Callable[[dict[str, Any], str], Path]:
+    """Write data as a YAML input file in tmp_path."""
+
+    def write(data: dict[str, Any], name: str = "input.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        return path
+
+    return write
