@@ -299,6 +299,8 @@ def describe_error(error: Any) -> str:
     given = error.get("input")
     shown = ""
     if kind not in ("missing", "model_type") and isinstance(given, (str, int, float)) and not isinstance(given, bool):
-        text = str(given)
-        shown = f" (got {text[:60] + '…' if len(text) > 60 else text!r})"
+        if isinstance(given, str):
+            shown = f" (got {given[:60] + '…' if len(given) > 60 else given!r})"
+        else:
+            shown = f" (got {given})"
     return f"{path}: {message}{shown}" if path else f"{message}{shown}"

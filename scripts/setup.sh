@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Set up letter_gen on a fresh machine: LibreOffice and fonts (for PDF output and its tests),
+# then a virtual environment in .venv with letter_gen and its test tools.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_system=0
+command -v soffice >/dev/null 2>&1 || need_system=1
+command -v pdftotext >/dev/null 2>&1 || need_system=1
+[ -e /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need_system=1
+if [ "$need_system" = 1 ]; then
+  packages="libreoffice-writer-nogui fonts-liberation2 poppler-utils"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $packages
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q $packages
+  else
+    echo "setup: install $packages for PDF output (Debian/Ubuntu: apt-get install $packages)" >&2
+  fi
+fi
+
+python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[test]'
+echo "setup: done; run .venv/bin/letter-gen --help"

@@ -1,0 +1,121 @@
+"""Reading inputs into the validated model (letter_gen.inputs, letter_gen.model)."""
+
+import json
+
+import pytest
+
+from letter_gen.errors import InputError
+from letter_gen.inputs import load_input
+from letter_gen.model import validate_data
+
+
+def problems_of(data, source="in.yaml"):
+    with pytest.raises(InputError) as caught:
+        validate_data(data, source)
+    return caught.value.problems
+
+
+def test_the_sample_input_loads(seed_data):
+    round_ = validate_data(seed_data, "seed")
+    assert round_.symbol == "SKHCN-TTr"
+    assert [u.name for u in round_.units][1] == "Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng"
+    assert round_.signer.for_ == "Giám đốc"
+
+
+def test_a_misspelt_key_is_an_error_with_its_path(seed_data):
+    seed_data["units"][2]["findngs"] = seed_data["units"][2].pop("findings")
+    assert problems_of(seed_data) == ["units[2].findngs: unknown field (a typo?); see the README for the fields of this section"]
+
+
+def test_every_text_is_nfc_and_stripped(seed_data):
+    seed_data["units"][0]["findings"] = ["  Vie\u0302\u0323t Nam  "]
+    round_ = validate_data(seed_data, "seed")
+    assert round_.units[0].findings == ["Việt Nam"]
+
+
+def test_errors_name_every_bad_field(seed_data):
+    seed_data["letter"]["number"] = 0
+    seed_data["letter"]["subject"] = "   "
+    seed_data["inspection"]["plan"]["date"] = "2021-02-30"
+    del seed_data["signer"]["name"]
+    seed_data["units"][1]["findings"][0] = 42
+    assert problems_of(seed_data) == [
+        "letter.number: must be 1 or more (got 0)",
+        "letter.subject: must not be empty (got '   ')",
+        "inspection.plan.date: expected a real date YYYY-MM-DD (got '2021-02-30')",
+        "units[1].findings[0]: expected text (got 42)",
+        "signer.name: required field is missing",
+    ]
+
+
+def test_an_authority_needs_for(seed_data):
+    seed_data["signer"]["for"] = None
+    assert problems_of(seed_data) == ["signer: authority KT needs 'for': the title it signs for"]
+
+
+def test_an_unknown_authority_is_refused(seed_data):
+    seed_data["signer"]["authority"] = "PGĐ"
+    assert problems_of(seed_data) == ["signer.authority: expected one of 'KT', 'TM', 'TL', 'TUQ' or 'Q' (got 'PGĐ')"]
+
+
+def test_authority_written_with_a_dot_is_accepted(seed_data):
+    seed_data["signer"]["authority"] = "kt."
+    assert validate_data(seed_data, "s").signer.authority == "KT"
+
+
+def test_duplicate_unit_names_are_refused(seed_data):
+    seed_data["units"][2]["name"] = seed_data["units"][0]["name"]
+    assert problems_of(seed_data) == [
+        "units[2].name: 'Chi cục Tiêu chuẩn Đo lường Chất lượng' is already units[0]; each unit appears once"
+    ]
+
+
+def test_at_most_one_of_quarter_half_month(seed_data):
+    seed_data["period"] = {"year": 2021, "quarter": 2, "month": 5}
+    assert problems_of(seed_data) == ["period: give at most one of quarter, half, month (got quarter, month)"]
+
+
+def test_a_control_character_is_refused_with_its_field(seed_data):
+    seed_data["units"][0]["findings"][0] = "bad\x07bell"
+    assert problems_of(seed_data) == [
+        "units[0].findings[0]: contains U+0007, a control character a letter cannot carry"
+        " (remove it, or run with --clean-text) (got 'bad\\x07bell')"
+    ]
+
+
+def test_a_code_with_a_slash_is_refused(seed_data):
+    seed_data["agency"]["code"] = "SKH/CN"
+    assert problems_of(seed_data) == ["agency.code: expected letters and digits only (no spaces, '/', '-' or '.') (got 'SKH/CN')"]
+
+
+def test_no_units_is_refused(seed_data):
+    seed_data["units"] = []
+    assert problems_of(seed_data) == ["units: must not be empty"]
+
+
+def test_json_with_the_same_keys_loads_the_same_round(seed_data, tmp_path, write_yaml):
+    from_yaml = load_input(write_yaml(seed_data))
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(seed_data, ensure_ascii=False), encoding="utf-8")
+    assert load_input(path) == from_yaml
+
+
+def test_a_broken_yaml_file_names_line_and_column(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("letter:\n  kind: [follow-up\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"bad.yaml: line 3, column 1: invalid YAML"):
+        load_input(path)
+
+
+def test_a_file_of_another_kind_is_refused(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match="expected a .yaml, .yml, .json or .xlsx file"):
+        load_input(path)
+
+
+def test_a_top_level_list_is_refused(tmp_path):
+    path = tmp_path / "list.yaml"
+    path.write_text("- a\n- b\n", encoding="utf-8")
+    with pytest.raises(InputError, match="expected a mapping"):
+        load_input(path)
