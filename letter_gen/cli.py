@@ -29,6 +29,28 @@ class _Group(click.Group):
 
 
 _existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)
+DEFAULT_REGISTER = Path("data/register.sqlite")
+
+
+def _register_option(command: Any) -> Any:
+    return click.option(
+        "--register",
+        "register_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=DEFAULT_REGISTER,
+        show_default=True,
+        help="The outgoing register (sổ văn bản đi), an SQLite file created on first use.",
+    )(command)
+
+
+def _issue_options(command: Any) -> Any:
+    """--issue, --date and --reissue, shared by render and batch."""
+    command = click.option("--reissue", is_flag=True, help="Issue a changed letter again under a new number; the register keeps both.")(command)
+    command = click.option(
+        "--date", "issue_date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Issue date YYYY-MM-DD (default: today)."
+    )(command)
+    command = click.option("--issue", is_flag=True, help="Number the letters from the register (without it: drafts).")(command)
+    return _register_option(command)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -41,21 +63,29 @@ def main() -> None:
 @click.argument("input_path", metavar="INPUT", type=_existing_file)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The .docx to write.")
 @click.option("--unit", type=click.IntRange(min=0), default=None, help="Write the per-unit letter of units[N] (from 0).")
-def render(input_path: Path, output: Path, unit: int | None) -> None:
+@_issue_options
+def render(
+    input_path: Path, output: Path, unit: int | None, issue: bool, issue_date: Any, reissue: bool, register_path: Path
+) -> None:
     """Write the letter of one inspection input (YAML, JSON or Excel).
 
     Without --unit: the consolidated letter to every unit, like the seed letter.
     With --unit N: the letter to units[N] alone, its findings and actions after the
     general requirements.
 
+    With --issue the letter takes the next number of the agency's sequence from the
+    register (or the number it was given before) and the issue date.
+
     Example:
 
         letter-gen render data/cchc-2021.yaml -o output/cchc-2021.docx
     """
-    from .pipeline import render_file
+    from .pipeline import IssueOptions, render_file
 
-    letter = render_file(input_path, output, unit=unit)
-    click.echo(f"wrote {letter.path}")
+    issuing = IssueOptions(register_path, issue_date.date() if issue_date else None, reissue) if issue else None
+    letter = render_file(input_path, output, unit=unit, issuing=issuing)
+    number = f" as số {letter.content.number_line.removeprefix('Số: ')}" if letter.content.number else ""
+    click.echo(f"wrote {letter.path}{number}")
 
 
 @main.command()
@@ -74,3 +104,194 @@ def validate(input_path: Path) -> None:
 
     round_ = validate_file(input_path)
     click.echo(f"{input_path}: valid ({len(round_.units)} units, {round_.period.label})")
+
+
+@main.command("excel-template")
+@click.argument("output", metavar="FILE.xlsx", type=click.Path(dir_okay=False, path_type=Path))
+def excel_template(output: Path) -> None:
+    """Write a blank Excel workbook a clerk fills in: one inspection round.
+
+    Sheets: "Đợt kiểm tra" (the round), "Đơn vị" (units), "Tồn tại - Khắc phục" (one row per
+    finding or action) and "Yêu cầu chung" (general requirements). render, batch and
+    validate read the filled workbook.
+
+    Example:
+
+        letter-gen excel-template output/kiem-tra-2021.xlsx
+    """
+    from .excel import write_workbook
+    from .errors import UsageError
+
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError(f"{output}: the workbook must end in .xlsx")
+    write_workbook(output)
+    click.echo(f"wrote {output}")
+
+
+@main.command()
+@click.argument("input_path", metavar="IN", type=_existing_file)
+@click.argument("output", metavar="OUT", type=click.Path(dir_okay=False, path_type=Path))
+def convert(input_path: Path, output: Path) -> None:
+    """Convert an inspection input between YAML, JSON and Excel (by the file suffixes).
+
+    The input is validated first; the output reads back as the same round.
+
+    Example:
+
+        letter-gen convert data/cchc-2021.yaml output/cchc-2021.xlsx
+    """
+    from .inputs import load_input, save_round
+
+    save_round(load_input(input_path), output)
+    click.echo(f"wrote {output}")
+
+
+@main.command()
+@click.argument("inputs", metavar="INPUT...", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for the letters and the manifest.")
+@click.option("--period", default=None, help="Keep inputs of this period: 2021, 2021-Q2, 2021-H1 or 2021-06.")
+@click.option(
+    "--mode", type=click.Choice(["consolidated", "per-unit", "both"]), default="both", show_default=True,
+    help="One letter per input to all its units, one per unit with something to fix, or both.",
+)
+@_issue_options
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes rendering letters (default: the number of cores).")
+def batch(
+    inputs: tuple[Path, ...], out_dir: Path, period: str | None, mode: str, issue: bool, issue_date: Any,
+    reissue: bool, register_path: Path, workers: int | None,
+) -> None:
+    """Write every letter of a reporting period: files and folders of inputs, mixed.
+
+    Letters are named from their number (or "draft"), the agency code and the unit:
+    007-STC-ban-qlda-dtxd-tinh.docx. OUT/manifest.json and OUT/manifest.csv list them.
+    A bad input is reported and skipped; the exit code is then 1.
+
+    Example:
+
+        letter-gen batch data/ --period 2021-Q2 --out output/2021-Q2 --issue --date 2021-07-05
+    """
+    import os
+
+    from .batch import BatchOptions, parse_period, run_batch
+
+    options = BatchOptions(
+        out_dir=out_dir,
+        mode=mode,  # type: ignore[arg-type]
+        period=parse_period(period) if period else None,
+        issue=issue,
+        date=issue_date.date() if issue_date else None,
+        register_path=register_path,
+        reissue=reissue,
+        workers=workers or os.cpu_count() or 1,
+    )
+    progress = _Progress()
+    summary = run_batch(list(inputs), options, on_letter=progress.step, on_total=progress.start)
+    progress.finish()
+    for failure in summary.failures:
+        click.echo(failure, err=True)
+    click.echo(
+        f"{summary.written} written, {summary.issued} newly issued, {summary.unchanged} unchanged (skipped),"
+        f" {summary.failed} failed; {summary.inputs_read} inputs read"
+        + (f", {summary.inputs_outside_period} outside {period}" if period else "")
+        + f"; {summary.seconds:.1f} s"
+    )
+    if not summary.ok:
+        sys.exit(1)
+
+
+class _Progress:
+    """A progress bar on a terminal; nothing when output is redirected."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def start(self, total: int) -> None:
+        if sys.stderr.isatty() and total:
+            self._bar = click.progressbar(length=total, label="letters", file=sys.stderr)
+            self._bar.__enter__()
+
+    def step(self, _event: Any) -> None:
+        if self._bar is not None:
+            self._bar.update(1)
+
+    def finish(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+
+
+@main.group()
+def register() -> None:
+    """The outgoing register (sổ đăng ký văn bản đi): list, reserve, export."""
+
+
+@register.command("list")
+@click.option("--year", type=int, default=None, help="Only this year.")
+@click.option("--agency", default=None, help="Only this agency code (e.g. SKHCN).")
+@_register_option
+def register_list(year: int | None, agency: str | None, register_path: Path) -> None:
+    """Print the register, one line per number.
+
+    Example:
+
+        letter-gen register list --year 2021 --agency SKHCN
+    """
+    from .register import Register
+
+    with Register(register_path) as book:
+        entries = book.entries(year=year, agency=agency)
+    if not entries:
+        click.echo("the register has no letters" + (f" for {year}" if year else "") + (f" of {agency}" if agency else ""))
+    for entry in entries:
+        when = entry.date.strftime("%d/%m/%Y") if entry.date else ""
+        click.echo("\t".join(filter(None, [entry.number_text, when, entry.title, entry.remarks])))
+
+
+@register.command("reserve")
+@click.option("--agency", required=True, help="The agency code (e.g. SKHCN).")
+@click.option("--year", type=int, required=True, help="The year of the sequence.")
+@click.option("--upto", type=click.IntRange(min=1), required=True, help="The last number given outside letter_gen.")
+@click.option("--note", default=None, help="Why (e.g. 'issued by hand before 1 July').")
+@_register_option
+def register_reserve(agency: str, year: int, upto: int, note: str | None, register_path: Path) -> None:
+    """Account for numbers issued elsewhere in the agency: numbering goes on after --upto.
+
+    Example:
+
+        letter-gen register reserve --agency SKHCN --year 2021 --upto 120
+    """
+    from .register import Register
+
+    with Register(register_path) as book:
+        reserved = book.reserve(agency, year, upto, note)
+        following = book.next_number(agency, year)
+    if reserved is None:
+        click.echo(f"nothing to reserve: numbers up to {upto} are already taken; the next is {following}")
+    else:
+        click.echo(f"reserved {reserved.first}–{reserved.upto} of {agency} {year}; the next number is {following}")
+
+
+@register.command("export")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write an Excel workbook, ready to print and bind.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write a CSV file (UTF-8).")
+@click.option("--year", type=int, default=None, help="Only this year.")
+@click.option("--agency", default=None, help="Only this agency code.")
+@_register_option
+def register_export(xlsx_path: Path | None, csv_path: Path | None, year: int | None, agency: str | None, register_path: Path) -> None:
+    """Write the register with the columns of Phụ lục IV (sổ đăng ký văn bản đi).
+
+    Example:
+
+        letter-gen register export --xlsx output/so-van-ban-di-2021.xlsx --year 2021
+    """
+    from .errors import UsageError
+    from .register import Register
+
+    if (xlsx_path is None) == (csv_path is None):
+        raise UsageError("register export: give exactly one of --xlsx FILE or --csv FILE")
+    with Register(register_path) as book:
+        if xlsx_path:
+            book.export_xlsx(xlsx_path, year=year, agency=agency)
+        else:
+            assert csv_path is not None
+            book.export_csv(csv_path, year=year, agency=agency)
+    click.echo(f"wrote {xlsx_path or csv_path}")

@@ -37,6 +37,10 @@ _TextDateLoader.yaml_implicit_resolvers = {
 def load_input(path: Path | str) -> InspectionRound:
     """Read and validate one inspection input; raise :class:`InputError` naming file and field."""
     path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        from .excel import load_round  # openpyxl is heavy: only for workbooks
+
+        return load_round(path)
     return validate_data(read_data(path), str(path))
 
 
@@ -85,3 +89,22 @@ def find_inputs(paths: list[Path]) -> list[Path]:
         else:
             found.append(path)
     return found
+
+
+def save_round(round_: InspectionRound, path: Path) -> None:
+    """Write a round as YAML, JSON or an Excel workbook, by the file's suffix (``letter-gen convert``)."""
+    from .fileio import write_text_atomic
+
+    suffix = path.suffix.lower()
+    if suffix not in INPUT_SUFFIXES:
+        raise InputError(f"{path}: cannot write this kind of file; expected .yaml, .yml, .json or .xlsx")
+    if suffix == ".xlsx":
+        from .excel import write_workbook
+
+        write_workbook(path, round_)
+        return
+    data = round_.model_dump(mode="json", by_alias=True)
+    if suffix == ".json":
+        write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        write_text_atomic(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100))

@@ -20,6 +20,15 @@ from .render import PreparedTemplate, template_path
 
 
 @dataclass(frozen=True)
+class IssueOptions:
+    """Issue the letter from the register (``--issue``): where the register is, the date, ``--reissue``."""
+
+    register_path: Path
+    date: dt.date | None = None
+    reissue: bool = False
+
+
+@dataclass(frozen=True)
 class RenderedLetter:
     """A letter written to disk and what it says."""
 
@@ -55,12 +64,26 @@ def render_file(
     *,
     unit: int | None = None,
     template: Path | None = None,
+    issuing: IssueOptions | None = None,
 ) -> RenderedLetter:
-    """Read one input and write its letter to ``output`` (atomically; nothing on error)."""
+    """Read one input and write its letter to ``output`` (atomically; nothing on error).
+
+    With ``issuing``, the letter takes its number and date from the register first.
+    """
     round_ = load_input(input_path)
     check_fits_page(round_, str(input_path))
     content = letter_content(round_, unit)
     prepared = PreparedTemplate(template or template_path(content.kind))
+    prepared.render(content)  # a template that fails must fail before a number is taken
+    if issuing is not None:
+        from .issuing import issue
+        from .register import Register
+
+        with Register(issuing.register_path) as register:
+            content, _ = issue(
+                register, round_, content, input_name=input_path.name,
+                date=issuing.date or dt.date.today(), reissue=issuing.reissue,
+            )
     write_bytes_atomic(output, prepared.render(content))
     return RenderedLetter(output, content)
 

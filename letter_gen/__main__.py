@@ -1,0 +1,5 @@
+"""``python -m letter_gen`` runs the letter-gen command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,385 @@
+"""A reporting period's letters in one run: every input, every unit, numbered and listed.
+
+``run_batch`` reads the inputs (a bad one is reported and skipped), keeps those of the
+period, composes each letter, issues it from the register when asked (in input order, so
+numbers follow the files), renders and writes the letters (over a process pool for big
+batches), and streams the manifest (``manifest.json`` and ``manifest.csv``) as it goes.
+Every file is written under a temporary name and renamed, so an interrupted batch leaves
+no half-written letter and a re-run completes it with the numbers already given.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import re
+import time
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .compose import LetterContent, compose, letters_of
+from .errors import LetterGenError, OutputError, UsageError
+from .fileio import write_bytes_atomic
+from .inputs import find_inputs, load_input
+from .model import InspectionRound, Period
+from .pipeline import check_fits_page
+from .render import PreparedTemplate, template_path
+
+BatchMode = Literal["consolidated", "per-unit", "both"]
+MANIFEST_KEYS = ("input", "unit", "mode", "number", "symbol", "date", "subject", "recipients", "path", "sha256")
+_SLUG_LIMIT = 60
+_POOL_THRESHOLD = 64  # below this many letters a process pool costs more than it saves
+
+
+@dataclass(frozen=True)
+class PeriodFilter:
+    """A reporting period asked for on the command line: ``2021``, ``2021-Q2``, ``2021-H1``, ``2021-06``."""
+
+    text: str
+    year: int
+    first_month: int
+    last_month: int
+
+    def covers(self, period: Period) -> bool:
+        """Whether an input's period lies inside this one (``2021-Q2`` lies in ``2021-H1`` and ``2021``)."""
+        first, last = period.months
+        return period.year == self.year and self.first_month <= first and last <= self.last_month
+
+
+def parse_period(text: str) -> PeriodFilter:
+    """Read ``2021``, ``2021-Q2``, ``2021-H1`` or ``2021-06``; :class:`UsageError` otherwise."""
+    match = re.fullmatch(r"(\d{4})(?:-(?:[Qq]([1-4])|[Hh]([12])|(0[1-9]|1[0-2])))?", text.strip())
+    if not match:
+        raise UsageError(f"--period {text!r}: expected a year (2021), a quarter (2021-Q2), a half (2021-H1) or a month (2021-06)")
+    year = int(match.group(1))
+    quarter, half, month = (int(g) if g else None for g in match.group(2, 3, 4))
+    months = Period(year=year, quarter=quarter, half=half, month=month).months
+    return PeriodFilter(text.strip(), year, *months)
+
+
+def slugify(text: str, limit: int = _SLUG_LIMIT) -> str:
+    """An ASCII file-name slug: ``Ban QLDA ĐTXD tỉnh`` → ``ban-qlda-dtxd-tinh``."""
+    text = text.replace("Đ", "D").replace("đ", "d")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:limit].rstrip("-") or "letter"
+
+
+def _ascii_code(code: str) -> str:
+    """The agency code as it stands in a ký hiệu, folded to ASCII letters and digits (SKHĐT → SKHDT)."""
+    folded = unicodedata.normalize("NFKD", code.replace("Đ", "D").replace("đ", "d")).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]", "", folded)[:20] or "X"
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """What ``letter-gen batch`` was asked to do."""
+
+    out_dir: Path
+    mode: BatchMode = "both"
+    period: PeriodFilter | None = None
+    issue: bool = False
+    date: dt.date | None = None
+    register_path: Path | None = None
+    reissue: bool = False
+    template: Path | None = None
+    workers: int = 1
+
+
+@dataclass
+class BatchSummary:
+    """What a batch did: counts for the summary line, and one line per failure."""
+
+    written: int = 0
+    unchanged: int = 0
+    issued: int = 0
+    failed: int = 0
+    inputs_read: int = 0
+    inputs_outside_period: int = 0
+    seconds: float = 0.0
+    failures: list[str] = field(default_factory=list)
+    letters: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+
+@dataclass(frozen=True)
+class LetterEvent:
+    """Reported after each letter, for progress bars: its status and path (or error)."""
+
+    status: Literal["written", "unchanged", "failed"]
+    path: Path | None
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One letter to write, small enough to send to a worker process."""
+
+    content: LetterContent
+    template: Path
+    path: Path
+    issued: bool
+    input_name: str
+
+
+def run_batch(
+    inputs: list[Path],
+    options: BatchOptions,
+    on_letter: Callable[[LetterEvent], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> BatchSummary:
+    """Write every letter of the inputs into ``options.out_dir`` and list them in the manifest."""
+    started = time.perf_counter()
+    summary = BatchSummary()
+    with _FolderLock(options.out_dir):
+        _run(inputs, options, summary, on_letter, on_total)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _run(
+    inputs: list[Path],
+    options: BatchOptions,
+    summary: BatchSummary,
+    on_letter: Callable[[LetterEvent], None] | None,
+    on_total: Callable[[int], None] | None,
+) -> None:
+    rounds = list(_rounds(find_inputs(inputs), options, summary))
+    jobs = list(_jobs(rounds, options, summary))
+    if on_total:
+        on_total(len(jobs))
+    with _Manifest(options.out_dir) as manifest:
+        for job, outcome in zip(jobs, _write_all(jobs, options.workers)):
+            if isinstance(outcome, str):
+                summary.failed += 1
+                summary.failures.append(outcome)
+                event = LetterEvent("failed", job.path, outcome)
+            else:
+                status, digest = outcome
+                if status == "written":
+                    summary.written += 1
+                else:
+                    summary.unchanged += 1
+                summary.letters.append(job.path)
+                manifest.add(_manifest_row(job, options.out_dir, digest))
+                event = LetterEvent(status, job.path)
+            if on_letter:
+                on_letter(event)
+
+
+class _FolderLock:
+    """One batch at a time per output folder; the holder may sweep what a killed batch left.
+
+    Temporary ``.*.part`` files are only ever half-written letters of an interrupted run.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def __enter__(self) -> _FolderLock:
+        import fcntl
+
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._handle = (self.folder / ".letter-gen.lock").open("w")
+        except OSError as err:
+            raise OutputError(f"{self.folder}: cannot write here ({err.strerror})") from err
+        try:
+            fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as err:
+            self._handle.close()
+            raise OutputError(f"{self.folder}: another batch is writing into this folder; wait for it to finish") from err
+        for leftover in self.folder.glob(".*.part"):
+            leftover.unlink(missing_ok=True)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._handle.close()
+
+
+def _rounds(paths: list[Path], options: BatchOptions, summary: BatchSummary) -> Iterator[tuple[Path, InspectionRound]]:
+    """The valid inputs of the period; each bad one becomes a failure line and is skipped."""
+    if not paths:
+        raise UsageError("no inspection inputs found (.yaml, .yml, .json or .xlsx)")
+    for path in paths:
+        try:
+            round_ = load_input(path)
+            check_fits_page(round_, str(path))
+        except LetterGenError as err:
+            summary.failed += 1
+            summary.failures.append("\n".join(err.lines()))
+            continue
+        summary.inputs_read += 1
+        if options.period and not options.period.covers(round_.period):
+            summary.inputs_outside_period += 1
+            continue
+        yield path, round_
+
+
+def _jobs(rounds: list[tuple[Path, InspectionRound]], options: BatchOptions, summary: BatchSummary) -> Iterator[_Job]:
+    """Compose every letter, and issue it when asked, in input order."""
+    register = None
+    if options.issue:
+        from .register import Register
+
+        register = Register(options.register_path or Path("data/register.sqlite"))
+    names: set[str] = set()
+    try:
+        for path, round_ in rounds:
+            template = options.template or template_path(round_.letter.kind)
+            for mode, unit in letters_of(round_, options.mode):
+                content = compose(round_, mode, unit)
+                if register is not None:
+                    try:
+                        content, issued = _issue(register, round_, content, path, options)
+                    except LetterGenError as err:
+                        summary.failed += 1
+                        summary.failures.append(f"{path}: {content.unit or 'consolidated letter'}: {err.message}")
+                        continue
+                    summary.issued += issued
+                name = _file_name(content, path, names)
+                yield _Job(content, template, options.out_dir / name, content.number is not None, path.name)
+    finally:
+        if register is not None:
+            register.close()
+
+
+def _issue(register: Any, round_: InspectionRound, content: LetterContent, path: Path, options: BatchOptions) -> tuple[LetterContent, int]:
+    from .issuing import issue
+
+    issued_content, issued = issue(
+        register, round_, content, input_name=path.name, date=options.date or dt.date.today(), reissue=options.reissue
+    )
+    return issued_content, int(issued.new)
+
+
+def _file_name(content: LetterContent, source: Path, taken: set[str]) -> str:
+    """``007-STC-ban-qlda-dtxd-tinh.docx``; drafts ``draft-STC-...``; never from raw text."""
+    prefix = f"{content.number:03d}" if content.number is not None else "draft"
+    who = slugify(content.unit) if content.unit else f"tong-hop-{slugify(source.stem, 40)}"
+    stem = f"{prefix}-{_ascii_code(content.agency_code)}-{who}"
+    name, counter = f"{stem}.docx", 2
+    while name in taken:  # two drafts for one unit from two inputs
+        name, counter = f"{stem}-{counter}.docx", counter + 1
+    taken.add(name)
+    return name
+
+
+# --- writing letters (in this process or in workers) ------------------------------------
+
+_templates: dict[Path, PreparedTemplate] = {}
+
+
+def _write_letter(job: _Job) -> tuple[str, str] | str:
+    """Render and write one letter: (status, sha256), or the error message."""
+    try:
+        prepared = _templates.get(job.template)
+        if prepared is None:
+            prepared = _templates[job.template] = PreparedTemplate(job.template)
+        data = prepared.render(job.content)
+        digest = hashlib.sha256(data).hexdigest()
+        if job.path.exists():
+            if job.path.read_bytes() == data:
+                return "unchanged", digest
+            if job.issued:
+                raise OutputError(
+                    f"{job.path}: an issued letter with other content is already there; it is not"
+                    " overwritten (move it away to write this one)"
+                )
+        write_bytes_atomic(job.path, data)
+        return "written", digest
+    except LetterGenError as err:
+        return f"{job.input_name}: {job.content.unit or 'consolidated letter'}: {err.message}"
+
+
+def _write_all(jobs: list[_Job], workers: int) -> Iterable[tuple[str, str] | str]:
+    if workers <= 1 or len(jobs) < _POOL_THRESHOLD:
+        return map(_write_letter, jobs)
+    return _pooled(jobs, workers)
+
+
+def _pooled(jobs: list[_Job], workers: int) -> Iterator[tuple[str, str] | str]:
+    chunk = max(1, min(64, len(jobs) // (workers * 8)))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_write_letter, jobs, chunksize=chunk)
+
+
+# --- the manifest ---------------------------------------------------------------------
+
+
+def _manifest_row(job: _Job, out_dir: Path, digest: str) -> dict[str, Any]:
+    content = job.content
+    return {
+        "input": job.input_name,
+        "unit": content.unit,
+        "mode": content.mode,
+        "number": content.number,
+        "symbol": content.symbol,
+        "date": content.date.isoformat() if content.date else None,
+        "subject": content.subject,
+        "recipients": list(content.recipients),
+        "path": job.path.relative_to(out_dir).as_posix(),
+        "sha256": digest,
+    }
+
+
+class _Manifest:
+    """``manifest.json`` and ``manifest.csv``, streamed to temporary files and renamed at the end."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self._json_tmp = out_dir / ".manifest.json.part"
+        self._csv_tmp = out_dir / ".manifest.csv.part"
+        self._count = 0
+
+    def __enter__(self) -> _Manifest:
+        try:
+            self._json = self._json_tmp.open("w", encoding="utf-8")
+            self._csv_file = self._csv_tmp.open("w", encoding="utf-8-sig", newline="")
+        except OSError as err:
+            raise OutputError(f"{self.out_dir}: cannot write the manifest ({err.strerror})") from err
+        self._json.write("[")
+        self._csv = csv.DictWriter(self._csv_file, fieldnames=MANIFEST_KEYS)
+        self._csv.writeheader()
+        return self
+
+    def add(self, row: dict[str, Any]) -> None:
+        self._json.write(("," if self._count else "") + "\n  " + json.dumps(row, ensure_ascii=False))
+        self._csv.writerow({**row, "recipients": "; ".join(row["recipients"]), "number": row["number"] or "", "unit": row["unit"] or "", "date": row["date"] or ""})
+        self._count += 1
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        self._json.write("\n]\n")
+        for handle in (self._json, self._csv_file):
+            handle.flush()
+            os.fsync(handle.fileno())
+            handle.close()
+        if exc_type is None:
+            os.replace(self._json_tmp, self.out_dir / "manifest.json")
+            os.replace(self._csv_tmp, self.out_dir / "manifest.csv")
+        else:
+            for tmp in (self._json_tmp, self._csv_tmp):
+                tmp.unlink(missing_ok=True)
+
+
+def read_manifest(out_dir: Path) -> list[dict[str, Any]]:
+    """The manifest of a batch folder, as written."""
+    rows: list[dict[str, Any]] = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+    return rows
+
+
+def manifest_csv_rows(out_dir: Path) -> list[dict[str, str]]:
+    """The CSV manifest's rows (for tests and tools)."""
+    with io.open(out_dir / "manifest.csv", encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))

@@ -1,0 +1,678 @@
+"""Excel workbooks for clerks (bảng tính Excel): one inspection round in four sheets.
+
+A clerk keeps the round in a workbook made by :func:`write_workbook` (blank: ``letter-gen
+excel-template``; filled: ``letter-gen convert``); :func:`load_round` reads it back into the
+same contract-shaped data as a YAML file and validates it with the same model, so the three
+formats accept exactly the same rounds. Every problem names the sheet, row and column of the
+cell (ô) it came from and the contract field path (``units[2].findings[0]``).
+
+Sheets (trang tính):
+
+- ``Đợt kiểm tra`` (the round): one row per field; column C holds the contract path and is
+  what the reader goes by, so rows may be moved or inserted. Nơi nhận (``cc``) and Kính gửi
+  (``recipients``) are one item per line inside their cell; Lưu (``archive``) is comma
+  separated.
+- ``Đơn vị`` (units): STT, Tên đơn vị, Tên viết tắt.
+- ``Tồn tại - Khắc phục`` (findings and actions): Tên đơn vị, Loại, Nội dung; in letter order.
+- ``Yêu cầu chung`` (general requirements): STT, Nội dung.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+import warnings
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from openpyxl.styles import Alignment, Color, Font, PatternFill
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+from pydantic import ValidationError
+
+from . import vn
+from .errors import InputError, OutputError
+from .fileio import write_bytes_atomic
+from .model import InspectionRound, describe_error, field_path, validate_data
+
+ROUND_SHEET = "Đợt kiểm tra"
+UNITS_SHEET = "Đơn vị"
+ITEMS_SHEET = "Tồn tại - Khắc phục"
+REQUIREMENTS_SHEET = "Yêu cầu chung"
+SHEETS = (ROUND_SHEET, UNITS_SHEET, ITEMS_SHEET, REQUIREMENTS_SHEET)
+
+#: The Loại (type) of a row of ``Tồn tại - Khắc phục``, and the list it goes to.
+FINDING, ACTION = "Tồn tại", "Khắc phục"
+_ITEM_LISTS = {"tồn tại": "findings", "finding": "findings", "khắc phục": "actions", "action": "actions"}
+
+DATE_FORMAT = "dd/mm/yyyy"
+#: Rows of the list sheets covered by data validations in a new workbook.
+_MAX_ROWS = 1000
+#: The most characters one Excel cell holds.
+_CELL_LIMIT = 32767
+
+Kind = Literal["text", "int", "date", "lines", "codes"]
+
+
+@dataclass(frozen=True)
+class _Field:
+    """One row of ``Đợt kiểm tra``: contract path, Vietnamese label, hint, value kind."""
+
+    path: str
+    label: str
+    hint: str = ""
+    kind: Kind = "text"
+    choices: str | None = None  # a data-validation list formula
+
+
+def _list(*values: str) -> str:
+    return '"' + ",".join(values) + '"'
+
+
+_SECTIONS: tuple[tuple[str, tuple[_Field, ...]], ...] = (
+    ("CÔNG VĂN", (
+        _Field("letter.kind", "Loại công văn", "follow-up = công văn khắc phục sau kiểm tra",
+               choices=_list("follow-up")),
+        _Field("letter.number", "Số", "để trống = bản dự thảo (Số:   /SKHCN-TTr)", "int"),
+        _Field("letter.date", "Ngày ban hành", "dd/mm/yyyy; để trống = bản dự thảo", "date"),
+        _Field("letter.subject", "Trích yếu (V/v)", "phần sau “V/v”"),
+        _Field("letter.urgency", "Độ khẩn", "để trống, KHẨN, THƯỢNG KHẨN hoặc HỎA TỐC",
+               choices=_list(*vn.URGENCIES)),
+    )),
+    ("CƠ QUAN BAN HÀNH", (
+        _Field("agency.parent", "Cơ quan chủ quản", "có thể để trống"),
+        _Field("agency.name", "Tên cơ quan ban hành", "mẫu công văn viết in hoa"),
+        _Field("agency.code", "Chữ viết tắt cơ quan", "chữ và số, ví dụ SKHCN"),
+        _Field("agency.place", "Địa danh", "ví dụ Bà Rịa - Vũng Tàu"),
+        _Field("agency.unit", "Đơn vị soạn thảo", "chữ và số; ký hiệu = SKHCN-TTr"),
+    )),
+    ("KỲ BÁO CÁO", (
+        _Field("period.year", "Năm", "", "int"),
+        _Field("period.quarter", "Quý", "1-4; chỉ điền một trong quý, 6 tháng, tháng", "int",
+               _list("1", "2", "3", "4")),
+        _Field("period.half", "6 tháng", "1 = 6 tháng đầu năm, 2 = 6 tháng cuối năm", "int",
+               _list("1", "2")),
+        _Field("period.month", "Tháng", "1-12", "int", _list(*map(str, range(1, 13)))),
+    )),
+    ("KẾ HOẠCH KIỂM TRA", (
+        _Field("inspection.plan.kind", "Loại văn bản", "ví dụ Kế hoạch, Quyết định"),
+        _Field("inspection.plan.number", "Số, ký hiệu", "ví dụ 09/KH-SKHCN"),
+        _Field("inspection.plan.date", "Ngày ban hành kế hoạch", "dd/mm/yyyy", "date"),
+        _Field("inspection.plan.issuer", "Cơ quan ban hành kế hoạch"),
+        _Field("inspection.plan.title", "Tên kế hoạch", "ví dụ kế hoạch kiểm tra CCHC năm 2021"),
+    )),
+    ("NỘI DUNG", (
+        _Field("inspection.team", "Đoàn kiểm tra"),
+        _Field("inspection.field", "Lĩnh vực kiểm tra", "ví dụ công tác CCHC"),
+        _Field("inspection.intro", "Đoạn mở đầu (thay mẫu)", "để trống = đoạn mở đầu của mẫu"),
+        _Field("inspection.assessment", "Đánh giá chung"),
+        _Field("requirements_intro", "Câu dẫn yêu cầu chung (thay mẫu)", "để trống = câu của mẫu"),
+        _Field("closing", "Đoạn kết (thay mẫu)", "để trống = đoạn kết của mẫu"),
+    )),
+    ("NGƯỜI KÝ", (
+        _Field("signer.authority", "Thẩm quyền ký", "KT, TM, TL, TUQ, Q; để trống = thủ trưởng ký",
+               choices=_list(*vn.AUTHORITIES)),
+        _Field("signer.for", "Ký thay cho", "chức danh thủ trưởng (KT.), tập thể (TM.)"),
+        _Field("signer.title", "Chức vụ người ký", "ví dụ Phó Giám đốc"),
+        _Field("signer.name", "Họ và tên người ký"),
+    )),
+    ("NƠI GỬI, NƠI NHẬN", (
+        _Field("recipients", "Kính gửi", "mỗi dòng một nơi; để trống = mọi đơn vị", "lines"),
+        _Field("cc", "Nơi nhận (sau “Như trên”)", "mỗi dòng một nơi (Alt+Enter xuống dòng)", "lines"),
+        _Field("archive", "Lưu", "cách nhau bởi dấu phẩy, ví dụ VT, TTr, CCHC", "codes"),
+    )),
+)
+_FIELDS = {f.path: f for _, fields in _SECTIONS for f in fields}
+#: Whole-number fields and the range Excel lets a clerk type (the model checks again).
+_WHOLE_RANGES: dict[str, tuple[int, int | None]] = {"letter.number": (1, None), "period.year": (1945, 2200)}
+
+#: Column headings of each sheet: (Vietnamese heading, contract name on its second line).
+_HEADINGS: dict[str, tuple[tuple[str, str], ...]] = {
+    ROUND_SHEET: (("Mục", "label"), ("Giá trị", "value"), ("Trường", "contract field"),
+                  ("Hướng dẫn", "hint")),
+    UNITS_SHEET: (("STT", "no."), ("Tên đơn vị", "units[].name"),
+                  ("Tên viết tắt", "units[].short_name")),
+    ITEMS_SHEET: (("Tên đơn vị", "units[].name"), ("Loại", f"{FINDING} | {ACTION}"),
+                  ("Nội dung", "units[].findings[] | units[].actions[]")),
+    REQUIREMENTS_SHEET: (("STT", "no."), ("Nội dung", "requirements[]")),
+}
+_WIDTHS = {ROUND_SHEET: (34, 80, 24, 48), UNITS_SHEET: (6, 60, 30),
+           ITEMS_SHEET: (48, 13, 100), REQUIREMENTS_SHEET: (6, 110)}
+_LETTERS = "ABCD"
+
+_BOLD = Font(bold=True)
+_NOTE = Font(italic=True, size=9, color="666666")
+_SECTION_FILL = PatternFill("solid", fgColor="DDEBF7")
+_HEADER_FILL = PatternFill("solid", fgColor="E7E6E6")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def write_workbook(path: Path, round: InspectionRound | None = None) -> None:  # noqa: A002
+    """Write the clerk's workbook (bảng tính): blank when ``round`` is None, else filled from it.
+
+    Built in memory and written atomically, so a failed run never leaves half a workbook.
+    """
+    book = _build(round)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_bytes_atomic(Path(path), buffer.getvalue())
+
+
+def _build(round_: InspectionRound | None) -> Workbook:
+    data: dict[str, Any] = round_.model_dump(by_alias=True) if round_ is not None else {}
+    book = Workbook()
+    sheets = [book.active if isinstance(book.active, Worksheet) else book.create_sheet()]
+    sheets += [book.create_sheet() for _ in SHEETS[1:]]
+    for ws, title in zip(sheets, SHEETS):
+        ws.title = title
+        _write_headings(ws)
+    _write_round_sheet(sheets[0], data)
+    units: list[dict[str, Any]] = data.get("units", [])
+    for index, unit in enumerate(units):
+        _write_row(sheets[1], index + 2, [index + 1, unit["name"], unit["short_name"]])
+    row = 2
+    for unit in units:
+        for kind, items in ((FINDING, unit["findings"]), (ACTION, unit["actions"])):
+            for text in items:
+                _write_row(sheets[2], row, [unit["name"], kind, text])
+                row += 1
+    for index, text in enumerate(data.get("requirements", [])):
+        _write_row(sheets[3], index + 2, [index + 1, text])
+    _add_list_validations(sheets[2])
+    return book
+
+
+def _write_headings(ws: Worksheet) -> None:
+    for column, ((heading, name), width) in enumerate(zip(_HEADINGS[ws.title], _WIDTHS[ws.title]), 1):
+        # Two lines in one cell: the clerk's word in bold, the contract's name small beneath it,
+        # so a clerk and the README speak of the same field.
+        cell = ws.cell(1, column)
+        cell.value = CellRichText(
+            TextBlock(InlineFont(b=True), heading),
+            TextBlock(InlineFont(i=True, sz=8, color=Color("666666")), f"\n{name}"),
+        )
+        cell.font, cell.fill, cell.alignment = _BOLD, _HEADER_FILL, _WRAP
+        ws.column_dimensions[_LETTERS[column - 1]].width = width
+    ws.row_dimensions[1].height = 30
+    ws.freeze_panes = "B2" if ws.title == ROUND_SHEET else "A2"
+
+
+def _write_round_sheet(ws: Worksheet, data: dict[str, Any]) -> None:
+    validations: dict[str, DataValidation] = {}
+    row = 2
+    for section, fields in _SECTIONS:
+        ws.cell(row, 1, section).font = _BOLD
+        for column in range(1, 5):
+            ws.cell(row, column).fill = _SECTION_FILL
+        row += 1
+        for spec in fields:
+            value = _to_cell_value(spec, _lookup(data, spec.path))
+            ws.cell(row, 1, spec.label).alignment = _WRAP
+            cell = ws.cell(row, 2)
+            _set(cell, value)
+            cell.alignment = _WRAP
+            cell.number_format = {"int": "0", "date": DATE_FORMAT}.get(spec.kind, "@")
+            if spec.choices:
+                # Numbers chosen from a list must stay numbers, not text.
+                cell.number_format = "General" if spec.kind == "int" else "@"
+                validation = validations.get(spec.choices)
+                if validation is None:
+                    validation = validations[spec.choices] = _list_validation(spec.choices, spec.hint)
+                    ws.add_data_validation(validation)
+                validation.add(cell.coordinate)
+            if spec.path in _WHOLE_RANGES:
+                ws.add_data_validation(_whole_validation(*_WHOLE_RANGES[spec.path], cell.coordinate))
+            ws.cell(row, 3, spec.path).font = _NOTE
+            note = ws.cell(row, 4, spec.hint)
+            note.font, note.alignment = _NOTE, _WRAP
+            _fit_height(ws, row, value, 80)
+            row += 1
+
+
+def _write_row(ws: Worksheet, row: int, values: list[Any]) -> None:
+    for column, value in enumerate(values, 1):
+        cell = ws.cell(row, column)
+        _set(cell, value)
+        cell.alignment = _WRAP
+    _fit_height(ws, row, values[-1], _WIDTHS[ws.title][-1])
+
+
+def _add_list_validations(items: Worksheet) -> None:
+    unit = _list_validation(f"'{UNITS_SHEET}'!$B$2:$B${_MAX_ROWS}", f"Chọn một đơn vị của trang “{UNITS_SHEET}”")
+    kind = _list_validation(_list(FINDING, ACTION), f"{FINDING} (hạn chế) hoặc {ACTION} (yêu cầu)")
+    for validation, column in ((unit, "A"), (kind, "B")):
+        items.add_data_validation(validation)
+        validation.add(f"{column}2:{column}{_MAX_ROWS}")
+
+
+def _list_validation(formula: str, prompt: str) -> DataValidation:
+    validation = DataValidation(type="list", formula1=formula, allow_blank=True,
+                                showErrorMessage=True, showInputMessage=bool(prompt))
+    validation.error = "Chọn một giá trị trong danh sách"
+    validation.prompt = prompt or None
+    return validation
+
+
+def _whole_validation(low: int, high: int | None, ref: str) -> DataValidation:
+    validation = DataValidation(type="whole", operator="between" if high else "greaterThanOrEqual",
+                                formula1=str(low), formula2=str(high) if high else None,
+                                allow_blank=True, showErrorMessage=True, sqref=ref)
+    validation.error = f"Nhập số nguyên từ {low}" + (f" đến {high}" if high else " trở lên")
+    return validation
+
+
+def _set(cell: Any, value: Any) -> None:
+    if isinstance(value, str) and len(value) > _CELL_LIMIT:
+        raise OutputError(f"{cell.parent.title}!{cell.coordinate}: {len(value)} characters;"
+                          f" an Excel cell holds at most {_CELL_LIMIT}")
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"  # a text, not a formula Excel would compute
+
+
+def _fit_height(ws: Worksheet, row: int, value: Any, width: int) -> None:
+    # Excel does not grow a row for wrapped text it did not type itself: estimate the lines.
+    if isinstance(value, str) and value:
+        lines = sum(max(1, math.ceil(len(line) * 1.1 / width)) for line in value.split("\n"))
+        if lines > 1:
+            ws.row_dimensions[row].height = 15 * min(lines, 25)
+
+
+def _lookup(data: dict[str, Any], path: str) -> Any:
+    value: Any = data
+    for key in path.split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def _to_cell_value(spec: _Field, value: Any) -> Any:
+    if value is None or value == []:
+        return None
+    if spec.kind == "date":
+        return dt.datetime(value.year, value.month, value.day)  # a real Excel date
+    if spec.kind == "lines":
+        return "\n".join(value)
+    if spec.kind == "codes":
+        return ", ".join(value)
+    return value
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Where a value came from, or should be: sheet, row, column (and its row label)."""
+
+    sheet: str
+    row: int = 0
+    column: int = 0
+    label: str = ""
+    text: str = ""  # a free description, when there is no cell
+
+    def __str__(self) -> str:
+        if not self.row and not self.text:
+            return f'sheet "{self.sheet}"' if self.sheet else ""
+        if self.text:
+            return f'sheet "{self.sheet}", {self.text}' if self.sheet else self.text
+        where = f'sheet "{self.sheet}", row {self.row}' + (f" ({self.label})" if self.label else "")
+        if self.column:
+            heading = _HEADINGS[self.sheet][self.column - 1][0]
+            where += f", column {_LETTERS[self.column - 1]} ({heading})"
+        return where
+
+    @property
+    def order(self) -> tuple[int, int, int]:
+        return (SHEETS.index(self.sheet) if self.sheet in SHEETS else -1, self.row, self.column)
+
+
+_ABSENT = object()
+_Row = tuple[int, list[Any]]  # (row number, cell values)
+_PATH = re.compile(r"[a-z_]+(\.[a-z_]+)*")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_LEADING_PATH = re.compile(r"^([a-z_]+(?:\[\d+\]|\.[a-z_]+)*): ")
+
+
+def load_round(path: Path) -> InspectionRound:
+    """Read a clerk's workbook into a validated :class:`InspectionRound` (kết quả kiểm tra).
+
+    Raises :class:`InputError` listing every problem, each with its sheet, row, column and
+    contract field path.
+    """
+    path = Path(path)
+    reader = _Reader(path)
+    data = reader.read()
+    try:
+        round_ = validate_data(data, str(path))
+    except InputError as err:
+        reader.add_model_problems(err)
+    else:
+        if not reader.problems:
+            return round_
+    raise reader.error()
+
+
+def read_workbook(path: Path) -> dict[str, Any]:
+    """The contract-shaped data of a workbook, before validation (as ``read_data`` gives YAML).
+
+    Prefer :func:`load_round`: only it can name the cell of a problem the model finds.
+    """
+    reader = _Reader(Path(path))
+    data = reader.read()
+    if reader.problems:
+        raise reader.error()
+    return data
+
+
+class _Reader:
+    """Reads the four sheets into contract data, remembering the cell of every field path."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.cells: dict[str, _Where] = {}
+        self.problems: list[tuple[tuple[int, int, int], str]] = []
+        self.bad: set[str] = set()  # paths already reported: the model's word on them is noise
+
+    def error(self) -> InputError:
+        lines = [text for _, text in sorted(self.problems, key=lambda p: p[0])]
+        return InputError(f"{self.path}: {len(lines)} problem(s) in the input", problems=lines)
+
+    def problem(self, where: _Where, path: str, message: str) -> None:
+        self.problems.append((where.order, f"{self.path.name}: {where}: {path}: {message}"))
+
+    def read(self) -> dict[str, Any]:
+        """The contract-shaped data of the workbook; problems are collected, not raised."""
+        with warnings.catch_warnings():
+            # openpyxl warns of Excel features it drops on reading: nothing a clerk can mend,
+            # and the library never prints.
+            warnings.simplefilter("ignore")
+            try:
+                book = load_workbook(self.path, read_only=True, data_only=True)
+            except FileNotFoundError as err:
+                raise InputError(f"{self.path}: no such file") from err
+            except IsADirectoryError as err:
+                raise InputError(f"{self.path}: is a folder, expected a file") from err
+            # Not a zip, not an Office zip, or broken XML inside (lxml's errors are SyntaxErrors).
+            except (zipfile.BadZipFile, InvalidFileException, KeyError, SyntaxError, TypeError, ValueError) as err:
+                raise InputError(f"{self.path}: not an Excel workbook (.xlsx)") from err
+            except OSError as err:
+                raise InputError(f"{self.path}: cannot read ({err.strerror})") from err
+            try:
+                sheets = self._sheet_rows(book)
+            except (zipfile.BadZipFile, KeyError, SyntaxError, TypeError, ValueError, OSError) as err:
+                raise InputError(f"{self.path}: not an Excel workbook (.xlsx), or a damaged one") from err
+            finally:
+                book.close()
+        return self._to_data(sheets)
+
+    def _sheet_rows(self, book: Any) -> dict[str, list[_Row] | None]:
+        """The non-empty rows of each of the four sheets; None for a sheet that is missing."""
+        by_name = {vn.nfc(name).casefold(): name for name in book.sheetnames}
+        sheets: dict[str, list[_Row] | None] = {}
+        for sheet, owns in zip(SHEETS, ("letter", "units", "units[].findings", "requirements")):
+            name = by_name.get(sheet.casefold())
+            if name is None:
+                has = ", ".join(f'"{n}"' for n in book.sheetnames)
+                self.problem(_Where(sheet), owns,
+                             f"the sheet is missing (the workbook has {has}); start from letter-gen excel-template")
+                sheets[sheet] = None
+            else:
+                sheets[sheet] = list(_data_rows(book[name], len(_HEADINGS[sheet])))
+        return sheets
+
+    def _to_data(self, sheets: dict[str, list[_Row] | None]) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        round_rows, unit_rows = sheets[ROUND_SHEET], sheets[UNITS_SHEET]
+        if round_rows is None:
+            self.bad.update({f.path.split(".")[0] for f in _FIELDS.values()})
+        else:
+            self._read_round(round_rows, data)
+        if unit_rows is None:
+            self.bad.add("units")  # and its findings cannot be matched to units: say nothing of them
+        else:
+            data["units"] = self._read_units(unit_rows)
+            self._read_items(sheets[ITEMS_SHEET] or [], data["units"])
+        data["requirements"] = self._read_list(sheets[REQUIREMENTS_SHEET] or [], REQUIREMENTS_SHEET, "requirements")
+        return data
+
+    def _read_round(self, rows: list[_Row], data: dict[str, Any]) -> None:
+        seen: dict[str, int] = {}
+        for number, (label, value, key, *_) in rows:
+            if _blank(key):
+                continue  # a section heading or a note
+            path = str(key).strip()
+            spec = _FIELDS.get(path)
+            shown = str(label).strip() if not _blank(label) else (spec.label if spec else "")
+            if not _PATH.fullmatch(path) or path.split(".")[0] in ("units", "requirements"):
+                self.problem(_Where(ROUND_SHEET, number, 3, shown), path,
+                             "not a field of this sheet; column C must keep the field names of the template")
+                continue
+            if path in seen:
+                self.problem(_Where(ROUND_SHEET, number, 3, shown), path, f"given twice (also row {seen[path]})")
+                continue
+            seen[path] = number
+            where = self.cells[path] = _Where(ROUND_SHEET, number, 2, shown)
+            converted = self._convert(value, spec.kind if spec else "text", where, path)
+            if converted is _ABSENT:
+                _section(data, path)  # so a missing field is named by itself, not its section
+                continue
+            if isinstance(converted, list):
+                for index in range(len(converted)):
+                    self.cells[f"{path}[{index}]"] = where
+            if not _put(data, path, converted):
+                self.problem(where, path, "conflicts with another row of column C")
+
+    def _read_units(self, rows: list[_Row]) -> list[dict[str, Any]]:
+        units: list[dict[str, Any]] = []
+        for number, (_, name, short_name) in rows:
+            if _blank(name) and _blank(short_name):
+                continue  # STT alone: a row numbered in advance
+            base = f"units[{len(units)}]"
+            unit: dict[str, Any] = {"findings": [], "actions": []}
+            for key, value, column in (("name", name, 2), ("short_name", short_name, 3)):
+                where = self.cells[f"{base}.{key}"] = _Where(UNITS_SHEET, number, column)
+                converted = self._convert(value, "text", where, f"{base}.{key}")
+                if converted is not _ABSENT:
+                    unit[key] = converted
+            units.append(unit)
+        return units
+
+    def _read_items(self, rows: list[_Row], units: list[dict[str, Any]]) -> None:
+        index_of: dict[str, int] = {}
+        for position, unit in enumerate(units):
+            if isinstance(unit.get("name"), str):
+                index_of.setdefault(vn.nfc(unit["name"]), position)
+        for number, (unit_name, kind, text) in rows:
+            if _blank(unit_name):
+                self.problem(_Where(ITEMS_SHEET, number, 1), "units[].name",
+                             f'empty; choose the unit from sheet "{UNITS_SHEET}"')
+                continue
+            index = index_of.get(vn.nfc(_plain(unit_name)))
+            if index is None:
+                self.problem(_Where(ITEMS_SHEET, number, 1), "units[].name",
+                             f'{_plain(unit_name)!r} matches no unit of sheet "{UNITS_SHEET}"')
+                continue
+            items = _ITEM_LISTS.get(vn.nfc(_plain(kind)).casefold()) if not _blank(kind) else None
+            if items is None:
+                got = f" (got {_plain(kind)!r})" if not _blank(kind) else ""
+                self.problem(_Where(ITEMS_SHEET, number, 2), f"units[{index}]",
+                             f'expected "{FINDING}" (a finding) or "{ACTION}" (an action){got}')
+                continue
+            path = f"units[{index}].{items}[{len(units[index][items])}]"
+            where = self.cells[path] = _Where(ITEMS_SHEET, number, 3)
+            converted = self._convert(text, "text", where, path)
+            # An empty text stays in the list so the model says "must not be empty" at its cell.
+            units[index][items].append("" if converted is _ABSENT else converted)
+
+    def _read_list(self, rows: list[_Row], sheet: str, name: str) -> list[Any]:
+        items: list[Any] = []
+        for number, (_, text) in rows:
+            path = f"{name}[{len(items)}]"
+            where = _Where(sheet, number, 2)
+            converted = self._convert(text, "text", where, path)
+            if converted is not _ABSENT:
+                self.cells[path] = where
+                items.append(converted)
+        return items
+
+    def _convert(self, value: Any, kind: Kind, where: _Where, path: str) -> Any:
+        """The contract value of one cell, or ``_ABSENT`` (empty, or a problem reported)."""
+        if _blank(value):
+            return _ABSENT
+        try:
+            return _CONVERTERS[kind](value)
+        except ValueError as err:
+            self.problem(where, path, str(err))
+            self.bad.add(path)
+            return _ABSENT
+
+    def add_model_problems(self, err: InputError) -> None:
+        cause = err.__cause__
+        if not isinstance(cause, ValidationError):  # not from pydantic: no field to point at
+            for line in err.problems or [err.message]:
+                self.problems.append(((-1, 0, 0), f"{self.path.name}: {line}"))
+            return
+        for error in cause.errors():
+            loc = tuple(error["loc"])
+            path = field_path(loc[:-1] if loc and loc[-1] == "[key]" else loc)
+            # An empty cell is what the clerk sees; "(got '')" would only puzzle.
+            line = describe_error(error).removesuffix(" (got '')")
+            if not path:  # a check of the whole round names its field in its message
+                match = _LEADING_PATH.match(line)
+                path = match.group(1) if match else ""
+            if any(path == b or path.startswith((b + ".", b + "[")) for b in self.bad):
+                continue
+            where = self._where(path)
+            shown = f"{where}: " if str(where) else ""
+            self.problems.append((where.order, f"{self.path.name}: {shown}{line}"))
+
+    def _where(self, path: str) -> _Where:
+        """The cell of ``path``; else the rows of its fields; else where it should be."""
+        if path in self.cells:
+            return self.cells[path]
+        below = [w for p, w in self.cells.items() if p.startswith((path + ".", path + "["))]
+        if below:
+            rows = sorted({w.row for w in below if w.sheet == below[0].sheet})
+            text = f"row {rows[0]}" if len(rows) == 1 else f"rows {rows[0]}-{rows[-1]}"
+            return _Where(below[0].sheet, rows[0], text=text)
+        top = re.split(r"[.\[]", path)[0]
+        if top == "units":
+            return _Where(UNITS_SHEET, 2, text="from row 2")
+        if top == "requirements":
+            return _Where(REQUIREMENTS_SHEET, 2, text="from row 2")
+        if not path:
+            return _Where("")
+        label = f" ({_FIELDS[path].label})" if path in _FIELDS else ""
+        return _Where(ROUND_SHEET, text=f"no row with {path}{label} in column C")
+
+
+def _data_rows(ws: Any, width: int) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, values) of each row under the heading that is not wholly empty."""
+    for number, values in enumerate(ws.iter_rows(min_row=2, max_col=width, values_only=True), 2):
+        cells = (list(values) + [None] * width)[:width]
+        if not all(_blank(v) for v in cells):
+            yield number, cells
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        raise ValueError(f"expected text (got {'TRUE' if value else 'FALSE'})")
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a plan number typed as 9 is "9", not "9.0"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, (dt.date, dt.time)):
+        raise ValueError(f"expected text, Excel made it a date or time ({value}); format the cell as Text")
+    raise ValueError(f"expected text (got {value!r})")
+
+
+def _plain(value: Any) -> str:
+    """A cell as text for matching and messages; never fails."""
+    try:
+        return _as_text(value)
+    except ValueError:
+        return str(value)
+
+
+def _as_int(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    shown = value if isinstance(value, (int, float, str)) else str(value)
+    raise ValueError(f"expected a whole number (got {shown!r})")
+
+
+def _as_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        iso, vn_date = _ISO_DATE.fullmatch(text), _VN_DATE.fullmatch(text)
+        parts = iso.groups() if iso else vn_date.groups()[::-1] if vn_date else None
+        if parts:
+            year, month, day = map(int, parts)
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                raise ValueError(f"not a real date (got {text!r})") from None
+    shown = value if isinstance(value, (int, float, str)) else str(value)
+    raise ValueError(f"expected a date dd/mm/yyyy (got {shown!r})")
+
+
+def _as_lines(value: Any) -> list[str]:
+    lines = [line.strip() for line in re.split(r"\r\n|\r|\n", _as_text(value))]
+    return [line for line in lines if line]
+
+
+def _as_codes(value: Any) -> list[str]:
+    codes = [code.strip() for code in re.split(r"[,;\n]", _as_text(value).strip().rstrip("."))]
+    return [code for code in codes if code]
+
+
+_CONVERTERS: dict[str, Any] = {
+    "text": _as_text, "int": _as_int, "date": _as_date, "lines": _as_lines, "codes": _as_codes,
+}
+
+
+def _put(data: dict[str, Any], path: str, value: Any) -> bool:
+    """Set ``letter.number`` in nested dicts; False if another row already holds a part of it."""
+    section = _section(data, path)
+    last = path.rpartition(".")[2]
+    if section is None or isinstance(section.get(last), dict):
+        return False
+    section[last] = value
+    return True
+
+
+def _section(data: dict[str, Any], path: str) -> dict[str, Any] | None:
+    """The dict that holds ``path``'s last key, made if needed; None if a value is in the way."""
+    for key in path.split(".")[:-1]:
+        data = data.setdefault(key, {})
+        if not isinstance(data, dict):
+            return None
+    return data
+

@@ -1,0 +1,445 @@
+"""The clerk's workbook (letter_gen.excel): template, filled copy, reading back, and errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+import zipfile
+from pathlib import Path
+from typing import Any, Callable
+
+import openpyxl
+import pytest
+
+from letter_gen.errors import InputError
+from letter_gen.excel import (
+    ITEMS_SHEET,
+    REQUIREMENTS_SHEET,
+    ROUND_SHEET,
+    UNITS_SHEET,
+    load_round,
+    write_workbook,
+)
+from letter_gen.inputs import load_input
+from letter_gen.model import InspectionRound, validate_data
+
+from .conftest import SAMPLE
+
+SEED = "Chi cục Tiêu chuẩn Đo lường Chất lượng"
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def template(tmp_path: Path) -> Path:
+    path = tmp_path / "mau.xlsx"
+    write_workbook(path)
+    return path
+
+
+@pytest.fixture
+def seed_book(tmp_path: Path, seed_data: dict[str, Any]) -> Path:
+    """The seed round as a filled workbook, named cchc.xlsx."""
+    path = tmp_path / "cchc.xlsx"
+    write_workbook(path, validate_data(seed_data, "seed"))
+    return path
+
+
+def edit(path: Path, change: Callable[[openpyxl.Workbook], None]) -> Path:
+    """Open a workbook as a clerk would, change it, save it."""
+    book = openpyxl.load_workbook(path)
+    change(book)
+    book.save(path)
+    return path
+
+
+def row_of(book: openpyxl.Workbook, field: str) -> int:
+    """The row of ``Đợt kiểm tra`` whose column C names ``field``."""
+    ws = book[ROUND_SHEET]
+    return next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 3).value == field)
+
+
+def set_field(field: str, value: Any) -> Callable[[openpyxl.Workbook], None]:
+    def change(book: openpyxl.Workbook) -> None:
+        book[ROUND_SHEET].cell(row_of(book, field), 2).value = value
+
+    return change
+
+
+def set_cell(sheet: str, ref: str, value: Any) -> Callable[[openpyxl.Workbook], None]:
+    def change(book: openpyxl.Workbook) -> None:
+        book[sheet][ref].value = value
+
+    return change
+
+
+def problems_of(path: Path) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        load_round(path)
+    assert caught.value.message == f"{path}: {len(caught.value.problems)} problem(s) in the input"
+    return caught.value.problems
+
+
+def merge(data: dict[str, Any], change: dict[str, Any]) -> None:
+    """Apply a nested change to contract data: dicts merge, anything else replaces."""
+    for key, value in change.items():
+        if isinstance(value, dict):
+            merge(data[key], value)
+        else:
+            data[key] = value
+
+
+def round_trip(path: Path, round_: InspectionRound) -> InspectionRound:
+    write_workbook(path, round_)
+    return load_round(path)
+
+
+# --- the blank template ----------------------------------------------------------------------
+
+
+def test_the_template_has_four_sheets_with_vietnamese_headings_and_contract_names(template):
+    book = openpyxl.load_workbook(template)
+    assert book.sheetnames == [ROUND_SHEET, UNITS_SHEET, ITEMS_SHEET, REQUIREMENTS_SHEET]
+    headings = {ws.title: [c.value for c in ws[1]] for ws in book}
+    assert headings == {
+        ROUND_SHEET: ["Mục\nlabel", "Giá trị\nvalue", "Trường\ncontract field", "Hướng dẫn\nhint"],
+        UNITS_SHEET: ["STT\nno.", "Tên đơn vị\nunits[].name", "Tên viết tắt\nunits[].short_name"],
+        ITEMS_SHEET: ["Tên đơn vị\nunits[].name", "Loại\nTồn tại | Khắc phục",
+                      "Nội dung\nunits[].findings[] | units[].actions[]"],
+        REQUIREMENTS_SHEET: ["STT\nno.", "Nội dung\nrequirements[]"],
+    }
+    for ws in book:
+        assert ws.freeze_panes in ("A2", "B2")
+        assert all(c.font.bold for c in ws[1])
+
+
+def test_the_template_names_every_contract_field_of_the_round_in_column_c(template):
+    ws = openpyxl.load_workbook(template)[ROUND_SHEET]
+    fields = [ws.cell(r, 3).value for r in range(2, ws.max_row + 1) if ws.cell(r, 3).value]
+    assert fields == [
+        "letter.kind", "letter.number", "letter.date", "letter.subject", "letter.urgency",
+        "agency.parent", "agency.name", "agency.code", "agency.place", "agency.unit",
+        "period.year", "period.quarter", "period.half", "period.month",
+        "inspection.plan.kind", "inspection.plan.number", "inspection.plan.date",
+        "inspection.plan.issuer", "inspection.plan.title",
+        "inspection.team", "inspection.field", "inspection.intro", "inspection.assessment",
+        "requirements_intro", "closing",
+        "signer.authority", "signer.for", "signer.title", "signer.name",
+        "recipients", "cc", "archive",
+    ]
+    assert ws.cell(row_of(ws.parent, "letter.subject"), 1).value == "Trích yếu (V/v)"
+
+
+def test_the_template_offers_a_list_for_every_field_with_fixed_values(template):
+    book = openpyxl.load_workbook(template)
+    lists = {
+        str(dv.sqref): dv.formula1
+        for ws in book for dv in ws.data_validations.dataValidation if dv.type == "list"
+    }
+    row = {field: row_of(book, field) for field in
+           ("letter.kind", "letter.urgency", "period.quarter", "period.half", "period.month", "signer.authority")}
+    assert lists == {
+        f"B{row['letter.kind']}": '"follow-up"',
+        f"B{row['letter.urgency']}": '"KHẨN,THƯỢNG KHẨN,HỎA TỐC"',
+        f"B{row['period.quarter']}": '"1,2,3,4"',
+        f"B{row['period.half']}": '"1,2"',
+        f"B{row['period.month']}": '"1,2,3,4,5,6,7,8,9,10,11,12"',
+        f"B{row['signer.authority']}": '"KT,TM,TL,TUQ,Q"',
+        "A2:A1000": f"'{UNITS_SHEET}'!$B$2:$B$1000",
+        "B2:B1000": '"Tồn tại,Khắc phục"',
+    }
+    whole = {(str(dv.sqref), dv.formula1, dv.formula2)
+             for ws in book for dv in ws.data_validations.dataValidation if dv.type == "whole"}
+    assert whole == {(f"B{row_of(book, 'letter.number')}", "1", None),
+                     (f"B{row_of(book, 'period.year')}", "1945", "2200")}
+    assert all(dv.allow_blank for ws in book for dv in ws.data_validations.dataValidation)
+
+
+def test_the_template_formats_date_cells_as_dd_mm_yyyy_and_the_number_as_a_whole_number(template):
+    book = openpyxl.load_workbook(template)
+    ws = book[ROUND_SHEET]
+    assert ws.cell(row_of(book, "letter.date"), 2).number_format == "dd/mm/yyyy"
+    assert ws.cell(row_of(book, "inspection.plan.date"), 2).number_format == "dd/mm/yyyy"
+    assert ws.cell(row_of(book, "letter.number"), 2).number_format == "0"
+    # Text cells are Text, so Excel keeps "09" or "1/2" as typed.
+    assert ws.cell(row_of(book, "inspection.plan.number"), 2).number_format == "@"
+
+
+def test_the_template_is_written_atomically_and_replaces_an_old_file(tmp_path):
+    path = tmp_path / "mau.xlsx"
+    path.write_bytes(b"old")
+    write_workbook(path)
+    assert openpyxl.load_workbook(path).sheetnames[0] == ROUND_SHEET
+    assert [p.name for p in tmp_path.iterdir()] == ["mau.xlsx"]
+
+
+def test_a_template_filled_by_hand_reads_into_a_valid_round(template):
+    def fill(book: openpyxl.Workbook) -> None:
+        for field, value in {
+            "letter.number": 12, "letter.date": dt.datetime(2021, 3, 5), "letter.urgency": "Khẩn",
+            "letter.subject": "khắc phục sau kiểm tra",
+            "agency.name": "Sở Khoa học và Công nghệ", "agency.code": "SKHCN",
+            "agency.place": "Bà Rịa - Vũng Tàu", "agency.unit": "TTr",
+            "period.year": 2021, "period.quarter": 2,
+            "inspection.plan.kind": "Kế hoạch", "inspection.plan.number": 9,
+            "inspection.plan.date": "23/02/2021", "inspection.plan.issuer": "Sở Khoa học và Công nghệ",
+            "inspection.plan.title": "kế hoạch kiểm tra CCHC", "inspection.team": "Đoàn kiểm tra",
+            "inspection.field": "công tác CCHC", "inspection.assessment": "nhìn chung tốt",
+            "signer.authority": "KT.", "signer.for": "Giám đốc", "signer.title": "Phó Giám đốc",
+            "signer.name": "Trần Duy Tâm Thanh",
+            "cc": "Sở Nội vụ (b/c);\r\n\r\nTTTT&UD (web)", "archive": "VT, TTr.",
+        }.items():
+            set_field(field, value)(book)
+        units = book[UNITS_SHEET]
+        units.append([1, unicodedata.normalize("NFD", "Phòng Kế hoạch"), None])
+        units.append([2, "Trung tâm Thông tin", "TT Thông tin"])
+        units.append([3, None, None])  # numbered in advance, never used
+        items = book[ITEMS_SHEET]
+        items.append(["Phòng Kế hoạch", "Tồn tại", "Chưa báo cáo đúng hạn."])
+        items.append([" ", None, "  "])  # a row left blank
+        items.append(["Trung tâm Thông tin", "khắc phục", "  Cập nhật trang web.  "])
+        items.append(["Phòng Kế hoạch", "Khắc phục", "Báo cáo đúng hạn."])
+        book[REQUIREMENTS_SHEET].append([1, "Thực hiện nghiêm túc."])
+
+    round_ = load_round(edit(template, fill))
+    assert round_.letter.number == 12
+    assert round_.letter.date == dt.date(2021, 3, 5)
+    assert round_.letter.urgency == "KHẨN"
+    assert round_.period.quarter == 2
+    assert round_.inspection.plan.number == "9"  # not "9.0"
+    assert round_.inspection.plan.date == dt.date(2021, 2, 23)
+    assert round_.signer.authority == "KT"
+    assert round_.cc == ["Sở Nội vụ (b/c);", "TTTT&UD (web)"]
+    assert round_.archive == ["VT", "TTr"]
+    assert round_.recipients is None
+    assert [(u.name, u.short_name, u.findings, u.actions) for u in round_.units] == [
+        ("Phòng Kế hoạch", None, ["Chưa báo cáo đúng hạn."], ["Báo cáo đúng hạn."]),
+        ("Trung tâm Thông tin", "TT Thông tin", [], ["Cập nhật trang web."]),
+    ]
+    assert round_.units[0].name == unicodedata.normalize("NFC", "Phòng Kế hoạch")
+    assert round_.requirements == ["Thực hiện nghiêm túc."]
+
+
+def test_dates_may_be_typed_as_iso_text(seed_book):
+    edit(seed_book, set_field("inspection.plan.date", "2021-02-23"))
+    assert load_round(seed_book).inspection.plan.date == dt.date(2021, 2, 23)
+
+
+# --- a filled workbook -------------------------------------------------------------------
+
+
+def test_a_filled_workbook_holds_real_dates_and_an_integer_number(tmp_path, seed_data):
+    seed_data["letter"].update(number=5, date="2021-03-05")
+    path = tmp_path / "cchc.xlsx"
+    write_workbook(path, validate_data(seed_data, "seed"))
+    book = openpyxl.load_workbook(path)
+    ws = book[ROUND_SHEET]
+    date = ws.cell(row_of(book, "letter.date"), 2)
+    assert date.is_date and date.value == dt.datetime(2021, 3, 5) and date.number_format == "dd/mm/yyyy"
+    assert ws.cell(row_of(book, "inspection.plan.date"), 2).value == dt.datetime(2021, 2, 23)
+    assert ws.cell(row_of(book, "letter.number"), 2).value == 5
+    assert ws.cell(row_of(book, "archive"), 2).value == "VT, TTr, CCHC"
+    assert ws.cell(row_of(book, "cc"), 2).value == "Sở Nội vụ (b/c)\nGiám đốc Sở (b/c)\nTTTT&UD (web)"
+    items = [[c.value for c in row] for row in book[ITEMS_SHEET].iter_rows(min_row=2)]
+    assert [row[:2] for row in items] == [[SEED, "Tồn tại"], [SEED, "Khắc phục"]] + [
+        [name, kind] for name in ("Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng",
+                                  "Trung tâm Thông tin và Ứng dụng KH&CN") for kind in ("Tồn tại", "Khắc phục")
+    ]
+    assert [[c.value for c in row] for row in book[UNITS_SHEET].iter_rows(min_row=2)][1] == [
+        2, "Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng", "Trung tâm Kỹ thuật TĐC"]
+
+
+def test_the_sample_round_survives_yaml_to_workbook_and_back(tmp_path):
+    round_ = load_input(SAMPLE)
+    assert round_trip(tmp_path / "cchc.xlsx", round_) == round_
+
+
+NFD = unicodedata.normalize("NFD", "Sở Khoa học và Công nghệ tỉnh Bà Rịa - Vũng Tàu")
+ODD_TEXT = "Dòng một & <hai> \"ba\" 'bốn'\nDòng {{ năm }} {% if %}\n\n=SUM(A1)"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param({"agency": {"parent": None, "unit": None}}, id="no parent, no drafting unit"),
+        pytest.param({"letter": {"urgency": "THƯỢNG KHẨN", "number": 7, "date": "2021-12-31"}}, id="urgent, numbered"),
+        pytest.param({"period": {"quarter": 4}}, id="quarter"),
+        pytest.param({"period": {"half": 1}}, id="half"),
+        pytest.param({"period": {"month": 12}}, id="month"),
+        pytest.param({"inspection": {"intro": ODD_TEXT}, "closing": ODD_TEXT, "requirements_intro": None}, id="overrides"),
+        pytest.param({"recipients": None, "cc": [], "requirements": []}, id="recipients null, no cc"),
+        pytest.param({"signer": {"authority": None, "for": None, "title": "Giám đốc"}}, id="head signs"),
+        pytest.param({"agency": {"name": NFD}, "inspection": {"assessment": ODD_TEXT}}, id="nfd and odd text"),
+        pytest.param({"inspection": {"plan": {"number": "09", "kind": "=1+1"}}}, id="digits and formula-like text"),
+    ],
+)
+def test_every_optional_field_survives_a_round_trip(tmp_path, seed_data, change):
+    merge(seed_data, change)
+    seed_data["units"].insert(1, {"name": "Văn phòng Sở", "short_name": "VP", "findings": [], "actions": []})
+    seed_data["units"].append({"name": "Phòng Quản lý chuyên ngành", "actions": ["Chỉ khắc phục."]})
+    round_ = validate_data(seed_data, "seed")
+    back = round_trip(tmp_path / "round.xlsx", round_)
+    assert back == round_
+    assert unicodedata.is_normalized("NFC", back.agency.name)
+
+
+# --- problems, each with its sheet, row, column and field --------------------------------------
+
+
+def test_an_empty_finding_text_is_named_by_its_cell_and_field(seed_book):
+    edit(seed_book, set_cell(ITEMS_SHEET, "C6", "  "))
+    assert problems_of(seed_book) == [
+        'cchc.xlsx: sheet "Tồn tại - Khắc phục", row 6, column C (Nội dung): units[2].findings[0]: must not be empty'
+    ]
+
+
+def test_an_unknown_authority_is_named_by_its_row_label_and_field(seed_book):
+    edit(seed_book, set_field("signer.authority", "XT"))
+    assert problems_of(seed_book) == [
+        "cchc.xlsx: sheet \"Đợt kiểm tra\", row 33 (Thẩm quyền ký), column B (Giá trị): signer.authority:"
+        " expected one of 'KT', 'TM', 'TL', 'TUQ' or 'Q' (got 'XT')"
+    ]
+
+
+@pytest.mark.parametrize("typed", ["2021-02-30", "30/02/2021"])
+def test_an_impossible_date_is_a_problem(seed_book, typed):
+    edit(seed_book, set_field("inspection.plan.date", typed))
+    assert problems_of(seed_book) == [
+        f'cchc.xlsx: sheet "Đợt kiểm tra", row 22 (Ngày ban hành kế hoạch), column B (Giá trị):'
+        f" inspection.plan.date: not a real date (got {typed!r})"
+    ]
+
+
+def test_a_date_that_is_not_a_date_is_a_problem(seed_book):
+    edit(seed_book, set_field("letter.date", "tháng 3"))
+    assert problems_of(seed_book) == [
+        'cchc.xlsx: sheet "Đợt kiểm tra", row 5 (Ngày ban hành), column B (Giá trị):'
+        " letter.date: expected a date dd/mm/yyyy (got 'tháng 3')"
+    ]
+
+
+def test_a_finding_for_a_unit_not_in_the_units_sheet_is_a_problem_at_its_own_row(seed_book):
+    # Row 12 comes after blank rows: the row named is the one the clerk sees.
+    edit(seed_book, set_cell(ITEMS_SHEET, "A12", "Chi cục TĐC"))
+    edit(seed_book, set_cell(ITEMS_SHEET, "B12", "Tồn tại"))
+    edit(seed_book, set_cell(ITEMS_SHEET, "C12", "Chưa báo cáo."))
+    assert problems_of(seed_book) == [
+        'cchc.xlsx: sheet "Tồn tại - Khắc phục", row 12, column A (Tên đơn vị): units[].name:'
+        " 'Chi cục TĐC' matches no unit of sheet \"Đơn vị\""
+    ]
+
+
+def test_a_row_that_is_neither_finding_nor_action_is_a_problem(seed_book):
+    edit(seed_book, set_cell(ITEMS_SHEET, "B2", "Kiến nghị"))
+    assert problems_of(seed_book) == [
+        'cchc.xlsx: sheet "Tồn tại - Khắc phục", row 2, column B (Loại): units[0]:'
+        ' expected "Tồn tại" (a finding) or "Khắc phục" (an action) (got \'Kiến nghị\')'
+    ]
+
+
+def test_a_missing_required_field_is_named_by_the_cell_to_fill(seed_book):
+    edit(seed_book, set_field("signer.name", None))
+    assert problems_of(seed_book) == [
+        'cchc.xlsx: sheet "Đợt kiểm tra", row 36 (Họ và tên người ký), column B (Giá trị):'
+        " signer.name: required field is missing"
+    ]
+
+
+def test_a_deleted_row_is_named_by_its_field(seed_book):
+    edit(seed_book, lambda book: book[ROUND_SHEET].delete_rows(row_of(book, "agency.name")))
+    assert problems_of(seed_book) == [
+        'cchc.xlsx: sheet "Đợt kiểm tra", no row with agency.name (Tên cơ quan ban hành) in column C:'
+        " agency.name: required field is missing"
+    ]
+
+
+def test_rows_of_the_round_sheet_are_found_by_their_field_name_not_their_place(seed_book):
+    def rearrange(book: openpyxl.Workbook) -> None:
+        ws = book[ROUND_SHEET]
+        ws.insert_rows(2, 2)
+        ws["A2"], ws["D2"] = "Ghi chú của văn thư", "không phải một trường"
+        ws["A3"], ws["B3"], ws["C3"] = "Số fax", "0254", "agency.fax"
+
+    edit(seed_book, rearrange)
+    assert problems_of(seed_book) == [
+        'cchc.xlsx: sheet "Đợt kiểm tra", row 3 (Số fax), column B (Giá trị): agency.fax:'
+        " unknown field (a typo?); see the README for the fields of this section (got '0254')"
+    ]
+
+
+def test_a_number_cell_holding_text_is_a_problem(seed_book):
+    edit(seed_book, set_field("letter.number", "năm"))
+    assert problems_of(seed_book) == [
+        'cchc.xlsx: sheet "Đợt kiểm tra", row 4 (Số), column B (Giá trị): letter.number: expected a whole number (got \'năm\')'
+    ]
+
+
+def test_a_check_across_fields_points_at_the_rows_of_its_section(seed_book):
+    edit(seed_book, set_field("signer.for", None))
+    assert problems_of(seed_book) == [
+        "cchc.xlsx: sheet \"Đợt kiểm tra\", rows 33-36: signer: authority KT needs 'for': the title it signs for"
+    ]
+
+
+def test_a_unit_given_twice_is_named_by_its_second_row(seed_book):
+    edit(seed_book, set_cell(UNITS_SHEET, "B5", SEED))
+    assert problems_of(seed_book) == [
+        'cchc.xlsx: sheet "Đơn vị", row 5, column B (Tên đơn vị): units[3].name:'
+        f" {SEED!r} is already units[0]; each unit appears once"
+    ]
+
+
+def test_every_problem_is_reported_at_once_in_sheet_and_row_order(seed_book):
+    edit(seed_book, set_field("period.quarter", 5))
+    edit(seed_book, set_field("letter.number", "x"))
+    edit(seed_book, set_cell(REQUIREMENTS_SHEET, "B3", True))
+    edit(seed_book, set_cell(UNITS_SHEET, "C2", dt.datetime(2021, 1, 2)))
+    problems = problems_of(seed_book)
+    assert [p.split(": ")[2] for p in problems] == [
+        "letter.number", "period.quarter", "units[0].short_name", "requirements[1]"]
+    assert problems[1].endswith("period.quarter: input should be less than or equal to 4 (got 5)")
+    assert problems[3].endswith("requirements[1]: expected text (got TRUE)")
+
+
+def test_a_missing_sheet_is_a_problem(seed_book):
+    edit(seed_book, lambda book: book.remove(book[UNITS_SHEET]))
+    assert problems_of(seed_book) == [
+        'cchc.xlsx: sheet "Đơn vị": units: the sheet is missing (the workbook has "Đợt kiểm tra",'
+        ' "Tồn tại - Khắc phục", "Yêu cầu chung"); start from letter-gen excel-template'
+    ]
+
+
+def test_a_file_that_is_not_a_workbook_is_refused(tmp_path):
+    path = tmp_path / "cchc.xlsx"
+    path.write_text("letter: {}\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_round(path)
+    assert caught.value.message == f"{path}: not an Excel workbook (.xlsx)"
+
+
+def test_a_damaged_workbook_is_refused(tmp_path, template):
+    damaged = tmp_path / "hong.xlsx"
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            broken = item.filename == "xl/workbook.xml"
+            target.writestr(item, b"<workbook" if broken else source.read(item.filename))
+    with pytest.raises(InputError) as caught:
+        load_round(damaged)
+    assert caught.value.message == f"{damaged}: not an Excel workbook (.xlsx)"
+
+
+def test_a_missing_file_is_refused(tmp_path):
+    with pytest.raises(InputError) as caught:
+        load_round(tmp_path / "none.xlsx")
+    assert caught.value.message == f"{tmp_path / 'none.xlsx'}: no such file"
+
+
+def test_the_blank_template_reads_as_the_list_of_fields_to_fill(template):
+    problems = problems_of(template)
+    assert problems[0] == (
+        'mau.xlsx: sheet "Đợt kiểm tra", row 6 (Trích yếu (V/v)), column B (Giá trị):'
+        " letter.subject: required field is missing"
+    )
+    assert problems[-1] == 'mau.xlsx: sheet "Đơn vị", from row 2: units: must not be empty'
+    assert len(problems) == 16
