@@ -156,26 +156,97 @@ def _run(
     on_total: Callable[[int], None] | None,
 ) -> None:
     rounds = list(_rounds(find_inputs(inputs), options, summary))
-    jobs = list(_jobs(rounds, options, summary))
+    total = sum(len(letters_of(round_, options.mode)) for _, round_ in rounds)
     if on_total:
-        on_total(len(jobs))
-    with _Manifest(options.out_dir) as manifest:
-        for job, outcome in zip(jobs, _write_all(jobs, options.workers)):
-            if isinstance(outcome, str):
+        on_total(total)
+    issuer = _Issuer(options) if options.issue else None
+    names: set[str] = set()
+    try:
+        with _Writer(options.workers, total) as writer, _Manifest(options.out_dir) as manifest:
+            for chunk in _chunks(_drafts(rounds, options), _CHUNK):
+                jobs: list[_Job] = []
+                for path, round_, content in chunk if issuer is None else issuer.issue(chunk, summary, on_letter):
+                    template = options.template or template_path(round_.letter.kind)
+                    name = _file_name(content, path, names)
+                    jobs.append(_Job(content, template, options.out_dir / name, content.number is not None, path.name))
+                for job, outcome in zip(jobs, writer.write(jobs)):
+                    event = _record(job, outcome, summary, manifest, options.out_dir)
+                    if on_letter:
+                        on_letter(event)
+            os.sync()  # letters were written without a sync each; make them durable before the manifest
+    finally:
+        if issuer is not None:
+            issuer.close()
+
+
+_CHUNK = 500  # letters composed, issued and written at a time: memory stays flat however big the batch
+
+_Draft = tuple[Path, InspectionRound, LetterContent]
+
+
+def _drafts(rounds: list[tuple[Path, InspectionRound]], options: BatchOptions) -> Iterator[_Draft]:
+    for path, round_ in rounds:
+        for mode, unit in letters_of(round_, options.mode):
+            yield path, round_, compose(round_, mode, unit)
+
+
+def _chunks(items: Iterator[_Draft], size: int) -> Iterator[list[_Draft]]:
+    chunk: list[_Draft] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class _Issuer:
+    """Numbers for a batch's letters, a chunk per register transaction, in input order."""
+
+    def __init__(self, options: BatchOptions) -> None:
+        from .register import Register
+
+        self.options = options
+        self.register = Register(options.register_path or Path("data/register.sqlite"))
+
+    def issue(self, chunk: list[_Draft], summary: BatchSummary, on_letter: Callable[[LetterEvent], None] | None) -> list[_Draft]:
+        from .issuing import issue_many
+
+        date = self.options.date or dt.date.today()
+        outcomes = issue_many(
+            self.register, [(path.name, round_, content) for path, round_, content in chunk], date=date, reissue=self.options.reissue
+        )
+        issued: list[_Draft] = []
+        for (path, round_, draft), outcome in zip(chunk, outcomes):
+            if isinstance(outcome, LetterGenError):
                 summary.failed += 1
-                summary.failures.append(outcome)
-                event = LetterEvent("failed", job.path, outcome)
-            else:
-                status, digest = outcome
-                if status == "written":
-                    summary.written += 1
-                else:
-                    summary.unchanged += 1
-                summary.letters.append(job.path)
-                manifest.add(_manifest_row(job, options.out_dir, digest))
-                event = LetterEvent(status, job.path)
-            if on_letter:
-                on_letter(event)
+                summary.failures.append(f"{path}: {draft.unit or 'consolidated letter'}: {outcome.message}")
+                if on_letter:
+                    on_letter(LetterEvent("failed", None, outcome.message))
+                continue
+            content, new = outcome
+            summary.issued += int(new)
+            issued.append((path, round_, content))
+        return issued
+
+    def close(self) -> None:
+        self.register.close()
+
+
+def _record(job: _Job, outcome: tuple[str, str] | str, summary: BatchSummary, manifest: _Manifest, out_dir: Path) -> LetterEvent:
+    if isinstance(outcome, str):
+        summary.failed += 1
+        summary.failures.append(outcome)
+        return LetterEvent("failed", job.path, outcome)
+    status, digest = outcome
+    if status == "written":
+        summary.written += 1
+    else:
+        summary.unchanged += 1
+    summary.letters.append(job.path)
+    manifest.add(_manifest_row(job, out_dir, digest))
+    return LetterEvent("written" if status == "written" else "unchanged", job.path)
 
 
 class _FolderLock:
@@ -227,43 +298,6 @@ def _rounds(paths: list[Path], options: BatchOptions, summary: BatchSummary) -> 
         yield path, round_
 
 
-def _jobs(rounds: list[tuple[Path, InspectionRound]], options: BatchOptions, summary: BatchSummary) -> Iterator[_Job]:
-    """Compose every letter, and issue it when asked, in input order."""
-    register = None
-    if options.issue:
-        from .register import Register
-
-        register = Register(options.register_path or Path("data/register.sqlite"))
-    names: set[str] = set()
-    try:
-        for path, round_ in rounds:
-            template = options.template or template_path(round_.letter.kind)
-            for mode, unit in letters_of(round_, options.mode):
-                content = compose(round_, mode, unit)
-                if register is not None:
-                    try:
-                        content, issued = _issue(register, round_, content, path, options)
-                    except LetterGenError as err:
-                        summary.failed += 1
-                        summary.failures.append(f"{path}: {content.unit or 'consolidated letter'}: {err.message}")
-                        continue
-                    summary.issued += issued
-                name = _file_name(content, path, names)
-                yield _Job(content, template, options.out_dir / name, content.number is not None, path.name)
-    finally:
-        if register is not None:
-            register.close()
-
-
-def _issue(register: Any, round_: InspectionRound, content: LetterContent, path: Path, options: BatchOptions) -> tuple[LetterContent, int]:
-    from .issuing import issue
-
-    issued_content, issued = issue(
-        register, round_, content, input_name=path.name, date=options.date or dt.date.today(), reissue=options.reissue
-    )
-    return issued_content, int(issued.new)
-
-
 def _file_name(content: LetterContent, source: Path, taken: set[str]) -> str:
     """``007-STC-ban-qlda-dtxd-tinh.docx``; drafts ``draft-STC-...``; never from raw text."""
     prefix = f"{content.number:03d}" if content.number is not None else "draft"
@@ -297,22 +331,31 @@ def _write_letter(job: _Job) -> tuple[str, str] | str:
                     f"{job.path}: an issued letter with other content is already there; it is not"
                     " overwritten (move it away to write this one)"
                 )
-        write_bytes_atomic(job.path, data)
+        write_bytes_atomic(job.path, data, durable=False)
         return "written", digest
     except LetterGenError as err:
         return f"{job.input_name}: {job.content.unit or 'consolidated letter'}: {err.message}"
 
 
-def _write_all(jobs: list[_Job], workers: int) -> Iterable[tuple[str, str] | str]:
-    if workers <= 1 or len(jobs) < _POOL_THRESHOLD:
-        return map(_write_letter, jobs)
-    return _pooled(jobs, workers)
+class _Writer:
+    """Writes letters in this process, or over a process pool when the batch is big enough."""
 
+    def __init__(self, workers: int, total: int) -> None:
+        self._pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and total >= _POOL_THRESHOLD else None
+        self._workers = workers
 
-def _pooled(jobs: list[_Job], workers: int) -> Iterator[tuple[str, str] | str]:
-    chunk = max(1, min(64, len(jobs) // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_write_letter, jobs, chunksize=chunk)
+    def __enter__(self) -> _Writer:
+        return self
+
+    def write(self, jobs: list[_Job]) -> Iterable[tuple[str, str] | str]:
+        if self._pool is None:
+            return map(_write_letter, jobs)
+        chunk = max(1, min(32, len(jobs) // (self._workers * 4)))
+        return self._pool.map(_write_letter, jobs, chunksize=chunk)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
 
 
 # --- the manifest ---------------------------------------------------------------------

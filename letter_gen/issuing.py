@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .compose import LetterContent
+from .errors import RegisterError
 from .model import InspectionRound
 from .register import IssuedLetter, IssueRequest, Register
 
@@ -14,6 +15,25 @@ KIND_LABELS = {"follow-up": "Công văn"}
 def letter_key(input_name: str, content: LetterContent) -> str:
     """What makes a letter the same letter across runs: its input file, mode and unit."""
     return f"{input_name}|{content.mode}|{content.unit or '*'}"
+
+
+def _request(input_name: str, round_: InspectionRound, content: LetterContent, date: dt.date) -> IssueRequest:
+    recipients = "; ".join(content.recipients)
+    if round_.cc:
+        recipients += "; " + "; ".join(round_.cc)
+    return IssueRequest(
+        key=letter_key(input_name, content),
+        agency=round_.agency.code,
+        symbol=content.symbol,
+        year=date.year,
+        date=date,
+        content_hash=content.content_hash(),
+        subject=content.subject_line,
+        kind_label=KIND_LABELS.get(content.kind, "Công văn"),
+        signer=round_.signer.name,
+        recipients=recipients,
+        archive=", ".join(round_.archive),
+    )
 
 
 def issue(
@@ -29,23 +49,27 @@ def issue(
 
     A letter issued before keeps its first number and date, so a re-run changes nothing.
     """
-    recipients = "; ".join(content.recipients)
-    if round_.cc:
-        recipients += "; " + "; ".join(round_.cc)
-    issued = register.issue(
-        IssueRequest(
-            key=letter_key(input_name, content),
-            agency=round_.agency.code,
-            symbol=content.symbol,
-            year=date.year,
-            date=date,
-            content_hash=content.content_hash(),
-            subject=content.subject_line,
-            kind_label=KIND_LABELS.get(content.kind, "Công văn"),
-            signer=round_.signer.name,
-            recipients=recipients,
-            archive=", ".join(round_.archive),
-        ),
-        reissue=reissue,
-    )
+    issued = register.issue(_request(input_name, round_, content, date), reissue=reissue)
     return content.issued(issued.number, issued.date, round_.agency.place), issued
+
+
+def issue_many(
+    register: Register,
+    letters: list[tuple[str, InspectionRound, LetterContent]],
+    *,
+    date: dt.date,
+    reissue: bool = False,
+) -> list[tuple[LetterContent, bool] | RegisterError]:
+    """Issue (input name, round, draft) letters in one register transaction.
+
+    Each gets (the issued letter, whether its number is new), or the error that refused it.
+    """
+    requests = [_request(name, round_, content, date) for name, round_, content in letters]
+    outcomes = register.issue_many(requests, reissue=reissue)
+    results: list[tuple[LetterContent, bool] | RegisterError] = []
+    for (_, round_, content), outcome in zip(letters, outcomes):
+        if isinstance(outcome, RegisterError):
+            results.append(outcome)
+        else:
+            results.append((content.issued(outcome.number, outcome.date, round_.agency.place), outcome.new))
+    return results

@@ -242,48 +242,70 @@ class Register:
         changed content: refused unless ``reissue``, which issues a replacement under a new
         number and marks the old line superseded; both lines stay in the register.
         """
-        _check_request(request)
-        with self._write("issue a number"):
-            current = self._conn.execute(
-                "SELECT * FROM letters WHERE key = ? AND superseded_by IS NULL", (request.key,)
-            ).fetchone()
-            if current is not None and current["content_hash"] == request.content_hash:
-                return _letter(current, new=False)
-            note = request.note
-            if current is not None:
-                old = number_and_symbol(current["number"], current["symbol"])
-                old_date = date.fromisoformat(current["date"])
-                if not reissue:
-                    raise RegisterError(
-                        f"Letter {request.key!r} was already issued as số {old} on "
-                        f"{short_date(old_date)}, and its content has changed since. A number is "
-                        "given only once: to issue a replacement under a new number, run again "
-                        "with --reissue; otherwise restore the letter's content."
-                    )
-                note = _join(note, f"thay thế văn bản số {old} ngày {short_date(old_date)}")
-            number = self._next_number(request.agency, request.year)
-            if current is not None:
-                # Mark the old line first: only one current line per key (partial unique index).
-                replaced_by = (f"được thay thế bằng văn bản số {number_and_symbol(number, request.symbol)}"
-                               f" ngày {short_date(request.date)}")
-                self._conn.execute(
-                    "UPDATE letters SET superseded_by = ?, note = ? WHERE id = ?",
-                    (number, _join(current["note"], replaced_by), current["id"]),
+        outcome = self.issue_many([request], reissue=reissue)[0]
+        if isinstance(outcome, RegisterError):
+            raise outcome
+        return outcome
+
+    def issue_many(self, requests: list[IssueRequest], *, reissue: bool = False) -> list[IssuedLetter | RegisterError]:
+        """Issue several letters in ONE transaction (one disk sync for a whole batch).
+
+        Each request gets its :class:`IssuedLetter`, or the :class:`RegisterError` that
+        refused it (a changed letter without ``reissue``); a refusal does not stop the others.
+        """
+        for request in requests:
+            _check_request(request)
+        outcomes: list[IssuedLetter | RegisterError] = []
+        with self._write("issue numbers"):
+            for request in requests:
+                try:
+                    outcomes.append(self._issue_locked(request, reissue))
+                except RegisterError as err:
+                    outcomes.append(err)
+        return outcomes
+
+    def _issue_locked(self, request: IssueRequest, reissue: bool) -> IssuedLetter:
+        """:meth:`issue` inside a write transaction already held."""
+        current = self._conn.execute(
+            "SELECT * FROM letters WHERE key = ? AND superseded_by IS NULL", (request.key,)
+        ).fetchone()
+        if current is not None and current["content_hash"] == request.content_hash:
+            return _letter(current, new=False)
+        note = request.note
+        if current is not None:
+            old = number_and_symbol(current["number"], current["symbol"])
+            old_date = date.fromisoformat(current["date"])
+            if not reissue:
+                raise RegisterError(
+                    f"Letter {request.key!r} was already issued as số {old} on "
+                    f"{short_date(old_date)}, and its content has changed since. A number is "
+                    "given only once: to issue a replacement under a new number, run again "
+                    "with --reissue; otherwise restore the letter's content."
                 )
+            note = _join(note, f"thay thế văn bản số {old} ngày {short_date(old_date)}")
+        number = self._next_number(request.agency, request.year)
+        if current is not None:
+            # Mark the old line first: only one current line per key (partial unique index).
+            replaced_by = (f"được thay thế bằng văn bản số {number_and_symbol(number, request.symbol)}"
+                           f" ngày {short_date(request.date)}")
             self._conn.execute(
-                "INSERT INTO letters (key, agency, year, number, symbol, date, content_hash,"
-                " subject, kind_label, signer, recipients, archive, copies, note, replaces,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (request.key, request.agency, request.year, number, request.symbol,
-                 request.date.isoformat(), request.content_hash, request.subject,
-                 request.kind_label, request.signer, request.recipients, request.archive,
-                 request.copies, note, None if current is None else current["number"], _now()),
+                "UPDATE letters SET superseded_by = ?, note = ? WHERE id = ?",
+                (number, _join(current["note"], replaced_by), current["id"]),
             )
-            row = self._conn.execute(
-                "SELECT * FROM letters WHERE agency = ? AND year = ? AND number = ?",
-                (request.agency, request.year, number),
-            ).fetchone()
-            return _letter(row, new=True)
+        self._conn.execute(
+            "INSERT INTO letters (key, agency, year, number, symbol, date, content_hash,"
+            " subject, kind_label, signer, recipients, archive, copies, note, replaces,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (request.key, request.agency, request.year, number, request.symbol,
+             request.date.isoformat(), request.content_hash, request.subject,
+             request.kind_label, request.signer, request.recipients, request.archive,
+             request.copies, note, None if current is None else current["number"], _now()),
+        )
+        row = self._conn.execute(
+            "SELECT * FROM letters WHERE agency = ? AND year = ? AND number = ?",
+            (request.agency, request.year, number),
+        ).fetchone()
+        return _letter(row, new=True)
 
     def reserve(self, agency: str, year: int, upto: int, note: str | None = None) -> Reservation | None:
         """Record that numbers up to ``upto`` of ``agency``/``year`` were given elsewhere.

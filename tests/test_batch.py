@@ -278,3 +278,12 @@ def test_a_batch_killed_midway_is_completed_by_a_re_run_with_the_numbers_already
     assert not list(out.glob(".*.part"))  # no half-written file
     for row in manifest:
         assert hashlib.sha256((out / row["path"]).read_bytes()).hexdigest() == row["sha256"]
+
+
+def test_a_batch_over_a_process_pool_writes_the_same_letters_as_one_process(tmp_path):
+    source = write_round(tmp_path / "big.yaml", make_round(units=90, seed=4))
+    run_batch([source], BatchOptions(out_dir=tmp_path / "one", workers=1))
+    run_batch([source], BatchOptions(out_dir=tmp_path / "pool", workers=2))
+    one, pool = read_manifest(tmp_path / "one"), read_manifest(tmp_path / "pool")
+    assert len(one) > 64
+    assert [(r["path"], r["sha256"]) for r in pool] == [(r["path"], r["sha256"]) for r in one]
