@@ -155,8 +155,8 @@ def _run(
     on_letter: Callable[[LetterEvent], None] | None,
     on_total: Callable[[int], None] | None,
 ) -> None:
-    rounds = list(_rounds(find_inputs(inputs), options, summary))
-    total = sum(len(letters_of(round_, options.mode)) for _, round_ in rounds)
+    rounds = list(_survey(find_inputs(inputs), options, summary))
+    total = sum(count for _, count, _ in rounds)
     if on_total:
         on_total(total)
     issuer = _Issuer(options) if options.issue else None
@@ -184,8 +184,9 @@ _CHUNK = 500  # letters composed, issued and written at a time: memory stays fla
 _Draft = tuple[Path, InspectionRound, LetterContent]
 
 
-def _drafts(rounds: list[tuple[Path, InspectionRound]], options: BatchOptions) -> Iterator[_Draft]:
-    for path, round_ in rounds:
+def _drafts(rounds: list[_Surveyed], options: BatchOptions) -> Iterator[_Draft]:
+    for path, _, kept in rounds:
+        round_ = kept or load_input(path)  # read again: big batches do not hold every input
         for mode, unit in letters_of(round_, options.mode):
             yield path, round_, compose(round_, mode, unit)
 
@@ -279,10 +280,16 @@ class _FolderLock:
         self._handle.close()
 
 
-def _rounds(paths: list[Path], options: BatchOptions, summary: BatchSummary) -> Iterator[tuple[Path, InspectionRound]]:
-    """The valid inputs of the period; each bad one becomes a failure line and is skipped."""
+_Surveyed = tuple[Path, int, "InspectionRound | None"]
+_KEEP_UNITS = 2000  # inputs are kept in memory up to this many units in all, then read again
+
+
+def _survey(paths: list[Path], options: BatchOptions, summary: BatchSummary) -> Iterator[_Surveyed]:
+    """The valid inputs of the period and their letter counts; each bad input becomes a
+    failure line and is skipped. Small inputs are kept so they are parsed once."""
     if not paths:
         raise UsageError("no inspection inputs found (.yaml, .yml, .json or .xlsx)")
+    kept_units = 0
     for path in paths:
         try:
             round_ = load_input(path)
@@ -295,7 +302,8 @@ def _rounds(paths: list[Path], options: BatchOptions, summary: BatchSummary) -> 
         if options.period and not options.period.covers(round_.period):
             summary.inputs_outside_period += 1
             continue
-        yield path, round_
+        kept_units += len(round_.units)
+        yield path, len(letters_of(round_, options.mode)), round_ if kept_units <= _KEEP_UNITS else None
 
 
 def _file_name(content: LetterContent, source: Path, taken: set[str]) -> str:

@@ -334,7 +334,7 @@ def _deterministic(doc: DocumentObject) -> bytes:
     props = doc.core_properties
     props.author = props.last_modified_by = "letter_gen"
     props.title = "Công văn khắc phục sau kiểm tra"
-    props.comments = "Built by letter_gen.build_template; docxtpl tags in {{ }} and {%p %}."
+    props.comments = "Built by letter_gen.build_template (python -m letter_gen.build_template)."
     props.revision = 1
     props.created = props.modified = dt.datetime(2021, 1, 1)
     props.last_printed = dt.datetime(2021, 1, 1)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
 from . import vn
@@ -62,14 +62,15 @@ class LetterContent:
     period_label: str
 
     def context(self) -> dict[str, Any]:
-        """The template context: plain dicts, lists and strings."""
-        return asdict(self)
+        """The template context: every field by name (body paragraphs keep their attributes)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def content_hash(self) -> str:
         """SHA-256 of what the letter says, apart from its number and date."""
         said = self.context()
         for key in ("number", "date", "number_line", "place_date"):
             said.pop(key)
+        said["body"] = [(p.text, p.heading) for p in self.body]
         blob = json.dumps(said, ensure_ascii=False, sort_keys=True, default=str)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,7 @@ from .compose import LetterContent
 from .errors import TemplateError
 
 _TAG = re.compile(r"\{[{%#]")
+_LISTING = re.compile("[\t\n\a\f]")
 _RULE_PARAGRAPH = re.compile(
     r"(<w:p\b(?:(?!</w:p>).)*?<w:pStyle w:val=\"" + AGENCY_RULE_STYLE + r"\"/>(?:(?!</w:p>).)*?)<w:ind [^>]*/>",
     re.DOTALL,
@@ -48,7 +51,6 @@ def template_path(kind: str) -> Path:
 class _Part:
     name: str
     template: jinja2.Template
-    info: zipfile.ZipInfo
 
 
 class PreparedTemplate:
@@ -66,10 +68,10 @@ class PreparedTemplate:
                 if text is None:
                     zipped.writestr(_fixed_info(info.filename), data)
                 else:
-                    self._parts.append(_Part(info.filename, self._compile(info.filename, text), _fixed_info(info.filename)))
+                    self._parts.append(_Part(info.filename, self._compile(info.filename, text)))
         if not any(p.name == "word/document.xml" for p in self._parts):
             raise TemplateError(f"{self.path}: not a Word document (no word/document.xml)")
-        self._base = base.getvalue()
+        self._base = _ZipBase(base.getvalue())
 
     def _compile(self, part: str, xml: str) -> jinja2.Template:
         patched = DocxTemplate.patch_xml(_NO_INSTANCE, xml)
@@ -93,12 +95,7 @@ class PreparedTemplate:
 
     def render_context(self, context: dict[str, Any]) -> bytes:
         """The .docx bytes for an arbitrary context (user templates, tests)."""
-        out = io.BytesIO(self._base)
-        out.seek(0, io.SEEK_END)
-        with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as zipped:
-            for part in self._parts:
-                zipped.writestr(part.info, self._render_part(part, context))
-        return out.getvalue()
+        return self._base.with_parts([(part.name, self._render_part(part, context)) for part in self._parts])
 
     def _render_part(self, part: _Part, context: dict[str, Any]) -> bytes:
         try:
@@ -114,7 +111,8 @@ class PreparedTemplate:
             raise TemplateError(f"{self.path}: {part.name}: the template failed: {err}") from err
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        xml = DocxTemplate.resolve_listing(_NO_INSTANCE, xml)
+        if _LISTING.search(xml, xml.find("<w:body")):  # most letters have no tab or line break to resolve
+            xml = DocxTemplate.resolve_listing(_NO_INSTANCE, xml)
         data = xml.encode("utf-8")
         try:
             etree.fromstring(data)  # never hand out a letter Word would call corrupt
@@ -126,6 +124,53 @@ class PreparedTemplate:
 # docxtpl's patch_xml (its dialect: {%p %}, {%r %}, ...) and resolve_listing (line breaks,
 # tabs) read nothing from their instance; calling them unbound avoids loading a Document.
 _NO_INSTANCE: Any = object()
+
+
+class _ZipBase:
+    """The parts of a .docx that never change, compressed once, ready to be followed by the
+    rendered parts.
+
+    zipfile cannot copy already-compressed entries, and reopening a zip per letter costs more
+    than rendering it; so the unchanged entries and their central-directory records are kept
+    as bytes (written by zipfile), and each letter adds its own entries and end record.
+    """
+
+    def __init__(self, base: bytes) -> None:
+        with zipfile.ZipFile(io.BytesIO(base)) as zipped:
+            start, self._count = zipped.start_dir, len(zipped.infolist())
+        self._entries = base[:start]
+        self._directory = base[start : len(base) - struct.calcsize(zipfile.structEndArchive)]
+
+    def with_parts(self, parts: list[tuple[str, bytes]]) -> bytes:
+        local, central = [self._entries], [self._directory]
+        offset = len(self._entries)
+        for name, data in parts:
+            header, record = _entry(name, data, offset)
+            local.append(header)
+            central.append(record)
+            offset += len(header)
+        directory = b"".join(central)
+        end = struct.pack(
+            zipfile.structEndArchive, zipfile.stringEndArchive, 0, 0,
+            self._count + len(parts), self._count + len(parts), len(directory), offset, 0,
+        )
+        return b"".join(local) + directory + end
+
+
+def _entry(name: str, data: bytes, offset: int) -> tuple[bytes, bytes]:
+    """A deflated zip entry (local header and data) and its central-directory record."""
+    info = _fixed_info(name)
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    packed = compressor.compress(data) + compressor.flush()
+    info.CRC, info.compress_size, info.file_size = zlib.crc32(data), len(packed), len(data)
+    filename = name.encode("ascii")
+    dos_time = (info.date_time[3] << 11) | (info.date_time[4] << 5) | (info.date_time[5] // 2)
+    dos_date = ((info.date_time[0] - 1980) << 9) | (info.date_time[1] << 5) | info.date_time[2]
+    record = struct.pack(
+        zipfile.structCentralDir, zipfile.stringCentralDir, 20, 3, 20, 0, 0, zipfile.ZIP_DEFLATED,
+        dos_time, dos_date, info.CRC, len(packed), len(data), len(filename), 0, 0, 0, 0, 0, offset,
+    )
+    return info.FileHeader() + packed, record + filename
 
 
 def _read_package(path: Path) -> list[tuple[zipfile.ZipInfo, bytes]]:
