@@ -92,6 +92,7 @@ class BatchOptions:
     reissue: bool = False
     template: Path | None = None
     workers: int = 1
+    clean_text: bool = False
 
 
 @dataclass
@@ -106,6 +107,7 @@ class BatchSummary:
     inputs_outside_period: int = 0
     seconds: float = 0.0
     failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # texts changed by --clean-text
     letters: list[Path] = field(default_factory=list)
 
     @property
@@ -186,7 +188,7 @@ _Draft = tuple[Path, InspectionRound, LetterContent]
 
 def _drafts(rounds: list[_Surveyed], options: BatchOptions) -> Iterator[_Draft]:
     for path, _, kept in rounds:
-        round_ = kept or load_input(path)  # read again: big batches do not hold every input
+        round_ = kept or load_input(path, clean_text=options.clean_text)  # big batches do not hold every input
         for mode, unit in letters_of(round_, options.mode):
             yield path, round_, compose(round_, mode, unit)
 
@@ -292,7 +294,7 @@ def _survey(paths: list[Path], options: BatchOptions, summary: BatchSummary) -> 
     kept_units = 0
     for path in paths:
         try:
-            round_ = load_input(path)
+            round_ = load_input(path, clean_text=options.clean_text, changes=summary.warnings)
             check_fits_page(round_, str(path))
         except LetterGenError as err:
             summary.failed += 1

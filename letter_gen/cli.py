@@ -43,6 +43,25 @@ def _register_option(command: Any) -> Any:
     )(command)
 
 
+def _clean_text_option(command: Any) -> Any:
+    return click.option(
+        "--clean-text", is_flag=True,
+        help="Remove characters a letter cannot carry (control characters) instead of refusing the input; each field changed is named.",
+    )(command)
+
+
+def _template_option(command: Any) -> Any:
+    return click.option(
+        "--template", "template", type=_existing_file, default=None,
+        help="Render with your own docxtpl template (.docx) instead of the bundled one; it is checked first.",
+    )(command)
+
+
+def _warn(lines: list[str] | tuple[str, ...]) -> None:
+    for line in lines:
+        click.echo(f"warning: {line}", err=True)
+
+
 def _issue_options(command: Any) -> Any:
     """--issue, --date and --reissue, shared by render and batch."""
     command = click.option("--reissue", is_flag=True, help="Issue a changed letter again under a new number; the register keeps both.")(command)
@@ -64,8 +83,11 @@ def main() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The .docx to write.")
 @click.option("--unit", type=click.IntRange(min=0), default=None, help="Write the per-unit letter of units[N] (from 0).")
 @_issue_options
+@_template_option
+@_clean_text_option
 def render(
-    input_path: Path, output: Path, unit: int | None, issue: bool, issue_date: Any, reissue: bool, register_path: Path
+    input_path: Path, output: Path, unit: int | None, issue: bool, issue_date: Any, reissue: bool, register_path: Path,
+    template: Path | None, clean_text: bool,
 ) -> None:
     """Write the letter of one inspection input (YAML, JSON or Excel).
 
@@ -83,14 +105,16 @@ def render(
     from .pipeline import IssueOptions, render_file
 
     issuing = IssueOptions(register_path, issue_date.date() if issue_date else None, reissue) if issue else None
-    letter = render_file(input_path, output, unit=unit, issuing=issuing)
+    letter = render_file(input_path, output, unit=unit, issuing=issuing, template=template, clean_text=clean_text)
+    _warn(letter.warnings)
     number = f" as số {letter.content.number_line.removeprefix('Số: ')}" if letter.content.number else ""
     click.echo(f"wrote {letter.path}{number}")
 
 
 @main.command()
 @click.argument("input_path", metavar="INPUT", type=_existing_file)
-def validate(input_path: Path) -> None:
+@_clean_text_option
+def validate(input_path: Path, clean_text: bool) -> None:
     """Check an inspection input against the contract without writing anything.
 
     Exit code 0 when valid; 1 with one line per problem (field path, and sheet, row and
@@ -102,7 +126,8 @@ def validate(input_path: Path) -> None:
     """
     from .pipeline import validate_file
 
-    round_ = validate_file(input_path)
+    round_, warnings = validate_file(input_path, clean_text=clean_text)
+    _warn(warnings)
     click.echo(f"{input_path}: valid ({len(round_.units)} units, {round_.period.label})")
 
 
@@ -131,7 +156,8 @@ def excel_template(output: Path) -> None:
 @main.command()
 @click.argument("input_path", metavar="IN", type=_existing_file)
 @click.argument("output", metavar="OUT", type=click.Path(dir_okay=False, path_type=Path))
-def convert(input_path: Path, output: Path) -> None:
+@_clean_text_option
+def convert(input_path: Path, output: Path, clean_text: bool) -> None:
     """Convert an inspection input between YAML, JSON and Excel (by the file suffixes).
 
     The input is validated first; the output reads back as the same round.
@@ -142,7 +168,9 @@ def convert(input_path: Path, output: Path) -> None:
     """
     from .inputs import load_input, save_round
 
-    save_round(load_input(input_path), output)
+    warnings: list[str] = []
+    save_round(load_input(input_path, clean_text=clean_text, changes=warnings), output)
+    _warn(warnings)
     click.echo(f"wrote {output}")
 
 
@@ -156,9 +184,11 @@ def convert(input_path: Path, output: Path) -> None:
 )
 @_issue_options
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes rendering letters (default: the number of cores).")
+@_template_option
+@_clean_text_option
 def batch(
     inputs: tuple[Path, ...], out_dir: Path, period: str | None, mode: str, issue: bool, issue_date: Any,
-    reissue: bool, register_path: Path, workers: int | None,
+    reissue: bool, register_path: Path, workers: int | None, template: Path | None, clean_text: bool,
 ) -> None:
     """Write every letter of a reporting period: files and folders of inputs, mixed.
 
@@ -183,10 +213,13 @@ def batch(
         register_path=register_path,
         reissue=reissue,
         workers=workers or os.cpu_count() or 1,
+        template=template,
+        clean_text=clean_text,
     )
     progress = _Progress()
     summary = run_batch(list(inputs), options, on_letter=progress.step, on_total=progress.start)
     progress.finish()
+    _warn(summary.warnings)
     for failure in summary.failures:
         click.echo(failure, err=True)
     click.echo(

@@ -42,7 +42,7 @@ from pydantic import ValidationError
 from . import vn
 from .errors import InputError, OutputError
 from .fileio import write_bytes_atomic
-from .model import InspectionRound, describe_error, field_path, validate_data
+from .model import InspectionRound, clean_data, describe_error, field_path, validate_data
 
 ROUND_SHEET = "Đợt kiểm tra"
 UNITS_SHEET = "Đơn vị"
@@ -346,15 +346,20 @@ _VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _LEADING_PATH = re.compile(r"^([a-z_]+(?:\[\d+\]|\.[a-z_]+)*): ")
 
 
-def load_round(path: Path) -> InspectionRound:
+def load_round(path: Path, *, clean_text: bool = False, changes: list[str] | None = None) -> InspectionRound:
     """Read a clerk's workbook into a validated :class:`InspectionRound` (kết quả kiểm tra).
 
     Raises :class:`InputError` listing every problem, each with its sheet, row, column and
-    contract field path.
+    contract field path. With ``clean_text``, characters a letter cannot carry are removed
+    and each field changed is appended to ``changes``.
     """
     path = Path(path)
     reader = _Reader(path)
     data = reader.read()
+    if clean_text:
+        data, cleaned = clean_data(data)
+        if changes is not None:
+            changes.extend(f"{path}: {line}" for line in cleaned)
     try:
         round_ = validate_data(data, str(path))
     except InputError as err:

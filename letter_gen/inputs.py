@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError
-from .model import InspectionRound, validate_data
+from .model import InspectionRound, clean_data, validate_data
 
 #: File suffixes read as inspection inputs.
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -34,14 +34,23 @@ _TextDateLoader.yaml_implicit_resolvers = {
 }
 
 
-def load_input(path: Path | str) -> InspectionRound:
-    """Read and validate one inspection input; raise :class:`InputError` naming file and field."""
+def load_input(path: Path | str, *, clean_text: bool = False, changes: list[str] | None = None) -> InspectionRound:
+    """Read and validate one inspection input; raise :class:`InputError` naming file and field.
+
+    With ``clean_text`` the characters a letter cannot carry (control characters) are removed
+    instead of refused, and one line per field changed is appended to ``changes``.
+    """
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
         from .excel import load_round  # openpyxl is heavy: only for workbooks
 
-        return load_round(path)
-    return validate_data(read_data(path), str(path))
+        return load_round(path, clean_text=clean_text, changes=changes)
+    data = read_data(path)
+    if clean_text:
+        data, cleaned = clean_data(data)
+        if changes is not None:
+            changes.extend(f"{path}: {line}" for line in cleaned)
+    return validate_data(data, str(path))
 
 
 def read_data(path: Path) -> Any:

@@ -39,6 +39,31 @@ def remove_illegal_characters(text: str) -> str:
     return _XML_ILLEGAL.sub("", text)
 
 
+def clean_data(data: Any, path: tuple[int | str, ...] = ()) -> tuple[Any, list[str]]:
+    """``data`` with the characters XML cannot carry removed from every text, and one line
+    per text changed, naming its field (``--clean-text``)."""
+    if isinstance(data, str):
+        bad = illegal_characters(data)
+        if not bad:
+            return data, []
+        return remove_illegal_characters(data), [f"{field_path(path) or '(top level)'}: removed {', '.join(bad)}"]
+    if isinstance(data, dict):
+        changes: list[str] = []
+        cleaned: dict[Any, Any] = {}
+        for key, value in data.items():
+            cleaned[key], more = clean_data(value, (*path, key))
+            changes.extend(more)
+        return cleaned, changes
+    if isinstance(data, list):
+        items, changes = [], []
+        for index, value in enumerate(data):
+            item, more = clean_data(value, (*path, index))
+            items.append(item)
+            changes.extend(more)
+        return items, changes
+    return data, []
+
+
 def _clean_text(value: str) -> str:
     # "\r\n" from Windows or Excel is one line break, not two.
     value = vn.nfc(value.replace("\r\n", "\n").replace("\r", "\n"))

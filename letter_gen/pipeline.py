@@ -34,6 +34,7 @@ class RenderedLetter:
 
     path: Path
     content: LetterContent
+    warnings: tuple[str, ...] = ()  # texts changed by --clean-text
 
 
 def check_fits_page(round_: InspectionRound, source: str) -> None:
@@ -65,12 +66,14 @@ def render_file(
     unit: int | None = None,
     template: Path | None = None,
     issuing: IssueOptions | None = None,
+    clean_text: bool = False,
 ) -> RenderedLetter:
     """Read one input and write its letter to ``output`` (atomically; nothing on error).
 
     With ``issuing``, the letter takes its number and date from the register first.
     """
-    round_ = load_input(input_path)
+    warnings: list[str] = []
+    round_ = load_input(input_path, clean_text=clean_text, changes=warnings)
     check_fits_page(round_, str(input_path))
     content = letter_content(round_, unit)
     prepared = PreparedTemplate(template or template_path(content.kind))
@@ -85,11 +88,12 @@ def render_file(
                 date=issuing.date or dt.date.today(), reissue=issuing.reissue,
             )
     write_bytes_atomic(output, prepared.render(content))
-    return RenderedLetter(output, content)
+    return RenderedLetter(output, content, tuple(warnings))
 
 
-def validate_file(input_path: Path) -> InspectionRound:
-    """Check one input without writing anything."""
-    round_ = load_input(input_path)
+def validate_file(input_path: Path, *, clean_text: bool = False) -> tuple[InspectionRound, list[str]]:
+    """Check one input without writing anything; with ``clean_text``, also the texts it would clean."""
+    warnings: list[str] = []
+    round_ = load_input(input_path, clean_text=clean_text, changes=warnings)
     check_fits_page(round_, str(input_path))
-    return round_
+    return round_, warnings

@@ -76,6 +76,10 @@ class PreparedTemplate:
     def _compile(self, part: str, xml: str) -> jinja2.Template:
         patched = DocxTemplate.patch_xml(_NO_INSTANCE, xml)
         patched = _RULE_PARAGRAPH.sub(lambda m: m.group(1) + _RULE_INDENT, patched)
+        # docxtpl's escapes for literal delimiters ({_{ prints {{) are resolved in the template,
+        # not in the output as docxtpl does, where they would also rewrite the data.
+        for escaped, literal in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
+            patched = patched.replace(escaped, "{{ '" + literal + "' }}")
         patched = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)  # as docxtpl: line numbers per paragraph
         try:
             return self._environment.from_string(patched)
@@ -110,7 +114,6 @@ class PreparedTemplate:
         except jinja2.TemplateError as err:
             raise TemplateError(f"{self.path}: {part.name}: the template failed: {err}") from err
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if _LISTING.search(xml, xml.find("<w:body")):  # most letters have no tab or line break to resolve
             xml = DocxTemplate.resolve_listing(_NO_INSTANCE, xml)
         data = xml.encode("utf-8")
