@@ -15,8 +15,10 @@ import datetime as dt
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import re
+import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -26,7 +28,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .compose import LetterContent, compose, letters_of
-from .errors import LetterGenError, OutputError, UsageError
+from .errors import ExistingLetterError, LetterGenError, OutputError, UsageError
 from .fileio import write_bytes_atomic
 from .inputs import find_inputs, load_input
 from .model import InspectionRound, Period
@@ -34,7 +36,7 @@ from .pipeline import check_fits_page
 from .render import PreparedTemplate, template_path
 
 BatchMode = Literal["consolidated", "per-unit", "both"]
-MANIFEST_KEYS = ("input", "unit", "mode", "number", "symbol", "date", "subject", "recipients", "path", "sha256")
+MANIFEST_KEYS = ("input", "unit", "mode", "number", "symbol", "date", "subject", "recipients", "path", "sha256", "pdf", "pdf_sha256")
 _SLUG_LIMIT = 60
 _POOL_THRESHOLD = 64  # below this many letters a process pool costs more than it saves
 
@@ -93,6 +95,10 @@ class BatchOptions:
     template: Path | None = None
     workers: int = 1
     clean_text: bool = False
+    check: bool = True  # refuse letters that break the docx-level Decree 30 checks
+    check_all: bool = False  # check every letter, not the first of each input, mode and template
+    pdf: bool = False
+    pdfa: bool = False
 
 
 @dataclass
@@ -109,6 +115,7 @@ class BatchSummary:
     failures: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # texts changed by --clean-text
     letters: list[Path] = field(default_factory=list)
+    combined_pdf: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -133,6 +140,7 @@ class _Job:
     path: Path
     issued: bool
     input_name: str
+    check: bool
 
 
 def run_batch(
@@ -144,8 +152,12 @@ def run_batch(
     """Write every letter of the inputs into ``options.out_dir`` and list them in the manifest."""
     started = time.perf_counter()
     summary = BatchSummary()
-    with _FolderLock(options.out_dir):
-        _run(inputs, options, summary, on_letter, on_total)
+    if options.template is not None:
+        from .template_check import raise_for_problems
+
+        raise_for_problems(options.template)  # a broken template fails every letter: say so once
+    with _Writer(options.workers) as writer, _FolderLock(options.out_dir):
+        _run(inputs, options, summary, writer, on_letter, on_total)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -154,6 +166,7 @@ def _run(
     inputs: list[Path],
     options: BatchOptions,
     summary: BatchSummary,
+    writer: _Writer,
     on_letter: Callable[[LetterEvent], None] | None,
     on_total: Callable[[int], None] | None,
 ) -> None:
@@ -162,23 +175,43 @@ def _run(
     if on_total:
         on_total(total)
     issuer = _Issuer(options) if options.issue else None
+    converter = _Converter(options) if options.pdf or options.pdfa else None
     names: set[str] = set()
+    checked: set[tuple[Path, str, Path]] = set()
     try:
-        with _Writer(options.workers, total) as writer, _Manifest(options.out_dir) as manifest:
+        with _Manifest(options.out_dir) as manifest:
+
+            def drain(jobs: list[_Job], outcomes: Iterable[tuple[str, str] | str]) -> None:
+                written = [(job, outcome) for job, outcome in zip(jobs, outcomes) if _counted(job, outcome, summary, on_letter)]
+                pdfs = converter.convert(written, summary) if converter else {}
+                for job, (_, digest) in written:  # type: ignore[misc]
+                    summary.letters.append(job.path)
+                    manifest.add(_manifest_row(job, options.out_dir, digest, pdfs.get(job.path)))
+
+            pending: tuple[list[_Job], Iterable[tuple[str, str] | str]] | None = None
             for chunk in _chunks(_drafts(rounds, options), _CHUNK):
                 jobs: list[_Job] = []
                 for path, round_, content in chunk if issuer is None else issuer.issue(chunk, summary, on_letter):
                     template = options.template or template_path(round_.letter.kind)
+                    group = (path, content.mode, template)
+                    check = options.check and (options.check_all or group not in checked)
+                    checked.add(group)
                     name = _file_name(content, path, names)
-                    jobs.append(_Job(content, template, options.out_dir / name, content.number is not None, path.name))
-                for job, outcome in zip(jobs, writer.write(jobs)):
-                    event = _record(job, outcome, summary, manifest, options.out_dir)
-                    if on_letter:
-                        on_letter(event)
+                    jobs.append(_Job(content, template, options.out_dir / name, content.number is not None, path.name, check))
+                submitted = (jobs, writer.write(jobs))
+                if pending is not None:  # the workers write this chunk while the next is composed
+                    drain(*pending)
+                pending = submitted
+            if pending is not None:
+                drain(*pending)
             os.sync()  # letters were written without a sync each; make them durable before the manifest
+        if converter is not None:
+            converter.combine(summary)
     finally:
         if issuer is not None:
             issuer.close()
+        if converter is not None:
+            converter.close()
 
 
 _CHUNK = 500  # letters composed, issued and written at a time: memory stays flat however big the batch
@@ -237,19 +270,64 @@ class _Issuer:
         self.register.close()
 
 
-def _record(job: _Job, outcome: tuple[str, str] | str, summary: BatchSummary, manifest: _Manifest, out_dir: Path) -> LetterEvent:
+def _counted(job: _Job, outcome: tuple[str, str] | str, summary: BatchSummary, on_letter: Callable[[LetterEvent], None] | None) -> bool:
+    """Count one letter's outcome; True when it is on disk."""
     if isinstance(outcome, str):
         summary.failed += 1
         summary.failures.append(outcome)
-        return LetterEvent("failed", job.path, outcome)
-    status, digest = outcome
-    if status == "written":
+        event = LetterEvent("failed", job.path, outcome)
+    elif outcome[0] == "written":
         summary.written += 1
+        event = LetterEvent("written", job.path)
     else:
         summary.unchanged += 1
-    summary.letters.append(job.path)
-    manifest.add(_manifest_row(job, out_dir, digest))
-    return LetterEvent("written" if status == "written" else "unchanged", job.path)
+        event = LetterEvent("unchanged", job.path)
+    if on_letter:
+        on_letter(event)
+    return not isinstance(outcome, str)
+
+
+class _Converter:
+    """PDFs beside the batch's letters through one converter pool, and the combined PDF."""
+
+    COMBINED = "letters.pdf"
+
+    def __init__(self, options: BatchOptions) -> None:
+        from .convert import ConverterPool
+
+        self.options = options
+        self.pool = ConverterPool(workers=options.workers, pdfa=options.pdfa)
+        self.pool.__enter__()
+        self.pdfs: list[Path] = []
+
+    def convert(self, written: list[tuple[_Job, tuple[str, str]]], summary: BatchSummary) -> dict[Path, Path]:
+        """The PDF of each letter; a letter unchanged since its PDF was made is not converted again."""
+        done: dict[Path, Path] = {}
+        todo: list[Path] = []
+        for job, (status, _) in written:
+            pdf = job.path.with_suffix(".pdf")
+            if status == "unchanged" and pdf.exists() and pdf.stat().st_mtime >= job.path.stat().st_mtime:
+                done[job.path] = pdf
+            else:
+                todo.append(job.path)
+        for result in self.pool.convert(todo) if todo else []:
+            if result.pdf is None:
+                summary.failed += 1
+                summary.failures.append(result.error or f"{result.source}: no PDF")
+            else:
+                done[result.source] = result.pdf
+        self.pdfs.extend(done[job.path] for job, _ in written if job.path in done)
+        return done
+
+    def combine(self, summary: BatchSummary) -> None:
+        from .convert import combine_pdfs
+
+        if self.pdfs:
+            combine_pdfs(self.pdfs, self.options.out_dir / self.COMBINED)
+            summary.combined_pdf = self.options.out_dir / self.COMBINED
+
+    def close(self) -> None:
+        self.pool.close()
 
 
 class _FolderLock:
@@ -332,33 +410,74 @@ def _write_letter(job: _Job) -> tuple[str, str] | str:
         if prepared is None:
             prepared = _templates[job.template] = PreparedTemplate(job.template)
         data = prepared.render(job.content)
+        if job.check:
+            from .pipeline import conforming
+
+            conforming(data, job.path.name)
         digest = hashlib.sha256(data).hexdigest()
         if job.path.exists():
             if job.path.read_bytes() == data:
                 return "unchanged", digest
             if job.issued:
-                raise OutputError(
+                raise ExistingLetterError(
                     f"{job.path}: an issued letter with other content is already there; it is not"
                     " overwritten (move it away to write this one)"
                 )
         write_bytes_atomic(job.path, data, durable=False)
         return "written", digest
+    except OutputError as err:
+        if not isinstance(err, ExistingLetterError):
+            raise  # a full disk or a read-only folder fails every letter: stop the batch
+        return _failure(job, err)
     except LetterGenError as err:
-        return f"{job.input_name}: {job.content.unit or 'consolidated letter'}: {err.message}"
+        return _failure(job, err)
+
+
+def _failure(job: _Job, err: LetterGenError) -> str:
+    return "\n  ".join([f"{job.input_name}: {job.content.unit or 'consolidated letter'}: {err.message}", *err.problems])
+
+
+def _watch_parent(parent: int) -> None:
+    """In a worker: exit as soon as the batch process that started it is gone."""
+
+    def watch() -> None:
+        # An orphan is re-parented the moment its parent dies, zombie or not.
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _noop() -> None:
+    """A first task: makes the pool start its workers now."""
 
 
 class _Writer:
-    """Writes letters in this process, or over a process pool when the batch is big enough."""
+    """Writes letters in this process, or over a process pool for chunks big enough to gain.
 
-    def __init__(self, workers: int, total: int) -> None:
-        self._pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and total >= _POOL_THRESHOLD else None
+    The workers are started first thing, before the folder lock is taken or the register
+    opened, so a forked worker inherits neither; each leaves when the batch process dies.
+    """
+
+    def __init__(self, workers: int) -> None:
         self._workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        if workers > 1:
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            self._pool = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=multiprocessing.get_context(method),
+                initializer=_watch_parent,
+                initargs=(os.getpid(),),
+            )
+            self._pool.submit(_noop)
 
     def __enter__(self) -> _Writer:
         return self
 
     def write(self, jobs: list[_Job]) -> Iterable[tuple[str, str] | str]:
-        if self._pool is None:
+        if self._pool is None or len(jobs) < _POOL_THRESHOLD:
             return map(_write_letter, jobs)
         chunk = max(1, min(32, len(jobs) // (self._workers * 4)))
         return self._pool.map(_write_letter, jobs, chunksize=chunk)
@@ -371,7 +490,7 @@ class _Writer:
 # --- the manifest ---------------------------------------------------------------------
 
 
-def _manifest_row(job: _Job, out_dir: Path, digest: str) -> dict[str, Any]:
+def _manifest_row(job: _Job, out_dir: Path, digest: str, pdf: Path | None = None) -> dict[str, Any]:
     content = job.content
     return {
         "input": job.input_name,
@@ -384,6 +503,8 @@ def _manifest_row(job: _Job, out_dir: Path, digest: str) -> dict[str, Any]:
         "recipients": list(content.recipients),
         "path": job.path.relative_to(out_dir).as_posix(),
         "sha256": digest,
+        "pdf": pdf.relative_to(out_dir).as_posix() if pdf else None,
+        "pdf_sha256": hashlib.sha256(pdf.read_bytes()).hexdigest() if pdf else None,
     }
 
 
@@ -409,7 +530,7 @@ class _Manifest:
 
     def add(self, row: dict[str, Any]) -> None:
         self._json.write(("," if self._count else "") + "\n  " + json.dumps(row, ensure_ascii=False))
-        self._csv.writerow({**row, "recipients": "; ".join(row["recipients"]), "number": row["number"] or "", "unit": row["unit"] or "", "date": row["date"] or ""})
+        self._csv.writerow({**{k: "" if v is None else v for k, v in row.items()}, "recipients": "; ".join(row["recipients"])})
         self._count += 1
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:

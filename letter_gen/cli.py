@@ -57,6 +57,13 @@ def _template_option(command: Any) -> Any:
     )(command)
 
 
+def _output_options(command: Any) -> Any:
+    """--pdf, --pdfa and --no-check, shared by render and batch."""
+    command = click.option("--no-check", "no_check", is_flag=True, help="Write letters even if they break Decree 30's layout rules.")(command)
+    command = click.option("--pdfa", is_flag=True, help="Write archival PDF/A-2b instead of plain PDF (implies --pdf).")(command)
+    return click.option("--pdf", is_flag=True, help="Also write a PDF beside each .docx (needs LibreOffice).")(command)
+
+
 def _warn(lines: list[str] | tuple[str, ...]) -> None:
     for line in lines:
         click.echo(f"warning: {line}", err=True)
@@ -85,9 +92,10 @@ def main() -> None:
 @_issue_options
 @_template_option
 @_clean_text_option
+@_output_options
 def render(
     input_path: Path, output: Path, unit: int | None, issue: bool, issue_date: Any, reissue: bool, register_path: Path,
-    template: Path | None, clean_text: bool,
+    template: Path | None, clean_text: bool, pdf: bool, pdfa: bool, no_check: bool,
 ) -> None:
     """Write the letter of one inspection input (YAML, JSON or Excel).
 
@@ -96,7 +104,8 @@ def render(
     general requirements.
 
     With --issue the letter takes the next number of the agency's sequence from the
-    register (or the number it was given before) and the issue date.
+    register (or the number it was given before) and the issue date. A letter that breaks
+    Decree 30's layout rules is not written (--no-check writes it anyway).
 
     Example:
 
@@ -105,10 +114,13 @@ def render(
     from .pipeline import IssueOptions, render_file
 
     issuing = IssueOptions(register_path, issue_date.date() if issue_date else None, reissue) if issue else None
-    letter = render_file(input_path, output, unit=unit, issuing=issuing, template=template, clean_text=clean_text)
+    letter = render_file(
+        input_path, output, unit=unit, issuing=issuing, template=template, clean_text=clean_text,
+        check=not no_check, pdf=pdf, pdfa=pdfa,
+    )
     _warn(letter.warnings)
     number = f" as số {letter.content.number_line.removeprefix('Số: ')}" if letter.content.number else ""
-    click.echo(f"wrote {letter.path}{number}")
+    click.echo(f"wrote {letter.path}{number}" + (f" and {letter.pdf}" if letter.pdf else ""))
 
 
 @main.command()
@@ -186,15 +198,19 @@ def convert(input_path: Path, output: Path, clean_text: bool) -> None:
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes rendering letters (default: the number of cores).")
 @_template_option
 @_clean_text_option
+@_output_options
+@click.option("--check-all", is_flag=True, help="Check every letter against Decree 30, not the first of each input and mode.")
 def batch(
     inputs: tuple[Path, ...], out_dir: Path, period: str | None, mode: str, issue: bool, issue_date: Any,
     reissue: bool, register_path: Path, workers: int | None, template: Path | None, clean_text: bool,
+    pdf: bool, pdfa: bool, no_check: bool, check_all: bool,
 ) -> None:
     """Write every letter of a reporting period: files and folders of inputs, mixed.
 
     Letters are named from their number (or "draft"), the agency code and the unit:
     007-STC-ban-qlda-dtxd-tinh.docx. OUT/manifest.json and OUT/manifest.csv list them.
-    A bad input is reported and skipped; the exit code is then 1.
+    A bad input is reported and skipped; the exit code is then 1. With --pdf, a PDF is
+    written beside each letter and OUT/letters.pdf holds them all, for printing.
 
     Example:
 
@@ -215,6 +231,10 @@ def batch(
         workers=workers or os.cpu_count() or 1,
         template=template,
         clean_text=clean_text,
+        check=not no_check,
+        check_all=check_all,
+        pdf=pdf,
+        pdfa=pdfa,
     )
     progress = _Progress()
     summary = run_batch(list(inputs), options, on_letter=progress.step, on_total=progress.start)
@@ -228,6 +248,8 @@ def batch(
         + (f", {summary.inputs_outside_period} outside {period}" if period else "")
         + f"; {summary.seconds:.1f} s"
     )
+    if summary.combined_pdf:
+        click.echo(f"all letters in one PDF: {summary.combined_pdf}")
     if not summary.ok:
         sys.exit(1)
 
@@ -328,3 +350,106 @@ def register_export(xlsx_path: Path | None, csv_path: Path | None, year: int | N
             assert csv_path is not None
             book.export_csv(csv_path, year=year, agency=agency)
     click.echo(f"wrote {xlsx_path or csv_path}")
+
+
+@main.command()
+@click.argument("letters", metavar="FILE.docx...", nargs=-1, required=True, type=_existing_file)
+@click.option("--pdfa", is_flag=True, help="Write archival PDF/A-2b.")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="LibreOffice processes side by side (default: the number of cores).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for the PDFs (default: beside each letter).")
+def pdf(letters: tuple[Path, ...], pdfa: bool, workers: int | None, out_dir: Path | None) -> None:
+    """Convert existing letters to PDF with LibreOffice, many per LibreOffice run.
+
+    A letter that cannot be converted is named with the reason; the others are converted.
+
+    Example:
+
+        letter-gen pdf output/2021-Q2/*.docx
+    """
+    from .convert import convert_files
+
+    results = convert_files(list(letters), workers=workers, pdfa=pdfa, out_dir=out_dir)
+    failed = [r for r in results if r.pdf is None]
+    for result in results:
+        if result.pdf is not None:
+            click.echo(f"wrote {result.pdf}")
+    for result in failed:
+        click.echo(result.error, err=True)
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("letters", metavar="FILE.docx...", nargs=-1, required=True, type=_existing_file)
+@click.option("--pdf", "laid_out", is_flag=True, help="Also lay the pages out with LibreOffice and check them.")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+def check(letters: tuple[Path, ...], laid_out: bool, as_json: bool) -> None:
+    """Check công văn (.docx) against Decree 30/2020/NĐ-CP, ours or typed in Word.
+
+    Prints every finding with where it is and what the rule wants; exit code 0 when
+    every letter is clean, 1 when not.
+
+    Example:
+
+        letter-gen check output/cchc-2021.docx --pdf
+    """
+    import json
+
+    from .check import check_files
+
+    results = check_files(list(letters), pdf=laid_out)
+    if as_json:
+        click.echo(json.dumps(
+            [{"file": str(path), "findings": [{"rule": f.rule, "where": f.where, "message": f.message} for f in found]}
+             for path, found in zip(letters, results)],
+            ensure_ascii=False, indent=2,
+        ))
+    else:
+        for path, found in zip(letters, results):
+            click.echo(f"{path}: " + ("follows Decree 30" if not found else f"{len(found)} finding(s)"))
+            for finding in found:
+                click.echo(f"  {finding}")
+    if any(results):
+        sys.exit(1)
+
+
+@main.group()
+def template() -> None:
+    """Your own docxtpl templates: check one, list the variables."""
+
+
+@template.command("check")
+@click.argument("path", metavar="FILE.docx", type=_existing_file)
+def template_check(path: Path) -> None:
+    """Report a template's problems before any render: unknown variables, Jinja syntax
+    errors, tags split across Word runs, unbalanced {%p %} blocks, unescaped data.
+
+    Exit code 1 when a problem would stop rendering; split tags are warnings.
+
+    Example:
+
+        letter-gen template check my-template.docx
+    """
+    from .template_check import BLOCKING, check_template
+
+    problems = check_template(path)
+    for problem in problems:
+        click.echo(("" if problem.kind in BLOCKING else "warning: ") + str(problem))
+    if not problems:
+        click.echo(f"{path}: no problems found")
+    if any(p.kind in BLOCKING for p in problems):
+        sys.exit(1)
+
+
+@template.command("vars")
+def template_vars() -> None:
+    """List every variable a template can use, with its meaning.
+
+    Example:
+
+        letter-gen template vars
+    """
+    from .template_check import template_variables
+
+    for name, meaning in template_variables():
+        click.echo(f"{name}\t{meaning}")

@@ -40,8 +40,16 @@ class ConversionError(LetterGenError):
     """Raised when LibreOffice is missing or cannot convert a letter to PDF."""
 
 
+class NonConformingError(LetterGenError):
+    """Raised when a letter breaks Decree 30's layout rules and is therefore not written."""
+
+
 class OutputError(LetterGenError):
-    """Raised when a file cannot be written (disk full, read-only folder, existing letter)."""
+    """Raised when a file cannot be written (disk full, read-only folder): a batch stops."""
+
+
+class ExistingLetterError(OutputError):
+    """Raised when an issued letter with other content is already where a letter would go."""
 
 
 class UsageError(LetterGenError):

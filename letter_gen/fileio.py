@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import ExistingLetterError, OutputError
 
 
 def write_bytes_atomic(path: Path, data: bytes, *, overwrite: bool = True, durable: bool = True) -> None:
@@ -35,11 +35,11 @@ def write_bytes_atomic(path: Path, data: bytes, *, overwrite: bool = True, durab
             try:
                 os.link(tmp, path)
             except FileExistsError as err:
-                raise OutputError(f"{path}: already exists; it is not overwritten") from err
+                raise ExistingLetterError(f"{path}: already exists; it is not overwritten") from err
             os.unlink(tmp)
     except OSError as err:
         _remove_quietly(tmp)
-        raise OutputError(f"{path}: cannot write ({err.strerror})") from err
+        raise OutputError(f"{path.parent}: cannot write here ({err.strerror})") from err
     except BaseException:
         _remove_quietly(tmp)
         raise

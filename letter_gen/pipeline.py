@@ -1,4 +1,4 @@
-"""The orchestrator of single letters: input file → model → compose → render → file.
+"""The orchestrator of single letters: input file → model → compose → render → check → file → PDF.
 
 Each function is one command's job, so the CLI only parses options and calls one of them.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 from . import layout as L
 from . import vn
 from .compose import LetterContent, Mode, compose
-from .errors import InputError, UsageError
+from .errors import ConversionError, InputError, NonConformingError, UsageError
 from .fileio import write_bytes_atomic
 from .inputs import load_input
 from .model import InspectionRound
@@ -35,6 +35,7 @@ class RenderedLetter:
     path: Path
     content: LetterContent
     warnings: tuple[str, ...] = ()  # texts changed by --clean-text
+    pdf: Path | None = None
 
 
 def check_fits_page(round_: InspectionRound, source: str) -> None:
@@ -59,6 +60,30 @@ def letter_content(round_: InspectionRound, unit: int | None) -> LetterContent:
     return compose(round_, mode, unit)
 
 
+def prepare_template(template: Path | None, kind: str) -> PreparedTemplate:
+    """The bundled template of ``kind``, or a clerk's own one after checking it."""
+    if template is None:
+        return PreparedTemplate(template_path(kind))
+    from .template_check import raise_for_problems
+
+    raise_for_problems(template)
+    return PreparedTemplate(template)
+
+
+def conforming(data: bytes, name: str) -> bytes:
+    """``data`` when the letter passes the docx-level Decree 30 checks; else :class:`NonConformingError`."""
+    from .check import check_bytes
+
+    findings = check_bytes(data, name)
+    if findings:
+        raise NonConformingError(
+            f"{name}: not written: the letter breaks Decree 30's layout rules"
+            " (fix the template or input; --no-check writes it anyway)",
+            problems=[str(f) for f in findings],
+        )
+    return data
+
+
 def render_file(
     input_path: Path,
     output: Path,
@@ -67,17 +92,24 @@ def render_file(
     template: Path | None = None,
     issuing: IssueOptions | None = None,
     clean_text: bool = False,
+    check: bool = True,
+    pdf: bool = False,
+    pdfa: bool = False,
 ) -> RenderedLetter:
     """Read one input and write its letter to ``output`` (atomically; nothing on error).
 
-    With ``issuing``, the letter takes its number and date from the register first.
+    The letter is checked against Decree 30 before it is written (and before a number is
+    taken); with ``issuing`` it takes its number and date from the register; with ``pdf`` a
+    PDF is written beside it.
     """
     warnings: list[str] = []
     round_ = load_input(input_path, clean_text=clean_text, changes=warnings)
     check_fits_page(round_, str(input_path))
     content = letter_content(round_, unit)
-    prepared = PreparedTemplate(template or template_path(content.kind))
-    prepared.render(content)  # a template that fails must fail before a number is taken
+    prepared = prepare_template(template, content.kind)
+    draft = prepared.render(content)  # a letter that fails must fail before a number is taken
+    if check:
+        conforming(draft, str(output))
     if issuing is not None:
         from .issuing import issue
         from .register import Register
@@ -87,8 +119,22 @@ def render_file(
                 register, round_, content, input_name=input_path.name,
                 date=issuing.date or dt.date.today(), reissue=issuing.reissue,
             )
-    write_bytes_atomic(output, prepared.render(content))
-    return RenderedLetter(output, content, tuple(warnings))
+        draft = prepared.render(content)
+        if check:
+            conforming(draft, str(output))
+    write_bytes_atomic(output, draft)
+    pdf_path = convert_one(output, pdfa=pdfa) if pdf or pdfa else None
+    return RenderedLetter(output, content, tuple(warnings), pdf_path)
+
+
+def convert_one(docx: Path, *, pdfa: bool = False) -> Path:
+    """The PDF beside one letter, through LibreOffice."""
+    from .convert import convert_files
+
+    (result,) = convert_files([docx], workers=1, pdfa=pdfa)
+    if result.pdf is None:
+        raise ConversionError(result.error or f"{docx}: LibreOffice could not convert it")
+    return result.pdf
 
 
 def validate_file(input_path: Path, *, clean_text: bool = False) -> tuple[InspectionRound, list[str]]:

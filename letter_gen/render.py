@@ -64,17 +64,16 @@ class PreparedTemplate:
         base = io.BytesIO()
         with zipfile.ZipFile(base, "w", zipfile.ZIP_DEFLATED) as zipped:
             for info, data in entries:
-                text = _templated_text(info.filename, data)
-                if text is None:
+                patched = _patched_part(info.filename, data)
+                if patched is None:
                     zipped.writestr(_fixed_info(info.filename), data)
                 else:
-                    self._parts.append(_Part(info.filename, self._compile(info.filename, text)))
+                    self._parts.append(_Part(info.filename, self._compile(info.filename, patched)))
         if not any(p.name == "word/document.xml" for p in self._parts):
             raise TemplateError(f"{self.path}: not a Word document (no word/document.xml)")
         self._base = _ZipBase(base.getvalue())
 
-    def _compile(self, part: str, xml: str) -> jinja2.Template:
-        patched = DocxTemplate.patch_xml(_NO_INSTANCE, xml)
+    def _compile(self, part: str, patched: str) -> jinja2.Template:
         patched = _RULE_PARAGRAPH.sub(lambda m: m.group(1) + _RULE_INDENT, patched)
         # docxtpl's escapes for literal delimiters ({_{ prints {{) are resolved in the template,
         # not in the output as docxtpl does, where they would also rewrite the data.
@@ -186,15 +185,19 @@ def _read_package(path: Path) -> list[tuple[zipfile.ZipInfo, bytes]]:
         raise TemplateError(f"{path}: not a .docx template (it is not a Word file)") from err
 
 
-def _templated_text(name: str, data: bytes) -> str | None:
-    """The text of a part docxtpl renders (document, headers, footers), if it holds tags."""
+def _patched_part(name: str, data: bytes) -> str | None:
+    """A part docxtpl renders (document, headers, footers), patched into the docxtpl dialect,
+    if it holds tags (patching first: it joins delimiters Word split across runs)."""
     if not re.fullmatch(r"word/(document|header\d*|footer\d*|footnotes)\.xml", name):
         return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         raise TemplateError(f"{name}: not UTF-8 XML") from err
-    return text if _TAG.search(text) else None
+    if "{" not in text:
+        return None
+    patched: str = DocxTemplate.patch_xml(_NO_INSTANCE, text)
+    return patched if _TAG.search(patched) else None
 
 
 def _fixed_info(name: str) -> zipfile.ZipInfo:

@@ -101,7 +101,8 @@ def test_the_manifest_lists_every_letter_with_its_sha256_and_fields(two_quarters
     manifest = read_manifest(out)
     assert sorted(p.name for p in out.glob("*.docx")) == sorted(row["path"] for row in manifest)
     for row in manifest:
-        assert set(row) == {"input", "unit", "mode", "number", "symbol", "date", "subject", "recipients", "path", "sha256"}
+        assert set(row) == {"input", "unit", "mode", "number", "symbol", "date", "subject", "recipients", "path", "sha256", "pdf", "pdf_sha256"}
+        assert row["pdf"] is None
         assert hashlib.sha256((out / row["path"]).read_bytes()).hexdigest() == row["sha256"]
         assert row["number"] is None and row["date"] is None and row["symbol"] == "STC-TTr"
         assert re.fullmatch(r"draft-STC-[a-z0-9-]+\.docx", row["path"])
@@ -287,3 +288,39 @@ def test_a_batch_over_a_process_pool_writes_the_same_letters_as_one_process(tmp_
     one, pool = read_manifest(tmp_path / "one"), read_manifest(tmp_path / "pool")
     assert len(one) > 64
     assert [(r["path"], r["sha256"]) for r in pool] == [(r["path"], r["sha256"]) for r in one]
+
+
+def test_batch_pdf_writes_a_pdf_per_letter_and_one_combined_pdf(tmp_path):
+    from pypdf import PdfReader
+
+    source = write_round(tmp_path / "round.yaml", make_round(units=3, seed=2))
+    out = tmp_path / "out"
+    summary = run_batch([source], BatchOptions(out_dir=out, pdf=True, workers=2))
+    assert summary.failed == 0, summary.failures
+    manifest = read_manifest(out)
+    pages = 0
+    for row in manifest:
+        pdf = out / row["pdf"]
+        assert hashlib.sha256(pdf.read_bytes()).hexdigest() == row["pdf_sha256"]
+        pages += len(PdfReader(str(pdf)).pages)
+    assert summary.combined_pdf == out / "letters.pdf"
+    assert len(PdfReader(str(out / "letters.pdf")).pages) == pages
+    again = run_batch([source], BatchOptions(out_dir=out, pdf=True, workers=2))
+    assert again.unchanged == len(manifest) and again.failed == 0
+    assert [r["pdf_sha256"] for r in read_manifest(out)] == [r["pdf_sha256"] for r in manifest]
+
+
+def test_batch_refuses_letters_that_break_a_rule(tmp_path):
+    from docx import Document as open_docx
+
+    from letter_gen.render import template_path
+
+    doc = open_docx(str(template_path("follow-up")))
+    doc.tables[0].rows[0].cells[1].paragraphs[0].runs[0].bold = False
+    template = tmp_path / "mau.docx"
+    doc.save(str(template))
+    source = write_round(tmp_path / "round.yaml", make_round(units=2))
+    summary = run_batch([source], BatchOptions(out_dir=tmp_path / "out", template=template, mode="consolidated"))
+    assert summary.failed == 1 and summary.written == 0
+    assert "not written: the letter breaks Decree 30's layout rules" in summary.failures[0]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in summary.failures[0]

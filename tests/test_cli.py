@@ -108,3 +108,103 @@ def test_every_command_has_help_with_an_example_and_is_in_the_readme(runner):
         assert result.exit_code == 0, path
         assert "Example:" in result.output, path
         assert re.search(rf"letter-gen {' '.join(path)}\b", readme), f"README does not document {' '.join(path)}"
+
+
+def break_quoc_hieu(source, target):
+    """A copy of a letter or template whose Quốc hiệu is not bold (breaks one Decree 30 rule)."""
+    doc = Document(str(source))
+    cell = doc.tables[0].rows[0].cells[1]
+    cell.paragraphs[0].runs[0].bold = False
+    doc.save(str(target))
+    return target
+
+
+def test_check_says_a_good_letter_follows_decree_30(runner, tmp_path):
+    letter = tmp_path / "good.docx"
+    runner.invoke(main, ["render", str(SAMPLE), "-o", str(letter)])
+    result = runner.invoke(main, ["check", str(letter)])
+    assert result.exit_code == 0
+    assert result.output == f"{letter}: follows Decree 30\n"
+
+
+def test_check_lists_each_finding_and_exits_1(runner, tmp_path):
+    good = tmp_path / "good.docx"
+    runner.invoke(main, ["render", str(SAMPLE), "-o", str(good)])
+    bad = break_quoc_hieu(good, tmp_path / "bad.docx")
+    result = runner.invoke(main, ["check", str(bad)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == f"{bad}: 1 finding(s)"
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in result.output and "bold" in result.output
+    as_json = runner.invoke(main, ["check", str(bad), "--json"])
+    import json
+
+    assert [f["rule"] for f in json.loads(as_json.output)[0]["findings"]] == ["national-title"]
+
+
+def test_render_refuses_a_letter_that_breaks_a_rule_unless_told(runner, tmp_path):
+    from letter_gen.render import template_path
+
+    template = break_quoc_hieu(template_path("follow-up"), tmp_path / "mau.docx")
+    out = tmp_path / "letter.docx"
+    refused = runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), "--template", str(template)])
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(f"{out}: not written: the letter breaks Decree 30's layout rules")
+    assert not out.exists()
+    forced = runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), "--template", str(template), "--no-check"])
+    assert forced.exit_code == 0 and out.exists()
+
+
+def test_render_refuses_a_broken_user_template_before_rendering(runner, tmp_path):
+    from letter_gen.render import template_path
+
+    doc = Document(str(template_path("follow-up")))
+    doc.add_paragraph("Người nhận: {{ nguoi_nhan }}")
+    template = tmp_path / "mau.docx"
+    doc.save(str(template))
+    out = tmp_path / "letter.docx"
+    result = runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), "--template", str(template)])
+    assert result.exit_code == 1
+    assert "the variable 'nguoi_nhan' is not provided; did you mean 'recipients'?" in result.stderr
+    assert not out.exists()
+    checked = runner.invoke(main, ["template", "check", str(template)])
+    assert checked.exit_code == 1 and "nguoi_nhan" in checked.output
+
+
+def test_template_check_passes_the_bundled_template(runner):
+    from letter_gen.render import template_path
+
+    result = runner.invoke(main, ["template", "check", str(template_path("follow-up"))])
+    assert result.exit_code == 0
+    assert result.output.endswith("no problems found\n")
+
+
+def test_template_vars_lists_every_variable_of_a_letter(runner):
+    from dataclasses import fields
+
+    from letter_gen.compose import LetterContent
+
+    result = runner.invoke(main, ["template", "vars"])
+    names = {line.split("\t")[0] for line in result.output.splitlines()}
+    assert {f.name for f in fields(LetterContent)} <= names
+    assert {"paragraph.text", "paragraph.heading"} <= names
+
+
+def test_render_pdf_writes_a_pdf_beside_the_letter(runner, tmp_path):
+    from pypdf import PdfReader
+
+    out = tmp_path / "letter.docx"
+    result = runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), "--pdf"])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"wrote {out} and {tmp_path / 'letter.pdf'}\n"
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in PdfReader(str(tmp_path / "letter.pdf")).pages[0].extract_text()
+
+
+def test_pdf_converts_existing_letters(runner, tmp_path):
+    letters = []
+    for unit in ("0", "1"):
+        out = tmp_path / f"u{unit}.docx"
+        runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), "--unit", unit])
+        letters.append(out)
+    result = runner.invoke(main, ["pdf", *map(str, letters)])
+    assert result.exit_code == 0, result.output
+    assert all(p.with_suffix(".pdf").read_bytes().startswith(b"%PDF") for p in letters)

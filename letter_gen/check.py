@@ -1,0 +1,1503 @@
+"""Check a công văn against Decree 30/2020/NĐ-CP (kiểm tra thể thức và kỹ thuật trình bày).
+
+:func:`check_docx` reads any .docx, including letters typed in plain Word: it finds the
+components by their text and position (the Quốc hiệu by its words, the Số line by
+``Số:``, the date by ``, ngày ... tháng ... năm``, Nơi nhận and the signature in the
+closing row), never by our template's style names. Formatting is resolved as Word does
+(:mod:`letter_gen.docx_format`). Each broken rule gives one :class:`Finding` naming the
+rule, the place and what the decree wants; ``RULES`` lists every rule id.
+
+With ``pdf=True`` the letter is also laid out by LibreOffice and the PDF is checked:
+lines that must not wrap, the two rules (đường kẻ) as drawn, page numbers and margins.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+import os
+import io
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.opc.exceptions import PackageNotFoundError
+from lxml import etree
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
+
+from . import vn
+from .docx_format import (
+    MC_NS,
+    TWIPS_PER_MM,
+    Formatter,
+    ParagraphFormat,
+    RunFormat,
+    on_off,
+    paragraph_runs,
+    run_text,
+    w,
+    wattr,
+)
+from .errors import ConversionError, InputError
+from .metrics import MM_PER_PT, text_width_mm, wrapped_line_widths
+
+__all__ = ["RULES", "Finding", "check_docx", "check_files", "check_layout"]
+
+#: Every rule id with what it checks (docx level first, then the laid-out PDF).
+RULES: dict[str, str] = {
+    "page-size": "paper is A4 (210 × 297 mm), portrait",
+    "page-margins": "margins: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm",
+    "font": "every run of text is Times New Roman (styles and theme fonts resolved)",
+    "national-title": "Quốc hiệu reads CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM: capitals, bold, 12–13 pt, centred",
+    "motto": "Tiêu ngữ reads Độc lập - Tự do - Hạnh phúc: bold, 13–14 pt, centred",
+    "motto-rule": "a solid rule under the Tiêu ngữ, as long as its text (±15%), centred under it",
+    "agency": "issuing agency name: capitals, bold, 12–13 pt, centred",
+    "parent-agency": "parent agency (if any): capitals, not bold, 12–13 pt, centred",
+    "agency-rule": "a solid rule under the agency name, 1/3–1/2 of its length, centred under it",
+    "number": "Số line: 'Số:', 13 pt upright, number padded below 10, '/' then a ký hiệu without spaces",
+    "date": "date line: italic 13–14 pt, centred, a real date written 'ngày 05 tháng 3 năm 2021'",
+    "subject": "V/v line (trích yếu): 12–13 pt, upright, not bold, centred",
+    "kinh-gui": "Kính gửi: 13–14 pt upright, a colon; several recipients '- X;' one a line, the last '.'",
+    "body-size": "body text is 13–14 pt",
+    "body-align": "body paragraphs are justified",
+    "body-indent": "body paragraphs start at the margin with a first-line indent of 1 cm or 1.27 cm",
+    "body-spacing": "at least 6 pt between body paragraphs",
+    "body-line-spacing": "body line spacing from single to 1.5 lines",
+    "body-end": "the body ends with './.'",
+    "noi-nhan": "'Nơi nhận:' label: 12 pt, bold italic, flush left",
+    "noi-nhan-items": "Nơi nhận items: 11 pt upright, '- X;' each, '- Như trên;' first, '- Lưu: ...' last ending '.'",
+    "signature-title": "signature titles: capitals, bold, 13–14 pt; prefix KT./TM./TL./TUQ./Q.",
+    "signer-name": "signer's name: bold, 13–14 pt, not all capitals, no academic title",
+    "page-number": "page numbers: PAGE field in the header, centred, 13–14 pt, Arabic, none on page 1",
+    "pdf-one-line": "laid out: Quốc hiệu, Tiêu ngữ and the date line each on one line",
+    "pdf-motto-rule": "laid out: the rule under the Tiêu ngữ is as wide as its text (±10%) and centred",
+    "pdf-agency-rule": "laid out: the rule under the agency name is 1/3–1/2 of its width and centred",
+    "pdf-page-number": "laid out: no number on page 1; pages 2+ show their number centred in the top margin",
+    "pdf-margins": "laid out: every word lies inside the page margins",
+}
+
+_TNR = "times new roman"
+_DASHES = ("- ", "– ")  # Word's AutoCorrect turns "- " into "– "; both read as a dash
+_ACADEMIC = re.compile(r"^(GS|PGS|TS|ThS|TSKH|KS|BS|CN|Ths)\.|^(Tiến sĩ|Thạc sĩ|Giáo sư|Phó giáo sư)\b", re.I)
+_AUTHORITY = re.compile(r"^\s*([A-ZĐ]{1,4}(?:\.[A-ZĐ]{1,3})*)(\.|\s)\s*\S")
+_NUMBER_LINE = re.compile(r"^\s*Số\s*(?::|[\d.…_]*\s*/)")
+_DATE_LINE = re.compile(r"ngày\b.*tháng\b.*năm\s*\d{4}", re.I)
+_DATE_PARTS = re.compile(r"ngày\s*(?P<d>\d+|[.…_\s]*?)\s*tháng\s*(?P<m>\d+|[.…_\s]*?)\s*năm\s*(?P<y>\d{4})", re.I)
+_BLANK = re.compile(r"^[\s.…_]*$")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One broken rule (lỗi thể thức): ``rule`` id (see ``RULES``), where, and what is wanted."""
+
+    rule: str
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+# --- the letter as lines with resolved formatting ---------------------------------------
+
+
+@dataclass(eq=False)  # identity: two paragraphs with the same text are still two
+class _Para:
+    el: Any
+    index: int
+    cell: Any  # innermost w:tc, or None at body level
+    table: Any  # outermost w:tbl, or None
+    fmt: ParagraphFormat
+    lines: list[_Line] = field(default_factory=list)
+    marker: str | None = None  # bullet text of an automatic list ("-")
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines).strip()
+
+
+@dataclass(eq=False)
+class _Line:
+    para: _Para
+    pieces: list[tuple[str, RunFormat]]
+
+    @property
+    def text(self) -> str:
+        return unicodedata.normalize("NFC", "".join(t for t, _ in self.pieces)).strip()
+
+    @property
+    def shown(self) -> str:
+        """The text as printed: capitals where the run has the caps property."""
+        return unicodedata.normalize("NFC", "".join(t.upper() if f.caps else t for t, f in self.pieces)).strip()
+
+    def formats(self) -> list[RunFormat]:
+        return [f for t, f in self.pieces if t.strip()]
+
+    def first(self) -> RunFormat | None:
+        found = self.formats()
+        return found[0] if found else None
+
+
+def _plain(text: str) -> str:
+    """Without diacritics, in capitals, single-spaced: ``Cộng hòa`` → ``CONG HOA``."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return " ".join("".join(c for c in text if not unicodedata.combining(c)).upper().split())
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _at(label: str, text: str) -> str:
+    return f'{label}: "{_short(text)}"' if text else label
+
+
+def _pts(values: set[float] | list[float]) -> str:
+    return " and ".join(f"{v:g}" for v in sorted(set(values))) + " pt"
+
+
+def _range(lo: float, hi: float, unit: str = "pt") -> str:
+    return f"{lo:g} {unit}" if lo == hi else f"{lo:g}–{hi:g} {unit}"
+
+
+def _open(path: Path) -> Any:
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    try:
+        return docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as err:
+        hint = " (an old .doc file: open it in Word and save it as .docx)" if path.suffix.lower() == ".doc" else ""
+        raise InputError(f"{path}: not a Word .docx file{hint} ({err})") from err
+    except OSError as err:
+        raise InputError(f"{path}: cannot read this file ({err.strerror or err})") from err
+
+
+def _walk(container: Any, cell: Any, table: Any) -> Iterator[tuple[Any, Any, Any]]:
+    """Paragraphs in reading order with their cell and outermost table."""
+    for child in container:
+        tag = child.tag
+        if tag == w("p"):
+            yield child, cell, table
+        elif tag == w("tbl"):
+            for row in child.iter(w("tr")):
+                owner = row.getparent()
+                while owner is not None and owner.tag != w("tbl"):
+                    owner = owner.getparent()
+                if owner is not child:
+                    continue  # a nested table's row: reached through its own cell
+                for tc in row:
+                    if tc.tag == w("tc"):
+                        yield from _walk(tc, tc, table if table is not None else child)
+        elif tag in (w("sdt"), w("sdtContent"), w("customXml")):
+            yield from _walk(child, cell, table)
+
+
+def _make_para(formatter: Formatter, p: Any, index: int, cell: Any, table: Any) -> _Para:
+    para = _Para(p, index, cell, table, formatter.paragraph(p), marker=formatter.list_marker(p))
+    line = _Line(para, [])
+    para.lines.append(line)
+    for r in paragraph_runs(p):
+        text = run_text(r)
+        if not text:
+            continue
+        fmt = formatter.run(p, r)
+        if fmt.hidden:
+            continue
+        chunks = text.split("\n")
+        for i, chunk in enumerate(chunks):
+            if i:
+                line = _Line(para, [])
+                para.lines.append(line)
+            if chunk:
+                line.pieces.append((chunk, fmt))
+    return para
+
+
+# --- finding the components ---------------------------------------------------------------
+
+
+@dataclass
+class _Letter:
+    document: Any
+    formatter: Formatter
+    paras: list[_Para]
+    national: list[_Line] = field(default_factory=list)
+    motto: list[_Line] = field(default_factory=list)
+    parent: list[_Line] = field(default_factory=list)
+    agency: list[_Line] = field(default_factory=list)
+    number: _Line | None = None
+    date: _Line | None = None
+    subject: list[_Line] = field(default_factory=list)
+    kinh_gui: _Line | None = None
+    recipients: list[_Line] = field(default_factory=list)
+    body_all: list[_Para] = field(default_factory=list)
+    noi_nhan: _Line | None = None
+    items: list[_Line] = field(default_factory=list)
+    titles: list[_Line] = field(default_factory=list)
+    signer: _Line | None = None
+
+    @property
+    def body(self) -> list[_Para]:
+        return [p for p in self.body_all if p.text]
+
+
+def _lines(paras: Sequence[_Para]) -> list[_Line]:
+    return [line for p in paras for line in p.lines if line.text]
+
+
+def _find_phrase(lines: list[_Line], plain: str | re.Pattern[str], start: int = 0) -> list[_Line]:
+    """The shortest run of 1–3 consecutive lines whose text, joined, matches ``plain``."""
+    for i in range(start, len(lines)):
+        for size in (1, 2, 3):
+            window = lines[i : i + size]
+            joined = _plain(" ".join(line.text for line in window))
+            if isinstance(plain, str):
+                if joined == plain:
+                    return window
+                if not plain.startswith(joined):
+                    break
+            elif plain.fullmatch(joined):
+                return window
+    return []
+
+
+_MOTTO_PLAIN = re.compile(r"DOC LAP ?[-–—]? ?TU DO ?[-–—]? ?HANH PHUC")
+
+
+def _analyse(document: Any) -> _Letter:
+    formatter = Formatter.for_part(document.part)
+    body = document.element.body
+    paras = [_make_para(formatter, p, i, c, t) for i, (p, c, t) in enumerate(_walk(body, None, None))]
+    letter = _Letter(document, formatter, paras)
+    kinh = next((p for p in paras if p.lines[0].text and _plain(p.lines[0].text).startswith("KINH GUI")), None)
+    noi = next(
+        (p for p in paras if p.lines[0].text and _plain(p.lines[0].text).startswith("NOI NHAN")
+         and (kinh is None or p.index > kinh.index)),
+        None,
+    )  # fmt: skip
+    end = kinh.index if kinh else noi.index if noi else len(paras)
+    header = _lines(paras[: min(end, 60)])
+    letter.national = _find_phrase(header, _plain(vn.NATIONAL_TITLE))
+    start = header.index(letter.national[-1]) + 1 if letter.national else 0
+    letter.motto = _find_phrase(header, _MOTTO_PLAIN, start) or _find_phrase(header, _MOTTO_PLAIN)
+    letter.number = next((line for line in header if _NUMBER_LINE.match(line.text)), None)
+    letter.date = next((line for line in header if _DATE_LINE.search(line.text)), None)
+    subject = next((line for line in header if line.text.casefold().startswith("v/v")), None)
+    if subject is not None:
+        letter.subject = [subject]
+        if subject.para.cell is not None:  # a trích yếu wrapped by hand goes on in its cell
+            rest = header[header.index(subject) + 1 :]
+            for line in rest:
+                if line.para.cell is not subject.para.cell or line in (letter.number, letter.date):
+                    break
+                letter.subject.append(line)
+    _find_agency(letter, header)
+    if kinh is not None:
+        _find_recipients(letter, kinh)
+    if noi is not None:
+        _find_noi_nhan(letter, noi)
+    _find_signature(letter, kinh)
+    _find_body(letter, kinh)
+    return letter
+
+
+def _find_agency(letter: _Letter, header: list[_Line]) -> None:
+    taken = {id(x) for x in [*letter.national, *letter.motto, letter.number, letter.date, *letter.subject]}
+    anchor = letter.national[0].para if letter.national else None
+    block: list[_Line] = []
+    if anchor is not None and anchor.cell is not None:
+        row = anchor.cell.getparent()
+        cells = [tc for tc in row if tc.tag == w("tc") and tc is not anchor.cell]
+        if cells:
+            block = [line for line in header if line.para.cell is cells[0]]
+    if not block:  # no header table: what precedes the Số line (or the Quốc hiệu)
+        stop = letter.number or (letter.national[0] if letter.national else None)
+        block = header[: header.index(stop)] if stop in header else []
+    agency_block: list[_Line] = []
+    for line in block:
+        if id(line) in taken:
+            break
+        if not set(line.text) <= set("_-–—"):
+            agency_block.append(line)
+    # The issuing agency is the trailing bold lines; what precedes is the parent. When
+    # every line is bold and they span paragraphs, the last paragraph is the agency (a
+    # bold parent is the likelier slip than an agency name broken over two paragraphs).
+    count = 0
+    for line in reversed(agency_block):
+        if not (line.formats() and all(f.bold for f in line.formats())):
+            break
+        count += 1
+    if agency_block and count == 0:  # nothing bold: the last line names the agency
+        count = 1
+    elif count == len(agency_block) and len({x.para.index for x in agency_block}) > 1:
+        count = sum(1 for x in agency_block if x.para is agency_block[-1].para)
+    cut = len(agency_block) - count
+    letter.agency, letter.parent = agency_block[cut:], agency_block[:cut]
+
+
+def _is_dash(line: _Line) -> bool:
+    return line.text.startswith(_DASHES) or (line.para.marker in ("-", "–") and line is line.para.lines[0])
+
+
+def _find_recipients(letter: _Letter, kinh: _Para) -> None:
+    letter.kinh_gui = kinh.lines[0]
+    after = re.sub(r"^Kính\s*gửi\s*:?", "", kinh.lines[0].text, flags=re.I).strip()
+    if after:
+        return  # one recipient on the Kính gửi line
+    candidates = [line for line in kinh.lines[1:] if line.text]
+    for para in letter.paras[kinh.index + 1 :]:
+        if not para.text:
+            if candidates:
+                break
+            continue
+        candidates.extend(line for line in para.lines if line.text)
+        if not _is_dash(candidates[-1]) or candidates[-1].text.endswith("."):
+            break  # the list ended (a consolidated letter may go to hundreds of units)
+    for i, line in enumerate(candidates):
+        ends = line.text.endswith((";", ","))
+        short_last = i == 0 and line.text.endswith(".") and len(line.text) < 120
+        if not (_is_dash(line) or ends or short_last):
+            break
+        letter.recipients.append(line)
+        if line.text.endswith("."):
+            break
+
+
+def _find_noi_nhan(letter: _Letter, noi: _Para) -> None:
+    letter.noi_nhan = noi.lines[0]
+    items = [line for line in noi.lines[1:] if line.text]
+    for para in letter.paras[noi.index + 1 :]:
+        if noi.cell is not None:
+            if para.cell is not noi.cell:
+                break
+            items.extend(line for line in para.lines if line.text)
+            continue
+        if para.cell is not None or not para.text:
+            break
+        lines = [line for line in para.lines if line.text]
+        if not all(_is_dash(line) or line.text.endswith((";", ".")) for line in lines):
+            break
+        items.extend(lines)
+    letter.items = items
+
+
+def _is_title(line: _Line) -> bool:
+    text = line.shown
+    return bool(text) and text == vn.upper(text) and any(c.isalpha() for c in text) and len(text) < 80
+
+
+def _find_signature(letter: _Letter, kinh: _Para | None) -> None:
+    lines: list[_Line] = []
+    if letter.noi_nhan is not None and letter.noi_nhan.para.cell is not None:
+        cell = letter.noi_nhan.para.cell
+        others = [tc for tc in cell.getparent() if tc.tag == w("tc") and tc is not cell]
+        for tc in reversed(others):
+            lines = [line for p in letter.paras if p.cell is tc for line in p.lines if line.text]
+            if lines:
+                break
+    else:  # no closing table: the trailing block of titles and the name, after the body
+        start = kinh.index + 1 if kinh else 0
+        skip = {id(x) for x in [letter.noi_nhan, *letter.items]}
+        tail = [line for line in _lines(letter.paras[start:]) if id(line) not in skip]
+        for i, line in enumerate(tail):
+            if (_AUTHORITY.match(line.text) and line.text.split(".")[0] in vn.AUTHORITIES) or (
+                _is_title(line) and len(tail) - i <= 6 and not re.match(r"^[IVX\d]+\.", line.text)
+            ):
+                lines = tail[i:]
+                break
+    lines = [line for line in lines if not line.text.startswith("(")]  # "(Đã ký)", "(Ký, đóng dấu)"
+    if not lines:
+        return
+    if len(lines) == 1 and _is_title(lines[0]):
+        letter.titles = lines
+        return
+    letter.titles, letter.signer = lines[:-1], lines[-1]
+
+
+def _find_body(letter: _Letter, kinh: _Para | None) -> None:
+    marks = [
+        line.para.index
+        for line in [*letter.national, *letter.motto, letter.number, letter.date, *letter.subject]
+        if line
+    ]
+    start = max(marks, default=-1)
+    if kinh is not None:
+        start = max([kinh.index, *(line.para.index for line in letter.recipients)])
+    ends = [len(letter.paras)]
+    for line in [letter.noi_nhan, *letter.titles]:
+        if line is None:
+            continue
+        ends.append(line.para.index)
+        if line.para.table is not None:
+            ends.append(min(p.index for p in letter.paras if p.table is line.para.table))
+    end = min(ends)
+    letter.body_all = [p for p in letter.paras[start + 1 : end] if p.cell is None]
+
+
+# --- formatting checks shared by the components ----------------------------------------------
+
+_ALIGN_NAMES = {"left": "left-aligned", "both": "justified", "center": "centred", "right": "right-aligned"}
+
+
+def _format(
+    line: _Line,
+    *,
+    size: tuple[float, float] | None = None,
+    bold: bool | None = None,
+    italic: bool | None = None,
+    upper: bool = False,
+    align: str | None = None,
+) -> list[str]:
+    """What is wrong with a line's resolved formatting, as messages."""
+    problems: list[str] = []
+    formats = line.formats()
+    if size is not None:
+        sizes = {f.size_pt for f in formats}
+        if any(not size[0] - 0.01 <= s <= size[1] + 0.01 for s in sizes):
+            problems.append(f"size {_pts(sizes)}; the decree wants {_range(*size)}")
+    for wanted, name in ((bold, "bold"), (italic, "italic")):
+        if wanted is None or not formats:
+            continue
+        values = [bool(getattr(f, name)) for f in formats]
+        if wanted and not all(values):
+            problems.append(f"{'only partly' if any(values) else 'not'} {name}; it must be {name}")
+        elif not wanted and any(values):
+            problems.append(f"{name}; it must {'not be bold' if name == 'bold' else 'be upright'}")
+    if upper and not all(f.caps or t == vn.upper(t) for t, f in line.pieces if t.strip()):
+        problems.append("not in capitals; it must be UPPERCASE")
+    if align is not None and line.para.fmt.alignment != align:
+        shown = _ALIGN_NAMES.get(line.para.fmt.alignment, line.para.fmt.alignment)
+        problems.append(f"{shown}; it must be {_ALIGN_NAMES[align]}")
+    return problems
+
+
+def _findings(rule: str, where: str, messages: list[str]) -> Iterator[Finding]:
+    for message in dict.fromkeys(messages):  # once each, in order
+        yield Finding(rule, where, message)
+
+
+def _text_centre(line: _Line) -> float | None:
+    """Centre of a line's text from its column's left edge (mm), by font metrics."""
+    fmt, first = line.para.fmt, line.first()
+    if fmt.width_mm is None or fmt.text_width_mm is None or first is None:
+        return None
+    width = min(text_width_mm(line.shown, first.size_pt, first.face), fmt.text_width_mm)
+    if fmt.alignment == "center":
+        return fmt.centre_mm
+    if fmt.alignment == "right":
+        return fmt.width_mm - fmt.right_mm - width / 2
+    indent = fmt.first_line_mm if line is line.para.lines[0] else 0.0
+    return fmt.left_mm + indent + width / 2
+
+
+def _line_width(line: _Line) -> float:
+    """Width of the longest line a text wraps into in its column (mm)."""
+    first = line.first()
+    if first is None:
+        return 0.0
+    column = line.para.fmt.text_width_mm or 1000.0
+    return max(wrapped_line_widths(line.shown, column, first.size_pt, first.face))
+
+
+# --- rules (đường kẻ) under the Tiêu ngữ and the agency name ---------------------------------
+
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+V_NS = "urn:schemas-microsoft-com:vml"
+_EMU_PER_MM = 36000
+_VML_MM = {"pt": 25.4 / 72, "in": 25.4, "cm": 10.0, "mm": 1.0, "px": 25.4 / 96, "": 25.4 / 96}
+
+
+@dataclass(frozen=True)
+class _Rule:
+    how: str
+    length_mm: float | None
+    centre_mm: float | None
+    solid: bool = True
+
+
+def _underscores(text: str) -> bool:
+    return len(text) >= 3 and set(text) <= {"_"}
+
+
+def _border_rule(para: _Para, side: str) -> _Rule | None:
+    border = para.fmt.bottom_border if side == "bottom" else para.fmt.top_border
+    if border is None:
+        return None
+    solid = border.style in ("single", "thick")
+    return _Rule(f"{side} border", para.fmt.text_width_mm, para.fmt.centre_mm, solid)
+
+
+def _in_fallback(element: Any) -> bool:
+    parent = element.getparent()
+    while parent is not None:
+        if parent.tag == f"{{{MC_NS}}}Fallback":
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _shape_rules(para: _Para) -> list[_Rule]:
+    """Horizontal line shapes drawn in a paragraph (Insert > Shapes > Line)."""
+    found: list[_Rule] = []
+    fmt = para.fmt
+    for el in para.el.iter(f"{{{WP_NS}}}anchor", f"{{{WP_NS}}}inline"):
+        if _in_fallback(el):
+            continue
+        extent = el.find(f"{{{WP_NS}}}extent")
+        cx, cy = (int(extent.get(k, "0")) for k in ("cx", "cy")) if extent is not None else (0, 0)
+        geometry = el.find(".//{http://schemas.openxmlformats.org/drawingml/2006/main}prstGeom")
+        is_line = geometry is not None and geometry.get("prst") in ("line", "straightConnector1")
+        if not is_line or cx <= 0 or cy > _EMU_PER_MM:
+            continue
+        length = cx / _EMU_PER_MM
+        centre = None
+        position = el.find(f"{{{WP_NS}}}positionH")
+        if el.tag.endswith("inline"):
+            centre = fmt.centre_mm if fmt.alignment == "center" else None
+        elif position is not None and position.get("relativeFrom") == "column" and fmt.width_mm is not None:
+            align, offset = position.findtext(f"{{{WP_NS}}}align"), position.findtext(f"{{{WP_NS}}}posOffset")
+            if align == "center":
+                centre = fmt.width_mm / 2
+            elif offset is not None:
+                centre = int(offset) / _EMU_PER_MM + length / 2
+        dash = el.find(".//{http://schemas.openxmlformats.org/drawingml/2006/main}prstDash")
+        found.append(_Rule("line shape", length, centre, dash is None or dash.get("val") == "solid"))
+    for el in para.el.iter(f"{{{V_NS}}}line"):
+        if _in_fallback(el):
+            continue
+        start, end = (_vml_point(el.get(k, "0,0")) for k in ("from", "to"))
+        if start is not None and end is not None and abs(start[1] - end[1]) < 1:
+            found.append(_Rule("line shape", abs(end[0] - start[0]), None))
+    return found
+
+
+def _vml_point(value: str) -> tuple[float, float] | None:
+    coords = []
+    for part in value.split(",")[:2]:
+        m = re.fullmatch(r"\s*(-?[\d.]+)\s*([a-z]*)\s*", part)
+        if not m or m.group(2) not in _VML_MM:
+            return None
+        coords.append(float(m.group(1)) * _VML_MM[m.group(2)])
+    return (coords[0], coords[1]) if len(coords) == 2 else None
+
+
+def _underscore_rule(line: _Line) -> _Rule:
+    first = line.first()
+    length = text_width_mm(line.text, first.size_pt, first.face) if first else None
+    return _Rule("typed underscores", length, _text_centre(line))
+
+
+def _rule_under(letter: _Letter, line: _Line) -> _Rule | None:
+    """The rule drawn under ``line``: its paragraph's bottom border, an underline, a line
+    of underscores, a line shape, or a border of the empty paragraph after it."""
+    para = line.para
+    later = [x for x in para.lines[para.lines.index(line) + 1 :] if x.text]
+    if later and _underscores(later[0].text):
+        return _underscore_rule(later[0])
+    if not later and para.fmt.bottom_border is not None:
+        return _border_rule(para, "bottom")
+    formats = line.formats()
+    if formats and all(f.underline for f in formats):
+        first = formats[0]
+        width = text_width_mm(line.shown, first.size_pt, first.face)
+        return _Rule("underline", width, _text_centre(line))
+    shapes = _shape_rules(para)
+    if shapes:
+        return shapes[0]
+    for after in letter.paras[para.index + 1 : para.index + 4]:
+        if after.cell is not para.cell:
+            break
+        if after.text and not _underscores(after.text):
+            break
+        if after.text:
+            return _underscore_rule(after.lines[0])
+        found = _border_rule(after, "top") or _border_rule(after, "bottom") or next(iter(_shape_rules(after)), None)
+        if found is not None:
+            return found
+    return None
+
+
+# --- the header (ô 1–5) ---------------------------------------------------------------------
+
+
+def _check_header(letter: _Letter) -> Iterator[Finding]:
+    yield from _check_fixed(letter.national, "national-title", "Quốc hiệu", vn.NATIONAL_TITLE,
+                            size=(12, 13), upper=True)  # fmt: skip
+    yield from _check_fixed(letter.motto, "motto", "Tiêu ngữ", vn.MOTTO, size=(13, 14), upper=False)
+    if letter.motto:
+        line = letter.motto[-1]
+        first = line.first()
+        want = text_width_mm(line.shown, first.size_pt, first.face) if first else None
+        yield from _check_rule(letter, line, "motto-rule", "Rule under the Tiêu ngữ", want, want, 0.15,
+                               "as long as the Tiêu ngữ")  # fmt: skip
+    for line in letter.parent:
+        where = _at("Parent agency", line.shown)
+        yield from _findings(
+            "parent-agency", where, _format(line, size=(12, 13), bold=False, upper=True, align="center")
+        )
+    if not letter.agency:
+        yield Finding("agency", "Agency name", "not found; it goes in the left header column, in bold capitals")
+    else:
+        for line in letter.agency:
+            where = _at("Agency name", line.shown)
+            yield from _findings("agency", where, _format(line, size=(12, 13), bold=True, upper=True, align="center"))
+        longest = max(_line_width(line) for line in letter.agency)
+        yield from _check_rule(letter, letter.agency[-1], "agency-rule", "Rule under the agency name",
+                               longest / 3, longest / 2, 0.05, "1/3 to 1/2 as long as the agency name")  # fmt: skip
+    yield from _check_number(letter.number)
+    yield from _check_date(letter.date)
+    if not letter.subject:
+        yield Finding("subject", "V/v line", 'not found; a công văn states its subject under the Số line: "V/v ..."')
+    for line in letter.subject:
+        where = _at("V/v line", line.text)
+        yield from _findings("subject", where, _format(line, size=(12, 13), bold=False, italic=False, align="center"))
+
+
+def _check_fixed(
+    lines: list[_Line], rule: str, label: str, text: str, *, size: tuple[float, float], upper: bool
+) -> Iterator[Finding]:
+    """The Quốc hiệu or the Tiêu ngữ: exact text on one line, bold, centred."""
+    if not lines:
+        yield Finding(rule, label, f'not found; the header must show "{text}"')
+        return
+    shown = " ".join(line.shown for line in lines)
+    problems: list[str] = []
+    if len(lines) > 1:
+        problems.append(f"split over {len(lines)} lines; it must be one line")
+    if " ".join(shown.split()) != text:
+        problems.append(f'must read exactly "{text}"')
+    for line in lines:
+        problems += _format(line, size=size, bold=True, upper=upper, align="center")
+    yield from _findings(rule, _at(label, shown), problems)
+
+
+def _check_rule(
+    letter: _Letter, line: _Line, rule_id: str, label: str, low: float | None, high: float | None,
+    tolerance: float, wanted: str,
+) -> Iterator[Finding]:  # fmt: skip
+    rule = _rule_under(letter, line)
+    if rule is None:
+        yield Finding(rule_id, label, f"missing: draw a solid line under it, {wanted}, centred")
+        return
+    if not rule.solid:
+        yield Finding(rule_id, label, f"the {rule.how} is not a single solid line")
+    if rule.length_mm is not None and low is not None and high is not None:
+        if not low * (1 - tolerance) <= rule.length_mm <= high * (1 + tolerance):
+            target = f"{low:.0f} mm" if abs(high - low) < 0.5 else f"{low:.0f}–{high:.0f} mm"
+            yield Finding(rule_id, label, f"{rule.length_mm:.0f} mm long ({rule.how}); it must be {wanted}: {target}")
+    centre = _text_centre(line)
+    if rule.centre_mm is not None and centre is not None and abs(rule.centre_mm - centre) > 2:
+        yield Finding(
+            rule_id, label, f"off centre by {abs(rule.centre_mm - centre):.0f} mm; it must be centred under the text"
+        )
+
+
+def _check_number(line: _Line | None) -> Iterator[Finding]:
+    if line is None:
+        yield Finding("number", "Số line", 'not found; a công văn shows "Số: 05/SKHCN-TTr" under the agency name')
+        return
+    problems: list[str] = []
+    m = re.match(r"^Số\s*(:?)(.*)$", line.text)
+    rest = m.group(2) if m else ""
+    if m and not m.group(1):
+        problems.append('"Số" must be followed by a colon: "Số: 05/..."')
+    if "/" not in rest:
+        problems.append('a "/" goes between the number and the ký hiệu')
+    else:
+        number, _, symbol = rest.partition("/")
+        digits = number.strip()
+        if not _BLANK.match(number):  # a draft leaves the number blank: "Số:   /SKHCN-TTr"
+            if not digits.isdigit() or int(digits) < 1:
+                problems.append(f'"{digits}" is not a letter number')
+            else:
+                if number != number.rstrip():
+                    problems.append('no space between the number and "/"')
+                if int(digits) < 10 and len(digits) == 1:
+                    problems.append("numbers below 10 need a leading 0")
+                elif digits != vn.format_number(int(digits)):
+                    problems.append(f'write the number as "{vn.format_number(int(digits))}"')
+        if not symbol.strip():
+            problems.append('a ký hiệu goes after "/", e.g. "SKHCN-TTr"')
+        elif re.search(r"\s", symbol.strip()) or symbol != symbol.lstrip():
+            problems.append("no spaces inside the ký hiệu")
+    problems += _format(line, size=(13, 13), italic=False)
+    yield from _findings("number", _at("Số line", line.text), problems)
+
+
+def _check_date(line: _Line | None) -> Iterator[Finding]:
+    if line is None:
+        yield Finding("date", "Date line", 'not found; it reads like "Bà Rịa - Vũng Tàu, ngày 05 tháng 3 năm 2021"')
+        return
+    problems: list[str] = []
+    m = _DATE_PARTS.search(line.text)
+    if m is None:
+        problems.append('write the date as "ngày 05 tháng 3 năm 2021"')
+    else:
+        place = line.text[: m.start()].rstrip()
+        if not place.rstrip(",").strip():
+            problems.append("the place name (địa danh) goes before the date")
+        elif not place.endswith(","):
+            problems.append('a comma goes between the place name and "ngày"')
+        d, mo, year = m.group("d").strip(), m.group("m").strip(), int(m.group("y"))
+        if d.isdigit() and d != f"{int(d):02d}":
+            problems.append(f'write "ngày {int(d):02d}": days 1–9 get a leading 0')
+        if mo.isdigit():
+            month = int(mo)
+            want = f"{month:02d}" if month <= 2 else str(month)
+            if mo != want:
+                rule = "months 1–2 get a leading 0" if month <= 2 else "months 3–12 never get a leading 0"
+                problems.append(f'write "tháng {want}": {rule}')
+        if d.isdigit() and mo.isdigit():
+            try:
+                dt.date(year, int(mo), int(d))
+            except ValueError:
+                problems.append(f"{int(d)}/{int(mo)}/{year} is not a real date")
+        elif d.isdigit():
+            problems.append("a day without a month: fill both in, or leave both blank in a draft")
+    problems += _format(line, size=(13, 14), italic=True, align="center")
+    yield from _findings("date", _at("Date line", line.text), problems)
+
+
+# --- Kính gửi, body, Nơi nhận, signature ------------------------------------------------------
+
+
+def _check_kinh_gui(letter: _Letter) -> Iterator[Finding]:
+    line = letter.kinh_gui
+    if line is None:
+        yield Finding("kinh-gui", "Kính gửi", 'not found; a công văn names its recipients: "Kính gửi: ..."')
+        return
+    problems = _format(line, size=(13, 14), italic=False)
+    if not re.match(r"^Kính gửi\s*:", line.text):
+        problems.append('write "Kính gửi:" with a colon')
+    yield from _findings("kinh-gui", _at("Kính gửi", line.text), problems)
+    recipients = letter.recipients
+    if len(recipients) == 1:
+        yield Finding("kinh-gui", _at("Kính gửi recipient", recipients[0].text),
+                      f'one recipient goes on the Kính gửi line: "Kính gửi: {recipients[0].text.lstrip("-– ")}"',
+                      )  # fmt: skip
+        return
+    for i, item in enumerate(recipients):
+        problems = _format(item, size=(13, 14), italic=False)
+        if not _is_dash(item):
+            problems.append('with several recipients each line starts with "- "')
+        end = "." if i == len(recipients) - 1 else ";"
+        if not item.text.endswith(end):
+            problems.append(
+                f'{"the last recipient" if end == "." else "each recipient but the last"} ends with "{end}"'
+            )
+        yield from _findings("kinh-gui", _at("Kính gửi recipient", item.text), problems)
+
+
+def _grouped(rule: str, problems: list[tuple[int, str, str]]) -> Iterator[Finding]:
+    """Body findings; a problem shared by more than three paragraphs is reported once."""
+    by_message: dict[str, list[tuple[int, str]]] = {}
+    for number, text, message in problems:
+        by_message.setdefault(message, []).append((number, text))
+    for message, places in by_message.items():
+        if len(places) <= 3:
+            for number, text in places:
+                yield Finding(rule, _at(f"Body paragraph {number}", text), message)
+        else:
+            numbers = ", ".join(str(n) for n, _ in places[:3])
+            yield Finding(rule, f"Body paragraphs {numbers} and {len(places) - 3} more", message)
+
+
+def _check_body(letter: _Letter) -> Iterator[Finding]:
+    body = letter.body
+    if not body:
+        yield Finding("body-end", "Body", "no body paragraphs found between Kính gửi and Nơi nhận")
+        return
+    found: dict[str, list[tuple[int, str, str]]] = {}
+    previous: _Para | None = None
+    for number, para in enumerate(body, start=1):
+        fmt, text = para.fmt, para.text
+
+        def add(rule: str, message: str, n: int = number, t: str = text) -> None:
+            found.setdefault(rule, []).append((n, t, message))
+
+        for line in para.lines:
+            for message in _format(line, size=(13, 14)):
+                add("body-size", message)
+        if fmt.alignment != "both":
+            add("body-align", f"{_ALIGN_NAMES.get(fmt.alignment, fmt.alignment)}; body paragraphs are justified")
+        if abs(fmt.left_mm) > 0.5:
+            add("body-indent", f"indented {fmt.left_mm:.1f} mm from the margin; body paragraphs start at the margin")
+        elif not any(abs(fmt.first_line_mm - want) <= 0.5 for want in (10.0, 12.7)):
+            add("body-indent", f"first-line indent {fmt.first_line_mm:.1f} mm; the decree wants 1 cm or 1.27 cm")
+        spacing = fmt.line_spacing
+        size = max((f.size_pt for line in para.lines for f in line.formats()), default=14.0)
+        single = 1.15 * size  # Times New Roman's single line is about 1.15 em
+        lines = spacing.value if spacing.rule == "auto" else spacing.value / single
+        if spacing.rule == "atLeast":
+            lines = max(1.0, lines)
+        if not 0.95 <= lines <= 1.55 or (spacing.rule == "auto" and lines < 0.99):
+            shown = f"{spacing.value:g} lines" if spacing.rule == "auto" else f"{spacing.rule} {spacing.value:g} pt"
+            add("body-line-spacing", f"line spacing {shown}; the decree wants single to 1.5 lines")
+        if previous is not None:
+            between = letter.paras[previous.index + 1 : para.index]
+            gap = previous.fmt.space_after_pt + fmt.space_before_pt
+            if fmt.contextual_spacing and previous.fmt.contextual_spacing and fmt.style_id == previous.fmt.style_id:
+                gap = 0.0  # Word drops spacing between paragraphs of one style with this option
+            if not between and gap < 6 - 0.01:
+                add(
+                    "body-spacing",
+                    f"{gap:g} pt above it (space after the paragraph before + before this one);"
+                    " the decree wants at least 6 pt",
+                )
+        previous = para
+    for rule in ("body-size", "body-align", "body-indent", "body-spacing", "body-line-spacing"):
+        yield from _grouped(rule, found.get(rule, []))
+    last = body[-1].text
+    if not last.rstrip().endswith("./."):
+        yield Finding("body-end", _at("Last body paragraph", last[-60:]), 'the body ends with "./."')
+
+
+def _check_noi_nhan(letter: _Letter) -> Iterator[Finding]:
+    label = letter.noi_nhan
+    if label is None:
+        yield Finding(
+            "noi-nhan", "Nơi nhận", 'not found; the letter ends with "Nơi nhận:" and its list, left of the signature'
+        )
+        return
+    problems = _format(label, size=(12, 12), bold=True, italic=True)
+    if label.text != "Nơi nhận:":
+        problems.append('write exactly "Nơi nhận:"')
+    if (
+        label.para.fmt.alignment not in ("left", "both")
+        or abs(label.para.fmt.left_mm + label.para.fmt.first_line_mm) > 1
+    ):
+        problems.append("it must be flush left")
+    yield from _findings("noi-nhan", _at("Nơi nhận", label.text), problems)
+    items = letter.items
+    if not items:
+        yield Finding(
+            "noi-nhan-items", "Nơi nhận", 'no items; list each recipient as "- X;" and end with "- Lưu: VT, ...."'
+        )
+        return
+    for i, item in enumerate(items):
+        problems = _format(item, size=(11, 11), italic=False)
+        if not _is_dash(item):
+            problems.append('each item starts with "- "')
+        last = i == len(items) - 1
+        if not item.text.endswith("." if last else ";"):
+            problems.append('the last item ends with "."' if last else 'each item but the last ends with ";"')
+        yield from _findings("noi-nhan-items", _at("Nơi nhận item", item.text), problems)
+    if letter.kinh_gui is not None and items[0].text.lstrip("-– ") != "Như trên;":
+        yield Finding("noi-nhan-items", _at("Nơi nhận item", items[0].text),
+                      'the first item of a công văn is "- Như trên;" (the Kính gửi recipients)')  # fmt: skip
+    if not items[-1].text.lstrip("-– ").startswith("Lưu"):
+        yield Finding("noi-nhan-items", _at("Nơi nhận item", items[-1].text),
+                      'the last item is the archive copy: "- Lưu: VT, <unit>."')  # fmt: skip
+
+
+def _check_signature(letter: _Letter) -> Iterator[Finding]:
+    if not letter.titles:
+        yield Finding(
+            "signature-title", "Signature", "no signature block found (title in capitals, then the signer's name)"
+        )
+    for i, line in enumerate(letter.titles):
+        problems = _format(line, size=(13, 14), bold=True, upper=True)
+        prefix = _AUTHORITY.match(line.text) if i == 0 else None
+        if prefix and (prefix.group(2) == "." or prefix.group(1) in vn.AUTHORITIES):
+            name = prefix.group(1).replace(".", "")
+            if prefix.group(1) not in vn.AUTHORITIES or prefix.group(2) != ".":
+                wanted = name if name in vn.AUTHORITIES else "KT, TM, TL, TUQ or Q"
+                problems.append(f'the authority prefix is written "{wanted}." (one of KT., TM., TL., TUQ., Q.)')
+            elif name != "Q" and len(letter.titles) == 1:
+                problems.append(f"{name}. is followed by the signer's own title on the next line (e.g. PHÓ GIÁM ĐỐC)")
+        yield from _findings("signature-title", _at("Signature title", line.shown), problems)
+    signer = letter.signer
+    if signer is None:
+        if letter.titles:
+            yield Finding("signer-name", "Signer name", "not found; the signer's name goes under the title")
+        return
+    problems = _format(signer, size=(13, 14), bold=True)
+    if signer.shown == vn.upper(signer.shown):
+        problems.append("in capitals; the name is written in normal case (Trần Duy Tâm Thanh)")
+    if _ACADEMIC.match(signer.text):
+        problems.append("no academic title (TS., ThS., PGS., GS.) before the signer's name")
+    yield from _findings("signer-name", _at("Signer name", signer.text), problems)
+
+
+# --- page, fonts, page numbers -----------------------------------------------------------------
+
+_MARGINS = {"top": (20, 25), "bottom": (20, 25), "left": (30, 35), "right": (15, 20)}
+_PAPERS = {(215.9, 279.4): "Letter", (215.9, 355.6): "Legal", (297.0, 210.0): "A4 landscape", (148.0, 210.0): "A5"}
+
+
+def _sections(letter: _Letter) -> list[Any]:
+    body = letter.document.element.body
+    return [s for s in body.xpath("./w:p/w:pPr/w:sectPr | ./w:sectPr")]
+
+
+def _mm(element: Any, attr: str) -> float:
+    value = wattr(element, attr)
+    try:
+        return abs(float(value)) / TWIPS_PER_MM if value is not None else 0.0
+    except ValueError:
+        return 0.0
+
+
+def _check_page(letter: _Letter) -> Iterator[Finding]:
+    sections = _sections(letter)
+    for n, sect in enumerate(sections, start=1):
+        label = "Page" if len(sections) == 1 else f"Section {n}"
+        size, margins = sect.find(w("pgSz")), sect.find(w("pgMar"))
+        width, height = _mm(size, "w"), _mm(size, "h")
+        if abs(width - 210) > 1 or abs(height - 297) > 1:
+            name = next(
+                (f" ({v})" for (pw, ph), v in _PAPERS.items() if abs(pw - width) < 1 and abs(ph - height) < 1), ""
+            )
+            yield Finding(
+                "page-size", label, f"{width:.1f} × {height:.1f} mm{name}; the decree wants A4, 210 × 297 mm, portrait"
+            )
+        for side, (low, high) in _MARGINS.items():
+            value = _mm(margins, side) + (_mm(margins, "gutter") if side == "left" else 0.0)
+            if not low - 0.1 <= value <= high + 0.1:
+                yield Finding(
+                    "page-margins",
+                    f"{label} margins",
+                    f"{side} margin {value:.1f} mm; the decree wants {low}–{high} mm",
+                )
+
+
+def _story_parts(letter: _Letter, sect: Any, kind: str) -> dict[str, Any]:
+    """Header (or footer) roots of a section by type: default, first, even."""
+    parts: dict[str, Any] = {}
+    for ref in sect.findall(w(f"{kind}Reference")):
+        rid = ref.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+        part = letter.document.part.related_parts.get(rid)
+        if part is not None:
+            parts[wattr(ref, "type") or "default"] = part.element
+    return parts
+
+
+def _page_fields(root: Any) -> list[tuple[Any, str, list[Any]]]:
+    """PAGE fields in a header or footer: (paragraph, field code, runs showing the number)."""
+    fields: list[tuple[Any, str, list[Any]]] = []
+    for p in root.iter(w("p")):
+        if _in_fallback(p):
+            continue
+        stack: list[dict[str, Any]] = []
+        for r in paragraph_runs(p):
+            for child in r:
+                if child.tag == w("fldChar"):
+                    kind = wattr(child, "fldCharType")
+                    if kind == "begin":
+                        stack.append({"code": "", "runs": [], "result": False, "first": r})
+                    elif kind == "separate" and stack:
+                        stack[-1]["result"] = True
+                    elif kind == "end" and stack:
+                        done = stack.pop()
+                        fields.append((p, done["code"], done["runs"] or [done["first"]]))
+                elif child.tag == w("instrText") and stack and not stack[-1]["result"]:
+                    stack[-1]["code"] += child.text or ""
+            if stack and stack[-1]["result"] and run_text(r).strip():
+                stack[-1]["runs"].append(r)
+        for simple in p.iter(w("fldSimple")):
+            fields.append((p, wattr(simple, "instr") or "", list(simple.iter(w("r"))) or [simple]))
+    return [f for f in fields if re.match(r"\s*PAGE\b", f[1], re.I)]
+
+
+def _check_page_numbers(letter: _Letter) -> Iterator[Finding]:
+    sections = _sections(letter)
+    if not sections:
+        return
+    sect = sections[0]
+    headers, footers = _story_parts(letter, sect, "header"), _story_parts(letter, sect, "footer")
+    fields = {kind: _page_fields(root) for kind, root in headers.items()}
+    title_page = bool(on_off(sect.find(w("titlePg"))))
+    where = "Page number"
+    numbered = fields.get("default", [])
+    if not numbered:
+        if any(_page_fields(root) for root in footers.values()):
+            yield Finding("page-number", where, "in the footer; page numbers go in the header (top margin), centred")
+        elif _estimated_pages(letter) > 1.15:
+            yield Finding(
+                "page-number",
+                where,
+                "none, but the letter runs over one page: put a PAGE field in the header, centred, from page 2",
+            )
+    for p, code, runs in numbered:
+        fmt = letter.formatter.paragraph(p)
+        problems = []
+        if fmt.alignment != "center":
+            problems.append(
+                f"{_ALIGN_NAMES.get(fmt.alignment, fmt.alignment)}; page numbers are centred in the top margin"
+            )
+        sizes = {letter.formatter.run(p, r).size_pt for r in runs}
+        if any(not 12.99 <= s <= 14.01 for s in sizes):
+            problems.append(f"size {_pts(sizes)}; the decree wants 13–14 pt")
+        if any(letter.formatter.run(p, r).italic for r in runs):
+            problems.append("italic; page numbers are upright")
+        style = wattr(sect.find(w("pgNumType")), "fmt")
+        if re.search(r"\\\*\s*(roman|alphabetic|ordinal|cardtext|ordtext|hex)", code, re.I) or style not in (
+            None,
+            "decimal",
+        ):
+            problems.append("not Arabic numerals; the decree wants 2, 3, ...")
+        yield from _findings("page-number", where, problems)
+    if numbered and not title_page:
+        yield Finding(
+            "page-number", where, "page 1 shows a number: set a different first page (titlePg) with no page number"
+        )
+    if title_page and fields.get("first"):
+        yield Finding("page-number", "First-page header", "has a PAGE field; page 1 must show no number")
+    settings = letter.document.settings.element
+    if numbered and on_off(settings.find(w("evenAndOddHeaders"))) and not fields.get("even"):
+        yield Finding("page-number", "Even-page header", "no PAGE field, so even pages show no number")
+    start = wattr(sect.find(w("pgNumType")), "start")
+    if start not in (None, "1"):
+        yield Finding("page-number", where, f"numbering starts at {start}; it must start at 1 on page 1")
+
+
+def _estimated_pages(letter: _Letter) -> float:
+    """A rough page count from line counts and spacing (for letters without page numbers)."""
+    sections = _sections(letter)
+    if not sections:
+        return 1.0
+    sect = sections[0]
+    page = _mm(sect.find(w("pgSz")), "h") - _mm(sect.find(w("pgMar")), "top") - _mm(sect.find(w("pgMar")), "bottom")
+    rows: dict[int, dict[int, float]] = {}
+    total = 0.0
+    for para in letter.paras:
+        fmt = para.fmt
+        size = max((f.size_pt for line in para.lines for f in line.formats()), default=12.0)
+        column = fmt.text_width_mm or 150.0
+        # 8% for word wrap and the first-line indent
+        count = sum(max(1, math.ceil(1.08 * text_width_mm(line.text, size) / max(column, 10.0))) for line in para.lines)
+        spacing = fmt.line_spacing
+        line_pt = 1.15 * size * spacing.value if spacing.rule == "auto" else spacing.value
+        height = (count * line_pt + fmt.space_before_pt + fmt.space_after_pt) * MM_PER_PT
+        if para.cell is None:
+            total += height
+        else:
+            row = para.cell.getparent()
+            cells = rows.setdefault(id(row), {})
+            cells[id(para.cell)] = cells.get(id(para.cell), 0.0) + height
+    total += sum(max(cells.values()) for cells in rows.values())
+    return total / page if page > 0 else 1.0
+
+
+def _check_fonts(letter: _Letter) -> Iterator[Finding]:
+    labels: dict[int, str] = {}
+    for number, para in enumerate(letter.body, start=1):
+        labels[id(para.el)] = f"Body paragraph {number}"
+    named: list[tuple[str, Sequence[_Line | None]]] = [
+        ("Quốc hiệu", letter.national), ("Tiêu ngữ", letter.motto), ("Parent agency", letter.parent),
+        ("Agency name", letter.agency), ("Số line", [letter.number]), ("Date line", [letter.date]),
+        ("V/v line", letter.subject), ("Kính gửi", [letter.kinh_gui]), ("Kính gửi recipient", letter.recipients),
+        ("Nơi nhận", [letter.noi_nhan]), ("Nơi nhận item", letter.items), ("Signature title", letter.titles),
+        ("Signer name", [letter.signer]),
+    ]  # fmt: skip
+    for name, lines in named:
+        for line in lines:
+            if line is not None:
+                labels.setdefault(id(line.para.el), name)
+    texts = {id(p.el): p.text for p in letter.paras}
+    roots: list[tuple[str, Any]] = [("Paragraph", letter.document.element.body)]
+    for sect in _sections(letter):
+        for kind in ("header", "footer"):
+            roots += [(kind.capitalize(), root) for root in _story_parts(letter, sect, kind).values()]
+    bad: list[Finding] = []
+    seen: set[int] = set()
+    for label, root in roots:
+        for p in root.iter(w("p")):
+            if id(p) in seen or _in_fallback(p):
+                continue
+            seen.add(id(p))
+            fonts: set[str] = set()
+            text = ""
+            for r in paragraph_runs(p):
+                shown = run_text(r)
+                text += shown
+                fmt = letter.formatter.run(p, r) if shown.strip() else None
+                if fmt is not None and not fmt.hidden:
+                    fonts |= {f for f in fmt.fonts_for(shown) if f is not None and f.casefold() != _TNR}
+            if fonts:
+                where = _at(labels.get(id(p), label), texts.get(id(p), text))
+                bad.append(
+                    Finding(
+                        "font", where, f"font {', '.join(sorted(fonts))}; the decree wants Times New Roman everywhere"
+                    )
+                )
+    yield from bad[:5]
+    if len(bad) > 5:
+        yield Finding("font", f"{len(bad) - 5} more paragraphs", bad[5].message)
+
+
+# --- the laid-out letter (PDF by LibreOffice) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Word:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float  # points, from the page's top-left corner
+
+
+@dataclass(frozen=True)
+class _Page:
+    number: int
+    width: float
+    height: float
+    words: list[_Word]
+    rules: list[tuple[float, float, float]]  # horizontal lines drawn: x0, x1, y (points, top-down)
+
+
+_WORD = re.compile(r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">(.*?)</word>', re.S)
+_PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
+_PT_PER_MM = 1 / MM_PER_PT
+
+
+def _pdf_pages(pdf: Path) -> list[_Page]:
+    """Words (poppler's ``pdftotext -bbox``) and drawn horizontal lines (pypdf) per page."""
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        raise ConversionError("pdftotext is needed to check the laid-out letter: apt-get install poppler-utils")
+    try:
+        done = subprocess.run([exe, "-bbox", str(pdf), "-"], capture_output=True, timeout=120, check=False)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        raise ConversionError(f"{pdf}: pdftotext failed ({err})") from err
+    if done.returncode != 0:
+        raise ConversionError(f"{pdf}: pdftotext failed: {done.stderr.decode(errors='replace').strip()}")
+    drawn = _pdf_lines(pdf)
+    pages = []
+    for n, m in enumerate(_PAGE.finditer(done.stdout.decode("utf-8", errors="replace")), start=1):
+        words = [
+            _Word(unicodedata.normalize("NFC", html.unescape(t)), float(a), float(b), float(c), float(d))
+            for a, b, c, d, t in _WORD.findall(m.group(3))
+        ]
+        rules = list(drawn[n - 1]) if n - 1 < len(drawn) else []
+        # A line typed as underscores is drawn as text: count it as a rule.
+        rules += [(x.x0, x.x1, x.y1 - 0.2 * (x.y1 - x.y0)) for x in words if _underscores(x.text)]
+        pages.append(_Page(n, float(m.group(1)), float(m.group(2)), words, rules))
+    return pages
+
+
+def _pdf_lines(pdf: Path) -> list[list[tuple[float, float, float]]]:
+    """Horizontal lines stroked, or filled as thin rectangles, on each page."""
+    try:
+        reader = PdfReader(pdf)
+    except Exception as err:  # pypdf raises many types for damaged files
+        raise ConversionError(f"{pdf}: not a readable PDF ({err})") from err
+    result = []
+    for page in reader.pages:
+        top, left = float(page.mediabox.top), float(page.mediabox.left)
+        found: set[tuple[float, float, float]] = set()
+        contents = page.get_contents()
+        ops = ContentStream(contents, reader).operations if contents is not None else []
+        ctm: tuple[float, ...] = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+        stack: list[tuple[float, ...]] = []
+        paths: list[list[tuple[float, float]]] = []
+
+        def point(x: float, y: float) -> tuple[float, float]:
+            a, b, c, d, e, f = ctm
+            return x * a + y * c + e - left, top - (x * b + y * d + f)
+
+        for operands, op in ops:
+            nums = [float(v) for v in operands if isinstance(v, (int, float))]
+            if op == b"q":
+                stack.append(ctm)
+            elif op == b"Q" and stack:
+                ctm = stack.pop()
+            elif op == b"cm" and len(nums) == 6:
+                a, b, c, d, e, f = nums
+                A, B, C, D, E, F = ctm
+                ctm = (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+            elif op == b"m" and len(nums) == 2:
+                paths.append([point(*nums)])
+            elif op == b"l" and len(nums) == 2 and paths:
+                paths[-1].append(point(*nums))
+            elif op == b"re" and len(nums) == 4:
+                x, y, wd, ht = nums
+                paths.append([point(x, y), point(x + wd, y), point(x + wd, y + ht), point(x, y + ht), point(x, y)])
+            elif op in (b"S", b"s", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"):
+                for sub in paths:
+                    xs, ys = [p[0] for p in sub], [p[1] for p in sub]
+                    if max(xs) - min(xs) >= 3 and max(ys) - min(ys) <= 2.5:
+                        found.add((round(min(xs), 1), round(max(xs), 1), round(sum(ys) / len(ys), 1)))
+                paths = []
+            elif op == b"n":
+                paths = []
+        result.append(sorted(found))
+    return result
+
+
+def _squash(text: str) -> str:
+    return "".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def _locate(words: list[_Word], text: str) -> list[_Word]:
+    """The consecutive words that spell ``text`` (spaces ignored), or []."""
+    target = _squash(text)
+    if not target:
+        return []
+    for i, word in enumerate(words):
+        piece = _squash(word.text)
+        if not piece or not target.startswith(piece):
+            continue
+        spelt, j = "", i
+        while j < len(words) and len(spelt) < len(target):
+            spelt += _squash(words[j].text)
+            j += 1
+            if not target.startswith(spelt):
+                break
+        if spelt == target:
+            return words[i:j]
+    return []
+
+
+def _rows(words: list[_Word]) -> list[list[_Word]]:
+    """Words grouped into printed lines."""
+    rows: list[list[_Word]] = []
+    for word in sorted(words, key=lambda x: (x.y0, x.x0)):
+        if rows and abs(word.y0 - rows[-1][0].y0) < 0.5 * (word.y1 - word.y0):
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    return rows
+
+
+def _span(words: list[_Word]) -> tuple[float, float, float, float]:
+    return min(x.x0 for x in words), max(x.x1 for x in words), min(x.y0 for x in words), max(x.y1 for x in words)
+
+
+def _rule_below(page: _Page, row: list[_Word]) -> tuple[float, float, float] | None:
+    x0, x1, y0, y1 = _span(row)
+    height = y1 - y0
+    near = [r for r in page.rules if y1 - 0.35 * height <= r[2] <= y1 + 1.6 * height and r[0] < x1 and r[1] > x0]
+    # An empty paragraph's border lies a line lower; it still counts if no text is between.
+    near = [r for r in near if not any(
+        x.x0 < r[1] and x.x1 > r[0] and x.y0 >= y1 - 0.3 * height and x.y1 <= r[2] + 1
+        for x in page.words)]  # fmt: skip
+    return min(near, key=lambda r: r[2] - y1) if near else None
+
+
+def _layout_findings(letter: _Letter, pages: list[_Page]) -> Iterator[Finding]:
+    if not pages:
+        return
+    first = pages[0]
+    for label, lines in (("Quốc hiệu", letter.national), ("Tiêu ngữ", letter.motto), ("Date line", [letter.date])):
+        if not lines or lines[0] is None:
+            continue
+        text = " ".join(line.shown for line in lines if line is not None)
+        rows = _rows(_locate(first.words, text))
+        if len(rows) > 1:
+            yield Finding(
+                "pdf-one-line",
+                _at(f"PDF page 1: {label}", text),
+                f"wraps onto {len(rows)} lines; it must stay on one line",
+            )
+    if letter.motto:
+        rows = _rows(_locate(first.words, " ".join(line.shown for line in letter.motto)))
+        if rows:
+            yield from _pdf_rule(first, rows, "pdf-motto-rule", "PDF page 1: rule under the Tiêu ngữ", 1.0, 1.0, 0.10)
+    if letter.agency:
+        rows = _rows(_locate(first.words, " ".join(line.shown for line in letter.agency)))
+        if rows:
+            yield from _pdf_rule(
+                first, rows, "pdf-agency-rule", "PDF page 1: rule under the agency name", 1 / 3, 1 / 2, 0.05
+            )
+    yield from _pdf_page_numbers(letter, pages)
+    sections = _sections(letter)
+    yield from _pdf_margins(pages, sections[0].find(w("pgMar")) if sections else None)
+
+
+def _pdf_rule(
+    page: _Page, rows: list[list[_Word]], rule: str, where: str, low: float, high: float, tol: float
+) -> Iterator[Finding]:
+    widest = max(rows, key=lambda row: _span(row)[1] - _span(row)[0])
+    x0, x1, _, _ = _span(widest)
+    found = _rule_below(page, rows[-1])
+    if found is None:
+        yield Finding(rule, where, "no line drawn under the text")
+        return
+    crossed = [x for x in page.words if x.x0 < found[1] and x.x1 > found[0]
+               and x.y0 + 0.25 * (x.y1 - x.y0) < found[2] < x.y1 - 0.25 * (x.y1 - x.y0)]  # fmt: skip
+    if crossed:
+        yield Finding(rule, where, f'the line runs through the text "{_short(" ".join(x.text for x in crossed), 40)}"')
+    share = (found[1] - found[0]) / (x1 - x0)
+    if not low * (1 - tol) <= share <= high * (1 + tol):
+        wanted = "as wide as the text" if low == high else "1/3 to 1/2 of the text's width"
+        yield Finding(
+            rule,
+            where,
+            f"{(found[1] - found[0]) * MM_PER_PT:.0f} mm wide, {share:.0%} of the text; it must be {wanted}",
+        )
+    offset = abs((found[0] + found[1]) / 2 - (x0 + x1) / 2) * MM_PER_PT
+    if offset > 2:
+        yield Finding(rule, where, f"off centre by {offset:.0f} mm; it must be centred under the text")
+
+
+def _pdf_page_numbers(letter: _Letter, pages: list[_Page]) -> Iterator[Finding]:
+    sections = _sections(letter)
+    margins = sections[0].find(w("pgMar")) if sections else None
+    top, left, right = (_mm(margins, side) * _PT_PER_MM for side in ("top", "left", "right"))
+    for page in pages:
+        in_top = [x for x in page.words if x.y1 <= top + 1 and re.fullmatch(r"\d+", x.text)]
+        where = f"PDF page {page.number}"
+        if page.number == 1:
+            if in_top:
+                yield Finding("pdf-page-number", where, f'shows the page number "{in_top[0].text}"; page 1 has none')
+            continue
+        if not in_top:
+            yield Finding("pdf-page-number", where, "no page number in the top margin")
+            continue
+        number = in_top[0]
+        if number.text != str(page.number):
+            yield Finding(
+                "pdf-page-number", where, f'shows "{number.text}" as its page number; it must be {page.number}'
+            )
+        centre = (number.x0 + number.x1) / 2
+        off = min(abs(centre - (left + page.width - right) / 2), abs(centre - page.width / 2)) * MM_PER_PT
+        if off > 3:
+            yield Finding("pdf-page-number", where, f"the page number is {off:.0f} mm off centre; it must be centred")
+
+
+def _pdf_margins(pages: list[_Page], margins: Any) -> Iterator[Finding]:
+    top, bottom, left, right = (_mm(margins, side) * _PT_PER_MM for side in ("top", "bottom", "left", "right"))
+    slack = _PT_PER_MM  # 1 mm: glyph boxes of stacked Vietnamese diacritics reach a little higher
+    for page in pages:
+        outside: list[tuple[_Word, str, float]] = []
+        for x in page.words:
+            if x.y1 <= top + 1 and re.fullmatch(r"\d+", x.text):
+                continue  # the page number belongs in the top margin
+            for side, over in (("left", left - x.x0), ("right", x.x1 - (page.width - right)),
+                               ("top", top - x.y0), ("bottom", x.y1 - (page.height - bottom))):  # fmt: skip
+                if over > slack:
+                    outside.append((x, side, over))
+                    break
+        if outside:
+            word, side, over = outside[0]
+            more = f" and {len(outside) - 1} more words" if len(outside) > 1 else ""
+            yield Finding("pdf-margins", f"PDF page {page.number}",
+                          f'"{word.text}"{more} outside the {side} margin (by {over * MM_PER_PT:.1f} mm);'
+                          " text stays inside the margins")  # fmt: skip
+
+
+def _soffice_convert(inputs: list[Path], out: Path) -> None:
+    """Convert with one direct ``soffice --headless --convert-to pdf`` run (own profile)."""
+    try:
+        from .convert import find_soffice
+
+        exe: str | None = find_soffice()
+    except ImportError:
+        exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe is None:
+        raise ConversionError(
+            "LibreOffice is needed to check the laid-out letter: apt-get install libreoffice-writer-nogui"
+        )
+    profile = (out.parent / "profile").resolve()
+    args = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nolockcheck",
+            "--convert-to", "pdf", "--outdir", str(out), *map(str, inputs)]  # fmt: skip
+    proc = subprocess.Popen(
+        args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        proc.wait(timeout=90 + 30 * len(inputs))
+    except subprocess.TimeoutExpired as err:
+        raise ConversionError("LibreOffice did not finish converting the letters to PDF") from err
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # its own group: soffice.bin may outlive the launcher
+        except (ProcessLookupError, PermissionError):
+            pass
+        proc.wait()
+
+
+def _convert(paths: Sequence[Path], folder: Path, workers: int | None) -> list[Path]:
+    """PDFs of ``paths`` in ``folder``: through letter_gen.convert when it works, else soffice."""
+    inbox, out = folder / "in", folder / "pdf"
+    inbox.mkdir()
+    out.mkdir()
+    inputs = []
+    for i, path in enumerate(paths):  # neutral names: stems may clash, or start with "-"
+        inputs.append(inbox / f"{i:04d}.docx")
+        shutil.copyfile(path, inputs[-1])
+    errors: dict[int, str] = {}
+    converted = False
+    try:
+        from .convert import convert_files
+
+        for i, result in enumerate(convert_files(inputs, workers=workers, out_dir=out)):
+            if result.pdf is None:
+                errors[i] = result.error or "LibreOffice could not convert it"
+        converted = True
+    except ConversionError:
+        raise  # LibreOffice is missing or broken: calling it directly fails the same way
+    except Exception:  # no batch converter here, or a fault in it: call soffice directly
+        converted = False
+    if not converted:
+        _soffice_convert(inputs, out)
+    pdfs = [out / f"{i:04d}.pdf" for i in range(len(inputs))]
+    failed = [i for i, pdf in enumerate(pdfs) if not pdf.is_file()]
+    if failed:
+        raise ConversionError(
+            "LibreOffice could not convert some letters to PDF",
+            problems=[f"{paths[i]}: {errors.get(i, 'no PDF written')}" for i in failed],
+        )
+    return pdfs
+
+
+# --- public API ---------------------------------------------------------------------------------
+
+
+def _check_letter(letter: _Letter) -> list[Finding]:
+    checks: list[Callable[[_Letter], Iterator[Finding]]] = [
+        _check_page, _check_fonts, _check_header, _check_kinh_gui, _check_body,
+        _check_noi_nhan, _check_signature, _check_page_numbers,
+    ]  # fmt: skip
+    return [finding for check in checks for finding in check(letter)]
+
+
+def check_files(paths: Sequence[Path], *, pdf: bool = False, workers: int | None = None) -> list[list[Finding]]:
+    """Check several letters; with ``pdf`` they are laid out in one LibreOffice batch.
+
+    Returns the findings of each file, in order. Raises :class:`InputError` for a file
+    that is not a .docx, :class:`ConversionError` when LibreOffice cannot lay one out.
+    """
+    paths = [Path(p) for p in paths]
+    letters = [_analyse(_open(path)) for path in paths]
+    results = [_check_letter(letter) for letter in letters]
+    if pdf and paths:
+        with tempfile.TemporaryDirectory(prefix="letter_gen-check-") as folder:
+            for letter, found, laid_out in zip(letters, results, _convert(paths, Path(folder), workers)):
+                found.extend(_layout_findings(letter, _pdf_pages(laid_out)))
+    return results
+
+
+def check_docx(path: Path, *, pdf: bool = False) -> list[Finding]:
+    """Check one công văn (.docx) against Decree 30/2020/NĐ-CP; [] when it follows the rules.
+
+    ``pdf=True`` also lays the letter out with LibreOffice and checks the printed page.
+    """
+    return check_files([path], pdf=pdf)[0]
+
+
+def check_bytes(data: bytes, name: str = "letter.docx") -> list[Finding]:
+    """The docx-level checks of a letter held in memory (before it is written)."""
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as err:
+        raise InputError(f"{name}: not a Word .docx file ({err})") from err
+    return _check_letter(_analyse(document))
+
+
+def check_layout(path: Path, pdf_path: Path) -> list[Finding]:
+    """Only the laid-out checks (``pdf-*`` rules), on a PDF already made from ``path``."""
+    return list(_layout_findings(_analyse(_open(Path(path))), _pdf_pages(Path(pdf_path))))

@@ -1,0 +1,117 @@
+"""Faults of a long batch: killed processes, full disks, read-only folders, a register under load."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from letter_gen import fileio
+from letter_gen.batch import BatchOptions, read_manifest, run_batch
+from letter_gen.cli import main
+from letter_gen.errors import OutputError
+from letter_gen.register import Register
+
+from .rounds import make_round, write_round
+
+
+def _batch(inputs, out, register):
+    return subprocess.Popen(
+        [sys.executable, "-m", "letter_gen", "batch", str(inputs), "--out", str(out), "--issue",
+         "--date", "2021-10-01", "--register", str(register)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def test_a_batch_killed_at_random_moments_is_completed_without_duplicate_or_gap(tmp_path):
+    """Kill a real batch process (with its workers) at random points, three times, then finish it."""
+    inputs = tmp_path / "in"
+    for index in range(3):
+        write_round(inputs / f"round{index}.yaml", make_round(units=300, seed=index, prefix=f"Khối {index} "))
+    out, register = tmp_path / "out", tmp_path / "register.sqlite"
+    rng = random.Random(os.getpid())
+    for _ in range(3):
+        process = _batch(inputs, out, register)
+        time.sleep(rng.uniform(0.2, 2.5))
+        try:
+            process.kill()
+        except ProcessLookupError:
+            pass
+        process.communicate()
+    final = _batch(inputs, out, register)
+    _, err = final.communicate(timeout=300)
+    assert final.returncode == 0, err.decode()
+    manifest = read_manifest(out)
+    numbers = [row["number"] for row in manifest]
+    assert sorted(numbers) == list(range(1, len(manifest) + 1))
+    with Register(register) as book:
+        entries = book.entries()
+    assert sorted(e.number for e in entries) == sorted(numbers)
+    assert not list(out.glob(".*.part"))
+    on_disk = sorted(p.name for p in out.glob("*.docx"))
+    assert on_disk == sorted(row["path"] for row in manifest)
+    for row in manifest:
+        assert hashlib.sha256((out / row["path"]).read_bytes()).hexdigest() == row["sha256"]
+
+
+@pytest.mark.parametrize(("code", "reason"), [(errno.ENOSPC, "No space left on device"), (errno.EACCES, "Permission denied")])
+def test_a_full_disk_or_read_only_folder_stops_the_batch_with_a_clear_error(tmp_path, monkeypatch, code, reason):
+    source = write_round(tmp_path / "round.yaml", make_round(units=5))
+    out = tmp_path / "out"
+
+    def refuse(*args, **kwargs):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(fileio.tempfile, "mkstemp", refuse)
+    result = CliRunner().invoke(main, ["batch", str(source), "--out", str(out), "--workers", "1"])
+    assert result.exit_code == 1
+    assert result.stderr == f"{out}: cannot write here ({reason})\n"
+    assert not list(out.glob("*.docx")) and not (out / "manifest.json").exists()
+    assert not list(out.glob(".*.part"))
+
+
+def test_an_output_folder_that_is_a_file_is_a_clear_error(tmp_path):
+    source = write_round(tmp_path / "round.yaml", make_round(units=1))
+    blocker = tmp_path / "out"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = CliRunner().invoke(main, ["batch", str(source), "--out", str(blocker)])
+    assert result.exit_code == 2  # click refuses a file where a folder is expected
+    with pytest.raises(OutputError, match="cannot write here"):
+        run_batch([source], BatchOptions(out_dir=blocker / "sub"))
+
+
+_ISSUER = """
+import datetime as dt, sys
+from pathlib import Path
+from letter_gen.register import IssueRequest, Register
+worker, count, path = int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
+with Register(path) as book:
+    for i in range(count):
+        book.issue(IssueRequest(key=f"w{worker}-{i}", agency="SKHCN", symbol="SKHCN-TTr", year=2021,
+            date=dt.date(2021, 5, 1), content_hash=f"h{worker}-{i}", subject="V/v tải", kind_label="Công văn",
+            signer="A", recipients="B", archive="VT"))
+"""
+
+
+def test_eight_processes_issuing_200_letters_each_end_with_1600_consecutive_numbers(tmp_path):
+    register = tmp_path / "register.sqlite"
+    processes = [
+        subprocess.Popen([sys.executable, "-c", _ISSUER, str(w), "200", str(register)], stderr=subprocess.PIPE)
+        for w in range(8)
+    ]
+    for process in processes:
+        _, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err.decode()
+    with Register(register) as book:
+        entries = book.entries()
+    assert len(entries) == 1600
+    assert sorted(e.number for e in entries) == list(range(1, 1601))
