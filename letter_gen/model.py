@@ -324,7 +324,9 @@ def describe_error(error: Any) -> str:
     given = error.get("input")
     shown = ""
     if kind not in ("missing", "model_type") and isinstance(given, (str, int, float)) and not isinstance(given, bool):
-        if isinstance(given, str):
+        if isinstance(given, str) and not given.strip():
+            shown = ""  # the clerk sees an empty field; "(got '')" adds nothing
+        elif isinstance(given, str):
             shown = f" (got {given[:60] + '…' if len(given) > 60 else given!r})"
         else:
             shown = f" (got {given})"

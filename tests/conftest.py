@@ -13,7 +13,8 @@ from letter_gen.inputs import _TextDateLoader
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "cchc-2021.yaml"
-SEED_LETTER = ROOT.parent / "shared" / "seed" / "cong-van-khac-phuc-cchc-2021.txt"
+# A copy of ../shared/seed/cong-van-khac-phuc-cchc-2021.txt, so the tests run wherever the clone is.
+SEED_LETTER = ROOT / "tests" / "fixtures" / "cong-van-khac-phuc-cchc-2021.txt"
 
 
 @pytest.fixture

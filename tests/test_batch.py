@@ -324,3 +324,48 @@ def test_batch_refuses_letters_that_break_a_rule(tmp_path):
     assert summary.failed == 1 and summary.written == 0
     assert "not written: the letter breaks Decree 30's layout rules" in summary.failures[0]
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in summary.failures[0]
+
+
+def test_a_year_of_two_quarters_from_yaml_json_and_excel_issues_consecutive_conforming_letters(tmp_path):
+    """The issue's whole job: 3 inputs (one Excel) over 2 quarters, 40 units, batched per quarter."""
+    import json
+
+    import openpyxl
+
+    from letter_gen.check import check_docx
+    from letter_gen.excel import write_workbook
+    from letter_gen.model import validate_data
+
+    inputs = tmp_path / "inputs"
+    write_round(inputs / "q1-phong.yaml", make_round(agency="SKHCN", agency_name="Sở Khoa học và Công nghệ", quarter=1, units=12, seed=1))
+    (inputs / "q2-trung-tam.json").write_text(
+        json.dumps(make_round(agency="SKHCN", agency_name="Sở Khoa học và Công nghệ", quarter=2, units=14, seed=2), ensure_ascii=False),
+        encoding="utf-8",
+    )
+    excel_round = validate_data(make_round(agency="SKHCN", agency_name="Sở Khoa học và Công nghệ", quarter=2, units=14, seed=3, prefix="Chi nhánh "), "x")
+    write_workbook(inputs / "q2-chi-nhanh.xlsx", excel_round)
+    register = tmp_path / "register.sqlite"
+    numbers: list[int] = []
+    for quarter, day in (("2021-Q1", "2021-04-05"), ("2021-Q2", "2021-07-05")):
+        out = tmp_path / quarter
+        summary = run_batch([inputs], issue_options(out, register, day=day, period=parse_period(quarter), check_all=True))
+        assert summary.failed == 0, summary.failures
+        manifest = read_manifest(out)
+        assert sorted(p.name for p in out.glob("*.docx")) == sorted(r["path"] for r in manifest)
+        for row in manifest:
+            assert hashlib.sha256((out / row["path"]).read_bytes()).hexdigest() == row["sha256"]
+            assert check_docx(out / row["path"]) == []
+        numbers.extend(row["number"] for row in manifest)
+        before = {p.name: p.read_bytes() for p in out.iterdir() if p.suffix == ".docx"}
+        again = run_batch([inputs], issue_options(out, register, day="2021-12-01", period=parse_period(quarter)))
+        assert again.written == 0 and again.issued == 0
+        assert {p.name: p.read_bytes() for p in out.iterdir() if p.suffix == ".docx"} == before
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert {row["input"] for row in read_manifest(tmp_path / "2021-Q2")} == {"q2-trung-tam.json", "q2-chi-nhanh.xlsx"}
+    export = tmp_path / "so-van-ban-di.xlsx"
+    with Register(register) as book:
+        assert len(book.entries()) == len(numbers)
+        book.export_xlsx(export, year=2021)
+    sheet = openpyxl.load_workbook(export).active
+    values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert "01/SKHCN-TTr" in values and f"{len(numbers):02d}/SKHCN-TTr" in values

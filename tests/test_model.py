@@ -41,7 +41,7 @@ def test_errors_name_every_bad_field(seed_data):
     seed_data["units"][1]["findings"][0] = 42
     assert problems_of(seed_data) == [
         "letter.number: must be 1 or more (got 0)",
-        "letter.subject: must not be empty (got '   ')",
+        "letter.subject: must not be empty",
         "inspection.plan.date: expected a real date YYYY-MM-DD (got '2021-02-30')",
         "units[1].findings[0]: expected text (got 42)",
         "signer.name: required field is missing",
@@ -119,3 +119,45 @@ def test_a_top_level_list_is_refused(tmp_path):
     path.write_text("- a\n- b\n", encoding="utf-8")
     with pytest.raises(InputError, match="expected a mapping"):
         load_input(path)
+
+
+def _set(data, path, value):
+    *parents, last = path
+    for key in parents:
+        data = data[key]
+    if value is _DELETE:
+        del data[last]
+    else:
+        data[last] = value
+
+
+_DELETE = object()
+
+# Every kind of invalid input the README's table lists, with the exact line a clerk reads.
+INVALID_CASES = [
+    ("wrong type", ("units", 1, "findings", 0), 42, "units[1].findings[0]: expected text (got 42)"),
+    ("unknown key", ("units", 2, "findngs"), ["x"], "units[2].findngs: unknown field (a typo?); see the README for the fields of this section"),
+    ("missing required field", ("signer", "name"), _DELETE, "signer.name: required field is missing"),
+    ("impossible date", ("inspection", "plan", "date"), "2021-02-30", "inspection.plan.date: expected a real date YYYY-MM-DD (got '2021-02-30')"),
+    ("number 0", ("letter", "number"), 0, "letter.number: must be 1 or more (got 0)"),
+    ("negative number", ("letter", "number"), -3, "letter.number: must be 1 or more (got -3)"),
+    ("unknown authority", ("signer", "authority"), "PGĐ", "signer.authority: expected one of 'KT', 'TM', 'TL', 'TUQ' or 'Q' (got 'PGĐ')"),
+    ("authority without for", ("signer", "for"), None, "signer: authority KT needs 'for': the title it signs for"),
+    ("duplicate unit names", ("units", 2, "name"), "Chi cục Tiêu chuẩn Đo lường Chất lượng",
+     "units[2].name: 'Chi cục Tiêu chuẩn Đo lường Chất lượng' is already units[0]; each unit appears once"),
+    ("empty subject", ("letter", "subject"), "", "letter.subject: must not be empty"),
+    ("control character", ("units", 0, "findings", 0), "a\x07b",
+     "units[0].findings[0]: contains U+0007, a control character a letter cannot carry (remove it, or run with --clean-text) (got 'a\\x07b')"),
+    ("two parts of a year", ("period",), {"year": 2021, "quarter": 2, "month": 5}, "period: give at most one of quarter, half, month (got quarter, month)"),
+]
+
+
+@pytest.mark.parametrize(("case", "path", "value", "message"), INVALID_CASES, ids=[c[0] for c in INVALID_CASES])
+def test_each_invalid_input_gets_its_documented_message(seed_data, case, path, value, message):
+    from .conftest import ROOT
+
+    if case == "unknown key":
+        seed_data["units"][2].pop("findings")
+    _set(seed_data, path, value)
+    assert problems_of(seed_data) == [message]
+    assert message.replace("|", "\\|") in (ROOT / "README.md").read_text(encoding="utf-8"), "README's table is out of date"
