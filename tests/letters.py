@@ -49,3 +49,18 @@ def seed_body(seed_path: Path) -> list[str]:
     start = next(i for i, line in enumerate(lines) if line.startswith("Thực hiện"))
     end = lines.index("Nơi nhận:")
     return lines[start:end]
+
+
+DELETE = object()
+
+
+def set_path(data: dict, path: str | tuple, value: object) -> None:
+    """Set (or with DELETE remove) the field at ``units.0.findings.0`` or ``("units", 0, "findings", 0)``."""
+    keys = [int(k) if k.isdigit() else k for k in path.split(".")] if isinstance(path, str) else list(path)
+    *parents, last = keys
+    for key in parents:
+        data = data[key]
+    if value is DELETE:
+        del data[last]
+    else:
+        data[last] = value

@@ -20,7 +20,7 @@ from letter_gen.errors import InputError
 from letter_gen.inputs import load_input
 from letter_gen.model import validate_data
 
-from .letters import body_paragraphs, prepared
+from .letters import body_paragraphs, prepared, set_path
 from .rounds import make_round
 
 W_T = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
@@ -104,13 +104,6 @@ def test_any_text_renders_exactly_into_a_valid_letter(findings, actions, require
 
 
 FIELDS = ["letter.subject", "agency.name", "units.0.name", "units.0.findings.0", "requirements.0", "signer.name", "cc.0"]
-
-
-def set_path(data, path, value):
-    *parents, last = path.split(".")
-    for key in parents:
-        data = data[int(key)] if key.isdigit() else data[key]
-    data[int(last) if last.isdigit() else last] = value
 
 
 def dotted_to_field_path(path: str) -> str:

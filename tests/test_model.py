@@ -8,6 +8,8 @@ from letter_gen.errors import InputError
 from letter_gen.inputs import load_input
 from letter_gen.model import validate_data
 
+from .letters import DELETE, set_path
+
 
 def problems_of(data, source="in.yaml"):
     with pytest.raises(InputError) as caught:
@@ -121,23 +123,11 @@ def test_a_top_level_list_is_refused(tmp_path):
         load_input(path)
 
 
-def _set(data, path, value):
-    *parents, last = path
-    for key in parents:
-        data = data[key]
-    if value is _DELETE:
-        del data[last]
-    else:
-        data[last] = value
-
-
-_DELETE = object()
-
 # Every kind of invalid input the README's table lists, with the exact line a clerk reads.
 INVALID_CASES = [
     ("wrong type", ("units", 1, "findings", 0), 42, "units[1].findings[0]: expected text (got 42)"),
     ("unknown key", ("units", 2, "findngs"), ["x"], "units[2].findngs: unknown field (a typo?); see the README for the fields of this section"),
-    ("missing required field", ("signer", "name"), _DELETE, "signer.name: required field is missing"),
+    ("missing required field", ("signer", "name"), DELETE, "signer.name: required field is missing"),
     ("impossible date", ("inspection", "plan", "date"), "2021-02-30", "inspection.plan.date: expected a real date YYYY-MM-DD (got '2021-02-30')"),
     ("number 0", ("letter", "number"), 0, "letter.number: must be 1 or more (got 0)"),
     ("negative number", ("letter", "number"), -3, "letter.number: must be 1 or more (got -3)"),
@@ -158,6 +148,6 @@ def test_each_invalid_input_gets_its_documented_message(seed_data, case, path, v
 
     if case == "unknown key":
         seed_data["units"][2].pop("findings")
-    _set(seed_data, path, value)
+    set_path(seed_data, path, value)
     assert problems_of(seed_data) == [message]
     assert message.replace("|", "\\|") in (ROOT / "README.md").read_text(encoding="utf-8"), "README's table is out of date"

@@ -17,7 +17,7 @@ from letter_gen.errors import TemplateError
 from letter_gen.model import validate_data
 from letter_gen.render import PreparedTemplate, template_path
 
-from .letters import all_text, body_paragraphs, render_data
+from .letters import all_text, body_paragraphs, render_data, set_path
 
 HOSTILE = "A&B <c> \"d\" 'e' {{ 7*7 }} {% if x %}y{% endif %} {#z#} KH&CN"
 
@@ -47,16 +47,6 @@ TEXT_FIELDS = [
     ("recipients.0", str),
     ("cc.0", str),
 ]
-
-
-def set_path(data, path, value):
-    *parents, last = path.split(".")
-    for key in parents:
-        data = data[int(key)] if key.isdigit() else data[key]
-    if last.isdigit():
-        data[int(last)] = value
-    else:
-        data[last] = value
 
 
 @pytest.mark.parametrize(("path", "shown"), TEXT_FIELDS, ids=[p for p, _ in TEXT_FIELDS])
