@@ -162,7 +162,7 @@ class _ZipBase:
 def _entry(name: str, data: bytes, offset: int) -> tuple[bytes, bytes]:
     """A deflated zip entry (local header and data) and its central-directory record."""
     info = _fixed_info(name)
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    compressor = zlib.compressobj(1, zlib.DEFLATED, -15)  # the fastest level: the part is small
     packed = compressor.compress(data) + compressor.flush()
     info.CRC, info.compress_size, info.file_size = zlib.crc32(data), len(packed), len(data)
     filename = name.encode("ascii")
