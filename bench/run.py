@@ -18,7 +18,6 @@ peak RSS < 250 MB and flat, --help < 0.3 s.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import platform

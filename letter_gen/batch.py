@@ -182,9 +182,12 @@ def _run(
         with _Manifest(options.out_dir) as manifest:
 
             def drain(jobs: list[_Job], outcomes: Iterable[tuple[str, str] | str]) -> None:
-                written = [(job, outcome) for job, outcome in zip(jobs, outcomes) if _counted(job, outcome, summary, on_letter)]
+                written = [
+                    (job, outcome) for job, outcome in zip(jobs, outcomes)
+                    if _counted(job, outcome, summary, on_letter) and not isinstance(outcome, str)
+                ]
                 pdfs = converter.convert(written, summary) if converter else {}
-                for job, (_, digest) in written:  # type: ignore[misc]
+                for job, (_, digest) in written:
                     summary.letters.append(job.path)
                     manifest.add(_manifest_row(job, options.out_dir, digest, pdfs.get(job.path)))
 

@@ -24,6 +24,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Mm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
@@ -89,14 +90,14 @@ def _set_defaults(doc: DocumentObject) -> None:
     normal.font.size = Pt(L.SIZE_BODY)
 
 
-def _fonts() -> OxmlElement:
+def _fonts() -> BaseOxmlElement:
     fonts = OxmlElement("w:rFonts")
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), L.FONT)
     return fonts
 
 
-def _val(tag: str, value: str) -> OxmlElement:
+def _val(tag: str, value: str) -> BaseOxmlElement:
     element = OxmlElement(tag)
     element.set(qn("w:val"), value)
     return element
@@ -157,7 +158,7 @@ def _page_field(paragraph: Paragraph) -> None:
             instr.text = text
             run._r.append(instr)
         else:
-            run.text = text
+            run.text = text or ""
 
 
 # --- building blocks --------------------------------------------------------------------

@@ -128,6 +128,13 @@ class PreparedTemplate:
 _NO_INSTANCE: Any = object()
 
 
+# The zip format's records (APPNOTE 4.3.12 and 4.3.16); zipfile keeps its own copies private.
+_CENTRAL_DIR = struct.Struct("<4s4B4HL2L5H2L")
+_CENTRAL_DIR_SIGNATURE = b"PK\x01\x02"
+_END_RECORD = struct.Struct("<4s4H2LH")
+_END_RECORD_SIGNATURE = b"PK\x05\x06"
+
+
 class _ZipBase:
     """The parts of a .docx that never change, compressed once, ready to be followed by the
     rendered parts.
@@ -141,7 +148,7 @@ class _ZipBase:
         with zipfile.ZipFile(io.BytesIO(base)) as zipped:
             start, self._count = zipped.start_dir, len(zipped.infolist())
         self._entries = base[:start]
-        self._directory = base[start : len(base) - struct.calcsize(zipfile.structEndArchive)]
+        self._directory = base[start : len(base) - _END_RECORD.size]
 
     def with_parts(self, parts: list[tuple[str, bytes]]) -> bytes:
         local, central = [self._entries], [self._directory]
@@ -152,8 +159,8 @@ class _ZipBase:
             central.append(record)
             offset += len(header)
         directory = b"".join(central)
-        end = struct.pack(
-            zipfile.structEndArchive, zipfile.stringEndArchive, 0, 0,
+        end = _END_RECORD.pack(
+            _END_RECORD_SIGNATURE, 0, 0,
             self._count + len(parts), self._count + len(parts), len(directory), offset, 0,
         )
         return b"".join(local) + directory + end
@@ -168,8 +175,8 @@ def _entry(name: str, data: bytes, offset: int) -> tuple[bytes, bytes]:
     filename = name.encode("ascii")
     dos_time = (info.date_time[3] << 11) | (info.date_time[4] << 5) | (info.date_time[5] // 2)
     dos_date = ((info.date_time[0] - 1980) << 9) | (info.date_time[1] << 5) | info.date_time[2]
-    record = struct.pack(
-        zipfile.structCentralDir, zipfile.stringCentralDir, 20, 3, 20, 0, 0, zipfile.ZIP_DEFLATED,
+    record = _CENTRAL_DIR.pack(
+        _CENTRAL_DIR_SIGNATURE, 20, 3, 20, 0, 0, zipfile.ZIP_DEFLATED,
         dos_time, dos_date, info.CRC, len(packed), len(data), len(filename), 0, 0, 0, 0, 0, offset,
     )
     return info.FileHeader() + packed, record + filename

@@ -6,7 +6,6 @@ import errno
 import hashlib
 import os
 import random
-import signal
 import subprocess
 import sys
 import time

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import io
 
 import pytest
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm

@@ -1,0 +1,342 @@
+"""The laid-out letter: a công văn as LibreOffice prints it (kiểm tra trên trang in).
+
+With ``check --pdf`` the letter is converted to PDF and the page itself is checked: lines
+that must not wrap (Quốc hiệu, Tiêu ngữ, the date line), the two rules (đường kẻ) as drawn,
+page numbers from page 2 only, and every word inside the margins. Words come from poppler's
+``pdftotext -bbox``; drawn lines from the page content stream (pypdf).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import signal
+import subprocess
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
+
+from .check import Finding, _at, _Letter, _mm, _sections, _short, _underscores
+from .docx_format import w
+from .errors import ConversionError
+from .metrics import MM_PER_PT
+
+@dataclass(frozen=True)
+class _Word:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float  # points, from the page's top-left corner
+
+
+@dataclass(frozen=True)
+class _Page:
+    number: int
+    width: float
+    height: float
+    words: list[_Word]
+    rules: list[tuple[float, float, float]]  # horizontal lines drawn: x0, x1, y (points, top-down)
+
+
+_WORD = re.compile(r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">(.*?)</word>', re.S)
+_PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
+_PT_PER_MM = 1 / MM_PER_PT
+
+
+def pdf_pages(pdf: Path) -> list[_Page]:
+    """Words (poppler's ``pdftotext -bbox``) and drawn horizontal lines (pypdf) per page."""
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        raise ConversionError("pdftotext is needed to check the laid-out letter: apt-get install poppler-utils")
+    try:
+        done = subprocess.run([exe, "-bbox", str(pdf), "-"], capture_output=True, timeout=120, check=False)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        raise ConversionError(f"{pdf}: pdftotext failed ({err})") from err
+    if done.returncode != 0:
+        raise ConversionError(f"{pdf}: pdftotext failed: {done.stderr.decode(errors='replace').strip()}")
+    drawn = _pdf_lines(pdf)
+    pages = []
+    for n, m in enumerate(_PAGE.finditer(done.stdout.decode("utf-8", errors="replace")), start=1):
+        words = [
+            _Word(unicodedata.normalize("NFC", html.unescape(t)), float(a), float(b), float(c), float(d))
+            for a, b, c, d, t in _WORD.findall(m.group(3))
+        ]
+        rules = list(drawn[n - 1]) if n - 1 < len(drawn) else []
+        # A line typed as underscores is drawn as text: count it as a rule.
+        rules += [(x.x0, x.x1, x.y1 - 0.2 * (x.y1 - x.y0)) for x in words if _underscores(x.text)]
+        pages.append(_Page(n, float(m.group(1)), float(m.group(2)), words, rules))
+    return pages
+
+
+def _pdf_lines(pdf: Path) -> list[list[tuple[float, float, float]]]:
+    """Horizontal lines stroked, or filled as thin rectangles, on each page."""
+    try:
+        reader = PdfReader(pdf)
+    except Exception as err:  # pypdf raises many types for damaged files
+        raise ConversionError(f"{pdf}: not a readable PDF ({err})") from err
+    result = []
+    for page in reader.pages:
+        top, left = float(page.mediabox.top), float(page.mediabox.left)
+        found: set[tuple[float, float, float]] = set()
+        contents = page.get_contents()
+        ops = ContentStream(contents, reader).operations if contents is not None else []
+        ctm: tuple[float, ...] = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+        stack: list[tuple[float, ...]] = []
+        paths: list[list[tuple[float, float]]] = []
+
+        def point(x: float, y: float) -> tuple[float, float]:
+            a, b, c, d, e, f = ctm
+            return x * a + y * c + e - left, top - (x * b + y * d + f)
+
+        for operands, op in ops:
+            nums = [float(v) for v in operands if isinstance(v, (int, float))]
+            if op == b"q":
+                stack.append(ctm)
+            elif op == b"Q" and stack:
+                ctm = stack.pop()
+            elif op == b"cm" and len(nums) == 6:
+                a, b, c, d, e, f = nums
+                A, B, C, D, E, F = ctm
+                ctm = (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+            elif op == b"m" and len(nums) == 2:
+                paths.append([point(*nums)])
+            elif op == b"l" and len(nums) == 2 and paths:
+                paths[-1].append(point(*nums))
+            elif op == b"re" and len(nums) == 4:
+                x, y, wd, ht = nums
+                paths.append([point(x, y), point(x + wd, y), point(x + wd, y + ht), point(x, y + ht), point(x, y)])
+            elif op in (b"S", b"s", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"):
+                for sub in paths:
+                    xs, ys = [p[0] for p in sub], [p[1] for p in sub]
+                    if max(xs) - min(xs) >= 3 and max(ys) - min(ys) <= 2.5:
+                        found.add((round(min(xs), 1), round(max(xs), 1), round(sum(ys) / len(ys), 1)))
+                paths = []
+            elif op == b"n":
+                paths = []
+        result.append(sorted(found))
+    return result
+
+
+def _squash(text: str) -> str:
+    return "".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def _locate(words: list[_Word], text: str) -> list[_Word]:
+    """The consecutive words that spell ``text`` (spaces ignored), or []."""
+    target = _squash(text)
+    if not target:
+        return []
+    for i, word in enumerate(words):
+        piece = _squash(word.text)
+        if not piece or not target.startswith(piece):
+            continue
+        spelt, j = "", i
+        while j < len(words) and len(spelt) < len(target):
+            spelt += _squash(words[j].text)
+            j += 1
+            if not target.startswith(spelt):
+                break
+        if spelt == target:
+            return words[i:j]
+    return []
+
+
+def _rows(words: list[_Word]) -> list[list[_Word]]:
+    """Words grouped into printed lines."""
+    rows: list[list[_Word]] = []
+    for word in sorted(words, key=lambda x: (x.y0, x.x0)):
+        if rows and abs(word.y0 - rows[-1][0].y0) < 0.5 * (word.y1 - word.y0):
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    return rows
+
+
+def _span(words: list[_Word]) -> tuple[float, float, float, float]:
+    return min(x.x0 for x in words), max(x.x1 for x in words), min(x.y0 for x in words), max(x.y1 for x in words)
+
+
+def _rule_below(page: _Page, row: list[_Word]) -> tuple[float, float, float] | None:
+    x0, x1, y0, y1 = _span(row)
+    height = y1 - y0
+    near = [r for r in page.rules if y1 - 0.35 * height <= r[2] <= y1 + 1.6 * height and r[0] < x1 and r[1] > x0]
+    # An empty paragraph's border lies a line lower; it still counts if no text is between.
+    near = [r for r in near if not any(
+        x.x0 < r[1] and x.x1 > r[0] and x.y0 >= y1 - 0.3 * height and x.y1 <= r[2] + 1
+        for x in page.words)]  # fmt: skip
+    return min(near, key=lambda r: r[2] - y1) if near else None
+
+
+def layout_findings(letter: _Letter, pages: list[_Page]) -> Iterator[Finding]:
+    if not pages:
+        return
+    first = pages[0]
+    for label, lines in (("Quốc hiệu", letter.national), ("Tiêu ngữ", letter.motto), ("Date line", [letter.date])):
+        if not lines or lines[0] is None:
+            continue
+        text = " ".join(line.shown for line in lines if line is not None)
+        rows = _rows(_locate(first.words, text))
+        if len(rows) > 1:
+            yield Finding(
+                "pdf-one-line",
+                _at(f"PDF page 1: {label}", text),
+                f"wraps onto {len(rows)} lines; it must stay on one line",
+            )
+    if letter.motto:
+        rows = _rows(_locate(first.words, " ".join(line.shown for line in letter.motto)))
+        if rows:
+            yield from _pdf_rule(first, rows, "pdf-motto-rule", "PDF page 1: rule under the Tiêu ngữ", 1.0, 1.0, 0.10)
+    if letter.agency:
+        rows = _rows(_locate(first.words, " ".join(line.shown for line in letter.agency)))
+        if rows:
+            yield from _pdf_rule(
+                first, rows, "pdf-agency-rule", "PDF page 1: rule under the agency name", 1 / 3, 1 / 2, 0.05
+            )
+    yield from _pdf_page_numbers(letter, pages)
+    sections = _sections(letter)
+    yield from _pdf_margins(pages, sections[0].find(w("pgMar")) if sections else None)
+
+
+def _pdf_rule(
+    page: _Page, rows: list[list[_Word]], rule: str, where: str, low: float, high: float, tol: float
+) -> Iterator[Finding]:
+    widest = max(rows, key=lambda row: _span(row)[1] - _span(row)[0])
+    x0, x1, _, _ = _span(widest)
+    found = _rule_below(page, rows[-1])
+    if found is None:
+        yield Finding(rule, where, "no line drawn under the text")
+        return
+    crossed = [x for x in page.words if x.x0 < found[1] and x.x1 > found[0]
+               and x.y0 + 0.25 * (x.y1 - x.y0) < found[2] < x.y1 - 0.25 * (x.y1 - x.y0)]  # fmt: skip
+    if crossed:
+        yield Finding(rule, where, f'the line runs through the text "{_short(" ".join(x.text for x in crossed), 40)}"')
+    share = (found[1] - found[0]) / (x1 - x0)
+    if not low * (1 - tol) <= share <= high * (1 + tol):
+        wanted = "as wide as the text" if low == high else "1/3 to 1/2 of the text's width"
+        yield Finding(
+            rule,
+            where,
+            f"{(found[1] - found[0]) * MM_PER_PT:.0f} mm wide, {share:.0%} of the text; it must be {wanted}",
+        )
+    offset = abs((found[0] + found[1]) / 2 - (x0 + x1) / 2) * MM_PER_PT
+    if offset > 2:
+        yield Finding(rule, where, f"off centre by {offset:.0f} mm; it must be centred under the text")
+
+
+def _pdf_page_numbers(letter: _Letter, pages: list[_Page]) -> Iterator[Finding]:
+    sections = _sections(letter)
+    margins = sections[0].find(w("pgMar")) if sections else None
+    top, left, right = (_mm(margins, side) * _PT_PER_MM for side in ("top", "left", "right"))
+    for page in pages:
+        in_top = [x for x in page.words if x.y1 <= top + 1 and re.fullmatch(r"\d+", x.text)]
+        where = f"PDF page {page.number}"
+        if page.number == 1:
+            if in_top:
+                yield Finding("pdf-page-number", where, f'shows the page number "{in_top[0].text}"; page 1 has none')
+            continue
+        if not in_top:
+            yield Finding("pdf-page-number", where, "no page number in the top margin")
+            continue
+        number = in_top[0]
+        if number.text != str(page.number):
+            yield Finding(
+                "pdf-page-number", where, f'shows "{number.text}" as its page number; it must be {page.number}'
+            )
+        centre = (number.x0 + number.x1) / 2
+        off = min(abs(centre - (left + page.width - right) / 2), abs(centre - page.width / 2)) * MM_PER_PT
+        if off > 3:
+            yield Finding("pdf-page-number", where, f"the page number is {off:.0f} mm off centre; it must be centred")
+
+
+def _pdf_margins(pages: list[_Page], margins: Any) -> Iterator[Finding]:
+    top, bottom, left, right = (_mm(margins, side) * _PT_PER_MM for side in ("top", "bottom", "left", "right"))
+    slack = _PT_PER_MM  # 1 mm: glyph boxes of stacked Vietnamese diacritics reach a little higher
+    for page in pages:
+        outside: list[tuple[_Word, str, float]] = []
+        for x in page.words:
+            if x.y1 <= top + 1 and re.fullmatch(r"\d+", x.text):
+                continue  # the page number belongs in the top margin
+            for side, over in (("left", left - x.x0), ("right", x.x1 - (page.width - right)),
+                               ("top", top - x.y0), ("bottom", x.y1 - (page.height - bottom))):  # fmt: skip
+                if over > slack:
+                    outside.append((x, side, over))
+                    break
+        if outside:
+            word, side, over = outside[0]
+            more = f" and {len(outside) - 1} more words" if len(outside) > 1 else ""
+            yield Finding("pdf-margins", f"PDF page {page.number}",
+                          f'"{word.text}"{more} outside the {side} margin (by {over * MM_PER_PT:.1f} mm);'
+                          " text stays inside the margins")  # fmt: skip
+
+
+def _soffice_convert(inputs: list[Path], out: Path) -> None:
+    """Convert with one direct ``soffice --headless --convert-to pdf`` run (own profile)."""
+    try:
+        from .convert import find_soffice
+
+        exe: str | None = find_soffice()
+    except ImportError:
+        exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe is None:
+        raise ConversionError(
+            "LibreOffice is needed to check the laid-out letter: apt-get install libreoffice-writer-nogui"
+        )
+    profile = (out.parent / "profile").resolve()
+    args = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nolockcheck",
+            "--convert-to", "pdf", "--outdir", str(out), *map(str, inputs)]  # fmt: skip
+    proc = subprocess.Popen(
+        args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        proc.wait(timeout=90 + 30 * len(inputs))
+    except subprocess.TimeoutExpired as err:
+        raise ConversionError("LibreOffice did not finish converting the letters to PDF") from err
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # its own group: soffice.bin may outlive the launcher
+        except (ProcessLookupError, PermissionError):
+            pass
+        proc.wait()
+
+
+def convert_for_check(paths: Sequence[Path], folder: Path, workers: int | None) -> list[Path]:
+    """PDFs of ``paths`` in ``folder``: through letter_gen.convert when it works, else soffice."""
+    inbox, out = folder / "in", folder / "pdf"
+    inbox.mkdir()
+    out.mkdir()
+    inputs = []
+    for i, path in enumerate(paths):  # neutral names: stems may clash, or start with "-"
+        inputs.append(inbox / f"{i:04d}.docx")
+        shutil.copyfile(path, inputs[-1])
+    errors: dict[int, str] = {}
+    converted = False
+    try:
+        from .convert import convert_files
+
+        for i, result in enumerate(convert_files(inputs, workers=workers, out_dir=out)):
+            if result.pdf is None:
+                errors[i] = result.error or "LibreOffice could not convert it"
+        converted = True
+    except ConversionError:
+        raise  # LibreOffice is missing or broken: calling it directly fails the same way
+    except Exception:  # no batch converter here, or a fault in it: call soffice directly
+        converted = False
+    if not converted:
+        _soffice_convert(inputs, out)
+    pdfs = [out / f"{i:04d}.pdf" for i in range(len(inputs))]
+    failed = [i for i, pdf in enumerate(pdfs) if not pdf.is_file()]
+    if failed:
+        raise ConversionError(
+            "LibreOffice could not convert some letters to PDF",
+            problems=[f"{paths[i]}: {errors.get(i, 'no PDF written')}" for i in failed],
+        )
+    return pdfs
+
