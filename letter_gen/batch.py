@@ -21,6 +21,7 @@ import re
 import threading
 import time
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -140,7 +141,6 @@ class _Job:
     path: Path
     issued: bool
     input_name: str
-    check: bool
 
 
 def run_batch(
@@ -177,7 +177,7 @@ def _run(
     issuer = _Issuer(options) if options.issue else None
     converter = _Converter(options) if options.pdf or options.pdfa else None
     names: set[str] = set()
-    checked: set[tuple[Path, str, Path]] = set()
+    gate = _Gate(options, summary, on_letter)
     try:
         with _Manifest(options.out_dir) as manifest:
 
@@ -193,14 +193,11 @@ def _run(
 
             pending: tuple[list[_Job], Iterable[tuple[str, str] | str]] | None = None
             for chunk in _chunks(_drafts(rounds, options), _CHUNK):
+                chunk = gate.passing(chunk)  # checked as drafts: a letter that fails takes no number
                 jobs: list[_Job] = []
                 for path, round_, content in chunk if issuer is None else issuer.issue(chunk, summary, on_letter):
-                    template = options.template or template_path(round_.letter.kind)
-                    group = (path, content.mode, template)
-                    check = options.check and (options.check_all or group not in checked)
-                    checked.add(group)
                     name = _file_name(content, path, names)
-                    jobs.append(_Job(content, template, options.out_dir / name, content.number is not None, path.name, check))
+                    jobs.append(_Job(content, _template_of(round_, options), options.out_dir / name, content.number is not None, path.name))
                 submitted = (jobs, writer.write(jobs))
                 if pending is not None:  # the workers write this chunk while the next is composed
                     drain(*pending)
@@ -271,6 +268,59 @@ class _Issuer:
 
     def close(self) -> None:
         self.register.close()
+
+
+def _template_of(round_: InspectionRound, options: BatchOptions) -> Path:
+    return options.template or template_path(round_.letter.kind)
+
+
+def _prepared(template: Path) -> PreparedTemplate:
+    """One prepared template per process (the main one and each worker)."""
+    prepared = _templates.get(template)
+    if prepared is None:
+        prepared = _templates[template] = PreparedTemplate(template)
+    return prepared
+
+
+class _Gate:
+    """Decree 30's docx-level checks on drafts, before any number is taken.
+
+    The first letter of each input, mode and template is checked in full (the others come
+    from the same template, data and rules); with ``check_all`` every letter is. When a
+    checked letter fails, every letter of its group is refused with it.
+    """
+
+    def __init__(self, options: BatchOptions, summary: BatchSummary, on_letter: Callable[[LetterEvent], None] | None) -> None:
+        self.options, self.summary, self.on_letter = options, summary, on_letter
+        self.verdicts: dict[tuple[Path, str, Path], str | None] = {}
+
+    def passing(self, chunk: list[_Draft]) -> list[_Draft]:
+        if not self.options.check:
+            return chunk
+        kept: list[_Draft] = []
+        for path, round_, content in chunk:
+            template = _template_of(round_, self.options)
+            group = (path, content.mode, template)
+            if self.options.check_all or group not in self.verdicts:
+                self.verdicts[group] = self._problems(template, content, path)
+            problems = self.verdicts[group]
+            if problems is None:
+                kept.append((path, round_, content))
+                continue
+            self.summary.failed += 1
+            self.summary.failures.append(f"{path.name}: {content.unit or 'consolidated letter'}: {problems}")
+            if self.on_letter:
+                self.on_letter(LetterEvent("failed", None, problems))
+        return kept
+
+    def _problems(self, template: Path, content: LetterContent, path: Path) -> str | None:
+        from .pipeline import conforming
+
+        try:
+            conforming(_prepared(template).render(content), f"{path.stem} ({content.mode})")
+        except LetterGenError as err:
+            return "\n  ".join([err.message, *err.problems])
+        return None
 
 
 def _counted(job: _Job, outcome: tuple[str, str] | str, summary: BatchSummary, on_letter: Callable[[LetterEvent], None] | None) -> bool:
@@ -409,18 +459,12 @@ _templates: dict[Path, PreparedTemplate] = {}
 def _write_letter(job: _Job) -> tuple[str, str] | str:
     """Render and write one letter: (status, sha256), or the error message."""
     try:
-        prepared = _templates.get(job.template)
-        if prepared is None:
-            prepared = _templates[job.template] = PreparedTemplate(job.template)
-        data = prepared.render(job.content)
-        if job.check:
-            from .pipeline import conforming
-
-            conforming(data, job.path.name)
+        data = _prepared(job.template).render(job.content)
         digest = hashlib.sha256(data).hexdigest()
         if job.path.exists():
-            if job.path.read_bytes() == data:
-                return "unchanged", digest
+            existing = job.path.read_bytes()
+            if existing == data or _same_parts(existing, data):
+                return "unchanged", hashlib.sha256(existing).hexdigest()
             if job.issued:
                 raise ExistingLetterError(
                     f"{job.path}: an issued letter with other content is already there; it is not"
@@ -434,6 +478,16 @@ def _write_letter(job: _Job) -> tuple[str, str] | str:
         return _failure(job, err)
     except LetterGenError as err:
         return _failure(job, err)
+
+
+def _same_parts(one: bytes, other: bytes) -> bool:
+    """Whether two .docx packages hold the same parts, however each was compressed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(one)) as first, zipfile.ZipFile(io.BytesIO(other)) as second:
+            names = sorted(first.namelist())
+            return names == sorted(second.namelist()) and all(first.read(n) == second.read(n) for n in names)
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return False  # a damaged file on disk is not the same letter
 
 
 def _failure(job: _Job, err: LetterGenError) -> str:

@@ -88,6 +88,10 @@ def _set_defaults(doc: DocumentObject) -> None:
             fonts.getparent().replace(fonts, _fonts())
     normal = doc.styles["Normal"]
     normal.font.size = Pt(L.SIZE_BODY)
+    # A line break inside a justified paragraph must not stretch its line across the page
+    # (Word: "don't expand character spaces on a line ending with Shift+Return").
+    compat = doc.settings.element.find(qn("w:compat"))
+    compat.insert(0, OxmlElement("w:doNotExpandShiftReturn"))
 
 
 def _fonts() -> BaseOxmlElement:

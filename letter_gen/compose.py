@@ -136,7 +136,10 @@ def letters_of(round_: InspectionRound, mode: Literal["consolidated", "per-unit"
     if mode in ("consolidated", "both"):
         wanted.append(("consolidated", None))
     if mode in ("per-unit", "both"):
-        wanted.extend(("per-unit", i) for i, u in enumerate(round_.units) if u.has_anything_to_fix)
+        for index, unit in enumerate(round_.units):
+            # With "both", a unit that is the consolidated letter's only recipient has its letter already.
+            if unit.has_anything_to_fix and not (mode == "both" and round_.kinh_gui == [unit.name]):
+                wanted.append(("per-unit", index))
     return wanted
 
 

@@ -12,9 +12,12 @@ from .register import IssuedLetter, IssueRequest, Register
 KIND_LABELS = {"follow-up": "Công văn"}
 
 
-def letter_key(input_name: str, content: LetterContent) -> str:
-    """What makes a letter the same letter across runs: its input file, mode and unit."""
-    return f"{input_name}|{content.mode}|{content.unit or '*'}"
+def letter_key(input_name: str, round_: InspectionRound, content: LetterContent) -> str:
+    """What makes a letter the same letter across runs, folders and file formats: the agency,
+    the period and the plan it follows up, then the unit it goes to (per-unit) or the input
+    file's name without its suffix (consolidated: one plan may have several rounds)."""
+    who = content.unit if content.unit is not None else f"consolidated:{input_name.rsplit('.', 1)[0]}"
+    return f"{round_.agency.code}|{round_.period.label}|{round_.inspection.plan.number}|{content.mode}|{who}"
 
 
 def _request(input_name: str, round_: InspectionRound, content: LetterContent, date: dt.date) -> IssueRequest:
@@ -22,7 +25,7 @@ def _request(input_name: str, round_: InspectionRound, content: LetterContent, d
     if round_.cc:
         recipients += "; " + "; ".join(round_.cc)
     return IssueRequest(
-        key=letter_key(input_name, content),
+        key=letter_key(input_name, round_, content),
         agency=round_.agency.code,
         symbol=content.symbol,
         year=date.year,

@@ -56,6 +56,8 @@ def letter_content(round_: InspectionRound, unit: int | None) -> LetterContent:
         return compose(round_, "consolidated")
     if not 0 <= unit < len(round_.units):
         raise UsageError(f"--unit {unit}: the input has units[0] to units[{len(round_.units) - 1}]")
+    if not round_.units[unit].has_anything_to_fix:
+        raise UsageError(f"--unit {unit}: {round_.units[unit].name} has no findings and no actions, so it gets no letter")
     mode: Mode = "per-unit"
     return compose(round_, mode, unit)
 

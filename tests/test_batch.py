@@ -369,3 +369,21 @@ def test_a_year_of_two_quarters_from_yaml_json_and_excel_issues_consecutive_conf
     sheet = openpyxl.load_workbook(export).active
     values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
     assert "01/SKHCN-TTr" in values and f"{len(numbers):02d}/SKHCN-TTr" in values
+
+
+def test_a_re_run_keeps_letters_whose_parts_are_the_same_however_they_were_compressed(tmp_path):
+    import io as _io
+    import zipfile as _zipfile
+
+    register, out = tmp_path / "register.sqlite", tmp_path / "out"
+    source = write_round(tmp_path / "round.yaml", make_round(units=1))
+    run_batch([source], issue_options(out, register, mode="consolidated"))
+    letter = out / "001-STC-tong-hop-round.docx"
+    recompressed = _io.BytesIO()
+    with _zipfile.ZipFile(letter) as old, _zipfile.ZipFile(recompressed, "w", _zipfile.ZIP_DEFLATED, compresslevel=9) as new:
+        for name in old.namelist():
+            new.writestr(name, old.read(name))
+    letter.write_bytes(recompressed.getvalue())
+    again = run_batch([source], issue_options(out, register, mode="consolidated"))
+    assert again.failed == 0 and again.unchanged == 1
+    assert read_manifest(out)[0]["sha256"] == hashlib.sha256(recompressed.getvalue()).hexdigest()

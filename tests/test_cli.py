@@ -208,3 +208,10 @@ def test_pdf_converts_existing_letters(runner, tmp_path):
     result = runner.invoke(main, ["pdf", *map(str, letters)])
     assert result.exit_code == 0, result.output
     assert all(p.with_suffix(".pdf").read_bytes().startswith(b"%PDF") for p in letters)
+
+
+def test_render_refuses_a_per_unit_letter_to_a_unit_with_nothing_to_fix(runner, tmp_path, seed_data, write_yaml):
+    seed_data["units"][1].update(findings=[], actions=[])
+    result = runner.invoke(main, ["render", str(write_yaml(seed_data)), "-o", str(tmp_path / "x.docx"), "--unit", "1"])
+    assert result.exit_code == 2
+    assert result.stderr == "--unit 1: Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng has no findings and no actions, so it gets no letter\n"

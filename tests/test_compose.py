@@ -122,3 +122,10 @@ def test_the_content_hash_ignores_number_and_date_but_not_words(seed_data):
 def test_compose_refuses_a_unit_index_out_of_range(seed_data):
     with pytest.raises(IndexError):
         compose(validate_data(seed_data, "t"), "per-unit", 9)
+
+
+def test_both_modes_do_not_send_a_single_unit_two_letters(seed_data):
+    seed_data["units"] = seed_data["units"][:1]
+    seed_data["recipients"] = None
+    assert letters_of(validate_data(seed_data, "t"), "both") == [("consolidated", None)]
+    assert letters_of(validate_data(seed_data, "t"), "per-unit") == [("per-unit", 0)]

@@ -241,3 +241,8 @@ def test_urgency_is_a_boxed_bold_mark_under_the_so_line(seed_data):
 
 def test_without_urgency_there_is_no_box(doc):
     assert not list(doc.element.iter(qn("w:bdr")))
+
+
+def test_a_line_break_does_not_stretch_a_justified_line(doc):
+    compat = doc.settings.element.find(qn("w:compat"))
+    assert compat.find(qn("w:doNotExpandShiftReturn")) is not None
