@@ -34,7 +34,7 @@ from .fileio import write_bytes_atomic
 from .inputs import find_inputs, load_input
 from .model import InspectionRound, Period
 from .pipeline import check_fits_page
-from .render import PreparedTemplate, template_path
+from .render import PreparedTemplate, same_letter, template_path
 
 BatchMode = Literal["consolidated", "per-unit", "both"]
 MANIFEST_KEYS = ("input", "unit", "mode", "number", "symbol", "date", "subject", "recipients", "path", "sha256", "pdf", "pdf_sha256")
@@ -64,7 +64,10 @@ def parse_period(text: str) -> PeriodFilter:
         raise UsageError(f"--period {text!r}: expected a year (2021), a quarter (2021-Q2), a half (2021-H1) or a month (2021-06)")
     year = int(match.group(1))
     quarter, half, month = (int(g) if g else None for g in match.group(2, 3, 4))
-    months = Period(year=year, quarter=quarter, half=half, month=month).months
+    try:
+        months = Period(year=year, quarter=quarter, half=half, month=month).months
+    except ValueError as err:  # pydantic's ValidationError: a year out of range
+        raise UsageError(f"--period {text!r}: the year must be between 1945 and 2200") from err
     return PeriodFilter(text.strip(), year, *months)
 
 
@@ -170,7 +173,7 @@ def _run(
     on_letter: Callable[[LetterEvent], None] | None,
     on_total: Callable[[int], None] | None,
 ) -> None:
-    rounds = list(_survey(find_inputs(inputs), options, summary))
+    rounds = list(_survey(find_inputs(inputs, skip=options.out_dir), options, summary))
     total = sum(count for _, count, _ in rounds)
     if on_total:
         on_total(total)
@@ -355,11 +358,15 @@ class _Converter:
 
     def convert(self, written: list[tuple[_Job, tuple[str, str]]], summary: BatchSummary) -> dict[Path, Path]:
         """The PDF of each letter; a letter unchanged since its PDF was made is not converted again."""
+        from .convert import declares_pdfa2
+
         done: dict[Path, Path] = {}
         todo: list[Path] = []
         for job, (status, _) in written:
             pdf = job.path.with_suffix(".pdf")
-            if status == "unchanged" and pdf.exists() and pdf.stat().st_mtime >= job.path.stat().st_mtime:
+            if status == "unchanged" and pdf.exists() and pdf.stat().st_mtime >= job.path.stat().st_mtime and (
+                not self.options.pdfa or declares_pdfa2(pdf)
+            ):
                 done[job.path] = pdf
             else:
                 todo.append(job.path)
@@ -463,7 +470,7 @@ def _write_letter(job: _Job) -> tuple[str, str] | str:
         digest = hashlib.sha256(data).hexdigest()
         if job.path.exists():
             existing = job.path.read_bytes()
-            if existing == data or _same_parts(existing, data):
+            if existing == data or same_letter(existing, data):
                 return "unchanged", hashlib.sha256(existing).hexdigest()
             if job.issued:
                 raise ExistingLetterError(
@@ -478,16 +485,6 @@ def _write_letter(job: _Job) -> tuple[str, str] | str:
         return _failure(job, err)
     except LetterGenError as err:
         return _failure(job, err)
-
-
-def _same_parts(one: bytes, other: bytes) -> bool:
-    """Whether two .docx packages hold the same parts, however each was compressed."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(one)) as first, zipfile.ZipFile(io.BytesIO(other)) as second:
-            names = sorted(first.namelist())
-            return names == sorted(second.namelist()) and all(first.read(n) == second.read(n) for n in names)
-    except (zipfile.BadZipFile, OSError, EOFError):
-        return False  # a damaged file on disk is not the same letter
 
 
 def _failure(job: _Job, err: LetterGenError) -> str:

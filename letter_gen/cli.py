@@ -64,6 +64,13 @@ def _output_options(command: Any) -> Any:
     return click.option("--pdf", is_flag=True, help="Also write a PDF beside each .docx (needs LibreOffice).")(command)
 
 
+def _issue_flags_need_issue(issue: bool, issue_date: Any, reissue: bool) -> None:
+    if not issue and (issue_date is not None or reissue):
+        from .errors import UsageError
+
+        raise UsageError("--date and --reissue only apply with --issue (a draft has no number and no date)")
+
+
 def _warn(lines: list[str] | tuple[str, ...]) -> None:
     for line in lines:
         click.echo(f"warning: {line}", err=True)
@@ -113,6 +120,7 @@ def render(
     """
     from .pipeline import IssueOptions, render_file
 
+    _issue_flags_need_issue(issue, issue_date, reissue)
     issuing = IssueOptions(register_path, issue_date.date() if issue_date else None, reissue) if issue else None
     letter = render_file(
         input_path, output, unit=unit, issuing=issuing, template=template, clean_text=clean_text,
@@ -220,6 +228,8 @@ def batch(
 
     from .batch import BatchOptions, parse_period, run_batch
 
+    _issue_flags_need_issue(issue, issue_date, reissue)
+
     options = BatchOptions(
         out_dir=out_dir,
         mode=mode,  # type: ignore[arg-type]
@@ -292,7 +302,7 @@ def register_list(year: int | None, agency: str | None, register_path: Path) -> 
     """
     from .register import Register
 
-    with Register(register_path) as book:
+    with Register(register_path, must_exist=True) as book:
         entries = book.entries(year=year, agency=agency)
     if not entries:
         click.echo("the register has no letters" + (f" for {year}" if year else "") + (f" of {agency}" if agency else ""))
@@ -343,7 +353,7 @@ def register_export(xlsx_path: Path | None, csv_path: Path | None, year: int | N
 
     if (xlsx_path is None) == (csv_path is None):
         raise UsageError("register export: give exactly one of --xlsx FILE or --csv FILE")
-    with Register(register_path) as book:
+    with Register(register_path, must_exist=True) as book:
         if xlsx_path:
             book.export_xlsx(xlsx_path, year=year, agency=agency)
         else:

@@ -440,7 +440,7 @@ class ConverterPool:
     def _deliver(self, item: _Item, pdf: Path, batch: _Batch) -> None:
         with batch.cond:
             batch.worked = True
-        if self.pdfa and not _declares_pdfa2(pdf):
+        if self.pdfa and not declares_pdfa2(pdf):
             batch.report(item, None, "the PDF is not PDF/A-2b (PDF/A needs LibreOffice 7.4 or newer)")
             return
         try:
@@ -486,7 +486,7 @@ def _check_pdf(pdf: Path) -> str | None:
     return None
 
 
-def _declares_pdfa2(pdf: Path) -> bool:
+def declares_pdfa2(pdf: Path) -> bool:
     """True when the PDF's XMP metadata says PDF/A part 2 (what SelectPdfVersion=2 writes)."""
     try:
         root = PdfReader(pdf).trailer["/Root"].get_object()

@@ -24,6 +24,7 @@ def write_bytes_atomic(path: Path, data: bytes, *, overwrite: bool = True, durab
     except OSError as err:
         raise OutputError(f"{path.parent}: cannot write here ({err.strerror})") from err
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes files private; letters are shared
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             if durable:
@@ -55,3 +56,9 @@ def _remove_quietly(path: str) -> None:
         os.unlink(path)
     except OSError:
         pass
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

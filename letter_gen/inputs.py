@@ -7,6 +7,7 @@ what is valid, so the three formats accept exactly the same rounds.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,28 @@ class _TextDateLoader(yaml.SafeLoader):
     """
 
 
+def _unique_mapping(loader: _TextDateLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    """A mapping that refuses a key given twice: the second would silently drop the first."""
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} is given twice", key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_TextDateLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
+
+def _unique_json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _ in pairs]
+    twice = sorted({key for key in keys if keys.count(key) > 1})
+    if twice:
+        raise ValueError(f"the key {twice[0]!r} is given twice")
+    return dict(pairs)
+
+
 _TextDateLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -45,7 +68,7 @@ def load_input(path: Path | str, *, clean_text: bool = False, changes: list[str]
         from .excel import load_round  # openpyxl is heavy: only for workbooks
 
         return load_round(path, clean_text=clean_text, changes=changes)
-    data = read_data(path)
+    data = read_data(path, clean_text=clean_text, changes=changes)
     if clean_text:
         data, cleaned = clean_data(data)
         if changes is not None:
@@ -53,8 +76,12 @@ def load_input(path: Path | str, *, clean_text: bool = False, changes: list[str]
     return validate_data(data, str(path))
 
 
-def read_data(path: Path) -> Any:
-    """The raw data of an input file, before validation."""
+def read_data(path: Path, *, clean_text: bool = False, changes: list[str] | None = None) -> Any:
+    """The raw data of an input file, before validation.
+
+    A character XML cannot carry typed raw into the file (not as an escape) stops the YAML
+    reader itself; it is named by line and column, or removed with ``clean_text``.
+    """
     suffix = path.suffix.lower()
     if suffix not in INPUT_SUFFIXES:
         raise InputError(f"{path}: not an inspection input; expected a .yaml, .yml, .json or .xlsx file")
@@ -72,11 +99,14 @@ def read_data(path: Path) -> Any:
         raise InputError(f"{path}: not UTF-8 text (byte {err.start}); save it as UTF-8") from err
     except OSError as err:
         raise InputError(f"{path}: cannot read ({err.strerror})") from err
+    text = _raw_controls(path, text, clean_text, changes)
     if suffix == ".json":
         try:
-            return json.loads(text)
+            return json.loads(text, object_pairs_hook=_unique_json_object)
         except json.JSONDecodeError as err:
             raise InputError(f"{path}: line {err.lineno}, column {err.colno}: invalid JSON ({err.msg})") from err
+        except ValueError as err:
+            raise InputError(f"{path}: {err}") from err
     try:
         return yaml.load(text, Loader=_TextDateLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as err:
@@ -85,18 +115,52 @@ def read_data(path: Path) -> Any:
         raise InputError(f"{path}: {where}invalid YAML ({err.problem})") from err
     except yaml.YAMLError as err:
         raise InputError(f"{path}: invalid YAML ({err})") from err
+    except RecursionError as err:
+        raise InputError(f"{path}: invalid YAML (an alias refers to itself)") from err
 
 
-def find_inputs(paths: list[Path]) -> list[Path]:
-    """Input files named directly or found (sorted, recursively) in the given folders."""
+def _raw_controls(path: Path, text: str, clean_text: bool, changes: list[str] | None) -> str:
+    found = []
+    for line_number, line in enumerate(text.split("\n"), start=1):
+        for match in _RAW_CONTROL.finditer(line):
+            found.append(f"line {line_number}, column {match.start() + 1}: U+{ord(match.group()):04X}")
+    if not found:
+        return text
+    if not clean_text:
+        raise InputError(
+            f"{path}: {len(found)} control character(s) a letter cannot carry (remove them, or run with --clean-text)",
+            problems=found,
+        )
+    if changes is not None:
+        changes.extend(f"{path}: {where}: removed" for where in found)
+    return _RAW_CONTROL.sub("", text)
+
+
+_RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def find_inputs(paths: list[Path], *, skip: Path | None = None) -> list[Path]:
+    """Input files named directly or found (sorted, recursively) in the given folders, each
+    once; hidden files, Excel's lock files, manifests and the folder ``skip`` (a batch's own
+    output) are left out."""
     found: list[Path] = []
+    seen: set[Path] = set()
+    skipped = skip.resolve() if skip else None
+
+    def wanted(p: Path) -> bool:
+        return (
+            p.suffix.lower() in INPUT_SUFFIXES
+            and not p.name.startswith((".", "~$", "manifest."))
+            and not any(part.startswith(".") for part in p.parts[len(path.parts):-1])
+            and (skipped is None or skipped not in p.resolve().parents)
+        )
+
     for path in paths:
-        if path.is_dir():
-            found.extend(
-                sorted(p for p in path.rglob("*") if p.suffix.lower() in INPUT_SUFFIXES and not p.name.startswith((".", "~$")))
-            )
-        else:
-            found.append(path)
+        candidates = sorted(p for p in path.rglob("*") if wanted(p)) if path.is_dir() else [path]
+        for candidate in candidates:
+            if candidate.resolve() not in seen:
+                seen.add(candidate.resolve())
+                found.append(candidate)
     return found
 
 

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
+    BeforeValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -82,6 +83,16 @@ def _non_empty(value: str) -> str:
     return value
 
 
+def _date_not_number(value: Any) -> Any:
+    # pydantic would read 0 as 1 January 1970: a date is written YYYY-MM-DD.
+    if isinstance(value, (int, float)):
+        raise ValueError("expected a date YYYY-MM-DD")
+    return value
+
+
+#: A date of the input: YYYY-MM-DD text (or a real date from a workbook), never a number.
+DateField = Annotated[dt.date, BeforeValidator(_date_not_number)]
+
 #: Any text of the input: NFC, stripped, XML-safe.
 Text = Annotated[str, AfterValidator(_clean_text)]
 #: A text that must say something.
@@ -99,14 +110,24 @@ class LetterInfo(_Strict):
 
     kind: Literal["follow-up"] = "follow-up"
     number: PositiveInt | None = None
-    date: dt.date | None = None
+    date: DateField | None = None
     subject: RequiredText
     urgency: Literal["KHẨN", "THƯỢNG KHẨN", "HỎA TỐC"] | None = None
 
     @field_validator("urgency", mode="before")
     @classmethod
     def _urgency_nfc(cls, value: Any) -> Any:
-        return vn.upper(vn.nfc(value)) if isinstance(value, str) else value
+        if not isinstance(value, str):
+            return value
+        # "HOẢ" puts the tone mark on the other vowel, as many keyboards type it: the same word.
+        return vn.upper(vn.nfc(value)).replace("HOẢ", "HỎA")
+
+    @field_validator("number", mode="before")
+    @classmethod
+    def _number_not_bool(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError(f"expected a whole number (got {value})")
+        return value
 
 
 class Agency(_Strict):
@@ -156,7 +177,7 @@ class Plan(_Strict):
 
     kind: RequiredText
     number: RequiredText
-    date: dt.date
+    date: DateField
     issuer: RequiredText
     title: RequiredText
 

@@ -12,11 +12,11 @@ from pathlib import Path
 from . import layout as L
 from . import vn
 from .compose import LetterContent, Mode, compose
-from .errors import ConversionError, InputError, NonConformingError, UsageError
+from .errors import ConversionError, ExistingLetterError, InputError, NonConformingError, UsageError
 from .fileio import write_bytes_atomic
 from .inputs import load_input
 from .model import InspectionRound
-from .render import PreparedTemplate, template_path
+from .render import PreparedTemplate, same_letter, template_path
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,10 @@ def render_file(
     taken); with ``issuing`` it takes its number and date from the register; with ``pdf`` a
     PDF is written beside it.
     """
+    if output.suffix.lower() != ".docx":
+        raise UsageError(f"-o {output}: a letter is a Word file: give a name ending in .docx")
+    if output.resolve() == Path(input_path).resolve():
+        raise UsageError(f"-o {output}: that is the input file; give another name")
     warnings: list[str] = []
     round_ = load_input(input_path, clean_text=clean_text, changes=warnings)
     check_fits_page(round_, str(input_path))
@@ -124,6 +128,11 @@ def render_file(
         draft = prepared.render(content)
         if check:
             conforming(draft, str(output))
+    if content.number is not None and output.exists() and not same_letter(output.read_bytes(), draft):
+        raise ExistingLetterError(
+            f"{output}: a different letter is already there; an issued letter is not written over it"
+            " (give another -o, or move the old one away)"
+        )
     write_bytes_atomic(output, draft)
     pdf_path = convert_one(output, pdfa=pdfa) if pdf or pdfa else None
     return RenderedLetter(output, content, tuple(warnings), pdf_path)

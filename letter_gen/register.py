@@ -199,8 +199,13 @@ class Register:
     :meth:`close`.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, must_exist: bool = False) -> None:
         self.path = Path(path)
+        if must_exist and not self.path.exists():
+            raise RegisterError(
+                f"{self.path}: there is no register here (it is created by the first --issue);"
+                " give its path with --register"
+            )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
@@ -283,6 +288,17 @@ class Register:
                     "with --reissue; otherwise restore the letter's content."
                 )
             note = _join(note, f"thay thế văn bản số {old} ngày {short_date(old_date)}")
+        latest = self._conn.execute(
+            "SELECT number, symbol, date FROM letters WHERE agency = ? AND year = ? ORDER BY date DESC, number DESC LIMIT 1",
+            (request.agency, request.year),
+        ).fetchone()
+        if latest is not None and date.fromisoformat(latest["date"]) > request.date:
+            # Numbers follow the order of issue: a later number cannot carry an earlier date.
+            raise RegisterError(
+                f"số {number_and_symbol(latest['number'], latest['symbol'])} was already issued on "
+                f"{short_date(date.fromisoformat(latest['date']))}; a new letter cannot be dated "
+                f"{short_date(request.date)}, before it: issue it with that date or later"
+            )
         number = self._next_number(request.agency, request.year)
         if current is not None:
             # Mark the old line first: only one current line per key (partial unique index).
@@ -594,6 +610,8 @@ def _workbook(sheets: list[_Sheet]) -> bytes:
         for r, values in enumerate(rows, start=4):
             for col, value in enumerate(values, start=1):
                 cell = sheet.cell(row=r, column=col, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # a recipient "=..." is text, never a formula
                 cell.font, cell.alignment, cell.border = font, wrap, box
                 if isinstance(value, date):
                     cell.number_format = "dd/mm/yyyy"

@@ -112,6 +112,8 @@ class PreparedTemplate:
             raise TemplateError(f"{self.path}: the template tried something not allowed: {err}") from err
         except jinja2.TemplateError as err:
             raise TemplateError(f"{self.path}: {part.name}: the template failed: {err}") from err
+        except Exception as err:  # a clerk's template may divide by zero, add text to a number...
+            raise TemplateError(f"{self.path}: {part.name}: the template failed ({type(err).__name__}: {err})") from err
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         if _LISTING.search(xml, xml.find("<w:body")):  # most letters have no tab or line break to resolve
             xml = DocxTemplate.resolve_listing(_NO_INSTANCE, xml)
@@ -133,6 +135,16 @@ _CENTRAL_DIR = struct.Struct("<4s4B4HL2L5H2L")
 _CENTRAL_DIR_SIGNATURE = b"PK\x01\x02"
 _END_RECORD = struct.Struct("<4s4H2LH")
 _END_RECORD_SIGNATURE = b"PK\x05\x06"
+
+
+def same_letter(one: bytes, other: bytes) -> bool:
+    """Whether two .docx packages hold the same parts, however each was compressed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(one)) as first, zipfile.ZipFile(io.BytesIO(other)) as second:
+            names = sorted(first.namelist())
+            return names == sorted(second.namelist()) and all(first.read(n) == second.read(n) for n in names)
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return False  # a damaged file on disk is not the same letter
 
 
 class _ZipBase:

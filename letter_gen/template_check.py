@@ -68,7 +68,7 @@ TEMPLATE_VARIABLES: dict[str, str] = {
     " 'Bà Rịa - Vũng Tàu, ngày 05 tháng 3 năm 2021'",
     "subject": "Subject (trích yếu nội dung) without 'V/v'",
     "subject_line": "Subject line as printed: 'V/v ...' (trích yếu)",
-    "urgency": "Urgency mark (độ khẩn): 'Khẩn', 'Thượng khẩn', 'Hỏa tốc'; None if not urgent",
+    "urgency": "Urgency mark (độ khẩn): 'KHẨN', 'THƯỢNG KHẨN' or 'HỎA TỐC'; None if not urgent",
     "national_title": "National title (Quốc hiệu): 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'",
     "motto": "Motto (Tiêu ngữ): 'Độc lập - Tự do - Hạnh phúc'",
     "recipients": "Recipients as given (Kính gửi), a list: {%p for r in recipients %}",

@@ -387,3 +387,13 @@ def test_a_re_run_keeps_letters_whose_parts_are_the_same_however_they_were_compr
     again = run_batch([source], issue_options(out, register, mode="consolidated"))
     assert again.failed == 0 and again.unchanged == 1
     assert read_manifest(out)[0]["sha256"] == hashlib.sha256(recompressed.getvalue()).hexdigest()
+
+
+def test_a_batch_reads_each_input_once_and_never_its_own_output(tmp_path):
+    inputs = tmp_path / "d"
+    source = write_round(inputs / "round.yaml", make_round(units=2))
+    out = inputs / "out"
+    first = run_batch([inputs, source], BatchOptions(out_dir=out, mode="consolidated"))
+    again = run_batch([inputs], BatchOptions(out_dir=out, mode="consolidated"))
+    assert first.written == 1 and first.failed == 0
+    assert again.failed == 0 and again.inputs_read == 1

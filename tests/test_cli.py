@@ -215,3 +215,61 @@ def test_render_refuses_a_per_unit_letter_to_a_unit_with_nothing_to_fix(runner, 
     result = runner.invoke(main, ["render", str(write_yaml(seed_data)), "-o", str(tmp_path / "x.docx"), "--unit", "1"])
     assert result.exit_code == 2
     assert result.stderr == "--unit 1: Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng has no findings and no actions, so it gets no letter\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--date", "2021-03-05"], "--date and --reissue only apply with --issue (a draft has no number and no date)\n"),
+        (["-o", "letter.pdf"], "-o letter.pdf: a letter is a Word file: give a name ending in .docx\n"),
+    ],
+)
+def test_render_misuse_is_refused(runner, tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    base = ["render", str(SAMPLE)] + ([] if "-o" in args else ["-o", "x.docx"])
+    result = runner.invoke(main, base + args)
+    assert result.exit_code == 2
+    assert result.stderr == message
+
+
+def test_batch_with_an_impossible_period_year_is_misuse(runner, tmp_path):
+    result = runner.invoke(main, ["batch", str(SAMPLE), "--out", str(tmp_path / "o"), "--period", "1800"])
+    assert result.exit_code == 2
+    assert result.stderr == "--period '1800': the year must be between 1945 and 2200\n"
+
+
+def test_a_template_that_fails_while_rendering_is_an_error_not_a_traceback(runner, tmp_path):
+    from letter_gen.render import template_path
+
+    doc = Document(str(template_path("follow-up")))
+    doc.add_paragraph("{{ 1 / 0 }}")
+    template = tmp_path / "mau.docx"
+    doc.save(str(template))
+    result = runner.invoke(main, ["render", str(SAMPLE), "-o", str(tmp_path / "x.docx"), "--template", str(template)])
+    assert result.exit_code == 1
+    assert "the template failed (ZeroDivisionError: division by zero)" in result.stderr
+
+
+def test_letters_are_readable_by_colleagues(runner, tmp_path):
+    import stat
+
+    out = tmp_path / "letter.docx"
+    runner.invoke(main, ["render", str(SAMPLE), "-o", str(out)])
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~_umask()
+
+
+def _umask():
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_an_issued_letter_on_disk_is_not_written_over_by_render(runner, tmp_path):
+    register, out = tmp_path / "r.sqlite", tmp_path / "letter.docx"
+    out.write_bytes(b"another signed letter")
+    result = runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), "--issue", "--date", "2021-03-05", "--register", str(register)])
+    assert result.exit_code == 1
+    assert "a different letter is already there" in result.stderr
+    assert out.read_bytes() == b"another signed letter"

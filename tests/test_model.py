@@ -151,3 +151,39 @@ def test_each_invalid_input_gets_its_documented_message(seed_data, case, path, v
     set_path(seed_data, path, value)
     assert problems_of(seed_data) == [message]
     assert message.replace("|", "\\|") in (ROOT / "README.md").read_text(encoding="utf-8"), "README's table is out of date"
+
+
+def test_a_key_given_twice_is_refused_in_yaml_and_json(tmp_path):
+    twice = tmp_path / "twice.yaml"
+    twice.write_text("letter:\n  subject: a\n  subject: b\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"line 3, column 3: invalid YAML \(the key 'subject' is given twice\)"):
+        load_input(twice)
+    twice_json = tmp_path / "twice.json"
+    twice_json.write_text('{"letter": {"subject": "a", "subject": "b"}}', encoding="utf-8")
+    with pytest.raises(InputError, match="the key 'subject' is given twice"):
+        load_input(twice_json)
+
+
+def test_a_raw_control_character_in_a_yaml_file_is_named_by_line_and_column(tmp_path, seed_data, write_yaml):
+    path = write_yaml(seed_data)
+    path.write_text(path.read_text(encoding="utf-8").replace("Chưa quan tâm", "Chưa\x07 quan tâm"), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_input(path)
+    assert caught.value.problems[0].endswith(": U+0007") and caught.value.problems[0].startswith("line ")
+    changes: list[str] = []
+    round_ = load_input(path, clean_text=True, changes=changes)
+    assert round_.units[1].findings[0].startswith("Chưa quan tâm") and changes[0].endswith("U+0007: removed")
+
+
+def test_loosely_typed_numbers_and_dates_are_refused(seed_data):
+    seed_data["letter"]["number"] = True
+    seed_data["letter"]["date"] = 0
+    assert problems_of(seed_data) == [
+        "letter.number: expected a whole number (got True)",
+        "letter.date: expected a date YYYY-MM-DD (got 0)",
+    ]
+
+
+def test_urgency_typed_with_the_other_tone_mark_placement_is_the_same_word(seed_data):
+    seed_data["letter"]["urgency"] = "hoả tốc"
+    assert validate_data(seed_data, "t").letter.urgency == "HỎA TỐC"

@@ -338,3 +338,46 @@ def test_concurrent_processes_never_share_a_number_nor_leave_a_gap(tmp_path: Pat
     assert sorted(issued) == list(range(1, 202))
     with Register(path) as reg:
         assert [e.number for e in reg.entries()] == list(range(1, 202))
+
+
+def test_a_new_number_cannot_carry_a_date_before_the_last_one(tmp_path):
+    from datetime import date as _date
+
+    from letter_gen.register import IssueRequest, Register
+
+    def request(key, day):
+        return IssueRequest(key=key, agency="STC", symbol="STC-TTr", year=2021, date=day, content_hash=key,
+                            subject="V/v x", kind_label="Công văn", signer="A", recipients="B", archive="VT")
+
+    with Register(tmp_path / "r.sqlite") as book:
+        book.issue(request("a", _date(2021, 7, 5)))
+        with pytest.raises(RegisterError, match=r"số 01/STC-TTr was already issued on 05/07/2021; a new letter cannot be dated 05/04/2021"):
+            book.issue(request("b", _date(2021, 4, 5)))
+        assert book.issue(request("b", _date(2021, 7, 5))).number == 2
+
+
+def test_listing_a_register_that_does_not_exist_says_so_and_creates_nothing(tmp_path):
+    from click.testing import CliRunner
+
+    from letter_gen.cli import main
+
+    result = CliRunner().invoke(main, ["register", "list", "--register", str(tmp_path / "typo.sqlite")])
+    assert result.exit_code == 1
+    assert "there is no register here" in result.stderr
+    assert not (tmp_path / "typo.sqlite").exists()
+
+
+def test_a_recipient_that_looks_like_a_formula_is_exported_as_text(tmp_path):
+    from datetime import date as _date
+
+    import openpyxl
+
+    from letter_gen.register import IssueRequest, Register
+
+    with Register(tmp_path / "r.sqlite") as book:
+        book.issue(IssueRequest(key="k", agency="STC", symbol="STC-TTr", year=2021, date=_date(2021, 5, 1), content_hash="h",
+                                subject="V/v x", kind_label="Công văn", signer="A", recipients='=HYPERLINK("x")', archive="VT"))
+        book.export_xlsx(tmp_path / "so.xlsx")
+    cells = [c for row in openpyxl.load_workbook(tmp_path / "so.xlsx").active.iter_rows() for c in row]
+    formula = next(c for c in cells if c.value == '=HYPERLINK("x")')
+    assert formula.data_type == "s"
