@@ -57,9 +57,9 @@ RULE_THICKNESS_EIGHTHS = 6  # a 0.75 pt solid rule
 AGENCY_RULE_SHARE = 0.4
 
 
-def agency_rule_mm(agency_name: str) -> float:
+def agency_rule_mm(agency_name: str, column_mm: float = HEADER_LEFT_MM) -> float:
     """Length of the rule under the agency name: 40% of its longest line in the column."""
-    longest = max(wrapped_line_widths(agency_name, HEADER_LEFT_MM, SIZE_AGENCY, "bold"))
+    longest = max(wrapped_line_widths(agency_name, column_mm, SIZE_AGENCY, "bold"))
     return AGENCY_RULE_SHARE * longest
 
 
@@ -73,6 +73,19 @@ def motto_rule_mm(motto: str) -> float:
     return text_width_mm(motto, SIZE_MOTTO, "bold")
 
 
+#: The right column widens for a long place name up to this, narrowing the agency's column.
+HEADER_RIGHT_MAX_MM = 104.0
+_DATE_SLACK_MM = 1.5  # room so LibreOffice and Word never wrap a line that fits by a hair
+
+
+def header_columns(widest_place_date: str) -> tuple[float, float]:
+    """(left, right) widths of the header: the right column widens for a long date line
+    (``Thành phố Hồ Chí Minh, ngày 28 tháng 12 năm 2026``), never past its maximum."""
+    needed = text_width_mm(widest_place_date, SIZE_DATE, "italic") + _DATE_SLACK_MM
+    right = min(max(HEADER_RIGHT_MM, needed), HEADER_RIGHT_MAX_MM)
+    return TEXT_WIDTH_MM - right, right
+
+
 def date_line_fits(place_date: str) -> bool:
-    """Whether the date line stays on one line in the right column (it must never wrap)."""
-    return text_width_mm(place_date, SIZE_DATE, "italic") <= HEADER_RIGHT_MM
+    """Whether the date line stays on one line in the widest right column (it must never wrap)."""
+    return text_width_mm(place_date, SIZE_DATE, "italic") + _DATE_SLACK_MM <= HEADER_RIGHT_MAX_MM

@@ -45,7 +45,7 @@ def check_fits_page(round_: InspectionRound, source: str) -> None:
         width = L.text_width_mm(widest, L.SIZE_DATE, "italic")
         raise InputError(
             f"{source}: agency.place: {round_.agency.place!r} makes the date line {width:.0f} mm wide,"
-            f" more than its {L.HEADER_RIGHT_MM:.0f} mm column; the date line must fit on one line,"
+            f" more than its column can hold ({L.HEADER_RIGHT_MAX_MM:.0f} mm at most); the date line must fit on one line,"
             " so shorten the place name (e.g. 'TP. Hồ Chí Minh')"
         )
 

@@ -24,17 +24,43 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from . import layout as L
-from .build_template import AGENCY_RULE_STYLE, TEMPLATES_DIR
+from .build_template import AGENCY_RULE_STYLE, MOTTO_RULE_STYLE, TEMPLATES_DIR
 from .compose import LetterContent
 from .errors import TemplateError
 
 _TAG = re.compile(r"\{[{%#]")
 _LISTING = re.compile("[\t\n\a\f]")
-_RULE_PARAGRAPH = re.compile(
-    r"(<w:p\b(?:(?!</w:p>).)*?<w:pStyle w:val=\"" + AGENCY_RULE_STYLE + r"\"/>(?:(?!</w:p>).)*?)<w:ind [^>]*/>",
-    re.DOTALL,
-)
-_RULE_INDENT = '<w:ind w:left="{{ layout_agency_rule_indent }}" w:right="{{ layout_agency_rule_indent }}"/>'
+
+
+def _rule_paragraph(style: str) -> re.Pattern[str]:
+    return re.compile(
+        r"(<w:p\b(?:(?!</w:p>).)*?<w:pStyle w:val=\"" + style + r"\"/>(?:(?!</w:p>).)*?)<w:ind [^>]*/>", re.DOTALL
+    )
+
+
+# The bundled template's header geometry follows each letter: the rule under the agency name
+# follows its length, and the columns widen for a long place name. A template that has no such
+# paragraphs or widths is left as it is.
+_RULE_INDENTS = [
+    (_rule_paragraph(style), f'<w:ind w:left="{{{{ {var} }}}}" w:right="{{{{ {var} }}}}"/>')
+    for style, var in ((AGENCY_RULE_STYLE, "layout_agency_rule_indent"), (MOTTO_RULE_STYLE, "layout_motto_rule_indent"))
+]
+_HEADER_WIDTHS = [
+    (f'w:w="{L.twips(L.HEADER_LEFT_MM)}"', 'w:w="{{ layout_header_left }}"'),
+    (f'w:w="{L.twips(L.HEADER_RIGHT_MM)}"', 'w:w="{{ layout_header_right }}"'),
+]
+
+
+def layout_context(content: LetterContent) -> dict[str, int]:
+    """The header geometry of one letter, in twips (``layout_*`` template variables)."""
+    widest = content.place_date.replace("ngày ... tháng ...", "ngày 28 tháng 12")
+    left, right = L.header_columns(widest)
+    return {
+        "layout_header_left": L.twips(left),
+        "layout_header_right": L.twips(right),
+        "layout_agency_rule_indent": L.side_indent_twips(left, L.agency_rule_mm(content.agency_name, left)),
+        "layout_motto_rule_indent": L.side_indent_twips(right, L.motto_rule_mm(content.motto)),
+    }
 
 
 def make_environment() -> SandboxedEnvironment:
@@ -74,7 +100,14 @@ class PreparedTemplate:
         self._base = _ZipBase(base.getvalue())
 
     def _compile(self, part: str, patched: str) -> jinja2.Template:
-        patched = _RULE_PARAGRAPH.sub(lambda m: m.group(1) + _RULE_INDENT, patched)
+        for pattern, indent in _RULE_INDENTS:
+            patched = pattern.sub(lambda m: m.group(1) + indent, patched)
+        header_end = patched.find("</w:tbl>")  # the first table is the header
+        if header_end > 0:
+            header = patched[:header_end]
+            for fixed, variable in _HEADER_WIDTHS:
+                header = header.replace(fixed, variable)
+            patched = header + patched[header_end:]
         # docxtpl's escapes for literal delimiters ({_{ prints {{) are resolved in the template,
         # not in the output as docxtpl does, where they would also rewrite the data.
         for escaped, literal in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
@@ -90,11 +123,7 @@ class PreparedTemplate:
 
     def render(self, content: LetterContent) -> bytes:
         """The .docx bytes of one letter."""
-        context = content.context()
-        context["layout_agency_rule_indent"] = L.side_indent_twips(
-            L.HEADER_LEFT_MM, L.agency_rule_mm(content.agency_name)
-        )
-        return self.render_context(context)
+        return self.render_context({**content.context(), **layout_context(content)})
 
     def render_context(self, context: dict[str, Any]) -> bytes:
         """The .docx bytes for an arbitrary context (user templates, tests)."""

@@ -85,10 +85,17 @@ TEMPLATE_VARIABLES: dict[str, str] = {
     " (tiêu đề đơn vị, printed bold): {%p if paragraph.heading %}",
     "layout_agency_rule_indent": "Left and right indent, in twips, that centres the rule under the agency"
     " name (đường kẻ dưới tên cơ quan); set when rendering",
+    "layout_motto_rule_indent": "Left and right indent, in twips, that centres the rule under the Tiêu ngữ"
+    " in its column; set when rendering",
+    "layout_header_left": "Width, in twips, of the header's left column (agency, Số, V/v); set when rendering",
+    "layout_header_right": "Width, in twips, of the header's right column (Quốc hiệu, date): wider for a"
+    " long place name (địa danh); set when rendering",
 }
 
 #: Variables rendering adds to LetterContent's fields (see ``PreparedTemplate.render``).
-RENDER_VARIABLES: dict[str, type] = {"layout_agency_rule_indent": int}
+RENDER_VARIABLES: dict[str, type] = {
+    "layout_agency_rule_indent": int, "layout_motto_rule_indent": int, "layout_header_left": int, "layout_header_right": int,
+}
 
 KINDS = ("not-docx", "unknown-variable", "syntax", "split-tag", "unbalanced-block", "autoescape-off")
 #: Kinds that stop a render. A split delimiter is only a warning: docxtpl joins the runs when

@@ -246,3 +246,17 @@ def test_without_urgency_there_is_no_box(doc):
 def test_a_line_break_does_not_stretch_a_justified_line(doc):
     compat = doc.settings.element.find(qn("w:compat"))
     assert compat.find(qn("w:doNotExpandShiftReturn")) is not None
+
+
+def test_a_long_place_name_widens_the_right_column_so_the_date_stays_on_one_line(seed_data):
+    seed_data["agency"]["place"] = "Thành phố Hồ Chí Minh"
+    seed_data["letter"].update(number=12, date="2026-12-28")
+    doc = render_data(seed_data)
+    left, right = (mm(c.width) for c in doc.tables[0].columns)
+    date = header_cells(doc)[3].paragraphs[0]
+    assert date.text == "Thành phố Hồ Chí Minh, ngày 28 tháng 12 năm 2026"
+    assert text_width_mm(date.text, 13, "italic") < right <= 104.0
+    assert left + right == pytest.approx(L.TEXT_WIDTH_MM, abs=0.2)
+    # The rules follow: the motto rule still as long as the Tiêu ngữ, centred in the wider column.
+    motto_left, motto_right = rule_of(header_cells(doc)[1].paragraphs[2])
+    assert right - motto_left - motto_right == pytest.approx(text_width_mm(vn.MOTTO, 13, "bold"), abs=0.2)
