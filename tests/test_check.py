@@ -661,3 +661,31 @@ def test_a_letter_over_two_pages_without_page_numbers_is_flagged_when_laid_out(
     found = laid_out["slips"]
     assert any(f.rule == "pdf-page-number" and f.where == "PDF page 2" for f in found)
     assert not any(f.rule == "pdf-one-line" for f in found)
+
+
+@pytest.mark.parametrize(
+    "signer",
+    [
+        {"authority": "TM", "for": "Ủy ban nhân dân", "title": "Chủ tịch"},
+        {"authority": "TL", "for": "Giám đốc", "title": "Chánh Văn phòng"},
+        {"authority": "TUQ", "for": "Giám đốc", "title": "Trưởng phòng Tổ chức"},
+        {"authority": "Q", "for": "Giám đốc", "title": None},
+        {"authority": None, "for": None, "title": "Giám đốc"},
+    ],
+)
+def test_letters_of_every_authority_form_one_recipient_and_many_pages_pass(tmp_path, signer):
+    import yaml
+
+    from letter_gen.inputs import _TextDateLoader
+
+    data = yaml.load((Path("data") / "cchc-2021.yaml").read_text(encoding="utf-8"), Loader=_TextDateLoader)
+    data["signer"].update(signer)
+    data["recipients"] = ["Sở Nội vụ"]
+    data["letter"].update(number=3, date="2021-01-07", urgency="KHẨN")
+    data["agency"]["parent"] = None
+    data["units"][0]["findings"] = [f"Tồn tại số {i}: nội dung chưa đạt yêu cầu theo kế hoạch." * 4 for i in range(25)]
+    source = tmp_path / "in.yaml"
+    source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "letter.docx"
+    render_file(source, out)
+    assert check_docx(out) == []
