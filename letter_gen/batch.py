@@ -21,13 +21,13 @@ import re
 import threading
 import time
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from . import vn
 from .compose import LetterContent, compose, letters_of
 from .errors import ExistingLetterError, LetterGenError, OutputError, UsageError
 from .fileio import write_bytes_atomic
@@ -73,15 +73,14 @@ def parse_period(text: str) -> PeriodFilter:
 
 def slugify(text: str, limit: int = _SLUG_LIMIT) -> str:
     """An ASCII file-name slug: ``Ban QLDA ĐTXD tỉnh`` → ``ban-qlda-dtxd-tinh``."""
-    text = text.replace("Đ", "D").replace("đ", "d")
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    ascii_text = unicodedata.normalize("NFKD", vn.without_marks(text)).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:limit].rstrip("-") or "letter"
 
 
 def _ascii_code(code: str) -> str:
     """The agency code as it stands in a ký hiệu, folded to ASCII letters and digits (SKHĐT → SKHDT)."""
-    folded = unicodedata.normalize("NFKD", code.replace("Đ", "D").replace("đ", "d")).encode("ascii", "ignore").decode()
+    folded = unicodedata.normalize("NFKD", vn.without_marks(code)).encode("ascii", "ignore").decode()
     return re.sub(r"[^A-Za-z0-9]", "", folded)[:20] or "X"
 
 
@@ -244,10 +243,10 @@ class _Issuer:
     """Numbers for a batch's letters, a chunk per register transaction, in input order."""
 
     def __init__(self, options: BatchOptions) -> None:
-        from .register import Register
+        from .register import DEFAULT_REGISTER, Register
 
         self.options = options
-        self.register = Register(options.register_path or Path("data/register.sqlite"))
+        self.register = Register(options.register_path or DEFAULT_REGISTER)
 
     def issue(self, chunk: list[_Draft], summary: BatchSummary, on_letter: Callable[[LetterEvent], None] | None) -> list[_Draft]:
         from .issuing import issue_many

@@ -144,8 +144,7 @@ class _Line:
 
 def _plain(text: str) -> str:
     """Without diacritics, in capitals, single-spaced: ``Cộng hòa`` → ``CONG HOA``."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).upper().split())
+    return " ".join(vn.without_marks(text).upper().split())
 
 
 def _short(text: str, limit: int = 60) -> str:

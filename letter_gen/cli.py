@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from .errors import LetterGenError
+from .register import DEFAULT_REGISTER  # sqlite3 and csv only: cheap at start-up
 
 
 class _Group(click.Group):
@@ -29,7 +30,6 @@ class _Group(click.Group):
 
 
 _existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)
-DEFAULT_REGISTER = Path("data/register.sqlite")
 
 
 def _register_option(command: Any) -> Any:

@@ -26,6 +26,8 @@ from .fileio import write_bytes_atomic
 from .vn import format_number, short_date
 
 SCHEMA_VERSION = 1
+#: Where the register is when no --register is given (relative to the folder the command runs in).
+DEFAULT_REGISTER = Path("data/register.sqlite")
 #: Marks the file as ours (PRAGMA application_id, "LGRG"), so a foreign database is refused.
 APPLICATION_ID = 0x4C475247
 BUSY_TIMEOUT_S = 30.0

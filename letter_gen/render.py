@@ -233,6 +233,12 @@ def _read_package(path: Path) -> list[tuple[zipfile.ZipInfo, bytes]]:
         raise TemplateError(f"{path}: not a .docx template (it is not a Word file)") from err
 
 
+def docxtpl_patch(xml: str) -> str:
+    """docxtpl's rewriting of a part's XML into Jinja source ({%p %} paragraphs, split runs joined)."""
+    patched: str = DocxTemplate.patch_xml(_NO_INSTANCE, xml)
+    return patched
+
+
 def _patched_part(name: str, data: bytes) -> str | None:
     """A part docxtpl renders (document, headers, footers), patched into the docxtpl dialect,
     if it holds tags (patching first: it joins delimiters Word split across runs)."""
@@ -244,7 +250,7 @@ def _patched_part(name: str, data: bytes) -> str | None:
         raise TemplateError(f"{name}: not UTF-8 XML") from err
     if "{" not in text:
         return None
-    patched: str = DocxTemplate.patch_xml(_NO_INSTANCE, text)
+    patched = docxtpl_patch(text)
     return patched if _TAG.search(patched) else None
 
 

@@ -32,21 +32,20 @@ import itertools
 import re
 import types
 import typing
-import unicodedata
 import zipfile
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
 import jinja2
-from docxtpl import DocxTemplate
 from jinja2 import meta, nodes
 from jinja2.runtime import LoopContext
 from lxml import etree
 
 from .compose import LetterContent, Paragraph
 from .errors import TemplateError
-from .render import make_environment
+from . import vn
+from .render import docxtpl_patch, make_environment
 
 #: Every variable a template can use, with its meaning (ý nghĩa). The keys are
 #: :class:`~letter_gen.compose.LetterContent`'s fields, the attributes of a body paragraph
@@ -197,7 +196,6 @@ _PREFIXED = {y: re.compile(r"(\{%|\{\{)" + y + r" ([^}%]*(?:%\}|\}\}))") for y i
 _OPENERS = {"for", "if", "macro", "call", "filter", "with", "block", "autoescape", "set"}
 _MIDDLES = {"else": ("if", "for"), "elif": ("if",)}
 # docxtpl's patch_xml reads nothing from its instance (as in render.py).
-_NO_INSTANCE: Any = object()
 
 
 @dataclass
@@ -428,7 +426,7 @@ def _patched(xml: str) -> tuple[str, list[int]]:
     xml = xml.replace("\r", " ").replace("\n", " ")
     counter = itertools.count()
     marked = _P_START.sub(lambda _: f'\n<w:p lgp="{next(counter)}"', xml)
-    source = DocxTemplate.patch_xml(_NO_INSTANCE, marked)
+    source = docxtpl_patch(marked)
     lines: list[int] = []
     for line in source.split("\n"):
         m = _MARK.match(line)
@@ -506,8 +504,7 @@ def _attributes(kind: Any) -> list[str] | None:
 
 
 def _normal(name: str) -> str:
-    plain = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
+    plain = vn.without_marks(name).lower()
     return re.sub(r"[^a-z0-9]+", "_", plain).strip("_")
 
 

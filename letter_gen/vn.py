@@ -31,6 +31,12 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
+def without_marks(text: str) -> str:
+    """Vietnamese without diacritics, for names and matching: ``Đường Hồ`` → ``Duong Ho``."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
 def upper(text: str) -> str:
     """Capitals for headers and titles (chữ in hoa), keeping Vietnamese diacritics in NFC."""
     return unicodedata.normalize("NFC", text.upper())
