@@ -6,16 +6,14 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import ExistingLetterError, OutputError
+from .errors import OutputError
 
 
-def write_bytes_atomic(path: Path, data: bytes, *, overwrite: bool = True, durable: bool = True) -> None:
+def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
 
-    With ``overwrite=False`` an existing file is never replaced (the check and the rename
-    are one step: :func:`os.link` fails when the name exists). ``durable=False`` skips the
-    per-file fsync, for batches that sync once at the end (a killed process loses nothing
-    either way; only a power cut needs the sync).
+    ``durable=False`` skips the per-file fsync, for batches that sync once at the end (a
+    killed process loses nothing either way; only a power cut needs the sync).
     """
     path = Path(path)
     try:
@@ -30,14 +28,7 @@ def write_bytes_atomic(path: Path, data: bytes, *, overwrite: bool = True, durab
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)
-            except FileExistsError as err:
-                raise ExistingLetterError(f"{path}: already exists; it is not overwritten") from err
-            os.unlink(tmp)
+        os.replace(tmp, path)
     except OSError as err:
         _remove_quietly(tmp)
         raise OutputError(f"{path.parent}: cannot write here ({err.strerror})") from err
@@ -46,9 +37,9 @@ def write_bytes_atomic(path: Path, data: bytes, *, overwrite: bool = True, durab
         raise
 
 
-def write_text_atomic(path: Path, text: str, *, overwrite: bool = True) -> None:
+def write_text_atomic(path: Path, text: str) -> None:
     """Write UTF-8 text atomically (see :func:`write_bytes_atomic`)."""
-    write_bytes_atomic(path, text.encode("utf-8"), overwrite=overwrite)
+    write_bytes_atomic(path, text.encode("utf-8"))
 
 
 def _remove_quietly(path: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import struct
+import sys
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -69,8 +70,13 @@ def make_environment() -> SandboxedEnvironment:
 
 
 def template_path(kind: str) -> Path:
-    """The bundled template of a letter kind (``follow-up`` → ``templates/follow-up.docx``)."""
-    return TEMPLATES_DIR / f"{kind}.docx"
+    """The bundled template of a letter kind (``follow-up`` → ``templates/follow-up.docx``):
+    in the source tree, or where ``pip install .`` put it (``<prefix>/share/letter-gen``)."""
+    name = f"{kind}.docx"
+    for folder in (TEMPLATES_DIR, Path(sys.prefix) / "share" / "letter-gen" / "templates"):
+        if (folder / name).is_file():
+            return folder / name
+    return TEMPLATES_DIR / name
 
 
 @dataclass(frozen=True)
