@@ -254,7 +254,7 @@ def batch(
         click.echo(failure, err=True)
     click.echo(
         f"{summary.written} written, {summary.issued} newly issued, {summary.unchanged} unchanged (skipped),"
-        f" {summary.failed} failed; {summary.inputs_read} inputs read"
+        f" {summary.failed} failed; {summary.inputs_read} input{'' if summary.inputs_read == 1 else 's'} read"
         + (f", {summary.inputs_outside_period} outside {period}" if period else "")
         + f"; {summary.seconds:.1f} s"
     )

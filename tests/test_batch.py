@@ -202,7 +202,7 @@ def test_one_bad_input_is_reported_and_skipped_and_the_rest_written(tmp_path):
     assert result.exit_code == 1
     assert f"{inputs / 'bad.yaml'}: 1 problem(s) in the input\n  units[1].findngs: unknown field" in result.stderr
     assert [row["input"] for row in read_manifest(tmp_path / "out")] == ["good.yaml"]
-    assert "1 written, 0 newly issued, 0 unchanged (skipped), 1 failed; 1 inputs read" in result.stdout
+    assert "1 written, 0 newly issued, 0 unchanged (skipped), 1 failed; 1 input read" in result.stdout
 
 
 def test_an_issued_letter_on_disk_is_never_overwritten_silently(tmp_path):
