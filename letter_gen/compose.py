@@ -138,7 +138,8 @@ def letters_of(round_: InspectionRound, mode: Literal["consolidated", "per-unit"
     if mode in ("per-unit", "both"):
         for index, unit in enumerate(round_.units):
             # With "both", a unit that is the consolidated letter's only recipient has its letter already.
-            if unit.has_anything_to_fix and not (mode == "both" and round_.kinh_gui == [unit.name]):
+            only_recipient = [vn.without_final_punctuation(r) for r in round_.kinh_gui] == [unit.name]
+            if unit.has_anything_to_fix and not (mode == "both" and only_recipient):
                 wanted.append(("per-unit", index))
     return wanted
 

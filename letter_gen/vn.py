@@ -121,7 +121,7 @@ def signature_titles(authority: str | None, for_title: str | None, title: str | 
     return [first, upper(title)]
 
 
-def _without_final_punctuation(text: str) -> str:
+def without_final_punctuation(text: str) -> str:
     return text.rstrip(" ;.,")
 
 
@@ -130,7 +130,7 @@ def kinh_gui_lines(recipients: list[str]) -> list[str]:
     then one line each, ``- X;``, the last ending with ``.``."""
     if not recipients:
         raise ValueError("a letter needs at least one recipient")
-    names = [_without_final_punctuation(r) for r in recipients]
+    names = [without_final_punctuation(r) for r in recipients]
     if len(names) == 1:
         return [f"Kính gửi: {names[0]}."]
     return ["Kính gửi:", *dash_list(names, last=".")]
@@ -147,7 +147,7 @@ def dash_list(items: list[str], *, last: str = ";") -> list[str]:
 def noi_nhan_items(cc: list[str], archive: list[str]) -> list[str]:
     """Nơi nhận items (ô 9b): ``- Như trên;`` first, each cc next, ``- Lưu: VT, TTr.`` last."""
     archive_line = f"- Lưu: {', '.join(archive)}."
-    return ["- Như trên;", *(f"- {_without_final_punctuation(c)};" for c in cc), archive_line]
+    return ["- Như trên;", *(f"- {without_final_punctuation(c)};" for c in cc), archive_line]
 
 
 def with_final_stop(text: str) -> str:

@@ -129,3 +129,9 @@ def test_both_modes_do_not_send_a_single_unit_two_letters(seed_data):
     seed_data["recipients"] = None
     assert letters_of(validate_data(seed_data, "t"), "both") == [("consolidated", None)]
     assert letters_of(validate_data(seed_data, "t"), "per-unit") == [("per-unit", 0)]
+
+
+def test_a_recipient_written_with_a_final_stop_is_still_the_units_only_letter(seed_data):
+    seed_data["units"] = seed_data["units"][:1]
+    seed_data["recipients"] = [seed_data["units"][0]["name"] + "."]
+    assert letters_of(validate_data(seed_data, "t"), "both") == [("consolidated", None)]
