@@ -39,7 +39,9 @@ def _register_option(command: Any) -> Any:
         type=click.Path(dir_okay=False, path_type=Path),
         default=DEFAULT_REGISTER,
         show_default=True,
-        help="The outgoing register (sổ văn bản đi), an SQLite file created on first use.",
+        envvar="LETTER_GEN_REGISTER",
+        help="The outgoing register (sổ văn bản đi), an SQLite file created on first use"
+        " (or set LETTER_GEN_REGISTER, so every folder uses the same one).",
     )(command)
 
 

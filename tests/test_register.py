@@ -381,3 +381,17 @@ def test_a_recipient_that_looks_like_a_formula_is_exported_as_text(tmp_path):
     cells = [c for row in openpyxl.load_workbook(tmp_path / "so.xlsx").active.iter_rows() for c in row]
     formula = next(c for c in cells if c.value == '=HYPERLINK("x")')
     assert formula.data_type == "s"
+
+
+def test_the_register_can_be_chosen_once_with_an_environment_variable(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from letter_gen.cli import main
+
+    register = tmp_path / "shared" / "so.sqlite"
+    monkeypatch.setenv("LETTER_GEN_REGISTER", str(register))
+    monkeypatch.chdir(tmp_path)
+    sample = Path(__file__).resolve().parent.parent / "data" / "cchc-2021.yaml"
+    result = CliRunner().invoke(main, ["render", str(sample), "-o", "x.docx", "--issue", "--date", "2021-03-05"])
+    assert result.exit_code == 0, result.output
+    assert register.exists() and not (tmp_path / "data").exists()
