@@ -18,10 +18,9 @@ import math
 import io
 import re
 import tempfile
-import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +32,6 @@ from . import vn
 from .docx_format import (
     MC_NS,
     TWIPS_PER_MM,
-    Formatter,
-    ParagraphFormat,
-    RunFormat,
     on_off,
     paragraph_runs,
     run_text,
@@ -43,6 +39,8 @@ from .docx_format import (
     wattr,
 )
 from .errors import InputError
+from .letter_parts import Letter, Line, Para, analyse, at, is_dash, open_docx, pt_range, pts
+from .letter_parts import AUTHORITY_LINE
 from .metrics import MM_PER_PT, text_width_mm, wrapped_line_widths
 
 __all__ = ["RULES", "Finding", "check_docx", "check_files", "check_layout"]
@@ -81,11 +79,7 @@ RULES: dict[str, str] = {
 }
 
 _TNR = "times new roman"
-_DASHES = ("- ", "– ")  # Word's AutoCorrect turns "- " into "– "; both read as a dash
 _ACADEMIC = re.compile(r"^(GS|PGS|TS|ThS|TSKH|KS|BS|CN|Ths)\.|^(Tiến sĩ|Thạc sĩ|Giáo sư|Phó giáo sư)\b", re.I)
-_AUTHORITY = re.compile(r"^\s*([A-ZĐ]{1,4}(?:\.[A-ZĐ]{1,3})*)(\.|\s)\s*\S")
-_NUMBER_LINE = re.compile(r"^\s*Số\s*(?::|[\d.…_]*\s*/)")
-_DATE_LINE = re.compile(r"ngày\b.*tháng\b.*năm\s*\d{4}", re.I)
 _DATE_PARTS = re.compile(r"ngày\s*(?P<d>\d+|[.…_\s]*?)\s*tháng\s*(?P<m>\d+|[.…_\s]*?)\s*năm\s*(?P<y>\d{4})", re.I)
 _BLANK = re.compile(r"^[\s.…_]*$")
 
@@ -102,349 +96,13 @@ class Finding:
         return f"{self.where}: {self.message}"
 
 
-# --- the letter as lines with resolved formatting ---------------------------------------
-
-
-@dataclass(eq=False)  # identity: two paragraphs with the same text are still two
-class _Para:
-    el: Any
-    index: int
-    cell: Any  # innermost w:tc, or None at body level
-    table: Any  # outermost w:tbl, or None
-    fmt: ParagraphFormat
-    lines: list[_Line] = field(default_factory=list)
-    marker: str | None = None  # bullet text of an automatic list ("-")
-
-    @property
-    def text(self) -> str:
-        return "\n".join(line.text for line in self.lines).strip()
-
-
-@dataclass(eq=False)
-class _Line:
-    para: _Para
-    pieces: list[tuple[str, RunFormat]]
-
-    @property
-    def text(self) -> str:
-        return unicodedata.normalize("NFC", "".join(t for t, _ in self.pieces)).strip()
-
-    @property
-    def shown(self) -> str:
-        """The text as printed: capitals where the run has the caps property."""
-        return unicodedata.normalize("NFC", "".join(t.upper() if f.caps else t for t, f in self.pieces)).strip()
-
-    def formats(self) -> list[RunFormat]:
-        return [f for t, f in self.pieces if t.strip()]
-
-    def first(self) -> RunFormat | None:
-        found = self.formats()
-        return found[0] if found else None
-
-
-def _plain(text: str) -> str:
-    """Without diacritics, in capitals, single-spaced: ``Cộng hòa`` → ``CONG HOA``."""
-    return " ".join(vn.without_marks(text).upper().split())
-
-
-def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _at(label: str, text: str) -> str:
-    return f'{label}: "{_short(text)}"' if text else label
-
-
-def _pts(values: set[float] | list[float]) -> str:
-    return " and ".join(f"{v:g}" for v in sorted(set(values))) + " pt"
-
-
-def _range(lo: float, hi: float, unit: str = "pt") -> str:
-    return f"{lo:g} {unit}" if lo == hi else f"{lo:g}–{hi:g} {unit}"
-
-
-def _open(path: Path) -> Any:
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    try:
-        return docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as err:
-        hint = " (an old .doc file: open it in Word and save it as .docx)" if path.suffix.lower() == ".doc" else ""
-        raise InputError(f"{path}: not a Word .docx file{hint} ({err})") from err
-    except OSError as err:
-        raise InputError(f"{path}: cannot read this file ({err.strerror or err})") from err
-
-
-def _walk(container: Any, cell: Any, table: Any) -> Iterator[tuple[Any, Any, Any]]:
-    """Paragraphs in reading order with their cell and outermost table."""
-    for child in container:
-        tag = child.tag
-        if tag == w("p"):
-            yield child, cell, table
-        elif tag == w("tbl"):
-            for row in child.iter(w("tr")):
-                owner = row.getparent()
-                while owner is not None and owner.tag != w("tbl"):
-                    owner = owner.getparent()
-                if owner is not child:
-                    continue  # a nested table's row: reached through its own cell
-                for tc in row:
-                    if tc.tag == w("tc"):
-                        yield from _walk(tc, tc, table if table is not None else child)
-        elif tag in (w("sdt"), w("sdtContent"), w("customXml")):
-            yield from _walk(child, cell, table)
-
-
-def _make_para(formatter: Formatter, p: Any, index: int, cell: Any, table: Any) -> _Para:
-    para = _Para(p, index, cell, table, formatter.paragraph(p), marker=formatter.list_marker(p))
-    line = _Line(para, [])
-    para.lines.append(line)
-    for r in paragraph_runs(p):
-        text = run_text(r)
-        if not text:
-            continue
-        fmt = formatter.run(p, r)
-        if fmt.hidden:
-            continue
-        chunks = text.split("\n")
-        for i, chunk in enumerate(chunks):
-            if i:
-                line = _Line(para, [])
-                para.lines.append(line)
-            if chunk:
-                line.pieces.append((chunk, fmt))
-    return para
-
-
-# --- finding the components ---------------------------------------------------------------
-
-
-@dataclass
-class _Letter:
-    document: Any
-    formatter: Formatter
-    paras: list[_Para]
-    national: list[_Line] = field(default_factory=list)
-    motto: list[_Line] = field(default_factory=list)
-    parent: list[_Line] = field(default_factory=list)
-    agency: list[_Line] = field(default_factory=list)
-    number: _Line | None = None
-    date: _Line | None = None
-    subject: list[_Line] = field(default_factory=list)
-    kinh_gui: _Line | None = None
-    recipients: list[_Line] = field(default_factory=list)
-    body_all: list[_Para] = field(default_factory=list)
-    noi_nhan: _Line | None = None
-    items: list[_Line] = field(default_factory=list)
-    titles: list[_Line] = field(default_factory=list)
-    signer: _Line | None = None
-
-    @property
-    def body(self) -> list[_Para]:
-        return [p for p in self.body_all if p.text]
-
-
-def _lines(paras: Sequence[_Para]) -> list[_Line]:
-    return [line for p in paras for line in p.lines if line.text]
-
-
-def _find_phrase(lines: list[_Line], plain: str | re.Pattern[str], start: int = 0) -> list[_Line]:
-    """The shortest run of 1–3 consecutive lines whose text, joined, matches ``plain``."""
-    for i in range(start, len(lines)):
-        for size in (1, 2, 3):
-            window = lines[i : i + size]
-            joined = _plain(" ".join(line.text for line in window))
-            if isinstance(plain, str):
-                if joined == plain:
-                    return window
-                if not plain.startswith(joined):
-                    break
-            elif plain.fullmatch(joined):
-                return window
-    return []
-
-
-_MOTTO_PLAIN = re.compile(r"DOC LAP ?[-–—]? ?TU DO ?[-–—]? ?HANH PHUC")
-
-
-def _analyse(document: Any) -> _Letter:
-    formatter = Formatter.for_part(document.part)
-    body = document.element.body
-    paras = [_make_para(formatter, p, i, c, t) for i, (p, c, t) in enumerate(_walk(body, None, None))]
-    letter = _Letter(document, formatter, paras)
-    kinh = next((p for p in paras if p.lines[0].text and _plain(p.lines[0].text).startswith("KINH GUI")), None)
-    noi = next(
-        (p for p in paras if p.lines[0].text and _plain(p.lines[0].text).startswith("NOI NHAN")
-         and (kinh is None or p.index > kinh.index)),
-        None,
-    )  # fmt: skip
-    end = kinh.index if kinh else noi.index if noi else len(paras)
-    header = _lines(paras[: min(end, 60)])
-    letter.national = _find_phrase(header, _plain(vn.NATIONAL_TITLE))
-    start = header.index(letter.national[-1]) + 1 if letter.national else 0
-    letter.motto = _find_phrase(header, _MOTTO_PLAIN, start) or _find_phrase(header, _MOTTO_PLAIN)
-    letter.number = next((line for line in header if _NUMBER_LINE.match(line.text)), None)
-    letter.date = next((line for line in header if _DATE_LINE.search(line.text)), None)
-    subject = next((line for line in header if line.text.casefold().startswith("v/v")), None)
-    if subject is not None:
-        letter.subject = [subject]
-        if subject.para.cell is not None:  # a trích yếu wrapped by hand goes on in its cell
-            rest = header[header.index(subject) + 1 :]
-            for line in rest:
-                if line.para.cell is not subject.para.cell or line in (letter.number, letter.date):
-                    break
-                letter.subject.append(line)
-    _find_agency(letter, header)
-    if kinh is not None:
-        _find_recipients(letter, kinh)
-    if noi is not None:
-        _find_noi_nhan(letter, noi)
-    _find_signature(letter, kinh)
-    _find_body(letter, kinh)
-    return letter
-
-
-def _find_agency(letter: _Letter, header: list[_Line]) -> None:
-    taken = {id(x) for x in [*letter.national, *letter.motto, letter.number, letter.date, *letter.subject]}
-    anchor = letter.national[0].para if letter.national else None
-    block: list[_Line] = []
-    if anchor is not None and anchor.cell is not None:
-        row = anchor.cell.getparent()
-        cells = [tc for tc in row if tc.tag == w("tc") and tc is not anchor.cell]
-        if cells:
-            block = [line for line in header if line.para.cell is cells[0]]
-    if not block:  # no header table: what precedes the Số line (or the Quốc hiệu)
-        stop = letter.number or (letter.national[0] if letter.national else None)
-        block = header[: header.index(stop)] if stop in header else []
-    agency_block: list[_Line] = []
-    for line in block:
-        if id(line) in taken:
-            break
-        if not set(line.text) <= set("_-–—"):
-            agency_block.append(line)
-    # The issuing agency is the trailing bold lines; what precedes is the parent. When
-    # every line is bold and they span paragraphs, the last paragraph is the agency (a
-    # bold parent is the likelier slip than an agency name broken over two paragraphs).
-    count = 0
-    for line in reversed(agency_block):
-        if not (line.formats() and all(f.bold for f in line.formats())):
-            break
-        count += 1
-    if agency_block and count == 0:  # nothing bold: the last line names the agency
-        count = 1
-    elif count == len(agency_block) and len({x.para.index for x in agency_block}) > 1:
-        count = sum(1 for x in agency_block if x.para is agency_block[-1].para)
-    cut = len(agency_block) - count
-    letter.agency, letter.parent = agency_block[cut:], agency_block[:cut]
-
-
-def _is_dash(line: _Line) -> bool:
-    return line.text.startswith(_DASHES) or (line.para.marker in ("-", "–") and line is line.para.lines[0])
-
-
-def _find_recipients(letter: _Letter, kinh: _Para) -> None:
-    letter.kinh_gui = kinh.lines[0]
-    after = re.sub(r"^Kính\s*gửi\s*:?", "", kinh.lines[0].text, flags=re.I).strip()
-    if after:
-        return  # one recipient on the Kính gửi line
-    candidates = [line for line in kinh.lines[1:] if line.text]
-    for para in letter.paras[kinh.index + 1 :]:
-        if not para.text:
-            if candidates:
-                break
-            continue
-        candidates.extend(line for line in para.lines if line.text)
-        if not _is_dash(candidates[-1]) or candidates[-1].text.endswith("."):
-            break  # the list ended (a consolidated letter may go to hundreds of units)
-    for i, line in enumerate(candidates):
-        ends = line.text.endswith((";", ","))
-        short_last = i == 0 and line.text.endswith(".") and len(line.text) < 120
-        if not (_is_dash(line) or ends or short_last):
-            break
-        letter.recipients.append(line)
-        if line.text.endswith("."):
-            break
-
-
-def _find_noi_nhan(letter: _Letter, noi: _Para) -> None:
-    letter.noi_nhan = noi.lines[0]
-    items = [line for line in noi.lines[1:] if line.text]
-    for para in letter.paras[noi.index + 1 :]:
-        if noi.cell is not None:
-            if para.cell is not noi.cell:
-                break
-            items.extend(line for line in para.lines if line.text)
-            continue
-        if para.cell is not None or not para.text:
-            break
-        lines = [line for line in para.lines if line.text]
-        if not all(_is_dash(line) or line.text.endswith((";", ".")) for line in lines):
-            break
-        items.extend(lines)
-    letter.items = items
-
-
-def _is_title(line: _Line) -> bool:
-    text = line.shown
-    return bool(text) and text == vn.upper(text) and any(c.isalpha() for c in text) and len(text) < 80
-
-
-def _find_signature(letter: _Letter, kinh: _Para | None) -> None:
-    lines: list[_Line] = []
-    if letter.noi_nhan is not None and letter.noi_nhan.para.cell is not None:
-        cell = letter.noi_nhan.para.cell
-        others = [tc for tc in cell.getparent() if tc.tag == w("tc") and tc is not cell]
-        for tc in reversed(others):
-            lines = [line for p in letter.paras if p.cell is tc for line in p.lines if line.text]
-            if lines:
-                break
-    else:  # no closing table: the trailing block of titles and the name, after the body
-        start = kinh.index + 1 if kinh else 0
-        skip = {id(x) for x in [letter.noi_nhan, *letter.items]}
-        tail = [line for line in _lines(letter.paras[start:]) if id(line) not in skip]
-        for i, line in enumerate(tail):
-            if (_AUTHORITY.match(line.text) and line.text.split(".")[0] in vn.AUTHORITIES) or (
-                _is_title(line) and len(tail) - i <= 6 and not re.match(r"^[IVX\d]+\.", line.text)
-            ):
-                lines = tail[i:]
-                break
-    lines = [line for line in lines if not line.text.startswith("(")]  # "(Đã ký)", "(Ký, đóng dấu)"
-    if not lines:
-        return
-    if len(lines) == 1 and _is_title(lines[0]):
-        letter.titles = lines
-        return
-    letter.titles, letter.signer = lines[:-1], lines[-1]
-
-
-def _find_body(letter: _Letter, kinh: _Para | None) -> None:
-    marks = [
-        line.para.index
-        for line in [*letter.national, *letter.motto, letter.number, letter.date, *letter.subject]
-        if line
-    ]
-    start = max(marks, default=-1)
-    if kinh is not None:
-        start = max([kinh.index, *(line.para.index for line in letter.recipients)])
-    ends = [len(letter.paras)]
-    for line in [letter.noi_nhan, *letter.titles]:
-        if line is None:
-            continue
-        ends.append(line.para.index)
-        if line.para.table is not None:
-            ends.append(min(p.index for p in letter.paras if p.table is line.para.table))
-    end = min(ends)
-    letter.body_all = [p for p in letter.paras[start + 1 : end] if p.cell is None]
-
-
 # --- formatting checks shared by the components ----------------------------------------------
 
 _ALIGN_NAMES = {"left": "left-aligned", "both": "justified", "center": "centred", "right": "right-aligned"}
 
 
 def _format(
-    line: _Line,
+    line: Line,
     *,
     size: tuple[float, float] | None = None,
     bold: bool | None = None,
@@ -458,7 +116,7 @@ def _format(
     if size is not None:
         sizes = {f.size_pt for f in formats}
         if any(not size[0] - 0.01 <= s <= size[1] + 0.01 for s in sizes):
-            problems.append(f"size {_pts(sizes)}; the decree wants {_range(*size)}")
+            problems.append(f"size {pts(sizes)}; the decree wants {pt_range(*size)}")
     for wanted, name in ((bold, "bold"), (italic, "italic")):
         if wanted is None or not formats:
             continue
@@ -480,7 +138,7 @@ def _findings(rule: str, where: str, messages: list[str]) -> Iterator[Finding]:
         yield Finding(rule, where, message)
 
 
-def _text_centre(line: _Line) -> float | None:
+def _text_centre(line: Line) -> float | None:
     """Centre of a line's text from its column's left edge (mm), by font metrics."""
     fmt, first = line.para.fmt, line.first()
     if fmt.width_mm is None or fmt.text_width_mm is None or first is None:
@@ -494,7 +152,7 @@ def _text_centre(line: _Line) -> float | None:
     return fmt.left_mm + indent + width / 2
 
 
-def _line_width(line: _Line) -> float:
+def _line_width(line: Line) -> float:
     """Width of the longest line a text wraps into in its column (mm)."""
     first = line.first()
     if first is None:
@@ -523,7 +181,7 @@ def _underscores(text: str) -> bool:
     return len(text) >= 3 and set(text) <= {"_"}
 
 
-def _border_rule(para: _Para, side: str) -> _Rule | None:
+def _border_rule(para: Para, side: str) -> _Rule | None:
     border = para.fmt.bottom_border if side == "bottom" else para.fmt.top_border
     if border is None:
         return None
@@ -540,7 +198,7 @@ def _in_fallback(element: Any) -> bool:
     return False
 
 
-def _shape_rules(para: _Para) -> list[_Rule]:
+def _shape_rules(para: Para) -> list[_Rule]:
     """Horizontal line shapes drawn in a paragraph (Insert > Shapes > Line)."""
     found: list[_Rule] = []
     fmt = para.fmt
@@ -585,13 +243,13 @@ def _vml_point(value: str) -> tuple[float, float] | None:
     return (coords[0], coords[1]) if len(coords) == 2 else None
 
 
-def _underscore_rule(line: _Line) -> _Rule:
+def _underscore_rule(line: Line) -> _Rule:
     first = line.first()
     length = text_width_mm(line.text, first.size_pt, first.face) if first else None
     return _Rule("typed underscores", length, _text_centre(line))
 
 
-def _rule_under(letter: _Letter, line: _Line) -> _Rule | None:
+def _rule_under(letter: Letter, line: Line) -> _Rule | None:
     """The rule drawn under ``line``: its paragraph's bottom border, an underline, a line
     of underscores, a line shape, or a border of the empty paragraph after it."""
     para = line.para
@@ -624,7 +282,7 @@ def _rule_under(letter: _Letter, line: _Line) -> _Rule | None:
 # --- the header (ô 1–5) ---------------------------------------------------------------------
 
 
-def _check_header(letter: _Letter) -> Iterator[Finding]:
+def _check_header(letter: Letter) -> Iterator[Finding]:
     yield from _check_fixed(letter.national, "national-title", "Quốc hiệu", vn.NATIONAL_TITLE,
                             size=(12, 13), upper=True)  # fmt: skip
     yield from _check_fixed(letter.motto, "motto", "Tiêu ngữ", vn.MOTTO, size=(13, 14), upper=False)
@@ -635,7 +293,7 @@ def _check_header(letter: _Letter) -> Iterator[Finding]:
         yield from _check_rule(letter, line, "motto-rule", "Rule under the Tiêu ngữ", want, want, 0.15,
                                "as long as the Tiêu ngữ")  # fmt: skip
     for line in letter.parent:
-        where = _at("Parent agency", line.shown)
+        where = at("Parent agency", line.shown)
         yield from _findings(
             "parent-agency", where, _format(line, size=(12, 13), bold=False, upper=True, align="center")
         )
@@ -643,7 +301,7 @@ def _check_header(letter: _Letter) -> Iterator[Finding]:
         yield Finding("agency", "Agency name", "not found; it goes in the left header column, in bold capitals")
     else:
         for line in letter.agency:
-            where = _at("Agency name", line.shown)
+            where = at("Agency name", line.shown)
             yield from _findings("agency", where, _format(line, size=(12, 13), bold=True, upper=True, align="center"))
         longest = max(_line_width(line) for line in letter.agency)
         yield from _check_rule(letter, letter.agency[-1], "agency-rule", "Rule under the agency name",
@@ -653,12 +311,12 @@ def _check_header(letter: _Letter) -> Iterator[Finding]:
     if not letter.subject:
         yield Finding("subject", "V/v line", 'not found; a công văn states its subject under the Số line: "V/v ..."')
     for line in letter.subject:
-        where = _at("V/v line", line.text)
+        where = at("V/v line", line.text)
         yield from _findings("subject", where, _format(line, size=(12, 13), bold=False, italic=False, align="center"))
 
 
 def _check_fixed(
-    lines: list[_Line], rule: str, label: str, text: str, *, size: tuple[float, float], upper: bool
+    lines: list[Line], rule: str, label: str, text: str, *, size: tuple[float, float], upper: bool
 ) -> Iterator[Finding]:
     """The Quốc hiệu or the Tiêu ngữ: exact text on one line, bold, centred."""
     if not lines:
@@ -672,11 +330,11 @@ def _check_fixed(
         problems.append(f'must read exactly "{text}"')
     for line in lines:
         problems += _format(line, size=size, bold=True, upper=upper, align="center")
-    yield from _findings(rule, _at(label, shown), problems)
+    yield from _findings(rule, at(label, shown), problems)
 
 
 def _check_rule(
-    letter: _Letter, line: _Line, rule_id: str, label: str, low: float | None, high: float | None,
+    letter: Letter, line: Line, rule_id: str, label: str, low: float | None, high: float | None,
     tolerance: float, wanted: str,
 ) -> Iterator[Finding]:  # fmt: skip
     rule = _rule_under(letter, line)
@@ -696,7 +354,7 @@ def _check_rule(
         )
 
 
-def _check_number(line: _Line | None) -> Iterator[Finding]:
+def _check_number(line: Line | None) -> Iterator[Finding]:
     if line is None:
         yield Finding("number", "Số line", 'not found; a công văn shows "Số: 05/SKHCN-TTr" under the agency name')
         return
@@ -725,10 +383,10 @@ def _check_number(line: _Line | None) -> Iterator[Finding]:
         elif re.search(r"\s", symbol.strip()) or symbol != symbol.lstrip():
             problems.append("no spaces inside the ký hiệu")
     problems += _format(line, size=(13, 13), italic=False)
-    yield from _findings("number", _at("Số line", line.text), problems)
+    yield from _findings("number", at("Số line", line.text), problems)
 
 
-def _check_date(line: _Line | None) -> Iterator[Finding]:
+def _check_date(line: Line | None) -> Iterator[Finding]:
     if line is None:
         yield Finding("date", "Date line", 'not found; it reads like "Bà Rịa - Vũng Tàu, ngày 05 tháng 3 năm 2021"')
         return
@@ -759,13 +417,13 @@ def _check_date(line: _Line | None) -> Iterator[Finding]:
         elif d.isdigit():
             problems.append("a day without a month: fill both in, or leave both blank in a draft")
     problems += _format(line, size=(13, 14), italic=True, align="center")
-    yield from _findings("date", _at("Date line", line.text), problems)
+    yield from _findings("date", at("Date line", line.text), problems)
 
 
 # --- Kính gửi, body, Nơi nhận, signature ------------------------------------------------------
 
 
-def _check_kinh_gui(letter: _Letter) -> Iterator[Finding]:
+def _check_kinh_gui(letter: Letter) -> Iterator[Finding]:
     line = letter.kinh_gui
     if line is None:
         yield Finding("kinh-gui", "Kính gửi", 'not found; a công văn names its recipients: "Kính gửi: ..."')
@@ -773,23 +431,23 @@ def _check_kinh_gui(letter: _Letter) -> Iterator[Finding]:
     problems = _format(line, size=(13, 14), italic=False)
     if not re.match(r"^Kính gửi\s*:", line.text):
         problems.append('write "Kính gửi:" with a colon')
-    yield from _findings("kinh-gui", _at("Kính gửi", line.text), problems)
+    yield from _findings("kinh-gui", at("Kính gửi", line.text), problems)
     recipients = letter.recipients
     if len(recipients) == 1:
-        yield Finding("kinh-gui", _at("Kính gửi recipient", recipients[0].text),
+        yield Finding("kinh-gui", at("Kính gửi recipient", recipients[0].text),
                       f'one recipient goes on the Kính gửi line: "Kính gửi: {recipients[0].text.lstrip("-– ")}"',
                       )  # fmt: skip
         return
     for i, item in enumerate(recipients):
         problems = _format(item, size=(13, 14), italic=False)
-        if not _is_dash(item):
+        if not is_dash(item):
             problems.append('with several recipients each line starts with "- "')
         end = "." if i == len(recipients) - 1 else ";"
         if not item.text.endswith(end):
             problems.append(
                 f'{"the last recipient" if end == "." else "each recipient but the last"} ends with "{end}"'
             )
-        yield from _findings("kinh-gui", _at("Kính gửi recipient", item.text), problems)
+        yield from _findings("kinh-gui", at("Kính gửi recipient", item.text), problems)
 
 
 def _grouped(rule: str, problems: list[tuple[int, str, str]]) -> Iterator[Finding]:
@@ -800,19 +458,19 @@ def _grouped(rule: str, problems: list[tuple[int, str, str]]) -> Iterator[Findin
     for message, places in by_message.items():
         if len(places) <= 3:
             for number, text in places:
-                yield Finding(rule, _at(f"Body paragraph {number}", text), message)
+                yield Finding(rule, at(f"Body paragraph {number}", text), message)
         else:
             numbers = ", ".join(str(n) for n, _ in places[:3])
             yield Finding(rule, f"Body paragraphs {numbers} and {len(places) - 3} more", message)
 
 
-def _check_body(letter: _Letter) -> Iterator[Finding]:
+def _check_body(letter: Letter) -> Iterator[Finding]:
     body = letter.body
     if not body:
         yield Finding("body-end", "Body", "no body paragraphs found between Kính gửi and Nơi nhận")
         return
     found: dict[str, list[tuple[int, str, str]]] = {}
-    previous: _Para | None = None
+    previous: Para | None = None
     for number, para in enumerate(body, start=1):
         fmt, text = para.fmt, para.text
 
@@ -853,10 +511,10 @@ def _check_body(letter: _Letter) -> Iterator[Finding]:
         yield from _grouped(rule, found.get(rule, []))
     last = body[-1].text
     if not last.rstrip().endswith("./."):
-        yield Finding("body-end", _at("Last body paragraph", last[-60:]), 'the body ends with "./."')
+        yield Finding("body-end", at("Last body paragraph", last[-60:]), 'the body ends with "./."')
 
 
-def _check_noi_nhan(letter: _Letter) -> Iterator[Finding]:
+def _check_noi_nhan(letter: Letter) -> Iterator[Finding]:
     label = letter.noi_nhan
     if label is None:
         yield Finding(
@@ -871,7 +529,7 @@ def _check_noi_nhan(letter: _Letter) -> Iterator[Finding]:
         or abs(label.para.fmt.left_mm + label.para.fmt.first_line_mm) > 1
     ):
         problems.append("it must be flush left")
-    yield from _findings("noi-nhan", _at("Nơi nhận", label.text), problems)
+    yield from _findings("noi-nhan", at("Nơi nhận", label.text), problems)
     items = letter.items
     if not items:
         yield Finding(
@@ -880,28 +538,28 @@ def _check_noi_nhan(letter: _Letter) -> Iterator[Finding]:
         return
     for i, item in enumerate(items):
         problems = _format(item, size=(11, 11), italic=False)
-        if not _is_dash(item):
+        if not is_dash(item):
             problems.append('each item starts with "- "')
         last = i == len(items) - 1
         if not item.text.endswith("." if last else ";"):
             problems.append('the last item ends with "."' if last else 'each item but the last ends with ";"')
-        yield from _findings("noi-nhan-items", _at("Nơi nhận item", item.text), problems)
+        yield from _findings("noi-nhan-items", at("Nơi nhận item", item.text), problems)
     if letter.kinh_gui is not None and items[0].text.lstrip("-– ") != "Như trên;":
-        yield Finding("noi-nhan-items", _at("Nơi nhận item", items[0].text),
+        yield Finding("noi-nhan-items", at("Nơi nhận item", items[0].text),
                       'the first item of a công văn is "- Như trên;" (the Kính gửi recipients)')  # fmt: skip
     if not items[-1].text.lstrip("-– ").startswith("Lưu"):
-        yield Finding("noi-nhan-items", _at("Nơi nhận item", items[-1].text),
+        yield Finding("noi-nhan-items", at("Nơi nhận item", items[-1].text),
                       'the last item is the archive copy: "- Lưu: VT, <unit>."')  # fmt: skip
 
 
-def _check_signature(letter: _Letter) -> Iterator[Finding]:
+def _check_signature(letter: Letter) -> Iterator[Finding]:
     if not letter.titles:
         yield Finding(
             "signature-title", "Signature", "no signature block found (title in capitals, then the signer's name)"
         )
     for i, line in enumerate(letter.titles):
         problems = _format(line, size=(13, 14), bold=True, upper=True)
-        prefix = _AUTHORITY.match(line.text) if i == 0 else None
+        prefix = AUTHORITY_LINE.match(line.text) if i == 0 else None
         if prefix and (prefix.group(2) == "." or prefix.group(1) in vn.AUTHORITIES):
             name = prefix.group(1).replace(".", "")
             if prefix.group(1) not in vn.AUTHORITIES or prefix.group(2) != ".":
@@ -909,7 +567,7 @@ def _check_signature(letter: _Letter) -> Iterator[Finding]:
                 problems.append(f'the authority prefix is written "{wanted}." (one of KT., TM., TL., TUQ., Q.)')
             elif name != "Q" and len(letter.titles) == 1:
                 problems.append(f"{name}. is followed by the signer's own title on the next line (e.g. PHÓ GIÁM ĐỐC)")
-        yield from _findings("signature-title", _at("Signature title", line.shown), problems)
+        yield from _findings("signature-title", at("Signature title", line.shown), problems)
     signer = letter.signer
     if signer is None:
         if letter.titles:
@@ -920,7 +578,7 @@ def _check_signature(letter: _Letter) -> Iterator[Finding]:
         problems.append("in capitals; the name is written in normal case (Trần Duy Tâm Thanh)")
     if _ACADEMIC.match(signer.text):
         problems.append("no academic title (TS., ThS., PGS., GS.) before the signer's name")
-    yield from _findings("signer-name", _at("Signer name", signer.text), problems)
+    yield from _findings("signer-name", at("Signer name", signer.text), problems)
 
 
 # --- page, fonts, page numbers -----------------------------------------------------------------
@@ -929,7 +587,7 @@ _MARGINS = {"top": (20, 25), "bottom": (20, 25), "left": (30, 35), "right": (15,
 _PAPERS = {(215.9, 279.4): "Letter", (215.9, 355.6): "Legal", (297.0, 210.0): "A4 landscape", (148.0, 210.0): "A5"}
 
 
-def _sections(letter: _Letter) -> list[Any]:
+def _sections(letter: Letter) -> list[Any]:
     body = letter.document.element.body
     return [s for s in body.xpath("./w:p/w:pPr/w:sectPr | ./w:sectPr")]
 
@@ -942,7 +600,7 @@ def _mm(element: Any, attr: str) -> float:
         return 0.0
 
 
-def _check_page(letter: _Letter) -> Iterator[Finding]:
+def _check_page(letter: Letter) -> Iterator[Finding]:
     sections = _sections(letter)
     for n, sect in enumerate(sections, start=1):
         label = "Page" if len(sections) == 1 else f"Section {n}"
@@ -965,7 +623,7 @@ def _check_page(letter: _Letter) -> Iterator[Finding]:
                 )
 
 
-def _story_parts(letter: _Letter, sect: Any, kind: str) -> dict[str, Any]:
+def _story_parts(letter: Letter, sect: Any, kind: str) -> dict[str, Any]:
     """Header (or footer) roots of a section by type: default, first, even."""
     parts: dict[str, Any] = {}
     for ref in sect.findall(w(f"{kind}Reference")):
@@ -1003,7 +661,7 @@ def _page_fields(root: Any) -> list[tuple[Any, str, list[Any]]]:
     return [f for f in fields if re.match(r"\s*PAGE\b", f[1], re.I)]
 
 
-def _check_page_numbers(letter: _Letter) -> Iterator[Finding]:
+def _check_page_numbers(letter: Letter) -> Iterator[Finding]:
     sections = _sections(letter)
     if not sections:
         return
@@ -1031,7 +689,7 @@ def _check_page_numbers(letter: _Letter) -> Iterator[Finding]:
             )
         sizes = {letter.formatter.run(p, r).size_pt for r in runs}
         if any(not 12.99 <= s <= 14.01 for s in sizes):
-            problems.append(f"size {_pts(sizes)}; the decree wants 13–14 pt")
+            problems.append(f"size {pts(sizes)}; the decree wants 13–14 pt")
         if any(letter.formatter.run(p, r).italic for r in runs):
             problems.append("italic; page numbers are upright")
         style = wattr(sect.find(w("pgNumType")), "fmt")
@@ -1055,7 +713,7 @@ def _check_page_numbers(letter: _Letter) -> Iterator[Finding]:
         yield Finding("page-number", where, f"numbering starts at {start}; it must start at 1 on page 1")
 
 
-def _estimated_pages(letter: _Letter) -> float:
+def _estimated_pages(letter: Letter) -> float:
     """A rough page count from line counts and spacing (for letters without page numbers)."""
     sections = _sections(letter)
     if not sections:
@@ -1083,11 +741,11 @@ def _estimated_pages(letter: _Letter) -> float:
     return total / page if page > 0 else 1.0
 
 
-def _check_fonts(letter: _Letter) -> Iterator[Finding]:
+def _check_fonts(letter: Letter) -> Iterator[Finding]:
     labels: dict[int, str] = {}
     for number, para in enumerate(letter.body, start=1):
         labels[id(para.el)] = f"Body paragraph {number}"
-    named: list[tuple[str, Sequence[_Line | None]]] = [
+    named: list[tuple[str, Sequence[Line | None]]] = [
         ("Quốc hiệu", letter.national), ("Tiêu ngữ", letter.motto), ("Parent agency", letter.parent),
         ("Agency name", letter.agency), ("Số line", [letter.number]), ("Date line", [letter.date]),
         ("V/v line", letter.subject), ("Kính gửi", [letter.kinh_gui]), ("Kính gửi recipient", letter.recipients),
@@ -1119,7 +777,7 @@ def _check_fonts(letter: _Letter) -> Iterator[Finding]:
                 if fmt is not None and not fmt.hidden:
                     fonts |= {f for f in fmt.fonts_for(shown) if f is not None and f.casefold() != _TNR}
             if fonts:
-                where = _at(labels.get(id(p), label), texts.get(id(p), text))
+                where = at(labels.get(id(p), label), texts.get(id(p), text))
                 bad.append(
                     Finding(
                         "font", where, f"font {', '.join(sorted(fonts))}; the decree wants Times New Roman everywhere"
@@ -1133,8 +791,8 @@ def _check_fonts(letter: _Letter) -> Iterator[Finding]:
 # --- public API ---------------------------------------------------------------------------------
 
 
-def _check_letter(letter: _Letter) -> list[Finding]:
-    checks: list[Callable[[_Letter], Iterator[Finding]]] = [
+def _check_letter(letter: Letter) -> list[Finding]:
+    checks: list[Callable[[Letter], Iterator[Finding]]] = [
         _check_page, _check_fonts, _check_header, _check_kinh_gui, _check_body,
         _check_noi_nhan, _check_signature, _check_page_numbers,
     ]  # fmt: skip
@@ -1148,7 +806,7 @@ def check_files(paths: Sequence[Path], *, pdf: bool = False, workers: int | None
     that is not a .docx, :class:`ConversionError` when LibreOffice cannot lay one out.
     """
     paths = [Path(p) for p in paths]
-    letters = [_analyse(_open(path)) for path in paths]
+    letters = [analyse(open_docx(path)) for path in paths]
     results = [_check_letter(letter) for letter in letters]
     if pdf and paths:
         with tempfile.TemporaryDirectory(prefix="letter_gen-check-") as folder:
@@ -1173,11 +831,11 @@ def check_bytes(data: bytes, name: str = "letter.docx") -> list[Finding]:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as err:
         raise InputError(f"{name}: not a Word .docx file ({err})") from err
-    return _check_letter(_analyse(document))
+    return _check_letter(analyse(document))
 
 
 def check_layout(path: Path, pdf_path: Path) -> list[Finding]:
     """Only the laid-out checks (``pdf-*`` rules), on a PDF already made from ``path``."""
     from .check_layout import layout_findings, pdf_pages
 
-    return list(layout_findings(_analyse(_open(Path(path))), pdf_pages(Path(pdf_path))))
+    return list(layout_findings(analyse(open_docx(Path(path))), pdf_pages(Path(pdf_path))))

@@ -23,7 +23,8 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from .check import Finding, _at, _Letter, _mm, _sections, _short, _underscores
+from .check import Finding, _mm, _sections, _underscores
+from .letter_parts import Letter, at, short
 from .docx_format import w
 from .errors import ConversionError
 from .metrics import MM_PER_PT
@@ -175,7 +176,7 @@ def _rule_below(page: _Page, row: list[_Word]) -> tuple[float, float, float] | N
     return min(near, key=lambda r: r[2] - y1) if near else None
 
 
-def layout_findings(letter: _Letter, pages: list[_Page]) -> Iterator[Finding]:
+def layout_findings(letter: Letter, pages: list[_Page]) -> Iterator[Finding]:
     if not pages:
         return
     first = pages[0]
@@ -187,7 +188,7 @@ def layout_findings(letter: _Letter, pages: list[_Page]) -> Iterator[Finding]:
         if len(rows) > 1:
             yield Finding(
                 "pdf-one-line",
-                _at(f"PDF page 1: {label}", text),
+                at(f"PDF page 1: {label}", text),
                 f"wraps onto {len(rows)} lines; it must stay on one line",
             )
     if letter.motto:
@@ -217,7 +218,7 @@ def _pdf_rule(
     crossed = [x for x in page.words if x.x0 < found[1] and x.x1 > found[0]
                and x.y0 + 0.25 * (x.y1 - x.y0) < found[2] < x.y1 - 0.25 * (x.y1 - x.y0)]  # fmt: skip
     if crossed:
-        yield Finding(rule, where, f'the line runs through the text "{_short(" ".join(x.text for x in crossed), 40)}"')
+        yield Finding(rule, where, f'the line runs through the text "{short(" ".join(x.text for x in crossed), 40)}"')
     share = (found[1] - found[0]) / (x1 - x0)
     if not low * (1 - tol) <= share <= high * (1 + tol):
         wanted = "as wide as the text" if low == high else "1/3 to 1/2 of the text's width"
@@ -231,7 +232,7 @@ def _pdf_rule(
         yield Finding(rule, where, f"off centre by {offset:.0f} mm; it must be centred under the text")
 
 
-def _pdf_page_numbers(letter: _Letter, pages: list[_Page]) -> Iterator[Finding]:
+def _pdf_page_numbers(letter: Letter, pages: list[_Page]) -> Iterator[Finding]:
     sections = _sections(letter)
     margins = sections[0].find(w("pgMar")) if sections else None
     top, left, right = (_mm(margins, side) * _PT_PER_MM for side in ("top", "left", "right"))

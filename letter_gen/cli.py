@@ -150,7 +150,8 @@ def validate(input_path: Path, clean_text: bool) -> None:
 
     round_, warnings = validate_file(input_path, clean_text=clean_text)
     _warn(warnings)
-    click.echo(f"{input_path}: valid ({len(round_.units)} units, {round_.period.label})")
+    units = len(round_.units)
+    click.echo(f"{input_path}: valid ({units} unit{'' if units == 1 else 's'}, {round_.period.label})")
 
 
 @main.command("excel-template")

@@ -465,9 +465,9 @@ def test_a_letter_typed_with_words_defaults_and_slips_is_flagged(folder: Path) -
 
 
 def test_a_letter_without_tables_is_read_by_text_and_position(good: dict[str, Path]) -> None:
-    from letter_gen.check import _analyse, _open
+    from letter_gen.letter_parts import analyse, open_docx
 
-    letter = _analyse(_open(good["scratch-no-tables"]))
+    letter = analyse(open_docx(good["scratch-no-tables"]))
     assert [x.text for x in letter.agency] == ["SỞ NỘI VỤ"]
     assert [x.text for x in letter.parent] == ["UBND TỈNH ĐỒNG NAI"]
     assert [x.text for x in letter.titles] == ["GIÁM ĐỐC"]
