@@ -40,6 +40,7 @@ def _register_option(command: Any) -> Any:
         default=DEFAULT_REGISTER,
         show_default=True,
         envvar="LETTER_GEN_REGISTER",
+        callback=lambda _ctx, _param, value: value.expanduser() if value else value,
         help="The outgoing register (sổ văn bản đi), an SQLite file created on first use"
         " (or set LETTER_GEN_REGISTER, so every folder uses the same one).",
     )(command)

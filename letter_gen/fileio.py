@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -22,7 +23,8 @@ def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True) -> None
     except OSError as err:
         raise OutputError(f"{path.parent}: cannot write here ({err.strerror})") from err
     try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes files private; letters are shared
+        with contextlib.suppress(OSError):  # some shares (vfat, CIFS) refuse: keep their default
+            os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes files private; letters are shared
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             if durable:
@@ -49,7 +51,11 @@ def _remove_quietly(path: str) -> None:
         pass
 
 
-def _umask() -> int:
+
+def _read_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+_UMASK = _read_umask()  # read once, at import: setting it is process-wide

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +32,14 @@ class _TextDateLoader(yaml.SafeLoader):
 
 def _unique_mapping(loader: _TextDateLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
     """A mapping that refuses a key given twice: the second would silently drop the first."""
+    loader.flatten_mapping(node)  # YAML merge keys (<<: *base) first, as PyYAML does
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(None, None, "a key must be a plain name, not a list or mapping", key_node.start_mark) from None
         if key in seen:
             raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} is given twice", key_node.start_mark)
         seen.add(key)
@@ -44,8 +50,7 @@ _TextDateLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, 
 
 
 def _unique_json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    keys = [key for key, _ in pairs]
-    twice = sorted({key for key in keys if keys.count(key) > 1})
+    twice = sorted(key for key, count in Counter(key for key, _ in pairs).items() if count > 1)
     if twice:
         raise ValueError(f"the key {twice[0]!r} is given twice")
     return dict(pairs)
@@ -107,6 +112,8 @@ def read_data(path: Path, *, clean_text: bool = False, changes: list[str] | None
             raise InputError(f"{path}: line {err.lineno}, column {err.colno}: invalid JSON ({err.msg})") from err
         except ValueError as err:
             raise InputError(f"{path}: {err}") from err
+        except RecursionError as err:
+            raise InputError(f"{path}: invalid JSON (nested too deeply)") from err
     try:
         return yaml.load(text, Loader=_TextDateLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as err:
@@ -152,7 +159,7 @@ def find_inputs(paths: list[Path], *, skip: Path | None = None) -> list[Path]:
             p.suffix.lower() in INPUT_SUFFIXES
             and not p.name.startswith((".", "~$", "manifest."))
             and not any(part.startswith(".") for part in p.parts[len(path.parts):-1])
-            and (skipped is None or skipped not in p.resolve().parents)
+            and (skipped is None or skipped == path.resolve() or skipped not in p.resolve().parents)
         )
 
     for path in paths:

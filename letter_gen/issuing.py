@@ -14,10 +14,10 @@ KIND_LABELS = {"follow-up": "Công văn"}
 
 def letter_key(input_name: str, round_: InspectionRound, content: LetterContent) -> str:
     """What makes a letter the same letter across runs, folders and file formats: the agency,
-    the period and the plan it follows up, then the unit it goes to (per-unit) or the input
-    file's name without its suffix (consolidated: one plan may have several rounds)."""
-    who = content.unit if content.unit is not None else f"consolidated:{input_name.rsplit('.', 1)[0]}"
-    return f"{round_.agency.code}|{round_.period.label}|{round_.inspection.plan.number}|{content.mode}|{who}"
+    the period and the plan it follows up, the input file's name without its suffix (one plan
+    may have several rounds), the mode and the unit it goes to."""
+    stem = input_name.rsplit(".", 1)[0]
+    return f"{round_.agency.code}|{round_.period.label}|{round_.inspection.plan.number}|{stem}|{content.mode}|{content.unit or '*'}"
 
 
 def _request(input_name: str, round_: InspectionRound, content: LetterContent, date: dt.date) -> IssueRequest:

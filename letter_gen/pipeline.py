@@ -16,7 +16,7 @@ from .errors import ConversionError, ExistingLetterError, InputError, NonConform
 from .fileio import write_bytes_atomic
 from .inputs import load_input
 from .model import InspectionRound
-from .render import PreparedTemplate, same_letter, template_path
+from .render import PreparedTemplate, same_letter, shows_a_number, template_path
 
 
 @dataclass(frozen=True)
@@ -116,11 +116,27 @@ def render_file(
     draft = prepared.render(content)  # a letter that fails must fail before a number is taken
     if check:
         conforming(draft, str(output))
-    if issuing is not None:
-        from .issuing import issue
+    existing = output.read_bytes() if output.exists() else None
+    if issuing is None:
+        if existing is not None and shows_a_number(existing) is True and not same_letter(existing, draft):
+            raise ExistingLetterError(f"{output}: an issued letter is there; a draft is not written over it")
+    else:
+        from .issuing import issue, letter_key
         from .register import Register
 
         with Register(issuing.register_path) as register:
+            if existing is not None and shows_a_number(existing) is not False:
+                # Decide before a number is taken: a draft may be replaced; an issued letter (or a
+                # file that is not a letter at all) only by the very same letter.
+                known = register.find(letter_key(input_path.name, round_, content))
+                same = known is not None and known.content_hash == content.content_hash() and same_letter(
+                    existing, prepared.render(content.issued(known.number, known.date, round_.agency.place))
+                )
+                if not same:
+                    raise ExistingLetterError(
+                        f"{output}: another letter is already there; an issued letter is not written over it"
+                        " (give another -o, or move the old one away)"
+                    )
             content, _ = issue(
                 register, round_, content, input_name=input_path.name,
                 date=issuing.date or dt.date.today(), reissue=issuing.reissue,
@@ -128,11 +144,6 @@ def render_file(
         draft = prepared.render(content)
         if check:
             conforming(draft, str(output))
-    if content.number is not None and output.exists() and not same_letter(output.read_bytes(), draft):
-        raise ExistingLetterError(
-            f"{output}: a different letter is already there; an issued letter is not written over it"
-            " (give another -o, or move the old one away)"
-        )
     write_bytes_atomic(output, draft)
     pdf_path = convert_one(output, pdfa=pdfa) if pdf or pdfa else None
     return RenderedLetter(output, content, tuple(warnings), pdf_path)

@@ -52,10 +52,11 @@ _HEADER_WIDTHS = [
 ]
 
 
-def layout_context(content: LetterContent) -> dict[str, int]:
-    """The header geometry of one letter, in twips (``layout_*`` template variables)."""
+def layout_context(content: LetterContent, adapts_columns: bool = True) -> dict[str, int]:
+    """The header geometry of one letter, in twips (``layout_*`` template variables); the
+    columns keep their widths in a template whose header is not the bundled one."""
     widest = content.place_date.replace("ngày ... tháng ...", "ngày 28 tháng 12")
-    left, right = L.header_columns(widest)
+    left, right = L.header_columns(widest) if adapts_columns else (L.HEADER_LEFT_MM, L.HEADER_RIGHT_MM)
     return {
         "layout_header_left": L.twips(left),
         "layout_header_right": L.twips(right),
@@ -93,6 +94,7 @@ class PreparedTemplate:
         self._environment = make_environment()
         entries = _read_package(self.path)
         self._parts: list[_Part] = []
+        self._adapts_columns = False  # whether the header's widths follow each letter
         base = io.BytesIO()
         with zipfile.ZipFile(base, "w", zipfile.ZIP_DEFLATED) as zipped:
             for info, data in entries:
@@ -112,6 +114,7 @@ class PreparedTemplate:
         if header_end > 0:
             header = patched[:header_end]
             for fixed, variable in _HEADER_WIDTHS:
+                self._adapts_columns |= fixed in header
                 header = header.replace(fixed, variable)
             patched = header + patched[header_end:]
         # docxtpl's escapes for literal delimiters ({_{ prints {{) are resolved in the template,
@@ -129,7 +132,7 @@ class PreparedTemplate:
 
     def render(self, content: LetterContent) -> bytes:
         """The .docx bytes of one letter."""
-        return self.render_context({**content.context(), **layout_context(content)})
+        return self.render_context({**content.context(), **layout_context(content, self._adapts_columns)})
 
     def render_context(self, context: dict[str, Any]) -> bytes:
         """The .docx bytes for an arbitrary context (user templates, tests)."""
@@ -170,6 +173,18 @@ _CENTRAL_DIR = struct.Struct("<4s4B4HL2L5H2L")
 _CENTRAL_DIR_SIGNATURE = b"PK\x01\x02"
 _END_RECORD = struct.Struct("<4s4H2LH")
 _END_RECORD_SIGNATURE = b"PK\x05\x06"
+
+
+def shows_a_number(docx: bytes) -> bool | None:
+    """Whether a letter is an issued one: its Số line carries a number (``Số: 05/...``);
+    None when the file is not a Word letter at all."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx)) as zipped:
+            xml = zipped.read("word/document.xml").decode("utf-8", "replace")
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError):
+        return None
+    text = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
+    return re.search(r"Số\s*:\s*\d", text) is not None
 
 
 def same_letter(one: bytes, other: bytes) -> bool:

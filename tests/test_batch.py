@@ -397,3 +397,24 @@ def test_a_batch_reads_each_input_once_and_never_its_own_output(tmp_path):
     again = run_batch([inputs], BatchOptions(out_dir=out, mode="consolidated"))
     assert first.written == 1 and first.failed == 0
     assert again.failed == 0 and again.inputs_read == 1
+
+
+def test_two_inputs_of_one_plan_keep_their_own_per_unit_letters(tmp_path):
+    inputs = tmp_path / "in"
+    first = make_round(units=2, seed=1)
+    second = make_round(units=2, seed=1)
+    second["units"][0]["findings"] = ["Một tồn tại khác."]
+    write_round(inputs / "dot1.yaml", first)
+    write_round(inputs / "dot2.yaml", second)
+    summary = run_batch([inputs], issue_options(tmp_path / "out", tmp_path / "r.sqlite", mode="per-unit"))
+    assert summary.failed == 0, summary.failures
+    numbers = [row["number"] for row in read_manifest(tmp_path / "out")]
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) == 4
+
+
+def test_a_batch_may_write_into_its_own_input_folder(tmp_path):
+    folder = tmp_path / "same"
+    write_round(folder / "round.yaml", make_round(units=2))
+    first = run_batch([folder], BatchOptions(out_dir=folder, mode="consolidated"))
+    again = run_batch([folder], BatchOptions(out_dir=folder, mode="consolidated"))
+    assert first.written == 1 and again.unchanged == 1 and again.failed == 0

@@ -268,8 +268,26 @@ def _umask():
 
 def test_an_issued_letter_on_disk_is_not_written_over_by_render(runner, tmp_path):
     register, out = tmp_path / "r.sqlite", tmp_path / "letter.docx"
-    out.write_bytes(b"another signed letter")
+    out.write_bytes(b"another signed letter")  # not a Word file: replaced only by the same letter
     result = runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), "--issue", "--date", "2021-03-05", "--register", str(register)])
     assert result.exit_code == 1
-    assert "a different letter is already there" in result.stderr
+    assert "another letter is already there" in result.stderr
     assert out.read_bytes() == b"another signed letter"
+
+
+def test_render_never_replaces_an_issued_letter_and_takes_no_number_when_it_refuses(runner, tmp_path):
+    from letter_gen.register import Register
+
+    register, out = tmp_path / "r.sqlite", tmp_path / "L.docx"
+    issue = ["--issue", "--date", "2021-03-05", "--register", str(register)]
+    assert runner.invoke(main, ["render", str(SAMPLE), "-o", str(out)]).exit_code == 0  # a draft
+    assert runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), *issue]).exit_code == 0  # replaces the draft
+    issued = out.read_bytes()
+    assert runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), *issue]).exit_code == 0  # the same letter again
+    draft_over = runner.invoke(main, ["render", str(SAMPLE), "-o", str(out)])
+    assert draft_over.exit_code == 1 and "an issued letter is there; a draft is not written over it" in draft_over.stderr
+    other = runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), "--unit", "0", *issue])
+    assert other.exit_code == 1 and "another letter is already there" in other.stderr
+    assert out.read_bytes() == issued
+    with Register(register) as book:
+        assert [e.number for e in book.entries()] == [1]  # the refused letter took no number

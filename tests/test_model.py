@@ -187,3 +187,15 @@ def test_loosely_typed_numbers_and_dates_are_refused(seed_data):
 def test_urgency_typed_with_the_other_tone_mark_placement_is_the_same_word(seed_data):
     seed_data["letter"]["urgency"] = "hoả tốc"
     assert validate_data(seed_data, "t").letter.urgency == "HỎA TỐC"
+
+
+def test_yaml_merge_keys_still_merge_and_a_list_as_a_key_is_refused(tmp_path):
+    from letter_gen.inputs import read_data
+
+    merged = tmp_path / "merged.yaml"
+    merged.write_text("base: &b {code: SKHCN}\nagency:\n  <<: *b\n  name: Sở\n", encoding="utf-8")
+    assert read_data(merged)["agency"] == {"code": "SKHCN", "name": "Sở"}
+    odd = tmp_path / "odd.yaml"
+    odd.write_text("? [a, b]\n: 1\n", encoding="utf-8")
+    with pytest.raises(InputError, match="a key must be a plain name"):
+        load_input(odd)
