@@ -136,10 +136,11 @@ def letters_of(round_: InspectionRound, mode: Literal["consolidated", "per-unit"
     if mode in ("consolidated", "both"):
         wanted.append(("consolidated", None))
     if mode in ("per-unit", "both"):
+        # With "both", a unit that is the consolidated letter's only recipient has its letter already.
+        recipients = round_.kinh_gui
+        only = vn.without_final_punctuation(recipients[0]) if mode == "both" and len(recipients) == 1 else None
         for index, unit in enumerate(round_.units):
-            # With "both", a unit that is the consolidated letter's only recipient has its letter already.
-            only_recipient = [vn.without_final_punctuation(r) for r in round_.kinh_gui] == [unit.name]
-            if unit.has_anything_to_fix and not (mode == "both" and only_recipient):
+            if unit.has_anything_to_fix and unit.name != only:
                 wanted.append(("per-unit", index))
     return wanted
 

@@ -9,6 +9,7 @@ strict about undefined variables.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import struct
@@ -70,6 +71,7 @@ def make_environment() -> SandboxedEnvironment:
     return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
 
 
+@functools.lru_cache(maxsize=None)
 def template_path(kind: str) -> Path:
     """The bundled template of a letter kind (``follow-up`` → ``templates/follow-up.docx``):
     in the source tree, or where ``pip install .`` put it (``<prefix>/share/letter-gen``)."""
