@@ -117,7 +117,6 @@ class BatchSummary:
     seconds: float = 0.0
     failures: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # texts changed by --clean-text
-    letters: list[Path] = field(default_factory=list)
     combined_pdf: Path | None = None
 
     @property
@@ -190,7 +189,6 @@ def _run(
                 ]
                 pdfs = converter.convert(written, summary) if converter else {}
                 for job, (_, digest) in written:
-                    summary.letters.append(job.path)
                     manifest.add(_manifest_row(job, options.out_dir, digest, pdfs.get(job.path)))
 
             pending: tuple[list[_Job], Iterable[tuple[str, str] | str]] | None = None
