@@ -121,17 +121,20 @@ def render(
 
         letter-gen render data/cchc-2021.yaml -o output/cchc-2021.docx
     """
-    from letter_gen.output.writer import IssueOptions, render_file
+    from letter_gen.output.writer import WriteOptions, render_file
 
     _issue_flags_need_issue(issue, issue_date, reissue)
-    issuing = IssueOptions(register_path, issue_date.date() if issue_date else None, reissue) if issue else None
+    options = WriteOptions(
+        issue=issue, date=issue_date.date() if issue_date else None, register_path=register_path,
+        reissue=reissue, check=not no_check,
+    )  # fmt: skip
     letter = render_file(
-        input_path, output, unit=unit, issuing=issuing, template=template, clean_text=clean_text,
-        check=not no_check, pdf=pdf, pdfa=pdfa,
+        input_path, output, unit=unit, options=options, template=template, clean_text=clean_text, pdf=pdf, pdfa=pdfa,
     )
     _warn(letter.warnings)
     number = f" as số {letter.content.number_line.removeprefix('Số: ')}" if letter.content.number else ""
-    click.echo(f"wrote {letter.path}{number}" + (f" and {letter.pdf}" if letter.pdf else ""))
+    verb = "wrote" if letter.status == "written" else "unchanged:"
+    click.echo(f"{verb} {letter.path}{number}" + (f" and {letter.pdf}" if letter.pdf else ""))
 
 
 @main.command()
