@@ -9,6 +9,13 @@
 
 from __future__ import annotations
 
+import logging
+
+# pyHanko logs every untrusted path with a traceback (and fontTools its subsetting); with no logging configured Python would
+# print those to a clerk's terminal. A NullHandler keeps them for applications that log.
+for _logger in ("pyhanko", "pyhanko_certvalidator", "fontTools"):
+    logging.getLogger(_logger).addHandler(logging.NullHandler())
+
 from .credentials import Credential, Pkcs11, Pkcs12
 from .sign import SignedResult, SignOptions, sign_attachment, sign_letters, signed_path
 

@@ -169,10 +169,38 @@ def text_width(text: str, font_size: float = ATTACHMENT_FONT_SIZE) -> float:
     return sum(metrics.get(cmap.get(ord(ch), ".notdef"), (default, 0))[0] for ch in text) * font_size / units
 
 
+def _font_factory() -> Any:
+    """pyHanko's glyph accumulator for the serif font, shaping and writing widths in the PDF's
+    1/1000 em: pyHanko 0.38 uses the font's own units, right for OpenType (CFF) fonts with
+    1000 per em but not for TrueType's 2048 (Times New Roman, Liberation Serif), where
+    viewers then space the letters twice too wide."""
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+
+    class _Accumulator(GlyphAccumulator):
+        font_units = 1000
+
+        def _get_cid_and_width(self, glyph_id: int) -> tuple[int, int]:
+            if glyph_id not in self._glyphs:  # the cache also gives the font's /W widths
+                cid, width = super()._get_cid_and_width(glyph_id)
+                self._glyphs[glyph_id] = cid, round(width * 1000 / self.font_units)
+            return self._glyphs[glyph_id]
+
+    @dataclass(frozen=True)
+    class _Factory(GlyphAccumulatorFactory):
+        def create_font_engine(self, writer: Any, obj_stream: Any = None) -> Any:
+            engine = super().create_font_engine(writer, obj_stream)
+            engine.__class__ = _Accumulator
+            engine.font_units = engine.units_per_em  # shape in 1/1000 em, as the PDF reads
+            engine.hb_font.scale = (1000, 1000)
+            engine.units_per_em = 1000
+            return engine
+
+    return _Factory(serif_font(), font_size=ATTACHMENT_FONT_SIZE)
+
+
 def attachment_style(number: str) -> Any:
     """A pyHanko text stamp style for the attachment's line, in Vietnam's time."""
     from pyhanko.pdf_utils import layout
-    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.stamp import TextStampStyle
 
@@ -187,7 +215,7 @@ def attachment_style(number: str) -> Any:
 
     return _AttachmentStyle(
         text_box_style=TextBoxStyle(
-            font=GlyphAccumulatorFactory(serif_font(), font_size=ATTACHMENT_FONT_SIZE),
+            font=_font_factory(),
             font_size=ATTACHMENT_FONT_SIZE, border_width=0, box_layout_rule=layout.SimpleBoxLayoutRule(
                 x_align=layout.AxisAlignment.ALIGN_MAX, y_align=layout.AxisAlignment.ALIGN_MID,
                 margins=layout.Margins.uniform(0)),
