@@ -14,6 +14,7 @@ millimetres; an image without one is taken at :data:`DEFAULT_DPI`. No frame, ful
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -161,10 +162,10 @@ def text_width(text: str, font_size: float = ATTACHMENT_FONT_SIZE) -> float:
     """The width of ``text`` in the serif font, in points."""
     from fontTools.ttLib import TTFont
 
-    font = TTFont(serif_font(), lazy=True)
-    cmap = font.getBestCmap()
-    metrics = font["hmtx"].metrics
-    units = font["head"].unitsPerEm
+    with TTFont(serif_font()) as font:
+        cmap = font.getBestCmap()
+        metrics = dict(font["hmtx"].metrics)
+        units = font["head"].unitsPerEm
     default = metrics.get(".notdef", (units // 2, 0))[0]
     return sum(metrics.get(cmap.get(ord(ch), ".notdef"), (default, 0))[0] for ch in text) * font_size / units
 
@@ -188,8 +189,13 @@ def _font_factory() -> Any:
     @dataclass(frozen=True)
     class _Factory(GlyphAccumulatorFactory):
         def create_font_engine(self, writer: Any, obj_stream: Any = None) -> Any:
-            engine = super().create_font_engine(writer, obj_stream)
-            engine.__class__ = _Accumulator
+            if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
+                obj_stream = writer.prepare_object_stream()
+            # read the font into memory: pyHanko's own factory leaves the file open
+            engine = _Accumulator(
+                writer=writer, font_handle=io.BytesIO(Path(self.font_file).read_bytes()), font_size=self.font_size,
+                obj_stream=obj_stream,
+            )
             engine.font_units = engine.units_per_em  # shape in 1/1000 em, as the PDF reads
             engine.hb_font.scale = (1000, 1000)
             engine.units_per_em = 1000
