@@ -84,10 +84,11 @@ def load_picture(path: Path, what: str) -> Picture:
         raise ImageError(_(
             "{path}: the {what} has no transparent background; the decree asks for a PNG with a transparent background"
             " (save it from your image editor with transparency)").format(path=path, what=what))
-    if image.getextrema()[-1][1] == 0:
+    extrema: Any = image.getextrema()
+    if extrema[-1][1] == 0:
         raise ImageError(_("{path}: the {what} is fully transparent: there is nothing to show").format(path=path, what=what))
-    dpi_info = info.get("dpi")
-    recorded = bool(dpi_info) and float(dpi_info[0]) > 1 and float(dpi_info[1]) > 1
+    dpi_info: Any = info.get("dpi") or (0, 0)
+    recorded = float(dpi_info[0]) > 1 and float(dpi_info[1]) > 1
     dpi_x, dpi_y = (float(dpi_info[0]), float(dpi_info[1])) if recorded else (DEFAULT_DPI, DEFAULT_DPI)
     return Picture(
         path, image, image.width * POINTS_PER_INCH / dpi_x, image.height * POINTS_PER_INCH / dpi_y,
