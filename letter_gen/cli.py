@@ -473,8 +473,8 @@ def _credential(kind: str, p12: Path | None, library: Path | None, token_label: 
     """A PKCS#12 file (password from LETTER_GEN_<KIND>_PASSWORD or asked) or a token (PIN asked)."""
     import os
 
-    from .errors import UsageError
-    from .signing import Pkcs11, Pkcs12
+    from letter_gen.errors import UsageError
+    from letter_gen.signing import Pkcs11, Pkcs12
 
     if p12 is not None and (token_label or cert_label):
         raise UsageError(f"give the {kind}'s certificate as a PKCS#12 file or as a token, not both")
@@ -527,7 +527,7 @@ def sign(
             --agency so.p12 --seal-image dau.png
         letter-gen sign --attachment-of output/01-SKHCN.pdf phu-luc.pdf --agency so.p12
     """
-    from .signing import SignOptions, sign_attachment, sign_letters
+    from letter_gen.signing import SignOptions, sign_attachment, sign_letters
 
     signer = None if attachment_of else _credential("signer", signer_p12, pkcs11_lib, token_label, cert_label)
     agency = _credential("agency", agency_p12, pkcs11_lib, agency_token_label, agency_cert_label)
@@ -562,7 +562,7 @@ def verify(pdfs: tuple[Path, ...], trust: tuple[Path, ...]) -> None:
     \b
         letter-gen verify output/01-SKHCN-signed.pdf --trust ca-root.pem
     """
-    from .signing.verify import verify_files
+    from letter_gen.signing.verify import verify_files
 
     reports = verify_files(list(pdfs), list(trust))
     for report in reports:

@@ -30,7 +30,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from PIL import Image, ImageDraw
 
 from letter_gen.cli import main
-from letter_gen.pipeline import IssueOptions, render_file
+from letter_gen.output.writer import IssueOptions, render_file
 from letter_gen.signing import Pkcs11, Pkcs12, SignOptions, sign_attachment, sign_letters
 from letter_gen.signing.appearance import MM_PER_POINT
 from letter_gen.signing.errors import CredentialError, ImageError, NotIssuedError
@@ -358,7 +358,7 @@ def test_an_attachment_carries_the_agencys_line_at_the_top_right_of_page_1(kit, 
 
 
 def test_a_pdfa_letter_stays_pdfa_after_signing(kit, tmp_path):
-    from letter_gen.convert import declares_pdfa2 as is_pdfa
+    from letter_gen.libreoffice import declares_pdfa2 as is_pdfa
 
     letter = render_file(SAMPLE, tmp_path / "a.docx", issuing=IssueOptions(kit["folder"] / "reg.sqlite", dt.date(2021, 3, 5)), pdf=True, pdfa=True)
     assert is_pdfa(letter.pdf)

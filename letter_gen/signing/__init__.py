@@ -16,8 +16,8 @@ import logging
 for _logger in ("pyhanko", "pyhanko_certvalidator", "fontTools"):
     logging.getLogger(_logger).addHandler(logging.NullHandler())
 
-from .credentials import Credential, Pkcs11, Pkcs12
-from .sign import SignedResult, SignOptions, sign_attachment, sign_letters, signed_path
+from letter_gen.signing.credentials import Credential, Pkcs11, Pkcs12
+from letter_gen.signing.sign import SignedResult, SignOptions, sign_attachment, sign_letters, signed_path
 
 __all__ = [
     "Credential", "Pkcs11", "Pkcs12", "SignOptions", "SignedResult", "sign_attachment", "sign_letters", "signed_path",

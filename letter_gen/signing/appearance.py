@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..i18n import _
-from .errors import ImageError, SigningError
-from .placement import Box, SignatureBlock
+from letter_gen.i18n import _
+from letter_gen.signing.errors import ImageError, SigningError
+from letter_gen.signing.placement import Box, SignatureBlock
 
 #: Resolution assumed for a PNG that does not record one: Windows' and Word's default,
 #: what most signature-capture and scanning tools write when they write nothing.

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
 
-from ..i18n import _
-from .errors import CredentialError
+from letter_gen.i18n import _
+from letter_gen.signing.errors import CredentialError
 
 
 @dataclass(frozen=True)

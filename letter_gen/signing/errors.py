@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import LetterGenError, UsageError
+from letter_gen.errors import LetterGenError, UsageError
 
 
 class SigningError(LetterGenError):

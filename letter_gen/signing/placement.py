@@ -19,8 +19,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..i18n import _
-from .errors import NotIssuedError, SignatureBlockNotFound, SigningError
+from letter_gen.i18n import _
+from letter_gen.signing.errors import NotIssuedError, SignatureBlockNotFound, SigningError
 
 _NS = {"h": "http://www.w3.org/1999/xhtml"}
 _NUMBER_RE = re.compile(r"Số\s*:\s*(\d+)\s*/\s*(\S+)")

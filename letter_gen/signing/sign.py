@@ -21,14 +21,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import LetterGenError
-from ..fileio import write_bytes_atomic
-from ..i18n import _
-from . import appearance
-from .appearance import Picture, load_picture
-from .credentials import Credential, open_signer
-from .errors import SigningError, SigningUsageError
-from .placement import Box, document_number, find_signature_block, read_pages
+from letter_gen.errors import LetterGenError
+from letter_gen.fileio import write_bytes_atomic
+from letter_gen.i18n import _
+from letter_gen.signing import appearance
+from letter_gen.signing.appearance import Picture, load_picture
+from letter_gen.signing.credentials import Credential, open_signer
+from letter_gen.signing.errors import SigningError, SigningUsageError
+from letter_gen.signing.placement import Box, document_number, find_signature_block, read_pages
 
 SIGNER_FIELD = "Signer"
 AGENCY_FIELD = "Agency"

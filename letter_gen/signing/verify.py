@@ -16,10 +16,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..i18n import _
-from .appearance import VIETNAM
-from .errors import VerificationError
-from .sign import AGENCY_FIELD, ATTACHMENT_FIELD, SIGNER_FIELD
+from letter_gen.i18n import _
+from letter_gen.signing.appearance import VIETNAM
+from letter_gen.signing.errors import VerificationError
+from letter_gen.signing.sign import AGENCY_FIELD, ATTACHMENT_FIELD, SIGNER_FIELD
 
 
 @dataclass(frozen=True)
