@@ -30,7 +30,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from PIL import Image, ImageDraw
 
 from letter_gen.cli import main
-from letter_gen.output.writer import IssueOptions, render_file
+from letter_gen.output.writer import WriteOptions, render_file
 from letter_gen.signing import Pkcs11, Pkcs12, SignOptions, sign_attachment, sign_letters
 from letter_gen.signing.appearance import MM_PER_POINT
 from letter_gen.signing.errors import CredentialError, ImageError, NotIssuedError
@@ -125,7 +125,7 @@ def _seal_png(path: Path, dpi: int = SEAL_DPI) -> Path:
 def kit(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The CA, the images and the sample letter issued and drafted as PDF (LibreOffice)."""
     folder = tmp_path_factory.mktemp("signing")
-    issued = render_file(SAMPLE, folder / "issued.docx", issuing=IssueOptions(folder / "reg.sqlite", dt.date(2021, 3, 5)), pdf=True)
+    issued = render_file(SAMPLE, folder / "issued.docx", options=WriteOptions(issue=True, register_path=folder / "reg.sqlite", date=dt.date(2021, 3, 5)), pdf=True)
     draft = render_file(SAMPLE, folder / "draft.docx", pdf=True)
     return {
         "folder": folder, "ca": CA(folder), "issued": issued.pdf, "draft": draft.pdf,
@@ -360,7 +360,7 @@ def test_an_attachment_carries_the_agencys_line_at_the_top_right_of_page_1(kit, 
 def test_a_pdfa_letter_stays_pdfa_after_signing(kit, tmp_path):
     from letter_gen.libreoffice import declares_pdfa2 as is_pdfa
 
-    letter = render_file(SAMPLE, tmp_path / "a.docx", issuing=IssueOptions(kit["folder"] / "reg.sqlite", dt.date(2021, 3, 5)), pdf=True, pdfa=True)
+    letter = render_file(SAMPLE, tmp_path / "a.docx", options=WriteOptions(issue=True, register_path=kit["folder"] / "reg.sqlite", date=dt.date(2021, 3, 5)), pdf=True, pdfa=True)
     assert is_pdfa(letter.pdf)
     [result] = sign_letters([letter.pdf], _options(kit, tmp_path))
     assert result.ok
