@@ -42,3 +42,11 @@ def write_yaml(tmp_path: Path) -> Callable[[dict[str, Any], str], Path]:
         return path
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def _own_data_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test has its own user data folder (where the default register lives) and no
+    LETTER_GEN_REGISTER: a test never reads or writes the real user's register."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
+    monkeypatch.delenv("LETTER_GEN_REGISTER", raising=False)

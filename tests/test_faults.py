@@ -14,7 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from letter_gen import fileio
-from letter_gen.output.batch import BatchOptions, read_manifest, run_batch
+from letter_gen.output.batch import BatchOptions, run_batch
+from letter_gen.output.manifest import read_manifest
 from letter_gen.cli import main
 from letter_gen.errors import OutputError
 from letter_gen.register.store import Register
