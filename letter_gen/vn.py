@@ -10,15 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
+from letter_gen import decree30
+
 #: Quốc hiệu and Tiêu ngữ (ô 1), fixed by the decree.
-NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
+NATIONAL_TITLE: str = decree30.NATIONAL_TITLE.text or ""
+MOTTO: str = decree30.MOTTO.text or ""
 
-#: Authority prefixes (thẩm quyền ký) of the signature block.
-AUTHORITIES = ("KT", "TM", "TL", "TUQ", "Q")
+#: Authority prefixes (thẩm quyền ký) of the signature block: defined in letter_gen.decree30.
+AUTHORITIES = decree30.AUTHORITIES
 
-#: Urgency marks (độ khẩn, ô 10b).
-URGENCIES = ("KHẨN", "THƯỢNG KHẨN", "HỎA TỐC")
+#: Urgency marks (độ khẩn, ô 10b): defined in letter_gen.decree30.
+URGENCIES = decree30.URGENCIES
 
 #: Blank left for the number in a draft: ``Số:      /SKHCN-TTr``.
 DRAFT_NUMBER_BLANK = " " * 5

@@ -24,6 +24,7 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from letter_gen.checking.rules import Finding, _mm, _sections, _underscores
+from letter_gen import decree30 as D
 from letter_gen.checking.letter_parts import Letter, at, short
 from letter_gen.checking.word_format import w
 from letter_gen.errors import ConversionError
@@ -194,21 +195,18 @@ def layout_findings(letter: Letter, pages: list[_Page]) -> Iterator[Finding]:
     if letter.motto:
         rows = _rows(_locate(first.words, " ".join(line.shown for line in letter.motto)))
         if rows:
-            yield from _pdf_rule(first, rows, "pdf-motto-rule", "PDF page 1: rule under the Tiêu ngữ", 1.0, 1.0, 0.10)
+            yield from _pdf_rule(first, rows, "pdf-motto-rule", "PDF page 1: rule under the Tiêu ngữ", D.MOTTO_RULE)
     if letter.agency:
         rows = _rows(_locate(first.words, " ".join(line.shown for line in letter.agency)))
         if rows:
-            yield from _pdf_rule(
-                first, rows, "pdf-agency-rule", "PDF page 1: rule under the agency name", 1 / 3, 1 / 2, 0.05
-            )
+            yield from _pdf_rule(first, rows, "pdf-agency-rule", "PDF page 1: rule under the agency name", D.AGENCY_RULE)
     yield from _pdf_page_numbers(letter, pages)
     sections = _sections(letter)
     yield from _pdf_margins(pages, sections[0].find(w("pgMar")) if sections else None)
 
 
-def _pdf_rule(
-    page: _Page, rows: list[list[_Word]], rule: str, where: str, low: float, high: float, tol: float
-) -> Iterator[Finding]:
+def _pdf_rule(page: _Page, rows: list[list[_Word]], rule: str, where: str, length: D.RuleLength) -> Iterator[Finding]:
+    low, high, tol = length.share.low, length.share.high, length.pdf_tolerance
     widest = max(rows, key=lambda row: _span(row)[1] - _span(row)[0])
     x0, x1, _, _ = _span(widest)
     found = _rule_below(page, rows[-1])
@@ -221,14 +219,14 @@ def _pdf_rule(
         yield Finding(rule, where, f'the line runs through the text "{short(" ".join(x.text for x in crossed), 40)}"')
     share = (found[1] - found[0]) / (x1 - x0)
     if not low * (1 - tol) <= share <= high * (1 + tol):
-        wanted = "as wide as the text" if low == high else "1/3 to 1/2 of the text's width"
+        wanted = "as wide as the text" if low == high else f"{length.share.in_words()} of the text's width"
         yield Finding(
             rule,
             where,
             f"{(found[1] - found[0]) * MM_PER_PT:.0f} mm wide, {share:.0%} of the text; it must be {wanted}",
         )
     offset = abs((found[0] + found[1]) / 2 - (x0 + x1) / 2) * MM_PER_PT
-    if offset > 2:
+    if offset > D.RULE_CENTRE_TOLERANCE_MM:
         yield Finding(rule, where, f"off centre by {offset:.0f} mm; it must be centred under the text")
 
 

@@ -92,10 +92,6 @@ def pts(values: set[float] | list[float]) -> str:
     return " and ".join(f"{v:g}" for v in sorted(set(values))) + " pt"
 
 
-def pt_range(lo: float, hi: float, unit: str = "pt") -> str:
-    return f"{lo:g} {unit}" if lo == hi else f"{lo:g}–{hi:g} {unit}"
-
-
 def open_docx(path: Path) -> Any:
     if not path.is_file():
         raise InputError(f"{path}: no such file")
