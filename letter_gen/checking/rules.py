@@ -51,8 +51,6 @@ RULES: dict[str, str] = D.RULES
 
 _TNR = "times new roman"
 _ACADEMIC = re.compile(r"^(GS|PGS|TS|ThS|TSKH|KS|BS|CN|Ths)\.|^(Tiến sĩ|Thạc sĩ|Giáo sư|Phó giáo sư)\b", re.I)
-_DATE_PARTS = re.compile(r"ngày\s*(?P<d>\d+|[.…_\s]*?)\s*tháng\s*(?P<m>\d+|[.…_\s]*?)\s*năm\s*(?P<y>\d{4})", re.I)
-_BLANK = re.compile(r"^[\s.…_]*$")
 
 
 @dataclass(frozen=True)
@@ -337,16 +335,15 @@ def _check_number(line: Line | None) -> Iterator[Finding]:
         yield Finding("number", "Số line", 'not found; a công văn shows "Số: 05/SKHCN-TTr" under the agency name')
         return
     problems: list[str] = []
-    m = re.match(r"^Số\s*(:?)(.*)$", line.text)
-    rest = m.group(2) if m else ""
-    if m and not m.group(1):
+    parsed = vn.parse_number_line(line.text)
+    if parsed and not parsed.colon:
         problems.append('"Số" must be followed by a colon: "Số: 05/..."')
-    if "/" not in rest:
+    if parsed is None or not parsed.slash:
         problems.append('a "/" goes between the number and the ký hiệu')
     else:
-        number, _, symbol = rest.partition("/")
+        number, symbol = parsed.number_text, parsed.symbol_text
         digits = number.strip()
-        if not _BLANK.match(number):  # a draft leaves the number blank: "Số:   /SKHCN-TTr"
+        if not parsed.blank:  # a draft leaves the number blank: "Số:   /SKHCN-TTr"
             if not digits.isdigit() or int(digits) < 1:
                 problems.append(f'"{digits}" is not a letter number')
             else:
@@ -369,16 +366,15 @@ def _check_date(line: Line | None) -> Iterator[Finding]:
         yield Finding("date", "Date line", 'not found; it reads like "Bà Rịa - Vũng Tàu, ngày 05 tháng 3 năm 2021"')
         return
     problems: list[str] = []
-    m = _DATE_PARTS.search(line.text)
-    if m is None:
+    phrase = vn.parse_date_phrase(line.text)
+    if phrase is None or not phrase.readable:
         problems.append('write the date as "ngày 05 tháng 3 năm 2021"')
     else:
-        place = line.text[: m.start()].rstrip()
-        if not place.rstrip(",").strip():
+        if not phrase.place:
             problems.append("the place name (địa danh) goes before the date")
-        elif not place.endswith(","):
+        elif not phrase.comma:
             problems.append('a comma goes between the place name and "ngày"')
-        d, mo, year = m.group("d").strip(), m.group("m").strip(), int(m.group("y"))
+        d, mo, year = phrase.day_text, phrase.month_text, phrase.year
         if d.isdigit() and d != f"{int(d):02d}":
             problems.append(f'write "ngày {int(d):02d}": days 1–9 get a leading 0')
         if mo.isdigit():

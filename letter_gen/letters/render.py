@@ -23,6 +23,7 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from letter_gen import vn
 from letter_gen.letters import layout as L
 from letter_gen.letters.bundled import AGENCY_RULE_STYLE, MOTTO_RULE_STYLE
 from letter_gen.letters.compose import LetterContent
@@ -54,7 +55,8 @@ _HEADER_WIDTHS = [
 def layout_context(content: LetterContent, adapts_columns: bool = True) -> dict[str, int]:
     """The header geometry of one letter, in twips (``layout_*`` template variables); the
     columns keep their widths in a template whose header is not the bundled one."""
-    widest = content.place_date.replace("ngày ... tháng ...", "ngày 28 tháng 12")
+    phrase = vn.parse_date_phrase(content.place_date)
+    widest = vn.widest_place_date_line(phrase.place, content.year) if phrase else content.place_date
     left, right = L.header_columns(widest) if adapts_columns else (L.HEADER_LEFT_MM, L.HEADER_RIGHT_MM)
     return {
         "layout_header_left": L.twips(left),
