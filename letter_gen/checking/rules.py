@@ -29,7 +29,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
 from letter_gen import decree30 as D
-from letter_gen import vn
+from letter_gen import ooxml, vn
 from letter_gen.checking.word_format import (
     MC_NS,
     TWIPS_PER_MM,
@@ -39,6 +39,8 @@ from letter_gen.checking.word_format import (
     w,
     wattr,
 )
+from letter_gen.checking.findings import Finding, is_underscores, length_mm, sections
+from letter_gen.checking.laid_out import convert_for_check, layout_findings, pdf_pages
 from letter_gen.errors import InputError
 from letter_gen.checking.letter_parts import Letter, Line, Para, analyse, at, is_dash, open_docx, pts
 from letter_gen.checking.letter_parts import AUTHORITY_LINE
@@ -51,18 +53,6 @@ RULES: dict[str, str] = D.RULES
 
 _TNR = "times new roman"
 _ACADEMIC = re.compile(r"^(GS|PGS|TS|ThS|TSKH|KS|BS|CN|Ths)\.|^(Tiến sĩ|Thạc sĩ|Giáo sư|Phó giáo sư)\b", re.I)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One broken rule (lỗi thể thức): ``rule`` id (see ``RULES``), where, and what is wanted."""
-
-    rule: str
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
 
 
 # --- formatting checks shared by the components ----------------------------------------------
@@ -140,8 +130,7 @@ def _line_width(line: Line) -> float:
 
 # --- rules (đường kẻ) under the Tiêu ngữ and the agency name ---------------------------------
 
-WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-V_NS = "urn:schemas-microsoft-com:vml"
+WP_NS, V_NS = ooxml.WP, ooxml.V
 _EMU_PER_MM = 36000
 _VML_MM = {"pt": 25.4 / 72, "in": 25.4, "cm": 10.0, "mm": 1.0, "px": 25.4 / 96, "": 25.4 / 96}
 
@@ -154,8 +143,7 @@ class _Rule:
     solid: bool = True
 
 
-def _underscores(text: str) -> bool:
-    return len(text) >= 3 and set(text) <= {"_"}
+_underscores = is_underscores
 
 
 def _border_rule(para: Para, side: str) -> _Rule | None:
@@ -184,7 +172,7 @@ def _shape_rules(para: Para) -> list[_Rule]:
             continue
         extent = el.find(f"{{{WP_NS}}}extent")
         cx, cy = (int(extent.get(k, "0")) for k in ("cx", "cy")) if extent is not None else (0, 0)
-        geometry = el.find(".//{http://schemas.openxmlformats.org/drawingml/2006/main}prstGeom")
+        geometry = el.find(f".//{{{ooxml.A}}}prstGeom")
         is_line = geometry is not None and geometry.get("prst") in ("line", "straightConnector1")
         if not is_line or cx <= 0 or cy > _EMU_PER_MM:
             continue
@@ -199,7 +187,7 @@ def _shape_rules(para: Para) -> list[_Rule]:
                 centre = fmt.width_mm / 2
             elif offset is not None:
                 centre = int(offset) / _EMU_PER_MM + length / 2
-        dash = el.find(".//{http://schemas.openxmlformats.org/drawingml/2006/main}prstDash")
+        dash = el.find(f".//{{{ooxml.A}}}prstDash")
         found.append(_Rule("line shape", length, centre, dash is None or dash.get("val") == "solid"))
     for el in para.el.iter(f"{{{V_NS}}}line"):
         if _in_fallback(el):
@@ -560,17 +548,7 @@ def _check_signature(letter: Letter) -> Iterator[Finding]:
 _PAPERS = {(215.9, 279.4): "Letter", (215.9, 355.6): "Legal", (297.0, 210.0): "A4 landscape", (148.0, 210.0): "A5"}
 
 
-def _sections(letter: Letter) -> list[Any]:
-    body = letter.document.element.body
-    return [s for s in body.xpath("./w:p/w:pPr/w:sectPr | ./w:sectPr")]
-
-
-def _mm(element: Any, attr: str) -> float:
-    value = wattr(element, attr)
-    try:
-        return abs(float(value)) / TWIPS_PER_MM if value is not None else 0.0
-    except ValueError:
-        return 0.0
+_sections, _mm = sections, length_mm
 
 
 def _check_page(letter: Letter) -> Iterator[Finding]:
@@ -603,7 +581,7 @@ def _story_parts(letter: Letter, sect: Any, kind: str) -> dict[str, Any]:
     """Header (or footer) roots of a section by type: default, first, even."""
     parts: dict[str, Any] = {}
     for ref in sect.findall(w(f"{kind}Reference")):
-        rid = ref.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+        rid = ref.get(f"{{{ooxml.R}}}id")
         part = letter.document.part.related_parts.get(rid)
         if part is not None:
             parts[wattr(ref, "type") or "default"] = part.element
@@ -786,8 +764,6 @@ def check_files(paths: Sequence[Path], *, pdf: bool = False, workers: int | None
     results = [_check_letter(letter) for letter in letters]
     if pdf and paths:
         with tempfile.TemporaryDirectory(prefix="letter_gen-check-") as folder:
-            from letter_gen.checking.laid_out import convert_for_check, layout_findings, pdf_pages
-
             for letter, found, laid_out in zip(letters, results, convert_for_check(paths, Path(folder), workers)):
                 found.extend(layout_findings(letter, pdf_pages(laid_out)))
     return results
@@ -812,6 +788,4 @@ def check_bytes(data: bytes, name: str = "letter.docx") -> list[Finding]:
 
 def check_layout(path: Path, pdf_path: Path) -> list[Finding]:
     """Only the laid-out checks (``pdf-*`` rules), on a PDF already made from ``path``."""
-    from letter_gen.checking.laid_out import layout_findings, pdf_pages
-
     return list(layout_findings(analyse(open_docx(Path(path))), pdf_pages(Path(pdf_path))))
