@@ -16,10 +16,10 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from letter_gen.output.batch import BatchOptions, manifest_csv_rows, parse_period, read_manifest, run_batch, slugify
 from letter_gen.cli import main
 from letter_gen.errors import UsageError
 from letter_gen.inputs.model import Period
+from letter_gen.output.batch import BatchOptions, manifest_csv_rows, parse_period, read_manifest, run_batch, slugify
 from letter_gen.register.store import Register
 
 from .letters import all_text

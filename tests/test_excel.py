@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import openpyxl
 import pytest

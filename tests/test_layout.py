@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-
 import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from letter_gen import decree30 as D
-from letter_gen.letters import layout as L
 from letter_gen import vn
+from letter_gen.letters import layout as L
 from letter_gen.metrics import text_width_mm, wrapped_line_widths
 
 from .conftest import ROOT

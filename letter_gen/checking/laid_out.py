@@ -21,14 +21,15 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
+from letter_gen import decree30 as D
 from letter_gen.checking.findings import Finding, is_underscores, sections
 from letter_gen.checking.findings import length_mm as _mm
-from letter_gen import decree30 as D
 from letter_gen.checking.letter_parts import Letter, at, short
 from letter_gen.checking.word_format import w
 from letter_gen.errors import ConversionError
 from letter_gen.libreoffice import convert_files
 from letter_gen.metrics import MM_PER_PT
+
 
 @dataclass(frozen=True)
 class _Word:
@@ -95,8 +96,10 @@ def _pdf_lines(pdf: Path) -> list[list[tuple[float, float, float]]]:
         paths: list[list[tuple[float, float]]] = []
 
         def point(x: float, y: float) -> tuple[float, float]:
-            a, b, c, d, e, f = ctm
-            return x * a + y * c + e - left, top - (x * b + y * d + f)
+            # Late binding on purpose: the current transformation (ctm) of this page, as the loop
+            # below changes it.
+            a, b, c, d, e, f = ctm  # noqa: B023
+            return x * a + y * c + e - left, top - (x * b + y * d + f)  # noqa: B023
 
         for operands, op in ops:
             nums = [float(v) for v in operands if isinstance(v, (int, float))]

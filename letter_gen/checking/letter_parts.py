@@ -15,11 +15,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
 import docx
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
+
 from letter_gen import vn
-from letter_gen.errors import InputError
 from letter_gen.checking.word_format import (
     Formatter,
     ParagraphFormat,
@@ -28,6 +29,7 @@ from letter_gen.checking.word_format import (
     run_text,
     w,
 )
+from letter_gen.errors import InputError
 
 _DASHES = ("- ", "– ")  # Word's AutoCorrect turns "- " into "– "; both read as a dash
 AUTHORITY_LINE = re.compile(r"^\s*([A-ZĐ]{1,4}(?:\.[A-ZĐ]{1,3})*)(\.|\s)\s*\S")

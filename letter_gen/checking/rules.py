@@ -14,8 +14,8 @@ lines that must not wrap, the two rules (đường kẻ) as drawn, page numbers 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import io
+import math
 import re
 import tempfile
 import zipfile
@@ -30,20 +30,18 @@ from lxml import etree
 
 from letter_gen import decree30 as D
 from letter_gen import ooxml, vn
+from letter_gen.checking.findings import Finding, is_underscores, length_mm, sections
+from letter_gen.checking.laid_out import convert_for_check, layout_findings, pdf_pages
+from letter_gen.checking.letter_parts import AUTHORITY_LINE, Letter, Line, Para, analyse, at, is_dash, open_docx, pts
 from letter_gen.checking.word_format import (
     MC_NS,
-    TWIPS_PER_MM,
     on_off,
     paragraph_runs,
     run_text,
     w,
     wattr,
 )
-from letter_gen.checking.findings import Finding, is_underscores, length_mm, sections
-from letter_gen.checking.laid_out import convert_for_check, layout_findings, pdf_pages
 from letter_gen.errors import InputError
-from letter_gen.checking.letter_parts import Letter, Line, Para, analyse, at, is_dash, open_docx, pts
-from letter_gen.checking.letter_parts import AUTHORITY_LINE
 from letter_gen.metrics import MM_PER_PT, text_width_mm, wrapped_line_widths
 
 __all__ = ["RULES", "Finding", "check_docx", "check_files", "check_layout"]

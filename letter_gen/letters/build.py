@@ -28,8 +28,8 @@ from docx.shared import Mm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
-from letter_gen.letters import layout as L
 from letter_gen import vn
+from letter_gen.letters import layout as L
 from letter_gen.letters.bundled import AGENCY_RULE_STYLE, MOTTO_RULE_STYLE, template_path
 
 FOLLOW_UP = "follow-up"

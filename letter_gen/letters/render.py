@@ -9,6 +9,7 @@ strict about undefined variables.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import struct
@@ -24,10 +25,10 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from letter_gen import vn
+from letter_gen.errors import TemplateError
 from letter_gen.letters import layout as L
 from letter_gen.letters.bundled import AGENCY_RULE_STYLE, MOTTO_RULE_STYLE
 from letter_gen.letters.compose import LetterContent
-from letter_gen.errors import TemplateError
 
 _TAG = re.compile(r"\{[{%#]")
 _LISTING = re.compile("[\t\n\a\f]")
@@ -50,6 +51,10 @@ _HEADER_WIDTHS = [
     (f'w:w="{L.twips(L.HEADER_LEFT_MM)}"', 'w:w="{{ layout_header_left }}"'),
     (f'w:w="{L.twips(L.HEADER_RIGHT_MM)}"', 'w:w="{{ layout_header_right }}"'),
 ]
+
+
+def _keep_first_group(match: re.Match[str], tail: str) -> str:
+    return match.group(1) + tail
 
 
 def layout_context(content: LetterContent, adapts_columns: bool = True) -> dict[str, int]:
@@ -100,7 +105,7 @@ class PreparedTemplate:
 
     def _compile(self, part: str, patched: str) -> jinja2.Template:
         for pattern, indent in _RULE_INDENTS:
-            patched = pattern.sub(lambda m: m.group(1) + indent, patched)
+            patched = pattern.sub(functools.partial(_keep_first_group, tail=indent), patched)
         header_end = patched.find("</w:tbl>")  # the first table is the header
         if header_end > 0:
             header = patched[:header_end]

@@ -33,18 +33,19 @@ import re
 import types
 import typing
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import jinja2
 from jinja2 import meta, nodes
 from jinja2.runtime import LoopContext
 from lxml import etree
 
-from letter_gen.letters.compose import LetterContent, Paragraph
-from letter_gen.errors import TemplateError
 from letter_gen import ooxml, vn
+from letter_gen.errors import TemplateError
+from letter_gen.letters.compose import LetterContent, Paragraph
 from letter_gen.letters.render import docxtpl_patch, make_environment
 
 #: Every variable a template can use, with its meaning (ý nghĩa). The keys are
