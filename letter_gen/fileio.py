@@ -6,13 +6,12 @@ import contextlib
 import io
 import os
 import re
-import zipfile
 import tempfile
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 from letter_gen.errors import ExistingFileError, OutputError
-
 
 #: How letter_gen marks the files it writes (a workbook's last-modified-by, a letter's
 #: application): a clerk's save in Word or Excel replaces the mark, so edited files are never ours.
@@ -89,10 +88,8 @@ def write_text_atomic(path: Path, text: str, *, ours: Callable[[bytes], bool] | 
 
 
 def _remove_quietly(path: str) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass
 
 
 

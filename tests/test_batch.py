@@ -16,11 +16,11 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from letter_gen.output.batch import BatchOptions, parse_period, run_batch, slugify
-from letter_gen.output.manifest import manifest_csv_rows, read_manifest
 from letter_gen.cli import main
 from letter_gen.errors import UsageError
 from letter_gen.inputs.model import Period
+from letter_gen.output.batch import BatchOptions, parse_period, run_batch, slugify
+from letter_gen.output.manifest import manifest_csv_rows, read_manifest
 from letter_gen.register.store import Register
 
 from .letters import all_text
@@ -334,10 +334,10 @@ def test_a_year_of_two_quarters_from_yaml_json_and_excel_issues_consecutive_conf
 
     import openpyxl
 
-    from letter_gen.register.export import export_xlsx
     from letter_gen.checking.rules import check_docx
     from letter_gen.inputs.excel import write_workbook
     from letter_gen.inputs.model import validate_data
+    from letter_gen.register.export import export_xlsx
 
     inputs = tmp_path / "inputs"
     write_round(inputs / "q1-phong.yaml", make_round(agency="SKHCN", agency_name="Sở Khoa học và Công nghệ", quarter=1, units=12, seed=1))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import openpyxl
-
 import pytest
 
 from letter_gen.errors import ExistingFileError, InputError

@@ -344,7 +344,7 @@ def test_concurrent_processes_never_share_a_number_nor_leave_a_gap(tmp_path: Pat
 def test_a_new_number_cannot_carry_a_date_before_the_last_one(tmp_path):
     from datetime import date as _date
 
-    from letter_gen.register.store import SCHEMA_VERSION, IssueRequest, Register
+    from letter_gen.register.store import IssueRequest, Register
 
     def request(key, day):
         return IssueRequest(key=key, agency="STC", symbol="STC-TTr", year=2021, date=day, content_hash=key,
@@ -373,7 +373,7 @@ def test_a_recipient_that_looks_like_a_formula_is_exported_as_text(tmp_path):
 
     import openpyxl
 
-    from letter_gen.register.store import SCHEMA_VERSION, IssueRequest, Register
+    from letter_gen.register.store import IssueRequest, Register
 
     with Register(tmp_path / "r.sqlite") as book:
         book.issue(IssueRequest(key="k", agency="STC", symbol="STC-TTr", year=2021, date=_date(2021, 5, 1), content_hash="h",

@@ -305,7 +305,7 @@ class RenderedLetter:
 
 def check_fits_page(round_: InspectionRound, source: str) -> None:
     """Refuse inputs whose lines that must not wrap would wrap (the date line, ô 4)."""
-    widest = vn.place_date_line(round_.agency.place, dt.date(round_.period.year, 12, 28), round_.period.year)
+    widest = vn.widest_place_date_line(round_.agency.place, round_.period.year)
     if not L.date_line_fits(widest):
         width = L.text_width_mm(widest, L.SIZE_DATE, "italic")
         raise InputError(
