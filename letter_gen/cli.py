@@ -294,7 +294,8 @@ def batch(
 
         letter-gen batch data/ --period 2021-Q2 --out output/2021-Q2 --issue --date 2021-07-05
     """
-    from letter_gen.output.batch import BatchOptions, parse_period
+    from letter_gen.inputs.period import parse_period
+    from letter_gen.output.batch import BatchOptions
 
     _issue_flags_need_issue(issue, issue_date, reissue, allow_future)
     with _register_in_use(register_path) if issue else contextlib.nullcontext() as location:
