@@ -37,10 +37,10 @@ sys.path.insert(0, str(ROOT))
 
 from tests.rounds import make_round  # noqa: E402  (realistic Vietnamese inspection data)
 
-from letter_gen.batch import BatchOptions, read_manifest, run_batch  # noqa: E402
-from letter_gen.compose import compose, letters_of  # noqa: E402
-from letter_gen.inputs import load_input  # noqa: E402
-from letter_gen.render import template_path  # noqa: E402
+from letter_gen.output.batch import BatchOptions, read_manifest, run_batch  # noqa: E402
+from letter_gen.letters.compose import compose, letters_of  # noqa: E402
+from letter_gen.inputs.formats import load_input  # noqa: E402
+from letter_gen.letters.bundled import template_path  # noqa: E402
 
 TARGETS = {"docx_ratio": 25.0, "pdf_ratio": 8.0, "rss_mb": 250.0, "help_s": 0.3}
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -138,7 +138,7 @@ def _document_text(path: Path) -> list[str]:
 
 def pdf_comparison(letters_dir: Path, count: int, work: Path, workers: int) -> dict[str, object]:
     """(c) one soffice start per letter vs (d) letter_gen's converter pool."""
-    from letter_gen.convert import ConverterPool
+    from letter_gen.libreoffice import ConverterPool
 
     docs = sorted(letters_dir.glob("*.docx"))[:count]
     single_dir, pool_dir = work / "pdf-single", work / "pdf-pool"

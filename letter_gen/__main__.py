@@ -1,5 +1,5 @@
 """``python -m letter_gen`` runs the letter-gen command."""
 
-from .cli import main
+from letter_gen.cli import main
 
 main()

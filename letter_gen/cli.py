@@ -1,4 +1,4 @@
-"""The ``letter-gen`` command: a thin click layer over :mod:`letter_gen.pipeline` and friends.
+"""The ``letter-gen`` command: a thin click layer over :mod:`letter_gen.output.writer` and friends.
 
 Only this module imports click. Every :class:`~letter_gen.errors.LetterGenError` becomes a
 message on stderr and its exit code in one place (:class:`_Group`); a traceback reaching a
@@ -13,8 +13,8 @@ from typing import Any
 
 import click
 
-from .errors import LetterGenError
-from .register import DEFAULT_REGISTER  # sqlite3 and csv only: cheap at start-up
+from letter_gen.errors import LetterGenError
+from letter_gen.register.store import DEFAULT_REGISTER  # sqlite3 and csv only: cheap at start-up
 
 
 class _Group(click.Group):
@@ -69,7 +69,7 @@ def _output_options(command: Any) -> Any:
 
 def _issue_flags_need_issue(issue: bool, issue_date: Any, reissue: bool) -> None:
     if not issue and (issue_date is not None or reissue):
-        from .errors import UsageError
+        from letter_gen.errors import UsageError
 
         raise UsageError("--date and --reissue only apply with --issue (a draft has no number and no date)")
 
@@ -121,7 +121,7 @@ def render(
 
         letter-gen render data/cchc-2021.yaml -o output/cchc-2021.docx
     """
-    from .pipeline import IssueOptions, render_file
+    from letter_gen.output.writer import IssueOptions, render_file
 
     _issue_flags_need_issue(issue, issue_date, reissue)
     issuing = IssueOptions(register_path, issue_date.date() if issue_date else None, reissue) if issue else None
@@ -147,7 +147,7 @@ def validate(input_path: Path, clean_text: bool) -> None:
 
         letter-gen validate data/cchc-2021.yaml
     """
-    from .pipeline import validate_file
+    from letter_gen.output.writer import validate_file
 
     round_, warnings = validate_file(input_path, clean_text=clean_text)
     _warn(warnings)
@@ -168,8 +168,8 @@ def excel_template(output: Path) -> None:
 
         letter-gen excel-template output/kiem-tra-2021.xlsx
     """
-    from .excel import write_workbook
-    from .errors import UsageError
+    from letter_gen.inputs.excel import write_workbook
+    from letter_gen.errors import UsageError
 
     if output.suffix.lower() != ".xlsx":
         raise UsageError(f"{output}: the workbook must end in .xlsx")
@@ -190,7 +190,7 @@ def convert(input_path: Path, output: Path, clean_text: bool) -> None:
 
         letter-gen convert data/cchc-2021.yaml output/cchc-2021.xlsx
     """
-    from .inputs import load_input, save_round
+    from letter_gen.inputs.formats import load_input, save_round
 
     warnings: list[str] = []
     save_round(load_input(input_path, clean_text=clean_text, changes=warnings), output)
@@ -230,7 +230,7 @@ def batch(
     """
     import os
 
-    from .batch import BatchOptions, parse_period, run_batch
+    from letter_gen.output.batch import BatchOptions, parse_period, run_batch
 
     _issue_flags_need_issue(issue, issue_date, reissue)
 
@@ -304,7 +304,7 @@ def register_list(year: int | None, agency: str | None, register_path: Path) -> 
 
         letter-gen register list --year 2021 --agency SKHCN
     """
-    from .register import Register
+    from letter_gen.register.store import Register
 
     with Register(register_path, must_exist=True) as book:
         entries = book.entries(year=year, agency=agency)
@@ -328,7 +328,7 @@ def register_reserve(agency: str, year: int, upto: int, note: str | None, regist
 
         letter-gen register reserve --agency SKHCN --year 2021 --upto 120
     """
-    from .register import Register
+    from letter_gen.register.store import Register
 
     with Register(register_path) as book:
         reserved = book.reserve(agency, year, upto, note)
@@ -352,8 +352,8 @@ def register_export(xlsx_path: Path | None, csv_path: Path | None, year: int | N
 
         letter-gen register export --xlsx output/so-van-ban-di-2021.xlsx --year 2021
     """
-    from .errors import UsageError
-    from .register import Register
+    from letter_gen.errors import UsageError
+    from letter_gen.register.store import Register
 
     if (xlsx_path is None) == (csv_path is None):
         raise UsageError("register export: give exactly one of --xlsx FILE or --csv FILE")
@@ -380,7 +380,7 @@ def pdf(letters: tuple[Path, ...], pdfa: bool, workers: int | None, out_dir: Pat
 
         letter-gen pdf output/2021-Q2/*.docx
     """
-    from .convert import convert_files
+    from letter_gen.libreoffice import convert_files
 
     results = convert_files(list(letters), workers=workers, pdfa=pdfa, out_dir=out_dir)
     failed = [r for r in results if r.pdf is None]
@@ -409,7 +409,7 @@ def check(letters: tuple[Path, ...], laid_out: bool, as_json: bool) -> None:
     """
     import json
 
-    from .check import check_files
+    from letter_gen.checking.rules import check_files
 
     results = check_files(list(letters), pdf=laid_out)
     if as_json:
@@ -444,7 +444,7 @@ def template_check(path: Path) -> None:
 
         letter-gen template check my-template.docx
     """
-    from .template_check import BLOCKING, check_template
+    from letter_gen.letters.template_check import BLOCKING, check_template
 
     problems = check_template(path)
     for problem in problems:
@@ -463,7 +463,7 @@ def template_vars() -> None:
 
         letter-gen template vars
     """
-    from .template_check import template_variables
+    from letter_gen.letters.template_check import template_variables
 
     for name, meaning in template_variables():
         click.echo(f"{name}\t{meaning}")

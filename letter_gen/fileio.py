@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import OutputError
+from letter_gen.errors import OutputError
 
 
 def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:

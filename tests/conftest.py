@@ -9,7 +9,7 @@ from typing import Any, Callable
 import pytest
 import yaml
 
-from letter_gen.inputs import _TextDateLoader
+from letter_gen.inputs.formats import _TextDateLoader
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "cchc-2021.yaml"

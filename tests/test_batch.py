@@ -1,4 +1,4 @@
-"""Batches per reporting period (letter_gen.batch) and `letter-gen batch`."""
+"""Batches per reporting period (letter_gen.output.batch) and `letter-gen batch`."""
 
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from letter_gen.batch import BatchOptions, manifest_csv_rows, parse_period, read_manifest, run_batch, slugify
+from letter_gen.output.batch import BatchOptions, manifest_csv_rows, parse_period, read_manifest, run_batch, slugify
 from letter_gen.cli import main
 from letter_gen.errors import UsageError
-from letter_gen.model import Period
-from letter_gen.register import Register
+from letter_gen.inputs.model import Period
+from letter_gen.register.store import Register
 
 from .letters import all_text
 from .rounds import make_round, write_round
@@ -313,7 +313,7 @@ def test_batch_pdf_writes_a_pdf_per_letter_and_one_combined_pdf(tmp_path):
 def test_batch_refuses_letters_that_break_a_rule(tmp_path):
     from docx import Document as open_docx
 
-    from letter_gen.render import template_path
+    from letter_gen.letters.bundled import template_path
 
     doc = open_docx(str(template_path("follow-up")))
     doc.tables[0].rows[0].cells[1].paragraphs[0].runs[0].bold = False
@@ -332,9 +332,9 @@ def test_a_year_of_two_quarters_from_yaml_json_and_excel_issues_consecutive_conf
 
     import openpyxl
 
-    from letter_gen.check import check_docx
-    from letter_gen.excel import write_workbook
-    from letter_gen.model import validate_data
+    from letter_gen.checking.rules import check_docx
+    from letter_gen.inputs.excel import write_workbook
+    from letter_gen.inputs.model import validate_data
 
     inputs = tmp_path / "inputs"
     write_round(inputs / "q1-phong.yaml", make_round(agency="SKHCN", agency_name="Sở Khoa học và Công nghệ", quarter=1, units=12, seed=1))

@@ -1,4 +1,4 @@
-"""Checking a công văn against Decree 30/2020/NĐ-CP (letter_gen.check, letter_gen.docx_format).
+"""Checking a công văn against Decree 30/2020/NĐ-CP (letter_gen.checking.rules, letter_gen.checking.word_format).
 
 Good letters (ours, and one typed from scratch with python-docx) give no finding; a letter
 that breaks one rule is flagged with exactly that rule's id. The laid-out checks
@@ -24,12 +24,12 @@ from docx.shared import Cm, Inches, Mm, Pt
 from docx.text.paragraph import Paragraph
 
 from letter_gen import vn
-from letter_gen.check import RULES, Finding, check_docx, check_files
-from letter_gen.docx_format import effective_paragraph, effective_run
+from letter_gen.checking.rules import RULES, Finding, check_docx, check_files
+from letter_gen.checking.word_format import effective_paragraph, effective_run
 from letter_gen.errors import InputError
-from letter_gen.inputs import _TextDateLoader
+from letter_gen.inputs.formats import _TextDateLoader
 from letter_gen.metrics import text_width_mm
-from letter_gen.pipeline import render_file
+from letter_gen.output.writer import render_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "cchc-2021.yaml"
@@ -465,7 +465,7 @@ def test_a_letter_typed_with_words_defaults_and_slips_is_flagged(folder: Path) -
 
 
 def test_a_letter_without_tables_is_read_by_text_and_position(good: dict[str, Path]) -> None:
-    from letter_gen.letter_parts import analyse, open_docx
+    from letter_gen.checking.letter_parts import analyse, open_docx
 
     letter = analyse(open_docx(good["scratch-no-tables"]))
     assert [x.text for x in letter.agency] == ["SỞ NỘI VỤ"]
@@ -676,7 +676,7 @@ def test_a_letter_over_two_pages_without_page_numbers_is_flagged_when_laid_out(
 def test_letters_of_every_authority_form_one_recipient_and_many_pages_pass(tmp_path, signer):
     import yaml
 
-    from letter_gen.inputs import _TextDateLoader
+    from letter_gen.inputs.formats import _TextDateLoader
 
     data = yaml.load((Path("data") / "cchc-2021.yaml").read_text(encoding="utf-8"), Loader=_TextDateLoader)
     data["signer"].update(signer)

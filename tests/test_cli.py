@@ -142,7 +142,7 @@ def test_check_lists_each_finding_and_exits_1(runner, tmp_path):
 
 
 def test_render_refuses_a_letter_that_breaks_a_rule_unless_told(runner, tmp_path):
-    from letter_gen.render import template_path
+    from letter_gen.letters.bundled import template_path
 
     template = break_quoc_hieu(template_path("follow-up"), tmp_path / "mau.docx")
     out = tmp_path / "letter.docx"
@@ -155,7 +155,7 @@ def test_render_refuses_a_letter_that_breaks_a_rule_unless_told(runner, tmp_path
 
 
 def test_render_refuses_a_broken_user_template_before_rendering(runner, tmp_path):
-    from letter_gen.render import template_path
+    from letter_gen.letters.bundled import template_path
 
     doc = Document(str(template_path("follow-up")))
     doc.add_paragraph("Người nhận: {{ nguoi_nhan }}")
@@ -171,7 +171,7 @@ def test_render_refuses_a_broken_user_template_before_rendering(runner, tmp_path
 
 
 def test_template_check_passes_the_bundled_template(runner):
-    from letter_gen.render import template_path
+    from letter_gen.letters.bundled import template_path
 
     result = runner.invoke(main, ["template", "check", str(template_path("follow-up"))])
     assert result.exit_code == 0
@@ -181,7 +181,7 @@ def test_template_check_passes_the_bundled_template(runner):
 def test_template_vars_lists_every_variable_of_a_letter(runner):
     from dataclasses import fields
 
-    from letter_gen.compose import LetterContent
+    from letter_gen.letters.compose import LetterContent
 
     result = runner.invoke(main, ["template", "vars"])
     names = {line.split("\t")[0] for line in result.output.splitlines()}
@@ -239,7 +239,7 @@ def test_batch_with_an_impossible_period_year_is_misuse(runner, tmp_path):
 
 
 def test_a_template_that_fails_while_rendering_is_an_error_not_a_traceback(runner, tmp_path):
-    from letter_gen.render import template_path
+    from letter_gen.letters.bundled import template_path
 
     doc = Document(str(template_path("follow-up")))
     doc.add_paragraph("{{ 1 / 0 }}")
@@ -276,7 +276,7 @@ def test_an_issued_letter_on_disk_is_not_written_over_by_render(runner, tmp_path
 
 
 def test_render_never_replaces_an_issued_letter_and_takes_no_number_when_it_refuses(runner, tmp_path):
-    from letter_gen.register import Register
+    from letter_gen.register.store import Register
 
     register, out = tmp_path / "r.sqlite", tmp_path / "L.docx"
     issue = ["--issue", "--date", "2021-03-05", "--register", str(register)]

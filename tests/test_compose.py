@@ -1,9 +1,9 @@
-"""What each letter says (letter_gen.compose), checked on the rendered letter."""
+"""What each letter says (letter_gen.letters.compose), checked on the rendered letter."""
 
 import pytest
 
-from letter_gen.compose import compose, letters_of
-from letter_gen.model import validate_data
+from letter_gen.letters.compose import compose, letters_of
+from letter_gen.inputs.model import validate_data
 
 from .conftest import SEED_LETTER
 from .letters import all_text, body_paragraphs, render_data, seed_body

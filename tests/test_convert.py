@@ -1,4 +1,4 @@
-"""PDF conversion through a pool of LibreOffice workers (letter_gen.convert).
+"""PDF conversion through a pool of LibreOffice workers (letter_gen.libreoffice).
 
 These tests run the real LibreOffice (CI installs it; they are not skipped). Faults are
 simulated with small shell scripts named by $LETTER_GEN_SOFFICE that log, crash, hang or
@@ -21,7 +21,7 @@ from docx import Document
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from letter_gen.convert import (
+from letter_gen.libreoffice import (
     SOFFICE_ENV,
     ConversionResult,
     ConverterPool,

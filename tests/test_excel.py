@@ -1,4 +1,4 @@
-"""The clerk's workbook (letter_gen.excel): template, filled copy, reading back, and errors."""
+"""The clerk's workbook (letter_gen.inputs.excel): template, filled copy, reading back, and errors."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from letter_gen.errors import InputError
-from letter_gen.excel import (
+from letter_gen.inputs.excel import (
     ITEMS_SHEET,
     REQUIREMENTS_SHEET,
     ROUND_SHEET,
@@ -20,8 +20,8 @@ from letter_gen.excel import (
     load_round,
     write_workbook,
 )
-from letter_gen.inputs import load_input
-from letter_gen.model import InspectionRound, validate_data
+from letter_gen.inputs.formats import load_input
+from letter_gen.inputs.model import InspectionRound, validate_data
 
 from .conftest import SAMPLE
 

@@ -14,10 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from letter_gen import fileio
-from letter_gen.batch import BatchOptions, read_manifest, run_batch
+from letter_gen.output.batch import BatchOptions, read_manifest, run_batch
 from letter_gen.cli import main
 from letter_gen.errors import OutputError
-from letter_gen.register import Register
+from letter_gen.register.store import Register
 
 from .rounds import make_round, write_round
 
@@ -91,7 +91,7 @@ def test_an_output_folder_that_is_a_file_is_a_clear_error(tmp_path):
 _ISSUER = """
 import datetime as dt, sys
 from pathlib import Path
-from letter_gen.register import IssueRequest, Register
+from letter_gen.register.store import IssueRequest, Register
 worker, count, path = int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
 with Register(path) as book:
     for i in range(count):

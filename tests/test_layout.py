@@ -8,7 +8,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from letter_gen import layout as L
+from letter_gen.letters import layout as L
 from letter_gen import vn
 from letter_gen.metrics import text_width_mm, wrapped_line_widths
 

@@ -1,12 +1,12 @@
-"""Reading inputs into the validated model (letter_gen.inputs, letter_gen.model)."""
+"""Reading inputs into the validated model (letter_gen.inputs.formats, letter_gen.inputs.model)."""
 
 import json
 
 import pytest
 
 from letter_gen.errors import InputError
-from letter_gen.inputs import load_input
-from letter_gen.model import validate_data
+from letter_gen.inputs.formats import load_input
+from letter_gen.inputs.model import validate_data
 
 from .letters import DELETE, set_path
 
@@ -190,7 +190,7 @@ def test_urgency_typed_with_the_other_tone_mark_placement_is_the_same_word(seed_
 
 
 def test_yaml_merge_keys_still_merge_and_a_list_as_a_key_is_refused(tmp_path):
-    from letter_gen.inputs import read_data
+    from letter_gen.inputs.formats import read_data
 
     merged = tmp_path / "merged.yaml"
     merged.write_text("base: &b {code: SKHCN}\nagency:\n  <<: *b\n  name: Sở\n", encoding="utf-8")

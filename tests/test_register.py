@@ -19,7 +19,7 @@ import openpyxl
 import pytest
 
 from letter_gen.errors import RegisterError
-from letter_gen.register import HEADINGS, IssueRequest, Register
+from letter_gen.register.store import HEADINGS, IssueRequest, Register
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -298,7 +298,7 @@ WORKER = textwrap.dedent(
     import sys, time
     from datetime import date
     from pathlib import Path
-    from letter_gen.register import IssueRequest, Register
+    from letter_gen.register.store import IssueRequest, Register
 
     path, worker, count, go = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
     def req(key):
@@ -343,7 +343,7 @@ def test_concurrent_processes_never_share_a_number_nor_leave_a_gap(tmp_path: Pat
 def test_a_new_number_cannot_carry_a_date_before_the_last_one(tmp_path):
     from datetime import date as _date
 
-    from letter_gen.register import IssueRequest, Register
+    from letter_gen.register.store import IssueRequest, Register
 
     def request(key, day):
         return IssueRequest(key=key, agency="STC", symbol="STC-TTr", year=2021, date=day, content_hash=key,
@@ -372,7 +372,7 @@ def test_a_recipient_that_looks_like_a_formula_is_exported_as_text(tmp_path):
 
     import openpyxl
 
-    from letter_gen.register import IssueRequest, Register
+    from letter_gen.register.store import IssueRequest, Register
 
     with Register(tmp_path / "r.sqlite") as book:
         book.issue(IssueRequest(key="k", agency="STC", symbol="STC-TTr", year=2021, date=_date(2021, 5, 1), content_hash="h",

@@ -1,4 +1,4 @@
-"""Rendering (letter_gen.render): exact text, escaping, strictness, and the template's build."""
+"""Rendering (letter_gen.letters.render): exact text, escaping, strictness, and the template's build."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from docx import Document
 from docx.oxml.ns import qn
 from lxml import etree
 
-from letter_gen.build_template import build_follow_up
-from letter_gen.compose import compose
+from letter_gen.letters.build import build_follow_up
+from letter_gen.letters.compose import compose
 from letter_gen.errors import TemplateError
-from letter_gen.model import validate_data
-from letter_gen.render import PreparedTemplate, template_path
+from letter_gen.inputs.model import validate_data
+from letter_gen.letters.render import PreparedTemplate
+from letter_gen.letters.bundled import template_path
 
 from .letters import all_text, body_paragraphs, render_data, set_path
 
@@ -178,7 +179,7 @@ def test_the_committed_template_is_what_the_build_script_builds():
     committed = zipfile.ZipFile(template_path("follow-up"))
     assert sorted(built.namelist()) == sorted(committed.namelist())
     for name in built.namelist():
-        assert built.read(name) == committed.read(name), f"{name} differs: run python -m letter_gen.build_template"
+        assert built.read(name) == committed.read(name), f"{name} differs: run python -m letter_gen.letters.build"
 
 
 def test_a_letter_long_enough_for_three_pages_numbers_pages_2_and_3_only(seed_data, tmp_path):
@@ -204,7 +205,7 @@ def test_a_letter_long_enough_for_three_pages_numbers_pages_2_and_3_only(seed_da
 def _seed():
     import yaml
 
-    from letter_gen.inputs import _TextDateLoader
+    from letter_gen.inputs.formats import _TextDateLoader
 
     from .conftest import SAMPLE
 

@@ -1,4 +1,4 @@
-"""Checking a clerk's template before rendering (letter_gen.template_check)."""
+"""Checking a clerk's template before rendering (letter_gen.letters.template_check)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from typing import Sequence
 import pytest
 from docx import Document
 
-from letter_gen.compose import LetterContent, Paragraph, compose
+from letter_gen.letters.compose import LetterContent, Paragraph, compose
 from letter_gen.errors import TemplateError
-from letter_gen.inputs import load_input
-from letter_gen.render import PreparedTemplate, template_path
-from letter_gen.template_check import (
+from letter_gen.inputs.formats import load_input
+from letter_gen.letters.render import PreparedTemplate
+from letter_gen.letters.bundled import template_path
+from letter_gen.letters.template_check import (
     KINDS,
     RENDER_VARIABLES,
     TEMPLATE_VARIABLES,

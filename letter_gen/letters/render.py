@@ -9,11 +9,9 @@ strict about undefined variables.
 
 from __future__ import annotations
 
-import functools
 import io
 import re
 import struct
-import sys
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -25,10 +23,10 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from . import layout as L
-from .build_template import AGENCY_RULE_STYLE, MOTTO_RULE_STYLE, TEMPLATES_DIR
-from .compose import LetterContent
-from .errors import TemplateError
+from letter_gen.letters import layout as L
+from letter_gen.letters.bundled import AGENCY_RULE_STYLE, MOTTO_RULE_STYLE
+from letter_gen.letters.compose import LetterContent
+from letter_gen.errors import TemplateError
 
 _TAG = re.compile(r"\{[{%#]")
 _LISTING = re.compile("[\t\n\a\f]")
@@ -69,17 +67,6 @@ def layout_context(content: LetterContent, adapts_columns: bool = True) -> dict[
 def make_environment() -> SandboxedEnvironment:
     """The one Jinja environment of letter_gen: sandboxed, autoescaped, strict."""
     return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-
-
-@functools.lru_cache(maxsize=None)
-def template_path(kind: str) -> Path:
-    """The bundled template of a letter kind (``follow-up`` → ``templates/follow-up.docx``):
-    in the source tree, or where ``pip install .`` put it (``<prefix>/share/letter-gen``)."""
-    name = f"{kind}.docx"
-    for folder in (TEMPLATES_DIR, Path(sys.prefix) / "share" / "letter-gen" / "templates"):
-        if (folder / name).is_file():
-            return folder / name
-    return TEMPLATES_DIR / name
 
 
 @dataclass(frozen=True)

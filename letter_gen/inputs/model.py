@@ -23,8 +23,8 @@ from pydantic import (
     model_validator,
 )
 
-from . import vn
-from .errors import InputError
+from letter_gen import vn
+from letter_gen.errors import InputError
 
 # C0 controls other than tab and newline, and lone surrogates, cannot live in a docx (XML 1.0).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -4,7 +4,7 @@
 components by their text and position (the Quốc hiệu by its words, the Số line by
 ``Số:``, the date by ``, ngày ... tháng ... năm``, Nơi nhận and the signature in the
 closing row), never by our template's style names. Formatting is resolved as Word does
-(:mod:`letter_gen.docx_format`). Each broken rule gives one :class:`Finding` naming the
+(:mod:`letter_gen.checking.word_format`). Each broken rule gives one :class:`Finding` naming the
 rule, the place and what the decree wants; ``RULES`` lists every rule id.
 
 With ``pdf=True`` the letter is also laid out by LibreOffice and the PDF is checked:
@@ -28,8 +28,8 @@ import docx
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
-from . import vn
-from .docx_format import (
+from letter_gen import vn
+from letter_gen.checking.word_format import (
     MC_NS,
     TWIPS_PER_MM,
     on_off,
@@ -38,10 +38,10 @@ from .docx_format import (
     w,
     wattr,
 )
-from .errors import InputError
-from .letter_parts import Letter, Line, Para, analyse, at, is_dash, open_docx, pt_range, pts
-from .letter_parts import AUTHORITY_LINE
-from .metrics import MM_PER_PT, text_width_mm, wrapped_line_widths
+from letter_gen.errors import InputError
+from letter_gen.checking.letter_parts import Letter, Line, Para, analyse, at, is_dash, open_docx, pt_range, pts
+from letter_gen.checking.letter_parts import AUTHORITY_LINE
+from letter_gen.metrics import MM_PER_PT, text_width_mm, wrapped_line_widths
 
 __all__ = ["RULES", "Finding", "check_docx", "check_files", "check_layout"]
 
@@ -810,7 +810,7 @@ def check_files(paths: Sequence[Path], *, pdf: bool = False, workers: int | None
     results = [_check_letter(letter) for letter in letters]
     if pdf and paths:
         with tempfile.TemporaryDirectory(prefix="letter_gen-check-") as folder:
-            from .check_layout import convert_for_check, layout_findings, pdf_pages
+            from letter_gen.checking.laid_out import convert_for_check, layout_findings, pdf_pages
 
             for letter, found, laid_out in zip(letters, results, convert_for_check(paths, Path(folder), workers)):
                 found.extend(layout_findings(letter, pdf_pages(laid_out)))
@@ -836,6 +836,6 @@ def check_bytes(data: bytes, name: str = "letter.docx") -> list[Finding]:
 
 def check_layout(path: Path, pdf_path: Path) -> list[Finding]:
     """Only the laid-out checks (``pdf-*`` rules), on a PDF already made from ``path``."""
-    from .check_layout import layout_findings, pdf_pages
+    from letter_gen.checking.laid_out import layout_findings, pdf_pages
 
     return list(layout_findings(analyse(open_docx(Path(path))), pdf_pages(Path(pdf_path))))

@@ -1,6 +1,6 @@
 """Read inspection inputs (YAML, JSON, Excel) into validated models.
 
-The reader of each format only parses; :func:`letter_gen.model.validate_data` decides
+The reader of each format only parses; :func:`letter_gen.inputs.model.validate_data` decides
 what is valid, so the three formats accept exactly the same rounds.
 """
 
@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError
-from .model import InspectionRound, clean_data, validate_data
+from letter_gen.errors import InputError
+from letter_gen.inputs.model import InspectionRound, clean_data, validate_data
 
 #: File suffixes read as inspection inputs.
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -70,7 +70,7 @@ def load_input(path: Path | str, *, clean_text: bool = False, changes: list[str]
     """
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        from .excel import load_round  # openpyxl is heavy: only for workbooks
+        from letter_gen.inputs.excel import load_round  # openpyxl is heavy: only for workbooks
 
         return load_round(path, clean_text=clean_text, changes=changes)
     data = read_data(path, clean_text=clean_text, changes=changes)
@@ -91,7 +91,7 @@ def read_data(path: Path, *, clean_text: bool = False, changes: list[str] | None
     if suffix not in INPUT_SUFFIXES:
         raise InputError(f"{path}: not an inspection input; expected a .yaml, .yml, .json or .xlsx file")
     if suffix == ".xlsx":
-        from .excel import read_workbook  # openpyxl is heavy: only for workbooks
+        from letter_gen.inputs.excel import read_workbook  # openpyxl is heavy: only for workbooks
 
         return read_workbook(path)
     try:
@@ -173,13 +173,13 @@ def find_inputs(paths: list[Path], *, skip: Path | None = None) -> list[Path]:
 
 def save_round(round_: InspectionRound, path: Path) -> None:
     """Write a round as YAML, JSON or an Excel workbook, by the file's suffix (``letter-gen convert``)."""
-    from .fileio import write_text_atomic
+    from letter_gen.fileio import write_text_atomic
 
     suffix = path.suffix.lower()
     if suffix not in INPUT_SUFFIXES:
         raise InputError(f"{path}: cannot write this kind of file; expected .yaml, .yml, .json or .xlsx")
     if suffix == ".xlsx":
-        from .excel import write_workbook
+        from letter_gen.inputs.excel import write_workbook
 
         write_workbook(path, round_)
         return

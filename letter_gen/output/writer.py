@@ -9,14 +9,15 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import layout as L
-from . import vn
-from .compose import LetterContent, Mode, compose
-from .errors import ConversionError, ExistingLetterError, InputError, NonConformingError, UsageError
-from .fileio import write_bytes_atomic
-from .inputs import load_input
-from .model import InspectionRound
-from .render import PreparedTemplate, same_letter, shows_a_number, template_path
+from letter_gen.letters import layout as L
+from letter_gen import vn
+from letter_gen.letters.compose import LetterContent, Mode, compose
+from letter_gen.errors import ConversionError, ExistingLetterError, InputError, NonConformingError, UsageError
+from letter_gen.fileio import write_bytes_atomic
+from letter_gen.inputs.formats import load_input
+from letter_gen.inputs.model import InspectionRound
+from letter_gen.letters.render import PreparedTemplate, same_letter, shows_a_number
+from letter_gen.letters.bundled import template_path
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def prepare_template(template: Path | None, kind: str) -> PreparedTemplate:
     """The bundled template of ``kind``, or a clerk's own one after checking it."""
     if template is None:
         return PreparedTemplate(template_path(kind))
-    from .template_check import raise_for_problems
+    from letter_gen.letters.template_check import raise_for_problems
 
     raise_for_problems(template)
     return PreparedTemplate(template)
@@ -74,7 +75,7 @@ def prepare_template(template: Path | None, kind: str) -> PreparedTemplate:
 
 def conforming(data: bytes, name: str) -> bytes:
     """``data`` when the letter passes the docx-level Decree 30 checks; else :class:`NonConformingError`."""
-    from .check import check_bytes
+    from letter_gen.checking.rules import check_bytes
 
     findings = check_bytes(data, name)
     if findings:
@@ -121,8 +122,8 @@ def render_file(
         if existing is not None and shows_a_number(existing) is True and not same_letter(existing, draft):
             raise ExistingLetterError(f"{output}: an issued letter is there; a draft is not written over it")
     else:
-        from .issuing import issue, letter_key
-        from .register import Register
+        from letter_gen.register.issuing import issue, letter_key
+        from letter_gen.register.store import Register
 
         with Register(issuing.register_path) as register:
             if existing is not None and shows_a_number(existing) is not False:
@@ -151,7 +152,7 @@ def render_file(
 
 def convert_one(docx: Path, *, pdfa: bool = False) -> Path:
     """The PDF beside one letter, through LibreOffice."""
-    from .convert import convert_files
+    from letter_gen.libreoffice import convert_files
 
     (result,) = convert_files([docx], workers=1, pdfa=pdfa)
     if result.pdf is None:

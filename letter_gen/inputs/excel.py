@@ -39,10 +39,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
-from . import vn
-from .errors import InputError, OutputError
-from .fileio import write_bytes_atomic
-from .model import InspectionRound, clean_data, describe_error, field_path, validate_data
+from letter_gen import vn
+from letter_gen.errors import InputError, OutputError
+from letter_gen.fileio import write_bytes_atomic
+from letter_gen.inputs.model import InspectionRound, clean_data, describe_error, field_path, validate_data
 
 ROUND_SHEET = "Đợt kiểm tra"
 UNITS_SHEET = "Đơn vị"

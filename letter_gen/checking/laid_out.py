@@ -23,11 +23,11 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from .check import Finding, _mm, _sections, _underscores
-from .letter_parts import Letter, at, short
-from .docx_format import w
-from .errors import ConversionError
-from .metrics import MM_PER_PT
+from letter_gen.checking.rules import Finding, _mm, _sections, _underscores
+from letter_gen.checking.letter_parts import Letter, at, short
+from letter_gen.checking.word_format import w
+from letter_gen.errors import ConversionError
+from letter_gen.metrics import MM_PER_PT
 
 @dataclass(frozen=True)
 class _Word:
@@ -281,7 +281,7 @@ def _pdf_margins(pages: list[_Page], margins: Any) -> Iterator[Finding]:
 def _soffice_convert(inputs: list[Path], out: Path) -> None:
     """Convert with one direct ``soffice --headless --convert-to pdf`` run (own profile)."""
     try:
-        from .convert import find_soffice
+        from letter_gen.libreoffice import find_soffice
 
         exe: str | None = find_soffice()
     except ImportError:
@@ -309,7 +309,7 @@ def _soffice_convert(inputs: list[Path], out: Path) -> None:
 
 
 def convert_for_check(paths: Sequence[Path], folder: Path, workers: int | None) -> list[Path]:
-    """PDFs of ``paths`` in ``folder``: through letter_gen.convert when it works, else soffice."""
+    """PDFs of ``paths`` in ``folder``: through letter_gen.libreoffice when it works, else soffice."""
     inbox, out = folder / "in", folder / "pdf"
     inbox.mkdir()
     out.mkdir()
@@ -320,7 +320,7 @@ def convert_for_check(paths: Sequence[Path], folder: Path, workers: int | None) 
     errors: dict[int, str] = {}
     converted = False
     try:
-        from .convert import convert_files
+        from letter_gen.libreoffice import convert_files
 
         for i, result in enumerate(convert_files(inputs, workers=workers, out_dir=out)):
             if result.pdf is None:

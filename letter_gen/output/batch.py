@@ -27,14 +27,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from . import vn
-from .compose import LetterContent, compose, letters_of
-from .errors import ExistingLetterError, LetterGenError, OutputError, UsageError
-from .fileio import write_bytes_atomic
-from .inputs import find_inputs, load_input
-from .model import InspectionRound, Period
-from .pipeline import check_fits_page
-from .render import PreparedTemplate, same_letter, template_path
+from letter_gen import vn
+from letter_gen.letters.compose import LetterContent, compose, letters_of
+from letter_gen.errors import ExistingLetterError, LetterGenError, OutputError, UsageError
+from letter_gen.fileio import write_bytes_atomic
+from letter_gen.inputs.formats import find_inputs, load_input
+from letter_gen.inputs.model import InspectionRound, Period
+from letter_gen.output.writer import check_fits_page
+from letter_gen.letters.render import PreparedTemplate, same_letter
+from letter_gen.letters.bundled import template_path
 
 BatchMode = Literal["consolidated", "per-unit", "both"]
 MANIFEST_KEYS = ("input", "unit", "mode", "number", "symbol", "date", "subject", "recipients", "path", "sha256", "pdf", "pdf_sha256")
@@ -154,7 +155,7 @@ def run_batch(
     started = time.perf_counter()
     summary = BatchSummary()
     if options.template is not None:
-        from .template_check import raise_for_problems
+        from letter_gen.letters.template_check import raise_for_problems
 
         raise_for_problems(options.template)  # a broken template fails every letter: say so once
     with _Writer(options.workers) as writer, _FolderLock(options.out_dir):
@@ -241,13 +242,13 @@ class _Issuer:
     """Numbers for a batch's letters, a chunk per register transaction, in input order."""
 
     def __init__(self, options: BatchOptions) -> None:
-        from .register import DEFAULT_REGISTER, Register
+        from letter_gen.register.store import DEFAULT_REGISTER, Register
 
         self.options = options
         self.register = Register(options.register_path or DEFAULT_REGISTER)
 
     def issue(self, chunk: list[_Draft], summary: BatchSummary, on_letter: Callable[[LetterEvent], None] | None) -> list[_Draft]:
-        from .issuing import issue_many
+        from letter_gen.register.issuing import issue_many
 
         date = self.options.date or dt.date.today()
         outcomes = issue_many(
@@ -314,7 +315,7 @@ class _Gate:
         return kept
 
     def _problems(self, template: Path, content: LetterContent, path: Path) -> str | None:
-        from .pipeline import conforming
+        from letter_gen.output.writer import conforming
 
         try:
             conforming(_prepared(template).render(content), f"{path.stem} ({content.mode})")
@@ -346,7 +347,7 @@ class _Converter:
     COMBINED = "letters.pdf"
 
     def __init__(self, options: BatchOptions) -> None:
-        from .convert import ConverterPool
+        from letter_gen.libreoffice import ConverterPool
 
         self.options = options
         self.pool = ConverterPool(workers=options.workers, pdfa=options.pdfa)
@@ -355,7 +356,7 @@ class _Converter:
 
     def convert(self, written: list[tuple[_Job, tuple[str, str]]], summary: BatchSummary) -> dict[Path, Path]:
         """The PDF of each letter; a letter unchanged since its PDF was made is not converted again."""
-        from .convert import declares_pdfa2
+        from letter_gen.libreoffice import declares_pdfa2
 
         done: dict[Path, Path] = {}
         todo: list[Path] = []
@@ -377,7 +378,7 @@ class _Converter:
         return done
 
     def combine(self, summary: BatchSummary) -> None:
-        from .convert import combine_pdfs
+        from letter_gen.libreoffice import combine_pdfs
 
         if self.pdfs:
             combine_pdfs(self.pdfs, self.options.out_dir / self.COMBINED)

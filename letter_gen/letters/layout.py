@@ -7,7 +7,7 @@ against the decree's ranges, not against these choices.
 
 from __future__ import annotations
 
-from .metrics import text_width_mm, wrapped_line_widths
+from letter_gen.metrics import text_width_mm, wrapped_line_widths
 
 TWIPS_PER_MM = 1440 / 25.4
 FONT = "Times New Roman"

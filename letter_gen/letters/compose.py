@@ -14,8 +14,8 @@ import json
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
-from . import vn
-from .model import InspectionRound, Unit
+from letter_gen import vn
+from letter_gen.inputs.model import InspectionRound, Unit
 
 Mode = Literal["consolidated", "per-unit"]
 

@@ -21,9 +21,9 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from types import TracebackType
 
-from .errors import RegisterError
-from .fileio import write_bytes_atomic
-from .vn import format_number, short_date
+from letter_gen.errors import RegisterError
+from letter_gen.fileio import write_bytes_atomic
+from letter_gen.vn import format_number, short_date
 
 SCHEMA_VERSION = 1
 #: Where the register is when no --register is given (relative to the folder the command runs in).

@@ -1,7 +1,7 @@
 """Build the docxtpl template of a follow-up letter (công văn khắc phục sau kiểm tra).
 
-The committed ``templates/follow-up.docx`` is this script's output, so its XML is
-reviewable and reproducible: ``python -m letter_gen.build_template`` rebuilds it, and a
+The committed ``letter_gen/letters/templates/follow-up.docx`` is this script's output, so its XML is
+reviewable and reproducible: ``python -m letter_gen.letters.build`` rebuilds it, and a
 test fails when the committed file differs from what this script builds. A clerk may still
 open the template in Word and edit it; ``{{ ... }}`` and ``{%p ... %}`` are docxtpl tags.
 
@@ -15,7 +15,6 @@ import datetime as dt
 import io
 import sys
 import zipfile
-from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocumentObject
@@ -29,13 +28,11 @@ from docx.shared import Mm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
-from . import layout as L
-from . import vn
+from letter_gen.letters import layout as L
+from letter_gen import vn
+from letter_gen.letters.bundled import AGENCY_RULE_STYLE, MOTTO_RULE_STYLE, template_path
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-FOLLOW_UP = "follow-up.docx"
-AGENCY_RULE_STYLE = "AgencyRule"
-MOTTO_RULE_STYLE = "MottoRule"
+FOLLOW_UP = "follow-up"
 
 CENTER, JUSTIFY, LEFT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT
 
@@ -339,7 +336,7 @@ def _deterministic(doc: DocumentObject) -> bytes:
     props = doc.core_properties
     props.author = props.last_modified_by = "letter_gen"
     props.title = "Công văn khắc phục sau kiểm tra"
-    props.comments = "Built by letter_gen.build_template (python -m letter_gen.build_template)."
+    props.comments = "Built by letter_gen.letters.build (python -m letter_gen.letters.build)."
     props.revision = 1
     props.created = props.modified = dt.datetime(2021, 1, 1)
     props.last_printed = dt.datetime(2021, 1, 1)
@@ -355,9 +352,9 @@ def _deterministic(doc: DocumentObject) -> bytes:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Rebuild the committed templates: ``python -m letter_gen.build_template``."""
-    TEMPLATES_DIR.mkdir(exist_ok=True)
-    target = TEMPLATES_DIR / FOLLOW_UP
+    """Rebuild the committed templates: ``python -m letter_gen.letters.build``."""
+    target = template_path(FOLLOW_UP)
+    target.parent.mkdir(exist_ok=True)
     target.write_bytes(build_follow_up())
     print(f"wrote {target}")
     return 0

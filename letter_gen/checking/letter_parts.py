@@ -2,7 +2,7 @@
 and signature, found by their text and position, never by a template's markers.
 
 :func:`analyse` turns any .docx (ours or typed in Word) into a :class:`Letter` of paragraphs and
-lines with their formatting resolved as Word resolves it; :mod:`letter_gen.check` applies the
+lines with their formatting resolved as Word resolves it; :mod:`letter_gen.checking.rules` applies the
 decree's rules to it.
 """
 
@@ -18,9 +18,9 @@ from typing import Any
 import docx
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
-from . import vn
-from .errors import InputError
-from .docx_format import (
+from letter_gen import vn
+from letter_gen.errors import InputError
+from letter_gen.checking.word_format import (
     Formatter,
     ParagraphFormat,
     RunFormat,

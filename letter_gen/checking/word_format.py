@@ -31,7 +31,7 @@ from typing import Any
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
-from .metrics import Face
+from letter_gen.metrics import Face
 
 __all__ = [
     "Border", "Formatter", "LineSpacing", "ParagraphFormat", "RunFormat",

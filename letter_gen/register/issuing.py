@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .compose import LetterContent
-from .errors import RegisterError
-from .model import InspectionRound
-from .register import IssuedLetter, IssueRequest, Register
+from letter_gen.letters.compose import LetterContent
+from letter_gen.errors import RegisterError
+from letter_gen.inputs.model import InspectionRound
+from letter_gen.register.store import IssuedLetter, IssueRequest, Register
 
 KIND_LABELS = {"follow-up": "Công văn"}
 

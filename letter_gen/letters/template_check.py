@@ -4,7 +4,7 @@ Clerks bring their own .docx templates (mẫu công văn). A mistake in one show
 obscurely when rendering: a Jinja traceback, a tag printed as it is, or a letter Word calls
 corrupt. :func:`check_template` reads the template the way rendering does (docxtpl's
 ``patch_xml`` on the document, headers and footers, then the Jinja environment of
-:func:`letter_gen.render.make_environment`) and reports every problem at once, each with
+:func:`letter_gen.letters.render.make_environment`) and reports every problem at once, each with
 the paragraph (đoạn văn) it is in:
 
 ``not-docx``
@@ -42,13 +42,13 @@ from jinja2 import meta, nodes
 from jinja2.runtime import LoopContext
 from lxml import etree
 
-from .compose import LetterContent, Paragraph
-from .errors import TemplateError
-from . import vn
-from .render import docxtpl_patch, make_environment
+from letter_gen.letters.compose import LetterContent, Paragraph
+from letter_gen.errors import TemplateError
+from letter_gen import vn
+from letter_gen.letters.render import docxtpl_patch, make_environment
 
 #: Every variable a template can use, with its meaning (ý nghĩa). The keys are
-#: :class:`~letter_gen.compose.LetterContent`'s fields, the attributes of a body paragraph
+#: :class:`~letter_gen.letters.compose.LetterContent`'s fields, the attributes of a body paragraph
 #: (``paragraph.text`` inside ``{%p for paragraph in body %}``), and what rendering adds.
 TEMPLATE_VARIABLES: dict[str, str] = {
     "kind": "Letter kind (loại văn bản): 'follow-up' = công văn khắc phục sau kiểm tra",

@@ -42,8 +42,8 @@ from types import TracebackType
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject
 
-from .errors import ConversionError, LetterGenError
-from .fileio import write_bytes_atomic
+from letter_gen.errors import ConversionError, LetterGenError
+from letter_gen.fileio import write_bytes_atomic
 
 __all__ = ["ConversionResult", "ConverterPool", "combine_pdfs", "convert_files", "find_soffice"]
 
