@@ -36,7 +36,7 @@ GROUPS = {"công văn": lambda kind: kind == "cong-van", "other kinds": lambda k
 
 
 def run_check(paths: list[Path], pdf: bool) -> list[list[dict[str, str]]]:
-    from letter_gen.check import check_files
+    from letter_gen.checking.rules import check_files
 
     results = check_files(paths, pdf=pdf)
     return [[{"rule": f.rule, "where": f.where, "message": f.message} for f in found] for found in results]

@@ -40,7 +40,8 @@ from letter_gen.checking.word_format import (
 )
 from letter_gen.errors import InputError
 from letter_gen.checking.letter_parts import Letter, Line, Para, analyse, at, is_dash, open_docx, pt_range, pts
-from letter_gen.checking.letter_parts import AUTHORITY_LINE
+from letter_gen.checking.letter_parts import AUTHORITY_LINE, first_line_mm, paras_below
+from letter_gen.checking import kinds
 from letter_gen.metrics import MM_PER_PT, text_width_mm, wrapped_line_widths
 
 __all__ = ["RULES", "Finding", "check_docx", "check_files", "check_layout"]
@@ -58,8 +59,11 @@ RULES: dict[str, str] = {
     "agency-rule": "a solid rule under the agency name, 1/3–1/2 of its length, centred under it",
     "number": "Số line: 'Số:', 13 pt upright, number padded below 10, '/' then a ký hiệu without spaces",
     "date": "date line: italic 13–14 pt, centred, a real date written 'ngày 05 tháng 3 năm 2021'",
-    "subject": "V/v line (trích yếu): 12–13 pt, upright, not bold, centred",
-    "kinh-gui": "Kính gửi: 13–14 pt upright, a colon; several recipients '- X;' one a line, the last '.'",
+    "kind": "the document is one of the kinds Decree 30 lists (Phụ lục III); other forms are checked only for page and header",
+    "subject": "công văn: V/v line (trích yếu): 12–13 pt, upright, not bold, centred",
+    "title": "other kinds: the kind's name centred, capitals, bold, 13–14 pt; the trích yếu under it centred, bold, 13–14 pt",
+    "title-rule": "other kinds: a solid rule under the trích yếu, 1/3–1/2 of its longest line, centred",
+    "kinh-gui": "Kính gửi (công văn, tờ trình; báo cáo if it has one): 13–14 pt upright, a colon; several recipients '- X;' one a line, the last '.'",
     "body-size": "body text is 13–14 pt",
     "body-align": "body paragraphs are justified",
     "body-indent": "body paragraphs start at the margin with a first-line indent of 1 cm or 1.27 cm",
@@ -79,6 +83,8 @@ RULES: dict[str, str] = {
 }
 
 _TNR = "times new roman"
+#: A rule this far off centre shows at reading distance (printed rounded: "off centre by 3 mm").
+CENTRE_TOLERANCE_MM = 2.5
 _ACADEMIC = re.compile(r"^(GS|PGS|TS|ThS|TSKH|KS|BS|CN|Ths)\.|^(Tiến sĩ|Thạc sĩ|Giáo sư|Phó giáo sư)\b", re.I)
 _DATE_PARTS = re.compile(r"ngày\s*(?P<d>\d+|[.…_\s]*?)\s*tháng\s*(?P<m>\d+|[.…_\s]*?)\s*năm\s*(?P<y>\d{4})", re.I)
 _BLANK = re.compile(r"^[\s.…_]*$")
@@ -175,6 +181,7 @@ class _Rule:
     length_mm: float | None
     centre_mm: float | None
     solid: bool = True
+    drop_mm: float | None = None  # a shape's offset down from the top of its paragraph
 
 
 def _underscores(text: str) -> bool:
@@ -223,14 +230,35 @@ def _shape_rules(para: Para) -> list[_Rule]:
             elif offset is not None:
                 centre = int(offset) / _EMU_PER_MM + length / 2
         dash = el.find(".//{http://schemas.openxmlformats.org/drawingml/2006/main}prstDash")
-        found.append(_Rule("line shape", length, centre, dash is None or dash.get("val") == "solid"))
+        vertical = el.find(f"{{{WP_NS}}}positionV")
+        drop = vertical.findtext(f"{{{WP_NS}}}posOffset") if vertical is not None else None
+        drop_mm = int(drop) / _EMU_PER_MM if drop and vertical.get("relativeFrom") in ("paragraph", "line") else None
+        found.append(_Rule("line shape", length, centre, dash is None or dash.get("val") == "solid", drop_mm))
     for el in para.el.iter(f"{{{V_NS}}}line"):
         if _in_fallback(el):
             continue
         start, end = (_vml_point(el.get(k, "0,0")) for k in ("from", "to"))
         if start is not None and end is not None and abs(start[1] - end[1]) < 1:
-            found.append(_Rule("line shape", abs(end[0] - start[0]), None))
+            found.append(_Rule("line shape", abs(end[0] - start[0]), None, drop_mm=min(start[1], end[1])))
+    for el in para.el.iter(f"{{{V_NS}}}shape"):  # a VML connector (type _x0000_t32): width, no height
+        if _in_fallback(el) or not (el.get("type") or "").endswith("_t32"):
+            continue
+        style = dict(
+            (k.strip(), v.strip()) for k, _, v in (part.partition(":") for part in (el.get("style") or "").split(";"))
+        )
+        width, height = _vml_length(style.get("width", "")), _vml_length(style.get("height", "0"))
+        if width is not None and height is not None and height < 1:
+            left = _vml_length(style.get("margin-left", ""))
+            centre = left + width / 2 if left is not None and style.get("mso-position-horizontal-relative", "text") in ("text", "column") else None
+            found.append(_Rule("line shape", width, centre, drop_mm=_vml_length(style.get("margin-top", "0"))))
     return found
+
+
+def _vml_length(value: str) -> float | None:
+    m = re.fullmatch(r"\s*(-?[\d.]+)\s*([a-z]*)\s*", value)
+    if not m or m.group(2) not in _VML_MM or m.group(1) in ("", "-", "."):
+        return None
+    return float(m.group(1)) * _VML_MM[m.group(2)]
 
 
 def _vml_point(value: str) -> tuple[float, float] | None:
@@ -266,11 +294,10 @@ def _rule_under(letter: Letter, line: Line) -> _Rule | None:
     shapes = _shape_rules(para)
     if shapes:
         return shapes[0]
-    for after in letter.paras[para.index + 1 : para.index + 4]:
-        if after.cell is not para.cell:
-            break
+    for after in paras_below(letter, para):
         if after.text and not _underscores(after.text):
-            break
+            # a shape anchored at the very top of the next line of text is drawn under ours
+            return next((r for r in _shape_rules(after) if r.drop_mm is not None and r.drop_mm < 2), None)
         if after.text:
             return _underscore_rule(after.lines[0])
         found = _border_rule(after, "top") or _border_rule(after, "bottom") or next(iter(_shape_rules(after)), None)
@@ -306,13 +333,44 @@ def _check_header(letter: Letter) -> Iterator[Finding]:
         longest = max(_line_width(line) for line in letter.agency)
         yield from _check_rule(letter, letter.agency[-1], "agency-rule", "Rule under the agency name",
                                longest / 3, longest / 2, 0.05, "1/3 to 1/2 as long as the agency name")  # fmt: skip
+    if not letter.kind.decree:  # an internal form: its Số and date follow no decree pattern
+        if letter.number is not None:
+            yield from _findings("number", at("Số line", letter.number.text), _format(letter.number, size=(13, 13), italic=False))
+        return
     yield from _check_number(letter.number)
     yield from _check_date(letter.date)
+    if letter.kind.has_title_block:
+        yield from _check_title_block(letter)
+        return
     if not letter.subject:
-        yield Finding("subject", "V/v line", 'not found; a công văn states its subject under the Số line: "V/v ..."')
+        yield Finding("subject", "V/v line", 'not found: state the công văn\'s subject under the Số line, "V/v ..."')
     for line in letter.subject:
         where = at("V/v line", line.text)
         yield from _findings("subject", where, _format(line, size=(12, 13), bold=False, italic=False, align="center"))
+
+
+def _check_title_block(letter: Letter) -> Iterator[Finding]:
+    """Tên loại and trích yếu (ô 5a) of every kind but the công văn, and the rule under them."""
+    name = letter.kind.title
+    if not letter.kind_title:
+        yield Finding("title", "Title", f'not found: put "{name}" centred under the header, then the trích yếu')
+        return
+    for line in letter.kind_title:
+        yield from _findings("title", at("Title", line.shown), _format(line, size=(13, 14), bold=True, upper=True, align="center"))
+    if not letter.summary:
+        yield Finding("title", "Trích yếu", f'not found: state what the {name.lower()} is about under "{name}"')
+        return
+    for line in letter.summary:
+        yield from _findings("title", at("Trích yếu", line.text), _format(line, size=(13, 14), bold=True, align="center"))
+    # "1/3 to 1/2 of the line": the line it is drawn under (the last) or the longest one. A
+    # rule is flagged only when it fits neither reading.
+    last = letter.summary[-1]
+    first = last.first()
+    column = last.para.fmt.text_width_mm or 1000.0
+    width = wrapped_line_widths(last.shown, column, first.size_pt, first.face)[-1] if first else 0.0
+    longest = max(_line_width(line) for line in letter.summary)
+    yield from _check_rule(letter, last, "title-rule", "Rule under the trích yếu", min(width, longest) / 3, longest / 2, 0.05,
+                           "1/3 to 1/2 as long as the trích yếu's line")  # fmt: skip
 
 
 def _check_fixed(
@@ -348,10 +406,8 @@ def _check_rule(
             target = f"{low:.0f} mm" if abs(high - low) < 0.5 else f"{low:.0f}–{high:.0f} mm"
             yield Finding(rule_id, label, f"{rule.length_mm:.0f} mm long ({rule.how}); it must be {wanted}: {target}")
     centre = _text_centre(line)
-    if rule.centre_mm is not None and centre is not None and abs(rule.centre_mm - centre) > 2:
-        yield Finding(
-            rule_id, label, f"off centre by {abs(rule.centre_mm - centre):.0f} mm; it must be centred under the text"
-        )
+    if rule.centre_mm is not None and centre is not None and abs(rule.centre_mm - centre) >= CENTRE_TOLERANCE_MM:
+        yield Finding(rule_id, label, f"off centre by {abs(rule.centre_mm - centre):.0f} mm: centre it under the text")
 
 
 def _check_number(line: Line | None) -> Iterator[Finding]:
@@ -426,7 +482,9 @@ def _check_date(line: Line | None) -> Iterator[Finding]:
 def _check_kinh_gui(letter: Letter) -> Iterator[Finding]:
     line = letter.kinh_gui
     if line is None:
-        yield Finding("kinh-gui", "Kính gửi", 'not found; a công văn names its recipients: "Kính gửi: ..."')
+        if letter.kind.kinh_gui == "required":
+            kind = "công văn" if letter.kind is kinds.CONG_VAN else letter.kind.title.lower()
+            yield Finding("kinh-gui", "Kính gửi", f'not found: name the {kind}\'s recipients, "Kính gửi: ..."')
         return
     problems = _format(line, size=(13, 14), italic=False)
     if not re.match(r"^Kính gửi\s*:", line.text):
@@ -484,8 +542,8 @@ def _check_body(letter: Letter) -> Iterator[Finding]:
             add("body-align", f"{_ALIGN_NAMES.get(fmt.alignment, fmt.alignment)}; body paragraphs are justified")
         if abs(fmt.left_mm) > 0.5:
             add("body-indent", f"indented {fmt.left_mm:.1f} mm from the margin; body paragraphs start at the margin")
-        elif not any(abs(fmt.first_line_mm - want) <= 0.5 for want in (10.0, 12.7)):
-            add("body-indent", f"first-line indent {fmt.first_line_mm:.1f} mm; the decree wants 1 cm or 1.27 cm")
+        elif not 9.5 <= (indent := first_line_mm(letter, para)) <= 13.0:  # 1–1.27 cm, as measured
+            add("body-indent", f"first-line indent {indent:.1f} mm: indent the first line 1 cm or 1.27 cm")
         spacing = fmt.line_spacing
         size = max((f.size_pt for line in para.lines for f in line.formats()), default=14.0)
         single = 1.15 * size  # Times New Roman's single line is about 1.15 em
@@ -606,7 +664,10 @@ def _check_page(letter: Letter) -> Iterator[Finding]:
         label = "Page" if len(sections) == 1 else f"Section {n}"
         size, margins = sect.find(w("pgSz")), sect.find(w("pgMar"))
         width, height = _mm(size, "w"), _mm(size, "h")
-        if abs(width - 210) > 1 or abs(height - 297) > 1:
+        landscape_a4 = abs(width - 297) <= 1 and abs(height - 210) <= 1
+        if n > 1 and landscape_a4:
+            pass  # a later section turned landscape for a wide table: allowed
+        elif abs(width - 210) > 1 or abs(height - 297) > 1:
             name = next(
                 (f" ({v})" for (pw, ph), v in _PAPERS.items() if abs(pw - width) < 1 and abs(ph - height) < 1), ""
             )
@@ -673,7 +734,8 @@ def _check_page_numbers(letter: Letter) -> Iterator[Finding]:
     numbered = fields.get("default", [])
     if not numbered:
         if any(_page_fields(root) for root in footers.values()):
-            yield Finding("page-number", where, "in the footer; page numbers go in the header (top margin), centred")
+            if _estimated_pages(letter) > 1.0:  # on one page no number shows at all
+                yield Finding("page-number", where, "in the footer: put page numbers in the header (top margin), centred")
         elif _estimated_pages(letter) > 1.15:
             yield Finding(
                 "page-number",
@@ -741,6 +803,12 @@ def _estimated_pages(letter: Letter) -> float:
     return total / page if page > 0 else 1.0
 
 
+def _is_tnr(name: str) -> bool:
+    """Times New Roman, or one of its faces named as a font ("Times New Roman Bold")."""
+    name = " ".join(name.casefold().split())
+    return name == _TNR or (name.startswith(_TNR + " ") and set(name[len(_TNR) :].split()) <= {"bold", "italic", "regular"})
+
+
 def _check_fonts(letter: Letter) -> Iterator[Finding]:
     labels: dict[int, str] = {}
     for number, para in enumerate(letter.body, start=1):
@@ -750,7 +818,8 @@ def _check_fonts(letter: Letter) -> Iterator[Finding]:
         ("Agency name", letter.agency), ("Số line", [letter.number]), ("Date line", [letter.date]),
         ("V/v line", letter.subject), ("Kính gửi", [letter.kinh_gui]), ("Kính gửi recipient", letter.recipients),
         ("Nơi nhận", [letter.noi_nhan]), ("Nơi nhận item", letter.items), ("Signature title", letter.titles),
-        ("Signer name", [letter.signer]),
+        ("Signer name", [letter.signer]), ("Title", letter.kind_title), ("Trích yếu", letter.summary),
+        ("Authority", letter.authority),
     ]  # fmt: skip
     for name, lines in named:
         for line in lines:
@@ -775,7 +844,7 @@ def _check_fonts(letter: Letter) -> Iterator[Finding]:
                 text += shown
                 fmt = letter.formatter.run(p, r) if shown.strip() else None
                 if fmt is not None and not fmt.hidden:
-                    fonts |= {f for f in fmt.fonts_for(shown) if f is not None and f.casefold() != _TNR}
+                    fonts |= {f for f in fmt.fonts_for(shown) if f is not None and not _is_tnr(f)}
             if fonts:
                 where = at(labels.get(id(p), label), texts.get(id(p), text))
                 bad.append(
@@ -791,11 +860,20 @@ def _check_fonts(letter: Letter) -> Iterator[Finding]:
 # --- public API ---------------------------------------------------------------------------------
 
 
+def _check_kind(letter: Letter) -> Iterator[Finding]:
+    if not letter.kind.decree:
+        yield Finding("kind", at("Title", letter.kind.title),
+                      "not a kind of document Decree 30 lists (Phụ lục III), so only its page, fonts and header "
+                      "were checked: for a document that leaves the agency use one of its kinds")  # fmt: skip
+
+
 def _check_letter(letter: Letter) -> list[Finding]:
     checks: list[Callable[[Letter], Iterator[Finding]]] = [
-        _check_page, _check_fonts, _check_header, _check_kinh_gui, _check_body,
+        _check_kind, _check_page, _check_fonts, _check_header, _check_kinh_gui, _check_body,
         _check_noi_nhan, _check_signature, _check_page_numbers,
     ]  # fmt: skip
+    if not letter.kind.decree:  # an internal form: no body, Nơi nhận or signature of Phụ lục I
+        checks = [_check_kind, _check_page, _check_fonts, _check_header, _check_page_numbers]
     return [finding for check in checks for finding in check(letter)]
 
 
