@@ -271,7 +271,7 @@ def _pdf_page_numbers(letter: Letter, pages: list[_Page]) -> Iterator[Finding]:
 _MIN_MARGINS_MM = {"top": 20.0, "bottom": 20.0, "left": 30.0, "right": 15.0}
 
 
-def _pdf_margins(pages: list[_Page], margins: Any, running: set[str] = frozenset()) -> Iterator[Finding]:
+def _pdf_margins(pages: list[_Page], margins: Any, running: frozenset[str] | set[str] = frozenset()) -> Iterator[Finding]:
     """Words closer to the paper's edge than the decree's minimum margins, whatever the
     document's own margins (a margin set outside 20–25/30–35/15–20 mm is page-margins'
     finding). Header and footer text (``running``: their words) lives in the margin by
