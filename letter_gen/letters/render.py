@@ -9,6 +9,7 @@ strict about undefined variables.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import struct
@@ -23,10 +24,11 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from letter_gen import vn
+from letter_gen.errors import TemplateError
 from letter_gen.letters import layout as L
 from letter_gen.letters.bundled import AGENCY_RULE_STYLE, MOTTO_RULE_STYLE
 from letter_gen.letters.compose import LetterContent
-from letter_gen.errors import TemplateError
 
 _TAG = re.compile(r"\{[{%#]")
 _LISTING = re.compile("[\t\n\a\f]")
@@ -51,10 +53,15 @@ _HEADER_WIDTHS = [
 ]
 
 
+def _keep_first_group(match: re.Match[str], tail: str) -> str:
+    return match.group(1) + tail
+
+
 def layout_context(content: LetterContent, adapts_columns: bool = True) -> dict[str, int]:
     """The header geometry of one letter, in twips (``layout_*`` template variables); the
     columns keep their widths in a template whose header is not the bundled one."""
-    widest = content.place_date.replace("ngày ... tháng ...", "ngày 28 tháng 12")
+    phrase = vn.parse_date_phrase(content.place_date)
+    widest = vn.widest_place_date_line(phrase.place, content.year) if phrase else content.place_date
     left, right = L.header_columns(widest) if adapts_columns else (L.HEADER_LEFT_MM, L.HEADER_RIGHT_MM)
     return {
         "layout_header_left": L.twips(left),
@@ -88,6 +95,8 @@ class PreparedTemplate:
         with zipfile.ZipFile(base, "w", zipfile.ZIP_DEFLATED) as zipped:
             for info, data in entries:
                 patched = _patched_part(info.filename, data)
+                if info.filename == "docProps/app.xml":
+                    data = _marked(data)
                 if patched is None:
                     zipped.writestr(_fixed_info(info.filename), data)
                 else:
@@ -98,7 +107,7 @@ class PreparedTemplate:
 
     def _compile(self, part: str, patched: str) -> jinja2.Template:
         for pattern, indent in _RULE_INDENTS:
-            patched = pattern.sub(lambda m: m.group(1) + indent, patched)
+            patched = pattern.sub(functools.partial(_keep_first_group, tail=indent), patched)
         header_end = patched.find("</w:tbl>")  # the first table is the header
         if header_end > 0:
             header = patched[:header_end]
@@ -174,6 +183,30 @@ def shows_a_number(docx: bytes) -> bool | None:
         return None
     text = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
     return re.search(r"Số\s*:\s*\d", text) is not None
+
+
+#: The docx's ``<Application>`` (docProps/app.xml) names letter_gen; Word or LibreOffice put
+#: their own name there when a clerk saves the file, so an edited letter no longer carries it.
+GENERATOR = "letter-gen"
+_APPLICATION = re.compile(rb"<Application>[^<]*</Application>")
+
+
+def _marked(app_xml: bytes) -> bytes:
+    """The template's app.xml naming letter_gen as the program that wrote the letter."""
+    marker = f"<Application>{GENERATOR}</Application>".encode()
+    if _APPLICATION.search(app_xml):
+        return _APPLICATION.sub(marker, app_xml, count=1)
+    return app_xml.replace(b"</Properties>", marker + b"</Properties>", 1)
+
+
+def written_by_letter_gen(docx: bytes) -> bool:
+    """Whether a .docx is a letter letter_gen wrote and nobody saved since."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx)) as zipped:
+            app = zipped.read("docProps/app.xml")
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError):
+        return False
+    return f"<Application>{GENERATOR}</Application>".encode() in app
 
 
 def same_letter(one: bytes, other: bytes) -> bool:
