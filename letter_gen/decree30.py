@@ -279,6 +279,7 @@ def _rules() -> dict[str, str]:
         f" {_percent(MOTTO_RULE.pdf_tolerance)}, centred",
         "pdf-agency-rule": f"laid out: the rule under the agency name {AGENCY_RULE.share} of its width, centred",
         "pdf-page-number": "laid out: no number on page 1; pages 2+ show their number, centred, in the top margin",
+        "pdf-signature-alone": "laid out: the signature block never stands alone on the last page: body lines stand above it",
         "pdf-margins": "laid out: no word closer to the paper's edge than the decree's narrowest margins"
         f" (left {MARGINS['left'].low:g}, right {MARGINS['right'].low:g}, top and bottom {MARGINS['top'].low:g} mm),"
         " every side crossed named; header and footer text left to page-number",

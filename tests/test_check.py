@@ -627,11 +627,19 @@ def _past_the_right_margin(doc: Any) -> None:
     body(doc, 2).paragraph_format.right_indent = Mm(-12)
 
 
+def _closing_alone(document: Any) -> None:
+    """A page break after the last body paragraph: Nơi nhận and the signature start a page alone."""
+    from docx.enum.text import WD_BREAK
+
+    document.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+
+
 PDF_BREAKS: dict[str, tuple[str, Edit, set[str]]] = {
     "a Quốc hiệu that wraps in a narrowed column": ("consolidated", _narrow_national_title, {"pdf-one-line"}),
     "a body paragraph past the right margin": ("unit", _past_the_right_margin, {"pdf-margins"}),
     "the agency rule removed": ("consolidated", _remove_after("SỞ KHOA HỌC"), {"agency-rule", "pdf-agency-rule"}),
     "the Tiêu ngữ rule too short": ("consolidated", _rule_indent("Độc lập", 30), {"motto-rule", "pdf-motto-rule"}),
+    "the closing block pushed alone onto a page": ("unit", _closing_alone, {"pdf-signature-alone"}),
     "titlePg removed": (
         "consolidated",
         lambda d: setattr(d.sections[0], "different_first_page_header_footer", False),

@@ -292,3 +292,22 @@ def test_every_rule_of_the_check_has_its_prose_from_the_table():
     from letter_gen.checking.rules import RULES
 
     assert RULES is D.RULES
+
+
+def test_the_signature_block_never_stands_alone_on_the_last_page(tmp_path):
+    """Bodies of every length around the page break: the last page always holds body lines above
+    Nơi nhận and the signature (the last two paragraphs keep with the closing block)."""
+    from letter_gen.checking.rules import check_files
+    from letter_gen.output.writer import render_file
+
+    from .rounds import make_round, write_round
+
+    letters = []
+    for count in range(4, 16):
+        data = make_round(units=1, seed=count)
+        data["units"][0]["findings"] = [
+            f"Tồn tại số {i}: việc cập nhật, niêm yết công khai thủ tục hành chính tại bộ phận một cửa chưa kịp thời." for i in range(count)
+        ]
+        letters.append(render_file(write_round(tmp_path / f"r{count}.yaml", data), tmp_path / f"l{count}.docx", unit=0).path)
+    for path, findings in zip(letters, check_files(letters, pdf=True)):
+        assert [f.rule for f in findings] == [], (path, findings)

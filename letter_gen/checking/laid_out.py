@@ -205,8 +205,31 @@ def layout_findings(letter: Letter, pages: list[_Page]) -> Iterator[Finding]:
         if rows:
             yield from _pdf_rule(first, rows, "pdf-agency-rule", "PDF page 1: rule under the agency name", D.AGENCY_RULE)
     yield from _pdf_page_numbers(letter, pages)
+    yield from _pdf_signature_alone(letter, pages)
     sects = sections(letter)
     yield from _pdf_margins(pages, sects[0].find(w("pgMar")) if sects else None, _running_words(letter))
+
+
+def _pdf_signature_alone(letter: Letter, pages: list[_Page]) -> Iterator[Finding]:
+    """A signature block alone on the last page could be attached to anything: at least the
+    last lines of the body stand on its page."""
+    if len(pages) < 2 or letter.noi_nhan is None:
+        return
+    last = pages[-1]
+    label = [w for w in last.words if _squash(w.text).startswith(_squash("Nơi"))]
+    if not label:
+        return
+    top = min(w.y0 for w in label)
+    margin = D.MARGINS["top"].low / MM_PER_PT
+    running = _running_words(letter)
+    above = [w for w in last.words if w.y1 <= top and w.y0 > margin and _squash(w.text) not in running]
+    if not above:
+        yield Finding(
+            "pdf-signature-alone",
+            f"PDF page {last.number}",
+            "Nơi nhận and the signature stand alone on the last page; keep at least the last two lines of the body"
+            " with them (keep with next on the last body paragraphs)",
+        )
 
 
 def _running_words(letter: Letter) -> set[str]:

@@ -298,10 +298,12 @@ def _kinh_gui(doc: DocumentObject) -> None:
 def _body(doc: DocumentObject) -> None:
     """Ô 6: justified, first-line indent, 6 pt between paragraphs; unit headings in bold."""
     _tag(doc, "for paragraph in body")
-    for bold, tag in ((True, "if paragraph.heading"), (False, "else")):
+    # Headings and the last two paragraphs keep with the next: the signature never stands alone.
+    for bold, keep, tag in ((True, True, "if paragraph.heading"), (False, True, "elif paragraph.keep_with_next"), (False, False, "else")):
         _tag(doc, tag)
         text = _para(doc, "{{ paragraph.text }}", bold=bold, align=JUSTIFY, before=L.PARAGRAPH_SPACING_PT)
         text.paragraph_format.first_line_indent = Mm(L.BODY_FIRST_LINE_INDENT_MM)
+        text.paragraph_format.keep_with_next = keep or None
     _tag(doc, "endif")
     _tag(doc, "endfor")
 

@@ -26,6 +26,8 @@ class Paragraph:
 
     text: str
     heading: bool = False
+    #: The last two paragraphs stay on the page of the signature, which never stands alone.
+    keep_with_next: bool = False
 
 
 @dataclass(frozen=True)
@@ -226,5 +228,7 @@ def _per_unit_body(round_: InspectionRound, unit: Unit) -> list[Paragraph]:
 
 
 def _with_body_end(body: list[Paragraph]) -> list[Paragraph]:
+    """The body ending ``./.``, its last two paragraphs kept with the signature block."""
     last = body[-1]
-    return [*body[:-1], Paragraph(vn.body_end(last.text), heading=last.heading)]
+    body = [*body[:-1], Paragraph(vn.body_end(last.text), heading=last.heading)]
+    return [*body[:-2], *(Paragraph(p.text, p.heading, keep_with_next=True) for p in body[-2:])]
