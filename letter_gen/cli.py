@@ -17,7 +17,7 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +137,17 @@ def _issue_options(command: Any) -> Any:
     return _register_option(command)
 
 
+#: The kinds, as --kind's help lists them (letters/kinds.py holds the kinds; not imported here: start-up time).
+_KIND_HELP = (
+    "Which document of the round: follow-up, reminder, team-decision, plan, invitation, conclusion-notice"
+    " or report (default: the input's letter.kind)."
+)
+
+
+def _kind_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--kind", default=None, metavar="KIND", help=_KIND_HELP)(command)
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="letter-gen")
 def main() -> None:
@@ -147,13 +158,14 @@ def main() -> None:
 @click.argument("input_path", metavar="INPUT", type=_existing_file)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The .docx to write.")
 @click.option("--unit", type=click.IntRange(min=0), default=None, help="Write the per-unit letter of units[N] (from 0).")
+@_kind_option
 @_issue_options
 @_template_option
 @_clean_text_option
 @_output_options
 @_force_option
 def render(
-    input_path: Path, output: Path, unit: int | None, issue: bool, issue_date: Any, reissue: bool, allow_future: bool,
+    input_path: Path, output: Path, unit: int | None, kind: str | None, issue: bool, issue_date: Any, reissue: bool, allow_future: bool,
     register_path: Path | None, template: Path | None, clean_text: bool, pdf: bool, pdfa: bool, no_check: bool, force: bool,
 ) -> None:
     """Write the letter of one inspection input (YAML, JSON or Excel).
@@ -162,6 +174,9 @@ def render(
     With --unit N: the letter to units[N] alone, its findings and actions after the
     general requirements.
 
+    With --kind K: that document of the round (a decision, plan, invitation, notice, report
+    or reminder) instead of the input's letter.kind.
+
     With --issue the letter takes the next number of the agency's sequence from the
     register (or the number it was given before) and the issue date. A letter that breaks
     Decree 30's layout rules is not written (--no-check writes it anyway).
@@ -169,6 +184,7 @@ def render(
     Example:
 
         letter-gen render data/cchc-2021.yaml -o output/cchc-2021.docx
+        letter-gen render data/cchc-2021-kinds.yaml --kind team-decision -o output/quyet-dinh.docx
     """
     from letter_gen.output.writer import WriteOptions, render_file
 
@@ -179,7 +195,7 @@ def render(
             reissue=reissue, allow_future=allow_future, check=not no_check, force=force,
         )  # fmt: skip
         letter = render_file(
-            input_path, output, unit=unit, options=options, template=template, clean_text=clean_text, pdf=pdf, pdfa=pdfa,
+            input_path, output, unit=unit, kind=kind, options=options, template=template, clean_text=clean_text, pdf=pdf, pdfa=pdfa,
         )
     _warn(letter.warnings)
     number = f" as số {letter.content.number_line.removeprefix('Số: ')}" if letter.content.number else ""
@@ -271,6 +287,7 @@ def convert(input_path: Path, output: Path, clean_text: bool, force: bool) -> No
     "--mode", type=click.Choice(["consolidated", "per-unit", "both"]), default="both", show_default=True,
     help="One letter per input to all its units, one per unit with something to fix, or both.",
 )
+@_kind_option
 @_issue_options
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes rendering letters (default: the number of cores).")
 @_template_option
@@ -279,7 +296,7 @@ def convert(input_path: Path, output: Path, clean_text: bool, force: bool) -> No
 @click.option("--check-all", is_flag=True, help="Check every letter against Decree 30, not the first of each input and mode.")
 @_force_option
 def batch(
-    inputs: tuple[Path, ...], out_dir: Path, period: str | None, mode: str, issue: bool, issue_date: Any,
+    inputs: tuple[Path, ...], out_dir: Path, period: str | None, mode: str, kind: str | None, issue: bool, issue_date: Any,
     reissue: bool, allow_future: bool, register_path: Path | None, workers: int | None, template: Path | None,
     clean_text: bool, pdf: bool, pdfa: bool, no_check: bool, check_all: bool, force: bool,
 ) -> None:
@@ -293,6 +310,7 @@ def batch(
     Example:
 
         letter-gen batch data/ --period 2021-Q2 --out output/2021-Q2 --issue --date 2021-07-05
+        letter-gen batch data/cchc-2021-kinds.yaml --kind report --out output/bao-cao --issue
     """
     from letter_gen.inputs.period import parse_period
     from letter_gen.output.batch import BatchOptions
@@ -302,6 +320,7 @@ def batch(
         summary = _run_batch(inputs, BatchOptions(
         out_dir=out_dir,
             mode=mode,  # type: ignore[arg-type]
+        kind=kind,
         period=parse_period(period) if period else None,
         issue=issue,
         date=issue_date.date() if issue_date else None,

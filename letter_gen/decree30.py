@@ -6,8 +6,10 @@ checks (:mod:`letter_gen.checking.rules`, :mod:`letter_gen.checking.laid_out`) t
 the decree *allows*, and the rules' prose (``RULES``, the README's rule table, the checks'
 messages) is written from the same numbers. Each component carries the check's rule id.
 
-The table describes a công văn; other document kinds (Phụ lục III) will get their own
-components beside these.
+The table describes a công văn first; the other document kinds (Phụ lục III: quyết định,
+kế hoạch, giấy mời, thông báo, báo cáo) add their forms (``FORMS``), the components of their
+title block and body (``TITLE``, ``TITLE_SUBJECT``, ``ISSUING_AUTHORITY``, ...) and their rules
+(``KIND_RULES``).
 """
 
 from __future__ import annotations
@@ -21,13 +23,17 @@ __all__ = [
     "AUTHORITIES",
     "BODY",
     "COMPONENTS",
+    "FORMS",
+    "KIND_RULES",
     "MARGINS",
     "MOTTO_RULE",
     "PAGE",
     "RULES",
+    "TITLE_RULE",
     "URGENCIES",
     "Authority",
     "Component",
+    "DocumentForm",
     "Range",
     "Urgency",
     "readme_rules_table",
@@ -111,7 +117,7 @@ SUBJECT = Component("subject", "trích yếu công văn (ô 5b)", Range(12, 13),
 #: Độ khẩn (ô 10b), in a single-border box under the Số line (not checked).
 #: Title block of every kind but the công văn (ô 5a): the kind's name, then its trích yếu.
 KIND_TITLE = Component("title", "tên loại văn bản (ô 5a)", Range(13, 14), 14, bold=True, upper=True, align="center")
-SUMMARY = Component("title", "trích yếu nội dung (ô 5a)", Range(13, 14), 14, bold=True, align="center")
+SUMMARY = Component("title", "trích yếu nội dung (ô 5a)", Range(14, 14), 14, bold=True, align="center")
 URGENCY = Component("urgency", "độ khẩn (ô 10b)", Range(13, 14), 13, bold=True, upper=True)
 #: Space above the Số line, the urgency mark, the V/v line and the date line (pt).
 HEADER_SPACE_BEFORE_PT = 6
@@ -144,13 +150,54 @@ SIGNER_NAME = Component("signer-name", "họ tên người ký (ô 7b)", Range(1
 #: Page numbers, in the top margin from page 2 (ô 11).
 PAGE_NUMBER = Component("page-number", "số trang (ô 11)", Range(13, 14), 13, italic=False, align="center")
 
+# --- documents with a type title (Phụ lục III; Phụ lục I, II.5a; Mẫu 1.2–1.7) -----------------
+
+#: Tên loại văn bản (ô 5a): QUYẾT ĐỊNH, KẾ HOẠCH, ...
+TITLE = KIND_TITLE  # one title block in the table: the kinds' builders and every check read it
+#: Its trích yếu, on the line(s) under it; no "V/v".
+TITLE_SUBJECT = SUMMARY
+#: A quyết định's issuing authority line (thẩm quyền ban hành): GIÁM ĐỐC SỞ ...
+ISSUING_AUTHORITY = Component(
+    "issuing-authority", "thẩm quyền ban hành (Mẫu 1.2)", Range(13, 14), 14, bold=True, upper=True, align="center"
+)
+#: "QUYẾT ĐỊNH:" before the articles.
+DECIDES = Component("decides", "QUYẾT ĐỊNH: (Mẫu 1.2)", Range(13, 14), 14, bold=True, upper=True, align="center",
+                    text="QUYẾT ĐỊNH:")  # fmt: skip
+#: The legal bases (Căn cứ ...) and "Theo đề nghị của ...": italic, body size.
+BASES = Component("bases", "căn cứ ban hành (Mẫu 1.2)", Range(13, 14), 14, italic=True, align="both")
+#: The table of a plan's schedule or a report's summary (practice: one size smaller than the body).
+TABLE_TEXT = Component("table-text", "bảng (lịch kiểm tra, tổng hợp)", Range(12, 14), 13)
+
 COMPONENTS: dict[str, Component] = {
     c.id: c
     for c in (
         NATIONAL_TITLE, MOTTO, PARENT_AGENCY, AGENCY, NUMBER, DATE, SUBJECT, URGENCY, KINH_GUI, BODY,
         NOI_NHAN, NOI_NHAN_ITEMS, SIGNATURE_TITLE, SIGNER_NAME, PAGE_NUMBER,
+        TITLE, TITLE_SUBJECT, ISSUING_AUTHORITY, DECIDES, BASES, TABLE_TEXT,
     )
 }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DocumentForm:
+    """A kind of document (tên loại văn bản, Phụ lục III) and the parts its form has."""
+
+    name: str  # tên loại, as the register writes it: "Quyết định"
+    abbreviation: str | None  # in the ký hiệu before the agency code ("QĐ"); None: a công văn
+    title: str | None  # the title block's first line ("QUYẾT ĐỊNH"); None: a công văn (V/v)
+    kinh_gui: bool  # Kính gửi: only công văn, tờ trình and báo cáo
+    sample: str  # the decree's sample (Phụ lục III)
+
+
+#: The forms letter_gen writes, by their Vietnamese name.
+FORMS: dict[str, DocumentForm] = {
+    "công văn": DocumentForm("Công văn", None, None, True, "Mẫu 1.5"),
+    "quyết định": DocumentForm("Quyết định", "QĐ", "QUYẾT ĐỊNH", False, "Mẫu 1.2"),
+    "kế hoạch": DocumentForm("Kế hoạch", "KH", "KẾ HOẠCH", False, "Mẫu 1.4"),
+    "giấy mời": DocumentForm("Giấy mời", "GM", "GIẤY MỜI", False, "Mẫu 1.7"),
+    "thông báo": DocumentForm("Thông báo", "TB", "THÔNG BÁO", False, "Mẫu 1.4"),
+    "báo cáo": DocumentForm("Báo cáo", "BC", "BÁO CÁO", True, "Mẫu 1.4"),
+}
 
 # --- the page -----------------------------------------------------------------------------------
 
@@ -290,8 +337,32 @@ def _rules() -> dict[str, str]:
 RULES: dict[str, str] = _rules()
 
 
+def _kind_rules() -> dict[str, str]:
+    """The rules of the document kinds other than the công văn, written from the table."""
+    s = {c.id: c.size for c in COMPONENTS.values()}
+    titled = ", ".join(f"`{f.abbreviation}` {f.name.lower()}" for f in FORMS.values() if f.title)
+    return {
+        "kind-symbol": f"the ký hiệu begins with the kind's abbreviation ({titled}); a công văn has none",
+        "title-block": "the kind's name exactly, alone on its line; the trích yếu under it, no `V/v`; a rule drawn"
+        f" as a paragraph border {TITLE_RULE.share} of its line, centred (sizes and shapes: `title`, `title-rule`)",
+        "kind-parts": "`Kính gửi` only in a công văn or báo cáo; `V/v` only in a công văn",
+        "issuing-authority": f"quyết định: the issuing authority line, capitals, bold, {s['issuing-authority']},"
+        " centred, under the title block",
+        "can-cu": "quyết định: each `Căn cứ` line and `Theo đề nghị của …` italic, each ending `;`, the last `.`",
+        "decides": f"quyết định: `QUYẾT ĐỊNH:` alone on its line, bold, {s['decides']}, centred, before `Điều 1.`",
+        "dieu": "quyết định: articles `Điều 1.`, `Điều 2.` … in order, `Điều N.` in bold; Nơi nhận begins"
+        " `- Như Điều N;`",
+        "sections": "kế hoạch, thông báo, báo cáo: Roman-numbered sections `I.`, `II.` …, where used, in order, bold",
+        "invitation-parts": "giấy mời: `… trân trọng kính mời:`, `Tới dự:`, `Thời gian:`, `Địa điểm:` lines",
+    }
+
+
+#: Rules of the kinds other than the công văn (``letter-gen check`` applies them to the kind it recognises).
+KIND_RULES: dict[str, str] = _kind_rules()
+
+
 def readme_rules_table() -> str:
     """The README's table of ``letter-gen check`` rules, as Markdown."""
     rows = ["| rule | what it checks |", "|---|---|"]
-    rows += [f"| `{rule}` | {prose} |" for rule, prose in RULES.items()]
+    rows += [f"| `{rule}` | {prose} |" for rule, prose in {**RULES, **KIND_RULES}.items()]
     return "\n".join(rows) + "\n"

@@ -141,7 +141,7 @@ def test_the_template_offers_a_list_for_every_field_with_fixed_values(template):
     row = {field: row_of(book, field) for field in
            ("letter.kind", "letter.urgency", "period.quarter", "period.half", "period.month", "signer.authority")}
     assert lists == {
-        f"B{row['letter.kind']}": '"follow-up"',
+        f"B{row['letter.kind']}": '"follow-up,reminder,team-decision,plan,invitation,conclusion-notice,report"',
         f"B{row['letter.urgency']}": '"KHẨN,THƯỢNG KHẨN,HỎA TỐC"',
         f"B{row['period.quarter']}": '"1,2,3,4"',
         f"B{row['period.half']}": '"1,2"',

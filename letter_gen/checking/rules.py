@@ -30,7 +30,7 @@ from lxml import etree
 
 from letter_gen import decree30 as D
 from letter_gen import ooxml, vn
-from letter_gen.checking import kinds
+from letter_gen.checking import kind_rules, kinds
 from letter_gen.checking.findings import Finding, is_underscores, length_mm, sections
 from letter_gen.checking.laid_out import convert_for_check, layout_findings, pdf_pages
 from letter_gen.checking.letter_parts import (
@@ -831,13 +831,22 @@ def _check_kind(letter: Letter) -> Iterator[Finding]:
 
 
 def _check_letter(letter: Letter) -> list[Finding]:
+    view = kind_rules.adapt(letter)  # a quyết định, kế hoạch, ...: its own parts leave the body
     checks: list[Callable[[Letter], Iterator[Finding]]] = [
         _check_kind, _check_page, _check_fonts, _check_header, _check_kinh_gui, _check_body,
         _check_noi_nhan, _check_signature, _check_page_numbers,
     ]  # fmt: skip
     if not letter.kind.decree:  # an internal form: no body, Nơi nhận or signature of Phụ lục I
         checks = [_check_kind, _check_page, _check_fonts, _check_header, _check_page_numbers]
-    return [finding for check in checks for finding in check(letter)]
+        return [finding for check in checks for finding in check(letter)]
+    if view is not None and (not view.form.kinh_gui or letter.kinh_gui is None):
+        checks.remove(_check_kinh_gui)  # kind_rules says whether its form has one
+    found = [finding for check in checks for finding in check(letter)]
+    if view is not None:
+        titled = view.form.title is not None
+        found = [f for f in found if not (titled and f.rule == "subject")]  # no V/v: the title block instead
+        found += kind_rules.check(letter, view)
+    return found
 
 
 def check_files(paths: Sequence[Path], *, pdf: bool = False, workers: int | None = None) -> list[list[Finding]]:

@@ -80,8 +80,9 @@ def _list(*values: str) -> str:
 
 _SECTIONS: tuple[tuple[str, tuple[_Field, ...]], ...] = (
     ("CÔNG VĂN", (
-        _Field("letter.kind", "Loại công văn", "follow-up = công văn khắc phục sau kiểm tra",
-               choices=_list("follow-up")),
+        _Field("letter.kind", "Loại văn bản", "follow-up = công văn khắc phục; reminder, team-decision, plan,"
+               " invitation, conclusion-notice, report: xem README",
+               choices=_list("follow-up", "reminder", "team-decision", "plan", "invitation", "conclusion-notice", "report")),
         _Field("letter.number", "Số", "để trống = bản dự thảo (Số:   /SKHCN-TTr)", "int"),
         _Field("letter.date", "Ngày ban hành", "dd/mm/yyyy; để trống = bản dự thảo", "date"),
         _Field("letter.subject", "Trích yếu (V/v)", "phần sau “V/v”"),

@@ -104,9 +104,9 @@ def _val(tag: str, value: str) -> BaseOxmlElement:
     return element
 
 
-def _add_rule_styles(doc: DocumentObject) -> None:
-    """Paragraph styles of the two rules: an empty line that only draws its bottom border."""
-    for name in (AGENCY_RULE_STYLE, MOTTO_RULE_STYLE):
+def _add_rule_styles(doc: DocumentObject, names: tuple[str, ...] = (AGENCY_RULE_STYLE, MOTTO_RULE_STYLE)) -> None:
+    """Paragraph styles of the rules: an empty line that only draws its bottom border."""
+    for name in names:
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = doc.styles["Normal"]
         style.font.size = Pt(1)
@@ -241,8 +241,9 @@ def _indent(paragraph: Paragraph, left_mm: float = 0, right_mm: float = 0, hangi
 # --- the letter -------------------------------------------------------------------------
 
 
-def _header_table(doc: DocumentObject) -> None:
-    """Ô 1–5: agency and Quốc hiệu on the first row; Số, V/v and the date on the second."""
+def _header_table(doc: DocumentObject, subject_line: bool = True) -> None:
+    """Ô 1–5: agency and Quốc hiệu on the first row; Số, V/v and the date on the second
+    (a document with a title block has no V/v: ``subject_line=False``)."""
     (agency, nation), (number, date) = _borderless_table(doc, (L.HEADER_LEFT_MM, L.HEADER_RIGHT_MM), 2)
     _tag(agency, "if parent_agency")
     _para(agency, "{{ parent_agency }}", size=L.SIZE_PARENT)
@@ -263,7 +264,8 @@ def _header_table(doc: DocumentObject) -> None:
     urgent = _para(number, "{{ urgency }}", size=L.SIZE_URGENCY, bold=True, before=L.HEADER_SPACE_BEFORE_PT)
     _box(urgent)
     _tag(number, "endif")
-    _para(number, "{{ subject_line }}", size=L.SIZE_SUBJECT, before=L.HEADER_SPACE_BEFORE_PT)
+    if subject_line:
+        _para(number, "{{ subject_line }}", size=L.SIZE_SUBJECT, before=L.HEADER_SPACE_BEFORE_PT)
     _para(date, "{{ place_date }}", size=L.SIZE_DATE, italic=True, before=L.HEADER_SPACE_BEFORE_PT)
 
 
@@ -333,11 +335,11 @@ def _closing_table(doc: DocumentObject) -> None:
         cell._tc.get_or_add_tcPr().append(margins)
 
 
-def _deterministic(doc: DocumentObject) -> bytes:
+def _deterministic(doc: DocumentObject, title: str = "Công văn khắc phục sau kiểm tra") -> bytes:
     """Save with fixed core properties and zip dates, so every build gives the same bytes."""
     props = doc.core_properties
     props.author = props.last_modified_by = "letter_gen"
-    props.title = "Công văn khắc phục sau kiểm tra"
+    props.title = title
     props.comments = "Built by letter_gen.letters.build (python -m letter_gen.letters.build)."
     props.revision = 1
     props.created = props.modified = dt.datetime(2021, 1, 1)

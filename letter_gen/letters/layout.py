@@ -73,6 +73,12 @@ def side_indent_twips(column_mm: float, rule_mm: float) -> int:
     return max(0, twips((column_mm - rule_mm) / 2))
 
 
+def title_rule_mm(subject: str) -> float:
+    """The rule under a title block's trích yếu: its chosen share of the trích yếu's longest line."""
+    longest = max(wrapped_line_widths(subject, TEXT_WIDTH_MM, D.TITLE_SUBJECT.chosen_pt, "bold"))
+    return D.TITLE_RULE.chosen * longest
+
+
 def motto_rule_mm(motto: str) -> float:
     """The rule under the Tiêu ngữ is as long as the Tiêu ngữ."""
     return D.MOTTO_RULE.chosen * text_width_mm(motto, SIZE_MOTTO, "bold")

@@ -27,7 +27,7 @@ from lxml import etree
 from letter_gen import vn
 from letter_gen.errors import TemplateError
 from letter_gen.letters import layout as L
-from letter_gen.letters.bundled import AGENCY_RULE_STYLE, MOTTO_RULE_STYLE
+from letter_gen.letters.bundled import AGENCY_RULE_STYLE, MOTTO_RULE_STYLE, TITLE_RULE_STYLE
 from letter_gen.letters.compose import LetterContent
 
 _TAG = re.compile(r"\{[{%#]")
@@ -45,7 +45,11 @@ def _rule_paragraph(style: str) -> re.Pattern[str]:
 # paragraphs or widths is left as it is.
 _RULE_INDENTS = [
     (_rule_paragraph(style), f'<w:ind w:left="{{{{ {var} }}}}" w:right="{{{{ {var} }}}}"/>')
-    for style, var in ((AGENCY_RULE_STYLE, "layout_agency_rule_indent"), (MOTTO_RULE_STYLE, "layout_motto_rule_indent"))
+    for style, var in (
+        (AGENCY_RULE_STYLE, "layout_agency_rule_indent"),
+        (MOTTO_RULE_STYLE, "layout_motto_rule_indent"),
+        (TITLE_RULE_STYLE, "layout_title_rule_indent"),
+    )
 ]
 _HEADER_WIDTHS = [
     (f'w:w="{L.twips(L.HEADER_LEFT_MM)}"', 'w:w="{{ layout_header_left }}"'),
@@ -68,6 +72,7 @@ def layout_context(content: LetterContent, adapts_columns: bool = True) -> dict[
         "layout_header_right": L.twips(right),
         "layout_agency_rule_indent": L.side_indent_twips(left, L.agency_rule_mm(content.agency_name, left)),
         "layout_motto_rule_indent": L.side_indent_twips(right, L.motto_rule_mm(content.motto)),
+        "layout_title_rule_indent": L.side_indent_twips(L.TEXT_WIDTH_MM, L.title_rule_mm(content.subject)),
     }
 
 

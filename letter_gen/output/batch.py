@@ -29,7 +29,8 @@ from letter_gen.errors import LetterGenError, UsageError
 from letter_gen.inputs.formats import find_inputs, load_input
 from letter_gen.inputs.model import InspectionRound
 from letter_gen.inputs.period import PeriodFilter
-from letter_gen.letters.compose import LetterContent, compose, letters_of
+from letter_gen.letters.compose import LetterContent
+from letter_gen.letters.kinds import compose, letters_of, require_section, with_kind
 from letter_gen.letters.template_check import raise_for_problems
 from letter_gen.interrupts import worker_signals
 from letter_gen.libreoffice import ConversionResult, ConverterPool, combine_pdfs, declares_pdfa2
@@ -75,6 +76,7 @@ class BatchOptions:
 
     out_dir: Path
     mode: BatchMode = "both"
+    kind: str | None = None  # write this document of every round instead of its letter.kind (--kind)
     period: PeriodFilter | None = None
     issue: bool = False
     date: dt.date | None = None
@@ -235,7 +237,7 @@ def _write_options(options: BatchOptions) -> WriteOptions:
 
 def _jobs(rounds: list[_Surveyed], options: BatchOptions) -> Iterator[LetterJob]:
     for path, _, kept in rounds:
-        round_ = kept or load_input(path, clean_text=options.clean_text)  # big batches do not hold every input
+        round_ = kept or with_kind(load_input(path, clean_text=options.clean_text), options.kind)  # big batches do not hold every input
         template = template_of(round_, options.template)
         for mode, unit in letters_of(round_, options.mode):
             yield LetterJob(path, round_, compose(round_, mode, unit), template)
@@ -315,7 +317,8 @@ def _survey(paths: list[Path], options: BatchOptions, summary: BatchSummary) -> 
     kept_units = 0
     for path in paths:
         try:
-            round_ = load_input(path, clean_text=options.clean_text, changes=summary.warnings)
+            round_ = with_kind(load_input(path, clean_text=options.clean_text, changes=summary.warnings), options.kind)
+            require_section(round_, str(path))
             check_fits_page(round_, str(path))
         except LetterGenError as err:
             summary.failed += 1
@@ -353,6 +356,8 @@ def _file_name(content: LetterContent, source: Path, taken: set[str]) -> str:
     issued_in = content.date.year if content.date else content.year
     prefix = f"{issued_in}-{content.number:03d}" if content.number is not None else "draft"
     who = slugify(content.unit) if content.unit else f"tong-hop-{slugify(source.stem, 40)}"
+    if content.kind != "follow-up":  # the other documents of a round: 2021-012-SKHCN-team-decision-tong-hop-...
+        who = f"{content.kind}-{who}"
     stem = f"{prefix}-{_ascii_code(content.agency_code)}-{who}"
     name, counter = f"{stem}.docx", 2
     while name in taken:  # two drafts for one unit from two inputs

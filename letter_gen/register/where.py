@@ -18,6 +18,8 @@ from pathlib import Path
 import platformdirs
 
 from letter_gen.errors import UsageError
+from letter_gen.i18n import _
+from letter_gen.letters.kinds import KINDS
 
 ENVIRONMENT_VARIABLE = "LETTER_GEN_REGISTER"
 CONFIG_NAME = "letter-gen.toml"
@@ -88,3 +90,24 @@ def stray_old_register(location: RegisterLocation, cwd: Path | None = None) -> P
     if old.is_file() and old.resolve() != location.path.resolve():
         return old
     return None
+
+
+def sequences(cwd: Path | None = None) -> dict[str, str]:
+    """The kinds numbered in a sequence of their own, from the nearest ``letter-gen.toml``::
+
+        [sequences]
+        team-decision = "QĐ"
+
+    By default (no such table) every kind takes its number from the agency's one sequence."""
+    config = find_config(cwd or Path.cwd())
+    if config is None:
+        return {}
+    table = read_config(config).get("sequences", {})
+    if not isinstance(table, dict) or not all(isinstance(v, str) and v.strip() for v in table.values()):
+        raise UsageError(_('{config}: [sequences]: expected kind = "sequence name" lines, e.g. team-decision = "QĐ"').format(
+            config=config))  # fmt: skip
+    unknown = sorted(set(table) - set(KINDS))
+    if unknown:
+        raise UsageError(_("{config}: [sequences]: {names}: not a kind; the kinds are {kinds}").format(
+            config=config, names=", ".join(unknown), kinds=", ".join(KINDS)))  # fmt: skip
+    return {kind: value.strip() for kind, value in table.items()}
