@@ -89,6 +89,8 @@ TEMPLATE_VARIABLES: dict[str, str] = {
     "paragraph.text": "Inside {%p for paragraph in body %}: the paragraph's text (nội dung đoạn văn)",
     "paragraph.heading": "Inside {%p for paragraph in body %}: True for a numbered unit heading"
     " (tiêu đề đơn vị, printed bold): {%p if paragraph.heading %}",
+    "paragraph.keep_with_next": "Inside the body loop: True for the last two paragraphs, which keep with the"
+    " signature block (giữ với đoạn sau) so it never stands alone on a page",
     "paragraph.style": "Inside the body loop: 'text', 'basis' (a quyết định's Căn cứ line, in"
     " italics: căn cứ) or 'center' (QUYẾT ĐỊNH:, bold, centred)",
     "paragraph.lead": "Inside the body loop: a bold start before the text ('Điều 1.', 'Tới dự:'; phần mở đầu in đậm),"
