@@ -33,6 +33,7 @@ from letter_gen.errors import ExistingLetterError, LetterGenError, OutputError, 
 from letter_gen.fileio import write_bytes_atomic
 from letter_gen.inputs.formats import find_inputs, load_input
 from letter_gen.inputs.model import InspectionRound, Period
+from letter_gen.inputs.spool import SpooledRound
 from letter_gen.output.writer import check_fits_page
 from letter_gen.letters.render import PreparedTemplate, same_letter
 from letter_gen.letters.bundled import template_path
@@ -221,8 +222,14 @@ _Draft = tuple[Path, InspectionRound, LetterContent]
 
 
 def _drafts(rounds: list[_Surveyed], options: BatchOptions) -> Iterator[_Draft]:
-    for path, _, kept in rounds:
-        round_ = kept or load_input(path, clean_text=options.clean_text)  # big batches do not hold every input
+    """Each surveyed input's letters; ``rounds`` is consumed, so a written input is not held."""
+    while rounds:
+        path, _, kept = rounds.pop(0)
+        if isinstance(kept, SpooledRound):  # parsed once, by the survey: loaded back, not read again
+            round_ = kept.load()
+            kept.close()
+        else:
+            round_ = kept
         for mode, unit in letters_of(round_, options.mode):
             yield path, round_, compose(round_, mode, unit)
 
@@ -418,16 +425,19 @@ class _FolderLock:
         self._handle.close()
 
 
-_Surveyed = tuple[Path, int, "InspectionRound | None"]
-_KEEP_UNITS = 2000  # inputs are kept in memory up to this many units in all, then read again
+_Surveyed = tuple[Path, int, "InspectionRound | SpooledRound"]
+_KEEP_UNITS = 2000  # inputs are kept in memory up to this many units in all, then put aside on disk
 
 
 def _survey(paths: list[Path], options: BatchOptions, summary: BatchSummary) -> Iterator[_Surveyed]:
     """The valid inputs of the period and their letter counts; each bad input becomes a
-    failure line and is skipped. Small inputs are kept so they are parsed once."""
+    failure line and is skipped. Each input is parsed once: small inputs are kept in memory,
+    the others are put aside on disk (:class:`SpooledRound`), except the last, which the
+    letters start from anyway: memory stays flat in the number of inputs."""
     if not paths:
         raise UsageError("no inspection inputs found (.yaml, .yml, .json or .xlsx)")
     kept_units = 0
+    last: tuple[Path, int, InspectionRound] | None = None
     for path in paths:
         try:
             round_ = load_input(path, clean_text=options.clean_text, changes=summary.warnings)
@@ -440,8 +450,16 @@ def _survey(paths: list[Path], options: BatchOptions, summary: BatchSummary) -> 
         if options.period and not options.period.covers(round_.period):
             summary.inputs_outside_period += 1
             continue
-        kept_units += len(round_.units)
-        yield path, len(letters_of(round_, options.mode)), round_ if kept_units <= _KEEP_UNITS else None
+        if last is not None:
+            held = len(last[2].units)
+            if kept_units + held <= _KEEP_UNITS:
+                kept_units += held
+                yield last
+            else:
+                yield last[0], last[1], SpooledRound(last[2])
+        last = (path, len(letters_of(round_, options.mode)), round_)
+    if last is not None:
+        yield last
 
 
 def _file_name(content: LetterContent, source: Path, taken: set[str]) -> str:
