@@ -338,3 +338,37 @@ def test_yaml_is_parsed_by_libyaml():
     from letter_gen.inputs.yaml_reader import WITH_LIBYAML
 
     assert WITH_LIBYAML
+
+
+# --- a batch parses each input once -------------------------------------------------------------
+
+
+def test_a_batch_parses_each_input_once_and_holds_only_small_ones(tmp_path, monkeypatch):
+    from letter_gen.inputs import spool
+    from letter_gen.output import batch
+
+    from .rounds import write_round
+
+    inputs = tmp_path / "in"
+    for index in range(3):
+        write_round(inputs / f"r{index}.yaml", make_round(units=4, seed=index, prefix=f"R{index} "))
+    parsed: list[str] = []
+    spooled: list[int] = []
+    real_load, real_spool = batch.load_input, spool.SpooledRound.__init__
+
+    def counting_load(path: Any, **kwargs: Any) -> Any:
+        parsed.append(Path(path).name)
+        return real_load(path, **kwargs)
+
+    def counting_spool(self: Any, round_: Any) -> None:
+        spooled.append(len(round_.units))
+        real_spool(self, round_)
+
+    monkeypatch.setattr(batch, "load_input", counting_load)
+    monkeypatch.setattr(spool.SpooledRound, "__init__", counting_spool)
+    monkeypatch.setattr(batch, "_KEEP_UNITS", 4)  # the first is kept, the second put aside, the last kept
+    summary = batch.run_batch([inputs], batch.BatchOptions(out_dir=tmp_path / "out", mode="per-unit"))
+    assert summary.ok and summary.written == len(batch.read_manifest(tmp_path / "out")) > 6
+    assert sorted(parsed) == ["r0.yaml", "r1.yaml", "r2.yaml"]
+    assert spooled == [4]
+    assert {row["input"] for row in batch.read_manifest(tmp_path / "out")} == {"r0.yaml", "r1.yaml", "r2.yaml"}
