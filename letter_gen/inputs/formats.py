@@ -18,7 +18,7 @@ import yaml
 
 from letter_gen.errors import InputError
 from letter_gen.i18n import _
-from letter_gen.inputs import yaml_reader
+from letter_gen.inputs import yaml_reader, yaml_syntax
 from letter_gen.inputs.limits import MB, Limits, byte_size
 from letter_gen.inputs.limits import current as current_limits
 from letter_gen.inputs.model import InspectionRound, clean_data, validate_data
@@ -163,7 +163,7 @@ def _load_yaml(path: Path, raw: bytes, limits: Limits) -> Any:
     except yaml_reader.YamlProblem as err:
         raise InputError(f"{path}: {_where(err.mark)}{err.message}") from err
     except yaml.MarkedYAMLError as err:
-        raise InputError(f"{path}: {_where(err.problem_mark)}" + _(f"invalid YAML ({err.problem})")) from err
+        raise InputError(f"{path}: {yaml_syntax.explain(err, raw)}") from err
     except yaml.YAMLError as err:
         raise InputError(f"{path}: " + _(f"invalid YAML ({err})")) from err
     except RecursionError as err:
