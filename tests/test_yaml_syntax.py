@@ -36,3 +36,23 @@ def test_a_text_quoted_over_two_lines_is_not_blamed_for_a_later_slip(tmp_path):
     path.write_text('letter:\n  subject: "khắc phục\n    sau kiểm tra"\n  kind: follow-up\n urgency: null\n', encoding="utf-8")
     with pytest.raises(InputError, match="line 5: the indentation does not match"):
         read_data(path)
+
+
+JSON_SLIPS = [
+    ("a missing comma", '{\n  "letter": {"kind": "follow-up"\n  "subject": "x"}\n}\n',
+     "line 3, column 3: a comma (,) is missing between two items"),
+    ("a comma after the last item", '{\n  "cc": ["a", "b",]\n}\n',
+     "line 2, column 19: a value is missing here (is a comma left after the last item?)"),
+    ("an unclosed quote", '{\n  "letter": {\n    "subject": "khắc phục\n  }\n}\n',
+     "line 3, column 26: a text not closed on its line (a quote \" is missing), or a tab or line break typed inside it"
+     " (write \\t or \\n)"),
+]
+
+
+@pytest.mark.parametrize(("slip", "text", "line"), JSON_SLIPS, ids=[s[0] for s in JSON_SLIPS])
+def test_a_json_slip_is_named_at_its_line(tmp_path, slip, text, line):
+    path = tmp_path / "in.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_data(path)
+    assert caught.value.message == f"{path}: {line}"

@@ -150,11 +150,26 @@ def _load_json(path: Path, raw: bytes) -> Any:
     try:
         return json.loads(raw.removeprefix(codecs.BOM_UTF8).decode("utf-8"), object_pairs_hook=_unique_json_object)
     except json.JSONDecodeError as err:
-        raise InputError(_(f"{path}: line {err.lineno}, column {err.colno}: invalid JSON ({err.msg})")) from err
+        said = next((words for start, words in _JSON_SLIPS.items() if err.msg.startswith(start)), None)
+        what = said or _(f"invalid JSON ({err.msg})")
+        raise InputError(f"{path}: " + _(f"line {err.lineno}, column {err.colno}: ") + what) from err
     except ValueError as err:
         raise InputError(f"{path}: {err}") from err
     except RecursionError as err:
         raise InputError(_(f"{path}: invalid JSON (nested too deeply)")) from err
+
+
+#: json's messages for the common slips, in a clerk's terms.
+_JSON_SLIPS = {
+    "Expecting ',' delimiter": _("a comma (,) is missing between two items"),
+    "Expecting property name enclosed in double quotes": _(
+        "expected a field name in double quotes (is a comma left after the last item?)"),
+    "Expecting value": _("a value is missing here (is a comma left after the last item?)"),
+    "Expecting ':' delimiter": _("a colon (:) is missing after the field name"),
+    "Unterminated string starting at": _("a quote opened here is not closed; end the text with \""),
+    "Invalid control character at": _(
+        "a text not closed on its line (a quote \" is missing), or a tab or line break typed inside it (write \\t or \\n)"),
+}
 
 
 def _load_yaml(path: Path, raw: bytes, limits: Limits) -> Any:
