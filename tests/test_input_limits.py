@@ -372,3 +372,17 @@ def test_a_batch_parses_each_input_once_and_holds_only_small_ones(tmp_path, monk
     assert sorted(parsed) == ["r0.yaml", "r1.yaml", "r2.yaml"]
     assert spooled == [4]
     assert {row["input"] for row in batch.read_manifest(tmp_path / "out")} == {"r0.yaml", "r1.yaml", "r2.yaml"}
+
+
+def test_the_pure_python_parser_reads_the_same_data_and_refuses_the_same_way():
+    from letter_gen.inputs.yaml_reader import YamlProblem, load
+
+    seed = (ROOT / "data" / "cchc-2021.yaml").read_bytes()
+    assert load(seed, limits.DEFAULTS, with_libyaml=False) == load(seed, limits.DEFAULTS)
+    for text in (b"a: 1\na: 2\n", b"a: !!binary aGk=\n", b"a: &x [*x]\n"):
+        refusals = []
+        for with_libyaml in (True, False):
+            with pytest.raises(YamlProblem) as caught:
+                load(text, limits.DEFAULTS, with_libyaml=with_libyaml)
+            refusals.append((caught.value.message, caught.value.mark.line, caught.value.mark.column))
+        assert refusals[0] == refusals[1]

@@ -72,23 +72,21 @@ _Resolver.yaml_implicit_resolvers = {
 }
 
 
-if WITH_LIBYAML:
+class _PyParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
+    """PyYAML's pure-Python parser: the events of libyaml's, 10-15x slower (no libyaml only)."""
 
-    def _parser(source: bytes) -> Any:
+    def __init__(self, source: bytes) -> None:
+        yaml.reader.Reader.__init__(self, source)
+        yaml.scanner.Scanner.__init__(self)  # type: ignore[no-untyped-call]
+        yaml.parser.Parser.__init__(self)  # type: ignore[no-untyped-call]
+
+
+def _parser(source: bytes, with_libyaml: bool = WITH_LIBYAML) -> Any:
+    if with_libyaml:
         from yaml._yaml import CParser
 
         return CParser(source)
-
-else:  # pragma: no cover - PyYAML built without libyaml
-
-    class _PyParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
-        def __init__(self, source: bytes) -> None:
-            yaml.reader.Reader.__init__(self, source)
-            yaml.scanner.Scanner.__init__(self)
-            yaml.parser.Parser.__init__(self)
-
-    def _parser(source: bytes) -> Any:
-        return _PyParser(source)
+    return _PyParser(source)
 
 
 class _Frame:
@@ -239,13 +237,13 @@ def _tag_problem(tag: str, mark: Any) -> YamlProblem:
     ), mark)
 
 
-def load(source: bytes, limits: Limits) -> Any:
+def load(source: bytes, limits: Limits, *, with_libyaml: bool = WITH_LIBYAML) -> Any:
     """The data of one YAML document (``None`` for an empty file).
 
     Raises :class:`YamlProblem` for a refused file and ``yaml.MarkedYAMLError`` for one
     that is not YAML at all.
     """
-    parser = _parser(source)
+    parser = _parser(source, with_libyaml)
     builder = _Builder(limits)
     handlers: dict[type, Callable[[Any], None]] = {
         ScalarEvent: builder.scalar,
