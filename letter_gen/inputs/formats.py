@@ -29,10 +29,11 @@ INPUT_SUFFIXES = (*YAML_SUFFIXES, ".json", ".xlsx")
 
 
 class _TextDateLoader(yaml.SafeLoader):
-    """A safe YAML loader that leaves dates as text.
+    """A safe ``yaml.load`` loader that leaves dates as text and refuses a key given twice.
 
-    PyYAML turns ``2021-02-30`` into a traceback; as text it reaches the model, which
-    reports it with its field path like any other bad value.
+    For tests and tools that load a trusted file with ``yaml.load``; inputs themselves are read
+    by :mod:`letter_gen.inputs.yaml_reader` (libyaml's events, within limits). PyYAML turns
+    ``2021-02-30`` into a traceback; as text it reaches the model, which names the field.
     """
 
 
