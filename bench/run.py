@@ -37,7 +37,8 @@ sys.path.insert(0, str(ROOT))
 
 from tests.rounds import make_round  # noqa: E402  (realistic Vietnamese inspection data)
 
-from letter_gen.output.batch import BatchOptions, read_manifest, run_batch  # noqa: E402
+from letter_gen.output.batch import BatchOptions, run_batch  # noqa: E402
+from letter_gen.output.manifest import read_manifest  # noqa: E402
 from letter_gen.letters.compose import compose, letters_of  # noqa: E402
 from letter_gen.inputs.formats import load_input  # noqa: E402
 from letter_gen.letters.bundled import template_path  # noqa: E402

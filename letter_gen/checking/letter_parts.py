@@ -15,11 +15,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
 import docx
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
+
 from letter_gen import vn
-from letter_gen.errors import InputError
 from letter_gen.checking.word_format import (
     Formatter,
     ParagraphFormat,
@@ -28,11 +29,10 @@ from letter_gen.checking.word_format import (
     run_text,
     w,
 )
+from letter_gen.errors import InputError
 
 _DASHES = ("- ", "– ")  # Word's AutoCorrect turns "- " into "– "; both read as a dash
 AUTHORITY_LINE = re.compile(r"^\s*([A-ZĐ]{1,4}(?:\.[A-ZĐ]{1,3})*)(\.|\s)\s*\S")
-_NUMBER_LINE = re.compile(r"^\s*Số\s*(?::|[\d.…_]*\s*/)")
-_DATE_LINE = re.compile(r"ngày\b.*tháng\b.*năm\s*\d{4}", re.I)
 
 # --- the letter as lines with resolved formatting ---------------------------------------
 
@@ -90,10 +90,6 @@ def at(label: str, text: str) -> str:
 
 def pts(values: set[float] | list[float]) -> str:
     return " and ".join(f"{v:g}" for v in sorted(set(values))) + " pt"
-
-
-def pt_range(lo: float, hi: float, unit: str = "pt") -> str:
-    return f"{lo:g} {unit}" if lo == hi else f"{lo:g}–{hi:g} {unit}"
 
 
 def open_docx(path: Path) -> Any:
@@ -200,6 +196,11 @@ def _find_phrase(lines: list[Line], plain: str | re.Pattern[str], start: int = 0
 _MOTTO_PLAIN = re.compile(r"DOC LAP ?[-–—]? ?TU DO ?[-–—]? ?HANH PHUC")
 
 
+def _is_number_line(text: str) -> bool:
+    parsed = vn.parse_number_line(text)
+    return parsed is not None and parsed.recognisable
+
+
 def analyse(document: Any) -> Letter:
     formatter = Formatter.for_part(document.part)
     body = document.element.body
@@ -216,8 +217,8 @@ def analyse(document: Any) -> Letter:
     letter.national = _find_phrase(header, _plain(vn.NATIONAL_TITLE))
     start = header.index(letter.national[-1]) + 1 if letter.national else 0
     letter.motto = _find_phrase(header, _MOTTO_PLAIN, start) or _find_phrase(header, _MOTTO_PLAIN)
-    letter.number = next((line for line in header if _NUMBER_LINE.match(line.text)), None)
-    letter.date = next((line for line in header if _DATE_LINE.search(line.text)), None)
+    letter.number = next((line for line in header if _is_number_line(line.text)), None)
+    letter.date = next((line for line in header if vn.parse_date_phrase(line.text) is not None), None)
     subject = next((line for line in header if line.text.casefold().startswith("v/v")), None)
     if subject is not None:
         letter.subject = [subject]

@@ -14,8 +14,8 @@ lines that must not wrap, the two rules (đường kẻ) as drawn, page numbers 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import io
+import math
 import re
 import tempfile
 import zipfile
@@ -28,10 +28,13 @@ import docx
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
-from letter_gen import vn
+from letter_gen import decree30 as D
+from letter_gen import ooxml, vn
+from letter_gen.checking.findings import Finding, is_underscores, length_mm, sections
+from letter_gen.checking.laid_out import convert_for_check, layout_findings, pdf_pages
+from letter_gen.checking.letter_parts import AUTHORITY_LINE, Letter, Line, Para, analyse, at, is_dash, open_docx, pts
 from letter_gen.checking.word_format import (
     MC_NS,
-    TWIPS_PER_MM,
     on_off,
     paragraph_runs,
     run_text,
@@ -39,61 +42,15 @@ from letter_gen.checking.word_format import (
     wattr,
 )
 from letter_gen.errors import InputError
-from letter_gen.checking.letter_parts import Letter, Line, Para, analyse, at, is_dash, open_docx, pt_range, pts
-from letter_gen.checking.letter_parts import AUTHORITY_LINE
 from letter_gen.metrics import MM_PER_PT, text_width_mm, wrapped_line_widths
 
 __all__ = ["RULES", "Finding", "check_docx", "check_files", "check_layout"]
 
-#: Every rule id with what it checks (docx level first, then the laid-out PDF).
-RULES: dict[str, str] = {
-    "page-size": "paper is A4 (210 × 297 mm), portrait",
-    "page-margins": "margins: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm",
-    "font": "every run of text is Times New Roman (styles and theme fonts resolved)",
-    "national-title": "Quốc hiệu reads CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM: capitals, bold, 12–13 pt, centred",
-    "motto": "Tiêu ngữ reads Độc lập - Tự do - Hạnh phúc: bold, 13–14 pt, centred",
-    "motto-rule": "a solid rule under the Tiêu ngữ, as long as its text (±15%), centred under it",
-    "agency": "issuing agency name: capitals, bold, 12–13 pt, centred",
-    "parent-agency": "parent agency (if any): capitals, not bold, 12–13 pt, centred",
-    "agency-rule": "a solid rule under the agency name, 1/3–1/2 of its length, centred under it",
-    "number": "Số line: 'Số:', 13 pt upright, number padded below 10, '/' then a ký hiệu without spaces",
-    "date": "date line: italic 13–14 pt, centred, a real date written 'ngày 05 tháng 3 năm 2021'",
-    "subject": "V/v line (trích yếu): 12–13 pt, upright, not bold, centred",
-    "kinh-gui": "Kính gửi: 13–14 pt upright, a colon; several recipients '- X;' one a line, the last '.'",
-    "body-size": "body text is 13–14 pt",
-    "body-align": "body paragraphs are justified",
-    "body-indent": "body paragraphs start at the margin with a first-line indent of 1 cm or 1.27 cm",
-    "body-spacing": "at least 6 pt between body paragraphs",
-    "body-line-spacing": "body line spacing from single to 1.5 lines",
-    "body-end": "the body ends with './.'",
-    "noi-nhan": "'Nơi nhận:' label: 12 pt, bold italic, flush left",
-    "noi-nhan-items": "Nơi nhận items: 11 pt upright, '- X;' each, '- Như trên;' first, '- Lưu: ...' last ending '.'",
-    "signature-title": "signature titles: capitals, bold, 13–14 pt; prefix KT./TM./TL./TUQ./Q.",
-    "signer-name": "signer's name: bold, 13–14 pt, not all capitals, no academic title",
-    "page-number": "page numbers: PAGE field in the header, centred, 13–14 pt, Arabic, none on page 1",
-    "pdf-one-line": "laid out: Quốc hiệu, Tiêu ngữ and the date line each on one line",
-    "pdf-motto-rule": "laid out: the rule under the Tiêu ngữ is as wide as its text (±10%) and centred",
-    "pdf-agency-rule": "laid out: the rule under the agency name is 1/3–1/2 of its width and centred",
-    "pdf-page-number": "laid out: no number on page 1; pages 2+ show their number centred in the top margin",
-    "pdf-margins": "laid out: every word lies inside the page margins",
-}
+#: Every rule id with what it checks (docx level first, then the laid-out PDF), from the decree's table.
+RULES: dict[str, str] = D.RULES
 
 _TNR = "times new roman"
 _ACADEMIC = re.compile(r"^(GS|PGS|TS|ThS|TSKH|KS|BS|CN|Ths)\.|^(Tiến sĩ|Thạc sĩ|Giáo sư|Phó giáo sư)\b", re.I)
-_DATE_PARTS = re.compile(r"ngày\s*(?P<d>\d+|[.…_\s]*?)\s*tháng\s*(?P<m>\d+|[.…_\s]*?)\s*năm\s*(?P<y>\d{4})", re.I)
-_BLANK = re.compile(r"^[\s.…_]*$")
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One broken rule (lỗi thể thức): ``rule`` id (see ``RULES``), where, and what is wanted."""
-
-    rule: str
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
 
 
 # --- formatting checks shared by the components ----------------------------------------------
@@ -104,7 +61,7 @@ _ALIGN_NAMES = {"left": "left-aligned", "both": "justified", "center": "centred"
 def _format(
     line: Line,
     *,
-    size: tuple[float, float] | None = None,
+    size: D.Range | None = None,
     bold: bool | None = None,
     italic: bool | None = None,
     upper: bool = False,
@@ -115,8 +72,8 @@ def _format(
     formats = line.formats()
     if size is not None:
         sizes = {f.size_pt for f in formats}
-        if any(not size[0] - 0.01 <= s <= size[1] + 0.01 for s in sizes):
-            problems.append(f"size {pts(sizes)}; the decree wants {pt_range(*size)}")
+        if any(not size.holds(s) for s in sizes):
+            problems.append(f"size {pts(sizes)}; the decree wants {size}")
     for wanted, name in ((bold, "bold"), (italic, "italic")):
         if wanted is None or not formats:
             continue
@@ -131,6 +88,14 @@ def _format(
         shown = _ALIGN_NAMES.get(line.para.fmt.alignment, line.para.fmt.alignment)
         problems.append(f"{shown}; it must be {_ALIGN_NAMES[align]}")
     return problems
+
+
+def _format_as(line: Line, component: D.Component) -> list[str]:
+    """What is wrong with a line's formatting for ``component``, as the decree's table sets it."""
+    return _format(
+        line, size=component.size, bold=component.bold, italic=component.italic, upper=component.upper,
+        align=component.align,
+    )  # fmt: skip
 
 
 def _findings(rule: str, where: str, messages: list[str]) -> Iterator[Finding]:
@@ -163,8 +128,7 @@ def _line_width(line: Line) -> float:
 
 # --- rules (đường kẻ) under the Tiêu ngữ and the agency name ---------------------------------
 
-WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-V_NS = "urn:schemas-microsoft-com:vml"
+WP_NS, V_NS = ooxml.WP, ooxml.V
 _EMU_PER_MM = 36000
 _VML_MM = {"pt": 25.4 / 72, "in": 25.4, "cm": 10.0, "mm": 1.0, "px": 25.4 / 96, "": 25.4 / 96}
 
@@ -177,8 +141,7 @@ class _Rule:
     solid: bool = True
 
 
-def _underscores(text: str) -> bool:
-    return len(text) >= 3 and set(text) <= {"_"}
+_underscores = is_underscores
 
 
 def _border_rule(para: Para, side: str) -> _Rule | None:
@@ -207,7 +170,7 @@ def _shape_rules(para: Para) -> list[_Rule]:
             continue
         extent = el.find(f"{{{WP_NS}}}extent")
         cx, cy = (int(extent.get(k, "0")) for k in ("cx", "cy")) if extent is not None else (0, 0)
-        geometry = el.find(".//{http://schemas.openxmlformats.org/drawingml/2006/main}prstGeom")
+        geometry = el.find(f".//{{{ooxml.A}}}prstGeom")
         is_line = geometry is not None and geometry.get("prst") in ("line", "straightConnector1")
         if not is_line or cx <= 0 or cy > _EMU_PER_MM:
             continue
@@ -222,7 +185,7 @@ def _shape_rules(para: Para) -> list[_Rule]:
                 centre = fmt.width_mm / 2
             elif offset is not None:
                 centre = int(offset) / _EMU_PER_MM + length / 2
-        dash = el.find(".//{http://schemas.openxmlformats.org/drawingml/2006/main}prstDash")
+        dash = el.find(f".//{{{ooxml.A}}}prstDash")
         found.append(_Rule("line shape", length, centre, dash is None or dash.get("val") == "solid"))
     for el in para.el.iter(f"{{{V_NS}}}line"):
         if _in_fallback(el):
@@ -283,44 +246,43 @@ def _rule_under(letter: Letter, line: Line) -> _Rule | None:
 
 
 def _check_header(letter: Letter) -> Iterator[Finding]:
-    yield from _check_fixed(letter.national, "national-title", "Quốc hiệu", vn.NATIONAL_TITLE,
-                            size=(12, 13), upper=True)  # fmt: skip
-    yield from _check_fixed(letter.motto, "motto", "Tiêu ngữ", vn.MOTTO, size=(13, 14), upper=False)
+    yield from _check_fixed(letter.national, D.NATIONAL_TITLE, "Quốc hiệu", vn.NATIONAL_TITLE)
+    yield from _check_fixed(letter.motto, D.MOTTO, "Tiêu ngữ", vn.MOTTO)
     if letter.motto:
         line = letter.motto[-1]
         first = line.first()
         want = text_width_mm(line.shown, first.size_pt, first.face) if first else None
-        yield from _check_rule(letter, line, "motto-rule", "Rule under the Tiêu ngữ", want, want, 0.15,
+        low, high = (share * want if want is not None else None for share in (D.MOTTO_RULE.share.low, D.MOTTO_RULE.share.high))
+        yield from _check_rule(letter, line, "motto-rule", "Rule under the Tiêu ngữ", low, high, D.MOTTO_RULE.tolerance,
                                "as long as the Tiêu ngữ")  # fmt: skip
     for line in letter.parent:
         where = at("Parent agency", line.shown)
         yield from _findings(
-            "parent-agency", where, _format(line, size=(12, 13), bold=False, upper=True, align="center")
+            "parent-agency", where, _format_as(line, D.PARENT_AGENCY)
         )
     if not letter.agency:
         yield Finding("agency", "Agency name", "not found; it goes in the left header column, in bold capitals")
     else:
         for line in letter.agency:
             where = at("Agency name", line.shown)
-            yield from _findings("agency", where, _format(line, size=(12, 13), bold=True, upper=True, align="center"))
+            yield from _findings("agency", where, _format_as(line, D.AGENCY))
         longest = max(_line_width(line) for line in letter.agency)
         yield from _check_rule(letter, letter.agency[-1], "agency-rule", "Rule under the agency name",
-                               longest / 3, longest / 2, 0.05, "1/3 to 1/2 as long as the agency name")  # fmt: skip
+                               D.AGENCY_RULE.share.low * longest, D.AGENCY_RULE.share.high * longest,
+                               D.AGENCY_RULE.tolerance, f"{D.AGENCY_RULE.share.in_words()} as long as the agency name")  # fmt: skip
     yield from _check_number(letter.number)
     yield from _check_date(letter.date)
     if not letter.subject:
         yield Finding("subject", "V/v line", 'not found; a công văn states its subject under the Số line: "V/v ..."')
     for line in letter.subject:
         where = at("V/v line", line.text)
-        yield from _findings("subject", where, _format(line, size=(12, 13), bold=False, italic=False, align="center"))
+        yield from _findings("subject", where, _format_as(line, D.SUBJECT))
 
 
-def _check_fixed(
-    lines: list[Line], rule: str, label: str, text: str, *, size: tuple[float, float], upper: bool
-) -> Iterator[Finding]:
+def _check_fixed(lines: list[Line], component: D.Component, label: str, text: str) -> Iterator[Finding]:
     """The Quốc hiệu or the Tiêu ngữ: exact text on one line, bold, centred."""
     if not lines:
-        yield Finding(rule, label, f'not found; the header must show "{text}"')
+        yield Finding(component.id, label, f'not found; the header must show "{text}"')
         return
     shown = " ".join(line.shown for line in lines)
     problems: list[str] = []
@@ -329,8 +291,8 @@ def _check_fixed(
     if " ".join(shown.split()) != text:
         problems.append(f'must read exactly "{text}"')
     for line in lines:
-        problems += _format(line, size=size, bold=True, upper=upper, align="center")
-    yield from _findings(rule, at(label, shown), problems)
+        problems += _format_as(line, component)
+    yield from _findings(component.id, at(label, shown), problems)
 
 
 def _check_rule(
@@ -348,7 +310,7 @@ def _check_rule(
             target = f"{low:.0f} mm" if abs(high - low) < 0.5 else f"{low:.0f}–{high:.0f} mm"
             yield Finding(rule_id, label, f"{rule.length_mm:.0f} mm long ({rule.how}); it must be {wanted}: {target}")
     centre = _text_centre(line)
-    if rule.centre_mm is not None and centre is not None and abs(rule.centre_mm - centre) > 2:
+    if rule.centre_mm is not None and centre is not None and abs(rule.centre_mm - centre) > D.RULE_CENTRE_TOLERANCE_MM:
         yield Finding(
             rule_id, label, f"off centre by {abs(rule.centre_mm - centre):.0f} mm; it must be centred under the text"
         )
@@ -359,16 +321,15 @@ def _check_number(line: Line | None) -> Iterator[Finding]:
         yield Finding("number", "Số line", 'not found; a công văn shows "Số: 05/SKHCN-TTr" under the agency name')
         return
     problems: list[str] = []
-    m = re.match(r"^Số\s*(:?)(.*)$", line.text)
-    rest = m.group(2) if m else ""
-    if m and not m.group(1):
+    parsed = vn.parse_number_line(line.text)
+    if parsed and not parsed.colon:
         problems.append('"Số" must be followed by a colon: "Số: 05/..."')
-    if "/" not in rest:
+    if parsed is None or not parsed.slash:
         problems.append('a "/" goes between the number and the ký hiệu')
     else:
-        number, _, symbol = rest.partition("/")
+        number, symbol = parsed.number_text, parsed.symbol_text
         digits = number.strip()
-        if not _BLANK.match(number):  # a draft leaves the number blank: "Số:   /SKHCN-TTr"
+        if not parsed.blank:  # a draft leaves the number blank: "Số:   /SKHCN-TTr"
             if not digits.isdigit() or int(digits) < 1:
                 problems.append(f'"{digits}" is not a letter number')
             else:
@@ -382,7 +343,7 @@ def _check_number(line: Line | None) -> Iterator[Finding]:
             problems.append('a ký hiệu goes after "/", e.g. "SKHCN-TTr"')
         elif re.search(r"\s", symbol.strip()) or symbol != symbol.lstrip():
             problems.append("no spaces inside the ký hiệu")
-    problems += _format(line, size=(13, 13), italic=False)
+    problems += _format_as(line, D.NUMBER)
     yield from _findings("number", at("Số line", line.text), problems)
 
 
@@ -391,16 +352,15 @@ def _check_date(line: Line | None) -> Iterator[Finding]:
         yield Finding("date", "Date line", 'not found; it reads like "Bà Rịa - Vũng Tàu, ngày 05 tháng 3 năm 2021"')
         return
     problems: list[str] = []
-    m = _DATE_PARTS.search(line.text)
-    if m is None:
+    phrase = vn.parse_date_phrase(line.text)
+    if phrase is None or not phrase.readable:
         problems.append('write the date as "ngày 05 tháng 3 năm 2021"')
     else:
-        place = line.text[: m.start()].rstrip()
-        if not place.rstrip(",").strip():
+        if not phrase.place:
             problems.append("the place name (địa danh) goes before the date")
-        elif not place.endswith(","):
+        elif not phrase.comma:
             problems.append('a comma goes between the place name and "ngày"')
-        d, mo, year = m.group("d").strip(), m.group("m").strip(), int(m.group("y"))
+        d, mo, year = phrase.day_text, phrase.month_text, phrase.year
         if d.isdigit() and d != f"{int(d):02d}":
             problems.append(f'write "ngày {int(d):02d}": days 1–9 get a leading 0')
         if mo.isdigit():
@@ -416,7 +376,7 @@ def _check_date(line: Line | None) -> Iterator[Finding]:
                 problems.append(f"{int(d)}/{int(mo)}/{year} is not a real date")
         elif d.isdigit():
             problems.append("a day without a month: fill both in, or leave both blank in a draft")
-    problems += _format(line, size=(13, 14), italic=True, align="center")
+    problems += _format_as(line, D.DATE)
     yield from _findings("date", at("Date line", line.text), problems)
 
 
@@ -428,7 +388,7 @@ def _check_kinh_gui(letter: Letter) -> Iterator[Finding]:
     if line is None:
         yield Finding("kinh-gui", "Kính gửi", 'not found; a công văn names its recipients: "Kính gửi: ..."')
         return
-    problems = _format(line, size=(13, 14), italic=False)
+    problems = _format_as(line, D.KINH_GUI)
     if not re.match(r"^Kính gửi\s*:", line.text):
         problems.append('write "Kính gửi:" with a colon')
     yield from _findings("kinh-gui", at("Kính gửi", line.text), problems)
@@ -439,7 +399,7 @@ def _check_kinh_gui(letter: Letter) -> Iterator[Finding]:
                       )  # fmt: skip
         return
     for i, item in enumerate(recipients):
-        problems = _format(item, size=(13, 14), italic=False)
+        problems = _format_as(item, D.KINH_GUI)
         if not is_dash(item):
             problems.append('with several recipients each line starts with "- "')
         end = "." if i == len(recipients) - 1 else ";"
@@ -478,33 +438,33 @@ def _check_body(letter: Letter) -> Iterator[Finding]:
             found.setdefault(rule, []).append((n, t, message))
 
         for line in para.lines:
-            for message in _format(line, size=(13, 14)):
+            for message in _format(line, size=D.BODY.size):
                 add("body-size", message)
-        if fmt.alignment != "both":
+        if fmt.alignment != D.BODY.align:
             add("body-align", f"{_ALIGN_NAMES.get(fmt.alignment, fmt.alignment)}; body paragraphs are justified")
         if abs(fmt.left_mm) > 0.5:
             add("body-indent", f"indented {fmt.left_mm:.1f} mm from the margin; body paragraphs start at the margin")
-        elif not any(abs(fmt.first_line_mm - want) <= 0.5 for want in (10.0, 12.7)):
-            add("body-indent", f"first-line indent {fmt.first_line_mm:.1f} mm; the decree wants 1 cm or 1.27 cm")
+        elif not any(abs(fmt.first_line_mm - want) <= D.BODY_INDENT_TOLERANCE_MM for want in D.BODY_FIRST_LINE_INDENTS_MM):
+            add("body-indent", f"first-line indent {fmt.first_line_mm:.1f} mm; the decree wants {D.BODY_FIRST_LINE_INDENTS_TEXT}")
         spacing = fmt.line_spacing
         size = max((f.size_pt for line in para.lines for f in line.formats()), default=14.0)
         single = 1.15 * size  # Times New Roman's single line is about 1.15 em
         lines = spacing.value if spacing.rule == "auto" else spacing.value / single
         if spacing.rule == "atLeast":
             lines = max(1.0, lines)
-        if not 0.95 <= lines <= 1.55 or (spacing.rule == "auto" and lines < 0.99):
+        if not D.BODY_LINE_SPACING.holds(lines, 0.05) or (spacing.rule == "auto" and lines < 0.99):
             shown = f"{spacing.value:g} lines" if spacing.rule == "auto" else f"{spacing.rule} {spacing.value:g} pt"
-            add("body-line-spacing", f"line spacing {shown}; the decree wants single to 1.5 lines")
+            add("body-line-spacing", f"line spacing {shown}; the decree wants {D.BODY_LINE_SPACING_TEXT}")
         if previous is not None:
             between = letter.paras[previous.index + 1 : para.index]
             gap = previous.fmt.space_after_pt + fmt.space_before_pt
             if fmt.contextual_spacing and previous.fmt.contextual_spacing and fmt.style_id == previous.fmt.style_id:
                 gap = 0.0  # Word drops spacing between paragraphs of one style with this option
-            if not between and gap < 6 - 0.01:
+            if not between and gap < D.BODY_PARAGRAPH_SPACING.low - 0.01:
                 add(
                     "body-spacing",
                     f"{gap:g} pt above it (space after the paragraph before + before this one);"
-                    " the decree wants at least 6 pt",
+                    f" the decree wants at least {D.BODY_PARAGRAPH_SPACING.low:g} pt",
                 )
         previous = para
     for rule in ("body-size", "body-align", "body-indent", "body-spacing", "body-line-spacing"):
@@ -521,7 +481,7 @@ def _check_noi_nhan(letter: Letter) -> Iterator[Finding]:
             "noi-nhan", "Nơi nhận", 'not found; the letter ends with "Nơi nhận:" and its list, left of the signature'
         )
         return
-    problems = _format(label, size=(12, 12), bold=True, italic=True)
+    problems = _format(label, size=D.NOI_NHAN.size, bold=D.NOI_NHAN.bold, italic=D.NOI_NHAN.italic)
     if label.text != "Nơi nhận:":
         problems.append('write exactly "Nơi nhận:"')
     if (
@@ -537,7 +497,7 @@ def _check_noi_nhan(letter: Letter) -> Iterator[Finding]:
         )
         return
     for i, item in enumerate(items):
-        problems = _format(item, size=(11, 11), italic=False)
+        problems = _format_as(item, D.NOI_NHAN_ITEMS)
         if not is_dash(item):
             problems.append('each item starts with "- "')
         last = i == len(items) - 1
@@ -558,7 +518,7 @@ def _check_signature(letter: Letter) -> Iterator[Finding]:
             "signature-title", "Signature", "no signature block found (title in capitals, then the signer's name)"
         )
     for i, line in enumerate(letter.titles):
-        problems = _format(line, size=(13, 14), bold=True, upper=True)
+        problems = _format_as(line, D.SIGNATURE_TITLE)
         prefix = AUTHORITY_LINE.match(line.text) if i == 0 else None
         if prefix and (prefix.group(2) == "." or prefix.group(1) in vn.AUTHORITIES):
             name = prefix.group(1).replace(".", "")
@@ -573,7 +533,7 @@ def _check_signature(letter: Letter) -> Iterator[Finding]:
         if letter.titles:
             yield Finding("signer-name", "Signer name", "not found; the signer's name goes under the title")
         return
-    problems = _format(signer, size=(13, 14), bold=True)
+    problems = _format_as(signer, D.SIGNER_NAME)
     if signer.shown == vn.upper(signer.shown):
         problems.append("in capitals; the name is written in normal case (Trần Duy Tâm Thanh)")
     if _ACADEMIC.match(signer.text):
@@ -583,21 +543,10 @@ def _check_signature(letter: Letter) -> Iterator[Finding]:
 
 # --- page, fonts, page numbers -----------------------------------------------------------------
 
-_MARGINS = {"top": (20, 25), "bottom": (20, 25), "left": (30, 35), "right": (15, 20)}
 _PAPERS = {(215.9, 279.4): "Letter", (215.9, 355.6): "Legal", (297.0, 210.0): "A4 landscape", (148.0, 210.0): "A5"}
 
 
-def _sections(letter: Letter) -> list[Any]:
-    body = letter.document.element.body
-    return [s for s in body.xpath("./w:p/w:pPr/w:sectPr | ./w:sectPr")]
-
-
-def _mm(element: Any, attr: str) -> float:
-    value = wattr(element, attr)
-    try:
-        return abs(float(value)) / TWIPS_PER_MM if value is not None else 0.0
-    except ValueError:
-        return 0.0
+_sections, _mm = sections, length_mm
 
 
 def _check_page(letter: Letter) -> Iterator[Finding]:
@@ -606,20 +555,23 @@ def _check_page(letter: Letter) -> Iterator[Finding]:
         label = "Page" if len(sections) == 1 else f"Section {n}"
         size, margins = sect.find(w("pgSz")), sect.find(w("pgMar"))
         width, height = _mm(size, "w"), _mm(size, "h")
-        if abs(width - 210) > 1 or abs(height - 297) > 1:
+        if abs(width - D.PAGE.width_mm) > D.PAGE.tolerance_mm or abs(height - D.PAGE.height_mm) > D.PAGE.tolerance_mm:
             name = next(
                 (f" ({v})" for (pw, ph), v in _PAPERS.items() if abs(pw - width) < 1 and abs(ph - height) < 1), ""
             )
             yield Finding(
-                "page-size", label, f"{width:.1f} × {height:.1f} mm{name}; the decree wants A4, 210 × 297 mm, portrait"
+                "page-size",
+                label,
+                f"{width:.1f} × {height:.1f} mm{name}; the decree wants A4, {D.PAGE.width_mm:g} × {D.PAGE.height_mm:g} mm,"
+                " portrait",
             )
-        for side, (low, high) in _MARGINS.items():
+        for side, allowed in D.MARGINS.items():
             value = _mm(margins, side) + (_mm(margins, "gutter") if side == "left" else 0.0)
-            if not low - 0.1 <= value <= high + 0.1:
+            if not allowed.holds(value, D.MARGIN_TOLERANCE_MM):
                 yield Finding(
                     "page-margins",
                     f"{label} margins",
-                    f"{side} margin {value:.1f} mm; the decree wants {low}–{high} mm",
+                    f"{side} margin {value:.1f} mm; the decree wants {allowed}",
                 )
 
 
@@ -627,7 +579,7 @@ def _story_parts(letter: Letter, sect: Any, kind: str) -> dict[str, Any]:
     """Header (or footer) roots of a section by type: default, first, even."""
     parts: dict[str, Any] = {}
     for ref in sect.findall(w(f"{kind}Reference")):
-        rid = ref.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+        rid = ref.get(f"{{{ooxml.R}}}id")
         part = letter.document.part.related_parts.get(rid)
         if part is not None:
             parts[wattr(ref, "type") or "default"] = part.element
@@ -683,13 +635,13 @@ def _check_page_numbers(letter: Letter) -> Iterator[Finding]:
     for p, code, runs in numbered:
         fmt = letter.formatter.paragraph(p)
         problems = []
-        if fmt.alignment != "center":
+        if fmt.alignment != D.PAGE_NUMBER.align:
             problems.append(
                 f"{_ALIGN_NAMES.get(fmt.alignment, fmt.alignment)}; page numbers are centred in the top margin"
             )
         sizes = {letter.formatter.run(p, r).size_pt for r in runs}
-        if any(not 12.99 <= s <= 14.01 for s in sizes):
-            problems.append(f"size {pts(sizes)}; the decree wants 13–14 pt")
+        if any(not D.PAGE_NUMBER.size.holds(s) for s in sizes):
+            problems.append(f"size {pts(sizes)}; the decree wants {D.PAGE_NUMBER.size}")
         if any(letter.formatter.run(p, r).italic for r in runs):
             problems.append("italic; page numbers are upright")
         style = wattr(sect.find(w("pgNumType")), "fmt")
@@ -810,8 +762,6 @@ def check_files(paths: Sequence[Path], *, pdf: bool = False, workers: int | None
     results = [_check_letter(letter) for letter in letters]
     if pdf and paths:
         with tempfile.TemporaryDirectory(prefix="letter_gen-check-") as folder:
-            from letter_gen.checking.laid_out import convert_for_check, layout_findings, pdf_pages
-
             for letter, found, laid_out in zip(letters, results, convert_for_check(paths, Path(folder), workers)):
                 found.extend(layout_findings(letter, pdf_pages(laid_out)))
     return results
@@ -836,6 +786,4 @@ def check_bytes(data: bytes, name: str = "letter.docx") -> list[Finding]:
 
 def check_layout(path: Path, pdf_path: Path) -> list[Finding]:
     """Only the laid-out checks (``pdf-*`` rules), on a PDF already made from ``path``."""
-    from letter_gen.checking.laid_out import layout_findings, pdf_pages
-
     return list(layout_findings(analyse(open_docx(Path(path))), pdf_pages(Path(pdf_path))))

@@ -41,7 +41,7 @@ from pydantic import ValidationError
 
 from letter_gen import vn
 from letter_gen.errors import InputError, OutputError
-from letter_gen.fileio import write_bytes_atomic
+from letter_gen.fileio import GENERATOR, workbook_written_by_letter_gen, write_bytes_atomic
 from letter_gen.i18n import _
 from letter_gen.inputs.limits import Limits, byte_size
 from letter_gen.inputs.limits import current as current_limits
@@ -162,15 +162,17 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 # --- writing -------------------------------------------------------------------------------
 
 
-def write_workbook(path: Path, round: InspectionRound | None = None) -> None:  # noqa: A002
+def write_workbook(path: Path, round: InspectionRound | None = None, *, force: bool = False) -> None:  # noqa: A002
     """Write the clerk's workbook (bảng tính): blank when ``round`` is None, else filled from it.
 
-    Built in memory and written atomically, so a failed run never leaves half a workbook.
+    Built in memory and written atomically, so a failed run never leaves half a workbook. A
+    workbook a clerk has saved (filled in) is never replaced without ``force``.
     """
     book = _build(round)
+    book.properties.creator = book.properties.lastModifiedBy = GENERATOR
     buffer = io.BytesIO()
     book.save(buffer)
-    write_bytes_atomic(Path(path), buffer.getvalue())
+    write_bytes_atomic(Path(path), buffer.getvalue(), ours=workbook_written_by_letter_gen, force=force)
 
 
 def _build(round_: InspectionRound | None) -> Workbook:
@@ -510,7 +512,7 @@ class _Reader:
 
     def _read_round(self, rows: list[_Row], data: dict[str, Any]) -> None:
         seen: dict[str, int] = {}
-        for number, (label, value, key, *_) in rows:
+        for number, (label, value, key, *_hint) in rows:
             if _blank(key):
                 continue  # a section heading or a note
             path = str(key).strip()
@@ -537,7 +539,7 @@ class _Reader:
 
     def _read_units(self, rows: list[_Row]) -> list[dict[str, Any]]:
         units: list[dict[str, Any]] = []
-        for number, (_, name, short_name) in rows:
+        for number, (_stt, name, short_name) in rows:
             if _blank(name) and _blank(short_name):
                 continue  # STT alone: a row numbered in advance
             base = f"units[{len(units)}]"
@@ -579,7 +581,7 @@ class _Reader:
 
     def _read_list(self, rows: list[_Row], sheet: str, name: str) -> list[Any]:
         items: list[Any] = []
-        for number, (_, text) in rows:
+        for number, (_stt, text) in rows:
             path = f"{name}[{len(items)}]"
             where = _Where(sheet, number, 2)
             converted = self._convert(text, "text", where, path)

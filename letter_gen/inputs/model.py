@@ -13,8 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BeforeValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     Strict,
@@ -24,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from letter_gen import vn
+from letter_gen import decree30, vn
 from letter_gen.errors import InputError
 from letter_gen.i18n import _
 from letter_gen.inputs.limits import DEFAULTS, Limits
@@ -148,7 +148,7 @@ class LetterInfo(_Strict):
     number: LetterNumber | None = None
     date: DateField | None = None
     subject: RequiredText
-    urgency: Literal["KHẨN", "THƯỢNG KHẨN", "HỎA TỐC"] | None = None
+    urgency: decree30.Urgency | None = None
 
     @field_validator("urgency", mode="before")
     @classmethod
@@ -242,7 +242,7 @@ class Unit(_Strict):
 class Signer(_Strict):
     """Who signs (người ký) and with what authority (thẩm quyền ký: KT., TM., TL., TUQ., Q.)."""
 
-    authority: Literal["KT", "TM", "TL", "TUQ", "Q"] | None = None
+    authority: decree30.Authority | None = None
     for_: Text | None = Field(default=None, alias="for")
     title: Text | None = None
     name: RequiredText

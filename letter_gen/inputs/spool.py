@@ -25,7 +25,7 @@ class SpooledRound:
     def __init__(self, round_: InspectionRound) -> None:
         self.units = len(round_.units)
         try:
-            self._file: IO[bytes] | None = tempfile.TemporaryFile(prefix="letter-gen-round-")
+            self._file: IO[bytes] | None = tempfile.TemporaryFile(prefix="letter-gen-round-")  # noqa: SIM115 - held until load
             pickle.dump(round_, self._file, protocol=pickle.HIGHEST_PROTOCOL)
             self._file.flush()
         except OSError as err:

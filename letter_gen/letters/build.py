@@ -28,8 +28,8 @@ from docx.shared import Mm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
-from letter_gen.letters import layout as L
 from letter_gen import vn
+from letter_gen.letters import layout as L
 from letter_gen.letters.bundled import AGENCY_RULE_STYLE, MOTTO_RULE_STYLE, template_path
 
 FOLLOW_UP = "follow-up"
@@ -64,8 +64,8 @@ def _set_defaults(doc: DocumentObject) -> None:
     for child in list(rpr_default):
         rpr_default.remove(child)
     rpr_default.append(_fonts())
-    rpr_default.append(_val("w:sz", str(L.SIZE_BODY * 2)))
-    rpr_default.append(_val("w:szCs", str(L.SIZE_BODY * 2)))
+    rpr_default.append(_val("w:sz", str(round(L.SIZE_BODY * 2))))
+    rpr_default.append(_val("w:szCs", str(round(L.SIZE_BODY * 2))))
     lang = OxmlElement("w:lang")
     lang.set(qn("w:val"), "vi-VN")
     lang.set(qn("w:eastAsia"), "en-US")
@@ -258,13 +258,13 @@ def _header_table(doc: DocumentObject) -> None:
     side = (L.HEADER_RIGHT_MM - L.motto_rule_mm(vn.MOTTO)) / 2
     _indent(motto_rule, side, side)
 
-    _para(number, "{{ number_line }}", size=L.SIZE_NUMBER, before=6)
+    _para(number, "{{ number_line }}", size=L.SIZE_NUMBER, before=L.HEADER_SPACE_BEFORE_PT)
     _tag(number, "if urgency")
-    urgent = _para(number, "{{ urgency }}", size=L.SIZE_URGENCY, bold=True, before=6)
+    urgent = _para(number, "{{ urgency }}", size=L.SIZE_URGENCY, bold=True, before=L.HEADER_SPACE_BEFORE_PT)
     _box(urgent)
     _tag(number, "endif")
-    _para(number, "{{ subject_line }}", size=L.SIZE_SUBJECT, before=6)
-    _para(date, "{{ place_date }}", size=L.SIZE_DATE, italic=True, before=6)
+    _para(number, "{{ subject_line }}", size=L.SIZE_SUBJECT, before=L.HEADER_SPACE_BEFORE_PT)
+    _para(date, "{{ place_date }}", size=L.SIZE_DATE, italic=True, before=L.HEADER_SPACE_BEFORE_PT)
 
 
 def _box(paragraph: Paragraph) -> None:
@@ -280,16 +280,16 @@ def _box(paragraph: Paragraph) -> None:
 
 def _kinh_gui(doc: DocumentObject) -> None:
     """Ô 9a: one recipient on the Kính gửi line; several one per line, dashes under the colon."""
-    label_mm = L.text_width_mm("Kính gửi", L.SIZE_BODY)
-    dash_mm = L.text_width_mm("- ", L.SIZE_BODY)
+    label_mm = L.text_width_mm("Kính gửi", L.SIZE_KINH_GUI)
+    dash_mm = L.text_width_mm("- ", L.SIZE_KINH_GUI)
     _tag(doc, "if kinh_gui_single")
-    single = _para(doc, "{{ kinh_gui_single }}", align=LEFT, before=12)
+    single = _para(doc, "{{ kinh_gui_single }}", size=L.SIZE_KINH_GUI, align=LEFT, before=12)
     _indent(single, L.KINH_GUI_INDENT_MM + label_mm + dash_mm, hanging_mm=label_mm + dash_mm)
     _tag(doc, "else")
-    label = _para(doc, "Kính gửi:", align=LEFT, before=12)
+    label = _para(doc, "Kính gửi:", size=L.SIZE_KINH_GUI, align=LEFT, before=12)
     _indent(label, L.KINH_GUI_INDENT_MM)
     _tag(doc, "for line in kinh_gui_lines")
-    item = _para(doc, "{{ line }}", align=LEFT)
+    item = _para(doc, "{{ line }}", size=L.SIZE_KINH_GUI, align=LEFT)
     _indent(item, L.KINH_GUI_INDENT_MM + label_mm + dash_mm, hanging_mm=dash_mm)
     _tag(doc, "endfor")
     _tag(doc, "endif")
@@ -320,7 +320,7 @@ def _closing_table(doc: DocumentObject) -> None:
     _tag(signature, "endfor")
     for _ in range(L.SIGNATURE_ROOM_LINES):
         _para(signature, size=L.SIZE_SIGNATURE)
-    _para(signature, "{{ signer_name }}", size=L.SIZE_SIGNATURE, bold=True)
+    _para(signature, "{{ signer_name }}", size=L.SIZE_SIGNER_NAME, bold=True)
     # Nơi nhận and the signature start level with each other, 12 pt under the body.
     for cell in (noi_nhan, signature):
         margins = OxmlElement("w:tcMar")

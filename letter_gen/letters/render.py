@@ -9,6 +9,7 @@ strict about undefined variables.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import struct
@@ -23,10 +24,11 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from letter_gen import vn
+from letter_gen.errors import TemplateError
 from letter_gen.letters import layout as L
 from letter_gen.letters.bundled import AGENCY_RULE_STYLE, MOTTO_RULE_STYLE
 from letter_gen.letters.compose import LetterContent
-from letter_gen.errors import TemplateError
 
 _TAG = re.compile(r"\{[{%#]")
 _LISTING = re.compile("[\t\n\a\f]")
@@ -51,10 +53,15 @@ _HEADER_WIDTHS = [
 ]
 
 
+def _keep_first_group(match: re.Match[str], tail: str) -> str:
+    return match.group(1) + tail
+
+
 def layout_context(content: LetterContent, adapts_columns: bool = True) -> dict[str, int]:
     """The header geometry of one letter, in twips (``layout_*`` template variables); the
     columns keep their widths in a template whose header is not the bundled one."""
-    widest = content.place_date.replace("ngày ... tháng ...", "ngày 28 tháng 12")
+    phrase = vn.parse_date_phrase(content.place_date)
+    widest = vn.widest_place_date_line(phrase.place, content.year) if phrase else content.place_date
     left, right = L.header_columns(widest) if adapts_columns else (L.HEADER_LEFT_MM, L.HEADER_RIGHT_MM)
     return {
         "layout_header_left": L.twips(left),
@@ -100,7 +107,7 @@ class PreparedTemplate:
 
     def _compile(self, part: str, patched: str) -> jinja2.Template:
         for pattern, indent in _RULE_INDENTS:
-            patched = pattern.sub(lambda m: m.group(1) + indent, patched)
+            patched = pattern.sub(functools.partial(_keep_first_group, tail=indent), patched)
         header_end = patched.find("</w:tbl>")  # the first table is the header
         if header_end > 0:
             header = patched[:header_end]

@@ -33,18 +33,19 @@ import re
 import types
 import typing
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import jinja2
 from jinja2 import meta, nodes
 from jinja2.runtime import LoopContext
 from lxml import etree
 
-from letter_gen.letters.compose import LetterContent, Paragraph
+from letter_gen import ooxml, vn
 from letter_gen.errors import TemplateError
-from letter_gen import vn
+from letter_gen.letters.compose import LetterContent, Paragraph
 from letter_gen.letters.render import docxtpl_patch, make_environment
 
 #: Every variable a template can use, with its meaning (ý nghĩa). The keys are
@@ -183,7 +184,7 @@ def raise_for_problems(path: Path | str) -> None:
 
 # --- reading the parts ------------------------------------------------------------------
 
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W = ooxml.W
 _P, _T, _TBL, _TR, _TC = (f"{{{_W}}}{tag}" for tag in ("p", "t", "tbl", "tr", "tc"))
 _TEMPLATED_PART = re.compile(r"word/(document|header\d*|footer\d*|footnotes)\.xml")
 _P_START = re.compile(r"<w:p(?=[ >/])")

@@ -68,6 +68,7 @@ class Outcome:
     sha256: str | None = None
     newly_issued: bool = False
     error: LetterGenError | None = None
+    replaces: int | None = None  #: the number of the letter this one replaces (--reissue)
 
     def describe(self) -> str:
         """The one wording of a failure: input file, recipient, what is wrong, each problem."""
@@ -132,6 +133,7 @@ class LetterWriter:
             with self.register.transaction() as tx:
                 while True:
                     issued: dict[int, tuple[LetterContent, bool]] = {}
+                    replaces: dict[int, int | None] = {}
                     results = tx.issue_many(requests_for([(jobs[i], date) for i in pending]), reissue=self.options.reissue)
                     for i, result in zip(pending, results):
                         if isinstance(result, RegisterError):
@@ -139,6 +141,7 @@ class LetterWriter:
                         else:
                             content = jobs[i].content.issued(result.number, result.date, jobs[i].round_.agency.place)
                             issued[i] = (content, result.new)
+                            replaces[i] = result.replaces
                     attempt: dict[int, Outcome] = {}
                     ready = self._prepare(jobs, issued, attempt, name)
                     failed.update(attempt)
@@ -147,6 +150,7 @@ class LetterWriter:
                     tx.undo()  # a letter that failed keeps no number: number the others again
                     self._taken.difference_update(r.path for r in ready.values())
                     pending = [i for i in pending if i not in failed]
+                ready = {i: replace(r, replaces=replaces[i]) for i, r in ready.items()}
         written = {i: self._write_one(jobs[i], r) for i, r in ready.items()}
         return [failed.get(i) or written[i] for i in range(len(jobs))]
 
@@ -210,13 +214,13 @@ class LetterWriter:
 
     def _write_one(self, job: LetterJob, ready: _Ready) -> Outcome:
         if ready.same:
-            return Outcome("unchanged", job, ready.content, ready.path, _sha256(ready.path.read_bytes()), ready.new)
+            return Outcome("unchanged", job, ready.content, ready.path, _sha256(ready.path.read_bytes()), ready.new, replaces=ready.replaces)
         try:
             write_bytes_atomic(ready.path, ready.data, durable=self.options.durable)
         except ExistingLetterError as err:
             return Outcome("failed", job, ready.content, ready.path, error=err)
         # Any other OutputError (a full disk, a read-only folder) fails every letter: it stops the run.
-        return Outcome("written", job, ready.content, ready.path, _sha256(ready.data), ready.new)
+        return Outcome("written", job, ready.content, ready.path, _sha256(ready.data), ready.new, replaces=ready.replaces)
 
 
 @dataclass(frozen=True)
@@ -228,6 +232,7 @@ class _Ready:
     data: bytes
     same: bool  # the path already holds this very letter
     new: bool  # its number was taken in this run
+    replaces: int | None = None
 
 
 def _sha256(data: bytes) -> str:
@@ -300,7 +305,7 @@ class RenderedLetter:
 
 def check_fits_page(round_: InspectionRound, source: str) -> None:
     """Refuse inputs whose lines that must not wrap would wrap (the date line, ô 4)."""
-    widest = vn.place_date_line(round_.agency.place, dt.date(round_.period.year, 12, 28), round_.period.year)
+    widest = vn.widest_place_date_line(round_.agency.place, round_.period.year)
     if not L.date_line_fits(widest):
         width = L.text_width_mm(widest, L.SIZE_DATE, "italic")
         raise InputError(

@@ -26,6 +26,12 @@ class LetterJobLike(Protocol):
 KIND_LABELS = {"follow-up": "Công văn"}
 
 
+def round_identity(round_: InspectionRound, input_name: str) -> tuple[str, str, str, str]:
+    """What makes two inputs the same inspection round, and so give the same letters (the
+    letter key's first parts): agency, period, plan number and file name without its suffix."""
+    return round_.agency.code.upper(), round_.period.label, round_.inspection.plan.number, input_name.rsplit(".", 1)[0]
+
+
 def letter_key(input_name: str, round_: InspectionRound, content: LetterContent) -> str:
     """What makes a letter the same letter across runs, folders and file formats: the agency,
     the period and the plan it follows up, the input file's name without its suffix (one plan

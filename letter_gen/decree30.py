@@ -1,0 +1,280 @@
+"""Decree 30/2020/NĐ-CP (Phụ lục I) as data: every size, range, margin and share it sets.
+
+One table, read by everyone: the template builder (:mod:`letter_gen.letters.build`, through
+:mod:`letter_gen.letters.layout`) takes the sizes our template *chose* inside each range, the
+checks (:mod:`letter_gen.checking.rules`, :mod:`letter_gen.checking.laid_out`) take the ranges
+the decree *allows*, and the rules' prose (``RULES``, the README's rule table, the checks'
+messages) is written from the same numbers. Each component carries the check's rule id.
+
+The table describes a công văn; other document kinds (Phụ lục III) will get their own
+components beside these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Literal, get_args
+
+__all__ = [
+    "AGENCY_RULE",
+    "AUTHORITIES",
+    "BODY",
+    "COMPONENTS",
+    "MARGINS",
+    "MOTTO_RULE",
+    "PAGE",
+    "RULES",
+    "URGENCIES",
+    "Authority",
+    "Component",
+    "Range",
+    "Urgency",
+    "readme_rules_table",
+]
+
+
+@dataclass(frozen=True)
+class Range:
+    """A closed range the decree allows, in ``unit``: ``Range(13, 14)`` is "13–14 pt"."""
+
+    low: float
+    high: float
+    unit: str = "pt"
+
+    def holds(self, value: float, tolerance: float = 0.01) -> bool:
+        """Whether ``value`` lies inside the range (``tolerance`` absorbs rounding of twips)."""
+        return self.low - tolerance <= value <= self.high + tolerance
+
+    def __str__(self) -> str:
+        return self._shown("–")
+
+    def in_words(self) -> str:
+        """The range as a sentence says it: "1/3 to 1/2", "13 to 14 pt"."""
+        return self._shown(" to ")
+
+    def _shown(self, dash: str) -> str:
+        if not self.unit:  # a share of a length: "1/3–1/2"
+            low, high = (str(Fraction(v).limit_denominator(10)) for v in (self.low, self.high))
+            return low if low == high else f"{low}{dash}{high}"
+        if self.low == self.high:
+            return f"{self.low:g} {self.unit}"
+        return f"{self.low:g}{dash}{self.high:g} {self.unit}"
+
+
+Align = Literal["left", "center", "right", "both"]
+
+
+@dataclass(frozen=True)
+class Component:
+    """One component of the letter (thành phần thể thức): how the decree sets it, and the size
+    the bundled template chose inside the range. ``id`` is the check's rule id."""
+
+    id: str
+    name: str  # Vietnamese name, with its ô in Phụ lục I
+    size: Range
+    chosen_pt: float  # what templates/follow-up.docx uses, inside ``size``
+    bold: bool | None = None  # None: the decree leaves it open
+    italic: bool | None = None
+    upper: bool = False
+    align: Align | None = None
+    text: str | None = None  # the exact text, for the components the decree fixes
+
+    def __post_init__(self) -> None:
+        if not self.size.holds(self.chosen_pt, 0):
+            raise ValueError(f"{self.id}: the chosen {self.chosen_pt:g} pt is outside {self.size}")
+
+
+# --- the header (ô 1–5, 10b) ------------------------------------------------------------------
+
+#: Quốc hiệu (ô 1).
+NATIONAL_TITLE = Component(
+    "national-title", "Quốc hiệu (ô 1)", Range(12, 13), 12, bold=True, upper=True, align="center",
+    text="CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+)  # fmt: skip
+#: Tiêu ngữ (ô 1).
+MOTTO = Component(
+    "motto", "Tiêu ngữ (ô 1)", Range(13, 14), 13, bold=True, align="center", text="Độc lập - Tự do - Hạnh phúc"
+)
+#: Parent agency, cơ quan chủ quản (ô 2).
+PARENT_AGENCY = Component(
+    "parent-agency", "tên cơ quan chủ quản (ô 2)", Range(12, 13), 13, bold=False, upper=True, align="center"
+)
+#: Issuing agency, cơ quan ban hành (ô 2).
+AGENCY = Component("agency", "tên cơ quan ban hành (ô 2)", Range(12, 13), 13, bold=True, upper=True, align="center")
+#: Số, ký hiệu (ô 3); centred under the agency (the check does not insist on it).
+NUMBER = Component("number", "số, ký hiệu (ô 3)", Range(13, 13), 13, italic=False)
+#: Địa danh, ngày tháng (ô 4).
+DATE = Component("date", "địa danh, ngày tháng (ô 4)", Range(13, 14), 13, italic=True, align="center")
+#: Trích yếu of a công văn, the V/v line (ô 5b).
+SUBJECT = Component("subject", "trích yếu công văn (ô 5b)", Range(12, 13), 12, bold=False, italic=False, align="center")
+#: Độ khẩn (ô 10b), in a single-border box under the Số line (not checked).
+URGENCY = Component("urgency", "độ khẩn (ô 10b)", Range(13, 14), 13, bold=True, upper=True)
+#: Space above the Số line, the urgency mark, the V/v line and the date line (pt).
+HEADER_SPACE_BEFORE_PT = 6
+
+# --- Kính gửi, body, closing (ô 6–9) ----------------------------------------------------------
+
+#: Kính gửi (ô 9a).
+KINH_GUI = Component("kinh-gui", "Kính gửi (ô 9a)", Range(13, 14), 14, italic=False)
+#: The body, nội dung (ô 6).
+BODY = Component("body-size", "nội dung (ô 6)", Range(13, 14), 14, italic=False, align="both")
+#: First-line indents the decree allows for body paragraphs (mm): 1 cm or 1.27 cm.
+BODY_FIRST_LINE_INDENTS_MM = (10.0, 12.7)
+BODY_FIRST_LINE_INDENT_CHOSEN_MM = 12.7
+BODY_INDENT_TOLERANCE_MM = 0.5
+#: At least this much space between body paragraphs (pt); the template uses exactly this.
+BODY_PARAGRAPH_SPACING = Range(6, 6)
+#: Line spacing of the body, in lines: single to 1.5; the template uses single.
+BODY_LINE_SPACING = Range(1.0, 1.5, "lines")
+BODY_LINE_SPACING_CHOSEN = 1.0
+#: "Nơi nhận:" (ô 9b).
+NOI_NHAN = Component("noi-nhan", "Nơi nhận (ô 9b)", Range(12, 12), 12, bold=True, italic=True, align="left")
+#: The items under it.
+NOI_NHAN_ITEMS = Component("noi-nhan-items", "các mục Nơi nhận (ô 9b)", Range(11, 11), 11, italic=False)
+#: Authority prefix and titles of the signature block (ô 7a, 7b).
+SIGNATURE_TITLE = Component("signature-title", "quyền hạn, chức vụ (ô 7a, 7b)", Range(13, 14), 14, bold=True, upper=True)
+#: The signer's name (ô 7b).
+SIGNER_NAME = Component("signer-name", "họ tên người ký (ô 7b)", Range(13, 14), 14, bold=True)
+#: Page numbers, in the top margin from page 2 (ô 11).
+PAGE_NUMBER = Component("page-number", "số trang (ô 11)", Range(13, 14), 13, italic=False, align="center")
+
+COMPONENTS: dict[str, Component] = {
+    c.id: c
+    for c in (
+        NATIONAL_TITLE, MOTTO, PARENT_AGENCY, AGENCY, NUMBER, DATE, SUBJECT, URGENCY, KINH_GUI, BODY,
+        NOI_NHAN, NOI_NHAN_ITEMS, SIGNATURE_TITLE, SIGNER_NAME, PAGE_NUMBER,
+    )
+}  # fmt: skip
+
+# --- the page -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """A4 portrait (mm)."""
+
+    width_mm: float = 210.0
+    height_mm: float = 297.0
+    tolerance_mm: float = 1.0
+
+
+PAGE = Page()
+
+#: Margins the decree allows (mm), and the ones the template chose.
+MARGINS: dict[str, Range] = {
+    "top": Range(20, 25, "mm"),
+    "bottom": Range(20, 25, "mm"),
+    "left": Range(30, 35, "mm"),
+    "right": Range(15, 20, "mm"),
+}
+MARGINS_CHOSEN_MM: dict[str, float] = {"top": 20.0, "bottom": 20.0, "left": 30.0, "right": 15.0}
+MARGIN_TOLERANCE_MM = 0.1
+
+# --- the rules (đường kẻ) ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleLength:
+    """A rule under a header text, as a share of the text's longest line.
+
+    ``tolerance`` is how far a rule found in the .docx may stray (measured by font metrics),
+    ``pdf_tolerance`` on the laid-out page; ``chosen`` is the share the template draws."""
+
+    share: Range
+    chosen: float
+    tolerance: float
+    pdf_tolerance: float
+
+
+#: Under the agency name: 1/3–1/2 of its longest line; the template draws 40%.
+AGENCY_RULE = RuleLength(Range(1 / 3, 1 / 2, ""), 0.4, 0.05, 0.05)
+#: Under the Tiêu ngữ: as long as its text.
+MOTTO_RULE = RuleLength(Range(1, 1, ""), 1.0, 0.15, 0.10)
+#: A rule is centred under its text to within this (mm).
+RULE_CENTRE_TOLERANCE_MM = 2.0
+
+# --- fixed values --------------------------------------------------------------------------------
+
+#: Authority prefixes of the signature block (thẩm quyền ký, ô 7a).
+Authority = Literal["KT", "TM", "TL", "TUQ", "Q"]
+AUTHORITIES: tuple[Authority, ...] = get_args(Authority)
+
+#: Urgency marks (độ khẩn, ô 10b).
+Urgency = Literal["KHẨN", "THƯỢNG KHẨN", "HỎA TỐC"]
+URGENCIES: tuple[Urgency, ...] = get_args(Urgency)
+
+# --- the rules' prose ------------------------------------------------------------------------------
+
+
+def _percent(value: float) -> str:
+    return f"±{value:.0%}"
+
+
+#: The body's first-line indents and line spacing as the rules' prose and messages say them.
+BODY_FIRST_LINE_INDENTS_TEXT = " or ".join(f"{mm / 10:g} cm" for mm in BODY_FIRST_LINE_INDENTS_MM)
+BODY_LINE_SPACING_TEXT = (
+    f"{'single' if BODY_LINE_SPACING.low == 1 else f'{BODY_LINE_SPACING.low:g}'} to {BODY_LINE_SPACING.high:g} lines"
+)
+
+
+def _margins() -> str:
+    m = MARGINS
+    tb = f"top and bottom {m['top']}" if m["top"] == m["bottom"] else f"top {m['top']}, bottom {m['bottom']}"
+    return f"{tb}, left {m['left']}, right {m['right']}"
+
+
+def _authorities() -> str:
+    return "/".join(f"{a}." for a in AUTHORITIES)
+
+
+def _rules() -> dict[str, str]:
+    """Every rule id of ``letter-gen check`` with what it checks, written from the table."""
+    s = {c.id: c.size for c in COMPONENTS.values()}
+    return {
+        "page-size": f"A4 ({PAGE.width_mm:g} × {PAGE.height_mm:g} mm), portrait",
+        "page-margins": _margins(),
+        "font": "every run of text is Times New Roman, after resolving styles and theme fonts",
+        "national-title": f"Quốc hiệu: exact text, capitals, bold, {s['national-title']}, centred",
+        "motto": f"Tiêu ngữ: exact text (spaced hyphens), bold, {s['motto']}, centred",
+        "motto-rule": f"a solid rule under the Tiêu ngữ, as long as its text {_percent(MOTTO_RULE.tolerance)}, centred",
+        "agency": f"issuing agency: capitals, bold, {s['agency']}, centred",
+        "parent-agency": f"parent agency: capitals, not bold, {s['parent-agency']}, centred",
+        "agency-rule": f"a rule under the agency name, {AGENCY_RULE.share} of its longest line, centred",
+        "number": f"`Số:`, {s['number']} upright, number padded below 10, `/`, ký hiệu without spaces;"
+        " a draft's blank allowed",
+        "date": f"italic {s['date']} centred; `ngày 05`, `tháng 3` (01–02 padded, 3–12 never); a real date;"
+        " a draft's dots allowed",
+        "subject": f"V/v line {s['subject']}, upright, not bold, centred",
+        "kinh-gui": f"{s['kinh-gui']} upright, a colon; several recipients as `- X;`, the last ending `.`;"
+        " one recipient on the Kính gửi line",
+        "body-size": f"body text {s['body-size']}",
+        "body-align": "body paragraphs justified",
+        "body-indent": f"body paragraphs start at the margin, first-line indent {BODY_FIRST_LINE_INDENTS_TEXT}",
+        "body-spacing": f"≥ {BODY_PARAGRAPH_SPACING.low:g} pt between body paragraphs",
+        "body-line-spacing": f"body line spacing {BODY_LINE_SPACING_TEXT}",
+        "body-end": "the body ends with `./.`",
+        "noi-nhan": f"`Nơi nhận:` {s['noi-nhan']} bold italic, flush left",
+        "noi-nhan-items": f"items {s['noi-nhan-items']} upright, `- X;` each, `- Như trên;` first,"
+        " `- Lưu: ….` last",
+        "signature-title": f"capitals, bold, {s['signature-title']}; prefix {_authorities()}",
+        "signer-name": f"bold, {s['signer-name']}, not all capitals, no TS./ThS./PGS./GS. before it",
+        "page-number": f"a PAGE field in the header, centred, {s['page-number']}, none on page 1 (`titlePg`)",
+        "pdf-one-line": "laid out: Quốc hiệu, Tiêu ngữ and the date line each on one line",
+        "pdf-motto-rule": "laid out: the rule under the Tiêu ngữ as wide as its text"
+        f" {_percent(MOTTO_RULE.pdf_tolerance)}, centred",
+        "pdf-agency-rule": f"laid out: the rule under the agency name {AGENCY_RULE.share} of its width, centred",
+        "pdf-page-number": "laid out: no number on page 1; pages 2+ show their number, centred, in the top margin",
+        "pdf-margins": "laid out: every word inside the margins",
+    }
+
+
+#: Every rule id of ``letter-gen check`` with what it checks (docx level first, then the PDF).
+RULES: dict[str, str] = _rules()
+
+
+def readme_rules_table() -> str:
+    """The README's table of ``letter-gen check`` rules, as Markdown."""
+    rows = ["| rule | what it checks |", "|---|---|"]
+    rows += [f"| `{rule}` | {prose} |" for rule, prose in RULES.items()]
+    return "\n".join(rows) + "\n"
