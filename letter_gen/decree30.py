@@ -109,6 +109,9 @@ DATE = Component("date", "địa danh, ngày tháng (ô 4)", Range(13, 14), 13, 
 #: Trích yếu of a công văn, the V/v line (ô 5b).
 SUBJECT = Component("subject", "trích yếu công văn (ô 5b)", Range(12, 13), 12, bold=False, italic=False, align="center")
 #: Độ khẩn (ô 10b), in a single-border box under the Số line (not checked).
+#: Title block of every kind but the công văn (ô 5a): the kind's name, then its trích yếu.
+KIND_TITLE = Component("title", "tên loại văn bản (ô 5a)", Range(13, 14), 14, bold=True, upper=True, align="center")
+SUMMARY = Component("title", "trích yếu nội dung (ô 5a)", Range(13, 14), 14, bold=True, align="center")
 URGENCY = Component("urgency", "độ khẩn (ô 10b)", Range(13, 14), 13, bold=True, upper=True)
 #: Space above the Số line, the urgency mark, the V/v line and the date line (pt).
 HEADER_SPACE_BEFORE_PT = 6
@@ -123,6 +126,8 @@ BODY = Component("body-size", "nội dung (ô 6)", Range(13, 14), 14, italic=Fal
 BODY_FIRST_LINE_INDENTS_MM = (10.0, 12.7)
 BODY_FIRST_LINE_INDENT_CHOSEN_MM = 12.7
 BODY_INDENT_TOLERANCE_MM = 0.5
+#: First-line indents accepted as measured: 1 cm to 1.27 cm, Word's rounding either side.
+BODY_FIRST_LINE_INDENT_RANGE_MM = Range(9.5, 13.0, "mm")
 #: At least this much space between body paragraphs (pt); the template uses exactly this.
 BODY_PARAGRAPH_SPACING = Range(6, 6)
 #: Line spacing of the body, in lines: single to 1.5; the template uses single.
@@ -191,8 +196,11 @@ class RuleLength:
 AGENCY_RULE = RuleLength(Range(1 / 3, 1 / 2, ""), 0.4, 0.05, 0.05)
 #: Under the Tiêu ngữ: as long as its text.
 MOTTO_RULE = RuleLength(Range(1, 1, ""), 1.0, 0.15, 0.10)
-#: A rule is centred under its text to within this (mm).
-RULE_CENTRE_TOLERANCE_MM = 2.0
+#: Under the trích yếu of the other kinds: 1/3–1/2 of its line.
+TITLE_RULE = RuleLength(Range(1 / 3, 1 / 2, ""), 0.4, 0.05, 0.05)
+#: A rule this far off its text's centre (mm) shows at reading distance; less is invisible
+#: (findings print it rounded: "off centre by 3 mm").
+RULE_CENTRE_TOLERANCE_MM = 2.5
 
 # --- fixed values --------------------------------------------------------------------------------
 
@@ -245,8 +253,14 @@ def _rules() -> dict[str, str]:
         " a draft's blank allowed",
         "date": f"italic {s['date']} centred; `ngày 05`, `tháng 3` (01–02 padded, 3–12 never); a real date;"
         " a draft's dots allowed",
-        "subject": f"V/v line {s['subject']}, upright, not bold, centred",
-        "kinh-gui": f"{s['kinh-gui']} upright, a colon; several recipients as `- X;`, the last ending `.`;"
+        "kind": "a kind of document the decree lists (Phụ lục III), told by the title under the header or the"
+        " ký hiệu (`QĐ-`, `KH-`, `BC-`…); an internal form (phiếu trình) is said once and only its page, fonts"
+        " and header are checked",
+        "subject": f"công văn: V/v line {s['subject']}, upright, not bold, centred",
+        "title": f"other kinds: the kind's name (QUYẾT ĐỊNH, KẾ HOẠCH…) centred, capitals, bold, {KIND_TITLE.size};"
+        f" the trích yếu under it centred, bold, {SUMMARY.size}",
+        "title-rule": f"other kinds: a solid rule under the trích yếu, {TITLE_RULE.share} of its line, centred",
+        "kinh-gui": f"công văn and tờ trình (báo cáo if it has one): {s['kinh-gui']} upright, a colon; several recipients as `- X;`, the last ending `.`;"
         " one recipient on the Kính gửi line",
         "body-size": f"body text {s['body-size']}",
         "body-align": "body paragraphs justified",
@@ -265,7 +279,9 @@ def _rules() -> dict[str, str]:
         f" {_percent(MOTTO_RULE.pdf_tolerance)}, centred",
         "pdf-agency-rule": f"laid out: the rule under the agency name {AGENCY_RULE.share} of its width, centred",
         "pdf-page-number": "laid out: no number on page 1; pages 2+ show their number, centred, in the top margin",
-        "pdf-margins": "laid out: every word inside the margins",
+        "pdf-margins": "laid out: no word closer to the paper's edge than the decree's narrowest margins"
+        f" (left {MARGINS['left'].low:g}, right {MARGINS['right'].low:g}, top and bottom {MARGINS['top'].low:g} mm),"
+        " every side crossed named; header and footer text left to page-number",
     }
 
 

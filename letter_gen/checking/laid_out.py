@@ -22,6 +22,7 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from letter_gen import decree30 as D
+from letter_gen import ooxml
 from letter_gen.checking.findings import Finding, is_underscores, sections
 from letter_gen.checking.findings import length_mm as _mm
 from letter_gen.checking.letter_parts import Letter, at, short
@@ -205,7 +206,19 @@ def layout_findings(letter: Letter, pages: list[_Page]) -> Iterator[Finding]:
             yield from _pdf_rule(first, rows, "pdf-agency-rule", "PDF page 1: rule under the agency name", D.AGENCY_RULE)
     yield from _pdf_page_numbers(letter, pages)
     sects = sections(letter)
-    yield from _pdf_margins(pages, sects[0].find(w("pgMar")) if sects else None)
+    yield from _pdf_margins(pages, sects[0].find(w("pgMar")) if sects else None, _running_words(letter))
+
+
+def _running_words(letter: Letter) -> set[str]:
+    """Every word printed in a header or footer, squashed like the PDF's words."""
+    words: set[str] = set()
+    related = letter.document.part.related_parts
+    for sect in sections(letter):
+        for ref in [*sect.findall(w("headerReference")), *sect.findall(w("footerReference"))]:
+            part = related.get(ref.get(f"{{{ooxml.R}}}id"))
+            if part is not None:
+                words |= {_squash(x) for x in " ".join(t.text or "" for t in part.element.iter(w("t"))).split()}
+    return words - {""}
 
 
 def _pdf_rule(page: _Page, rows: list[list[_Word]], rule: str, where: str, length: D.RuleLength) -> Iterator[Finding]:
@@ -229,8 +242,8 @@ def _pdf_rule(page: _Page, rows: list[list[_Word]], rule: str, where: str, lengt
             f"{(found[1] - found[0]) * MM_PER_PT:.0f} mm wide, {share:.0%} of the text; it must be {wanted}",
         )
     offset = abs((found[0] + found[1]) / 2 - (x0 + x1) / 2) * MM_PER_PT
-    if offset > D.RULE_CENTRE_TOLERANCE_MM:
-        yield Finding(rule, where, f"off centre by {offset:.0f} mm; it must be centred under the text")
+    if offset >= D.RULE_CENTRE_TOLERANCE_MM:
+        yield Finding(rule, where, f"off centre by {offset:.0f} mm: centre it under the text")
 
 
 def _pdf_page_numbers(letter: Letter, pages: list[_Page]) -> Iterator[Finding]:
@@ -258,25 +271,40 @@ def _pdf_page_numbers(letter: Letter, pages: list[_Page]) -> Iterator[Finding]:
             yield Finding("pdf-page-number", where, f"the page number is {off:.0f} mm off centre; it must be centred")
 
 
-def _pdf_margins(pages: list[_Page], margins: Any) -> Iterator[Finding]:
-    top, bottom, left, right = (_mm(margins, side) * _PT_PER_MM for side in ("top", "bottom", "left", "right"))
+#: The decree's narrowest margins (mm): text closer to the edge than this is outside them.
+_MIN_MARGINS_MM = {side: float(allowed.low) for side, allowed in D.MARGINS.items()}
+
+
+def _pdf_margins(pages: list[_Page], margins: Any, running: frozenset[str] | set[str] = frozenset()) -> Iterator[Finding]:
+    """Words closer to the paper's edge than the decree's minimum margins, whatever the
+    document's own margins (a margin set outside 20–25/30–35/15–20 mm is page-margins'
+    finding). Header and footer text (``running``: their words) lives in the margin by
+    design and is left to page-number."""
+    top, bottom = (_mm(margins, side) * _PT_PER_MM for side in ("top", "bottom"))
     slack = _PT_PER_MM  # 1 mm: glyph boxes of stacked Vietnamese diacritics reach a little higher
+    wanted_mm = dict(_MIN_MARGINS_MM)
     for page in pages:
-        outside: list[tuple[_Word, str, float]] = []
+        limits = {side: mm * _PT_PER_MM for side, mm in wanted_mm.items()}
+        outside: dict[str, list[tuple[_Word, float]]] = {}
         for x in page.words:
-            if x.y1 <= top + 1 and re.fullmatch(r"\d+", x.text):
-                continue  # the page number belongs in the top margin
-            for side, over in (("left", left - x.x0), ("right", x.x1 - (page.width - right)),
-                               ("top", top - x.y0), ("bottom", x.y1 - (page.height - bottom))):  # fmt: skip
+            middle = (x.y0 + x.y1) / 2
+            in_band = middle <= max(top, limits["top"]) or middle >= page.height - max(bottom, limits["bottom"])
+            if in_band and (re.fullmatch(r"\d+", x.text) or _squash(x.text) in running):
+                continue  # a page number, or the header's or footer's text
+            for side, over in (("left", limits["left"] - x.x0), ("right", x.x1 - (page.width - limits["right"])),
+                               ("top", limits["top"] - x.y0), ("bottom", x.y1 - (page.height - limits["bottom"]))):  # fmt: skip
                 if over > slack:
-                    outside.append((x, side, over))
-                    break
+                    outside.setdefault(side, []).append((x, over))
         if outside:
-            word, side, over = outside[0]
-            more = f" and {len(outside) - 1} more words" if len(outside) > 1 else ""
+            parts = []
+            for side, found in outside.items():
+                word, _ = found[0]
+                more = f" and {len(found) - 1} more words" if len(found) > 1 else ""
+                deepest = max(over for _, over in found) * MM_PER_PT
+                parts.append(f'"{word.text}"{more} {deepest:.1f} mm into the {side} margin')
+            wanted = ", ".join(f"{side} {wanted_mm[side]:.0f} mm" for side in outside)
             yield Finding("pdf-margins", f"PDF page {page.number}",
-                          f'"{word.text}"{more} outside the {side} margin (by {over * MM_PER_PT:.1f} mm);'
-                          " text stays inside the margins")  # fmt: skip
+                          f"{'; '.join(parts)}: keep text inside the margins ({wanted} from the edge)")  # fmt: skip
 
 
 def convert_for_check(paths: Sequence[Path], folder: Path, workers: int | None) -> list[Path]:

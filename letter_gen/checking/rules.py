@@ -30,9 +30,22 @@ from lxml import etree
 
 from letter_gen import decree30 as D
 from letter_gen import ooxml, vn
+from letter_gen.checking import kinds
 from letter_gen.checking.findings import Finding, is_underscores, length_mm, sections
 from letter_gen.checking.laid_out import convert_for_check, layout_findings, pdf_pages
-from letter_gen.checking.letter_parts import AUTHORITY_LINE, Letter, Line, Para, analyse, at, is_dash, open_docx, pts
+from letter_gen.checking.letter_parts import (
+    AUTHORITY_LINE,
+    Letter,
+    Line,
+    Para,
+    analyse,
+    at,
+    first_line_mm,
+    is_dash,
+    open_docx,
+    paras_below,
+    pts,
+)
 from letter_gen.checking.word_format import (
     MC_NS,
     on_off,
@@ -139,6 +152,7 @@ class _Rule:
     length_mm: float | None
     centre_mm: float | None
     solid: bool = True
+    drop_mm: float | None = None  # a shape's offset down from the top of its paragraph
 
 
 _underscores = is_underscores
@@ -186,14 +200,36 @@ def _shape_rules(para: Para) -> list[_Rule]:
             elif offset is not None:
                 centre = int(offset) / _EMU_PER_MM + length / 2
         dash = el.find(f".//{{{ooxml.A}}}prstDash")
-        found.append(_Rule("line shape", length, centre, dash is None or dash.get("val") == "solid"))
+        vertical = el.find(f"{{{WP_NS}}}positionV")
+        drop = vertical.findtext(f"{{{WP_NS}}}posOffset") if vertical is not None else None
+        drop_mm = int(drop) / _EMU_PER_MM if drop and vertical.get("relativeFrom") in ("paragraph", "line") else None
+        found.append(_Rule("line shape", length, centre, dash is None or dash.get("val") == "solid", drop_mm))
     for el in para.el.iter(f"{{{V_NS}}}line"):
         if _in_fallback(el):
             continue
         start, end = (_vml_point(el.get(k, "0,0")) for k in ("from", "to"))
         if start is not None and end is not None and abs(start[1] - end[1]) < 1:
-            found.append(_Rule("line shape", abs(end[0] - start[0]), None))
+            found.append(_Rule("line shape", abs(end[0] - start[0]), None, drop_mm=min(start[1], end[1])))
+    for el in para.el.iter(f"{{{V_NS}}}shape"):  # a VML connector (type _x0000_t32): width, no height
+        if _in_fallback(el) or not (el.get("type") or "").endswith("_t32"):
+            continue
+        style = dict(
+            (k.strip(), v.strip()) for k, _, v in (part.partition(":") for part in (el.get("style") or "").split(";"))
+        )
+        width, height = _vml_length(style.get("width", "")), _vml_length(style.get("height", "0"))
+        if width is not None and height is not None and height < 1:
+            left = _vml_length(style.get("margin-left", ""))
+            relative = style.get("mso-position-horizontal-relative", "text") in ("text", "column")
+            centre = left + width / 2 if left is not None and relative else None
+            found.append(_Rule("line shape", width, centre, drop_mm=_vml_length(style.get("margin-top", "0"))))
     return found
+
+
+def _vml_length(value: str) -> float | None:
+    m = re.fullmatch(r"\s*(-?[\d.]+)\s*([a-z]*)\s*", value)
+    if not m or m.group(2) not in _VML_MM or m.group(1) in ("", "-", "."):
+        return None
+    return float(m.group(1)) * _VML_MM[m.group(2)]
 
 
 def _vml_point(value: str) -> tuple[float, float] | None:
@@ -229,11 +265,10 @@ def _rule_under(letter: Letter, line: Line) -> _Rule | None:
     shapes = _shape_rules(para)
     if shapes:
         return shapes[0]
-    for after in letter.paras[para.index + 1 : para.index + 4]:
-        if after.cell is not para.cell:
-            break
+    for after in paras_below(letter, para):
         if after.text and not _underscores(after.text):
-            break
+            # a shape anchored at the very top of the next line of text is drawn under ours
+            return next((r for r in _shape_rules(after) if r.drop_mm is not None and r.drop_mm < 2), None)
         if after.text:
             return _underscore_rule(after.lines[0])
         found = _border_rule(after, "top") or _border_rule(after, "bottom") or next(iter(_shape_rules(after)), None)
@@ -270,13 +305,46 @@ def _check_header(letter: Letter) -> Iterator[Finding]:
         yield from _check_rule(letter, letter.agency[-1], "agency-rule", "Rule under the agency name",
                                D.AGENCY_RULE.share.low * longest, D.AGENCY_RULE.share.high * longest,
                                D.AGENCY_RULE.tolerance, f"{D.AGENCY_RULE.share.in_words()} as long as the agency name")  # fmt: skip
+    if not letter.kind.decree:  # an internal form: its Số and date follow no decree pattern
+        if letter.number is not None:
+            yield from _findings("number", at("Số line", letter.number.text), _format_as(letter.number, D.NUMBER))
+        return
     yield from _check_number(letter.number)
     yield from _check_date(letter.date)
+    if letter.kind.has_title_block:
+        yield from _check_title_block(letter)
+        return
     if not letter.subject:
-        yield Finding("subject", "V/v line", 'not found; a công văn states its subject under the Số line: "V/v ..."')
+        yield Finding("subject", "V/v line", 'not found: state the công văn\'s subject under the Số line, "V/v ..."')
     for line in letter.subject:
         where = at("V/v line", line.text)
         yield from _findings("subject", where, _format_as(line, D.SUBJECT))
+
+
+def _check_title_block(letter: Letter) -> Iterator[Finding]:
+    """Tên loại and trích yếu (ô 5a) of every kind but the công văn, and the rule under them."""
+    name = letter.kind.title
+    if not letter.kind_title:
+        yield Finding("title", "Title", f'not found: put "{name}" centred under the header, then the trích yếu')
+        return
+    for line in letter.kind_title:
+        yield from _findings("title", at("Title", line.shown), _format_as(line, D.KIND_TITLE))
+    if not letter.summary:
+        yield Finding("title", "Trích yếu", f'not found: state what the {name.lower()} is about under "{name}"')
+        return
+    for line in letter.summary:
+        yield from _findings("title", at("Trích yếu", line.text), _format_as(line, D.SUMMARY))
+    # "1/3 to 1/2 of the line": the line it is drawn under (the last) or the longest one. A
+    # rule is flagged only when it fits neither reading.
+    last = letter.summary[-1]
+    first = last.first()
+    column = last.para.fmt.text_width_mm or 1000.0
+    width = wrapped_line_widths(last.shown, column, first.size_pt, first.face)[-1] if first else 0.0
+    longest = max(_line_width(line) for line in letter.summary)
+    share = D.TITLE_RULE.share
+    yield from _check_rule(letter, last, "title-rule", "Rule under the trích yếu", share.low * min(width, longest),
+                           share.high * longest, D.TITLE_RULE.tolerance,
+                           f"{share.in_words()} as long as the trích yếu's line")  # fmt: skip
 
 
 def _check_fixed(lines: list[Line], component: D.Component, label: str, text: str) -> Iterator[Finding]:
@@ -310,10 +378,8 @@ def _check_rule(
             target = f"{low:.0f} mm" if abs(high - low) < 0.5 else f"{low:.0f}–{high:.0f} mm"
             yield Finding(rule_id, label, f"{rule.length_mm:.0f} mm long ({rule.how}); it must be {wanted}: {target}")
     centre = _text_centre(line)
-    if rule.centre_mm is not None and centre is not None and abs(rule.centre_mm - centre) > D.RULE_CENTRE_TOLERANCE_MM:
-        yield Finding(
-            rule_id, label, f"off centre by {abs(rule.centre_mm - centre):.0f} mm; it must be centred under the text"
-        )
+    if rule.centre_mm is not None and centre is not None and abs(rule.centre_mm - centre) >= D.RULE_CENTRE_TOLERANCE_MM:
+        yield Finding(rule_id, label, f"off centre by {abs(rule.centre_mm - centre):.0f} mm: centre it under the text")
 
 
 def _check_number(line: Line | None) -> Iterator[Finding]:
@@ -386,7 +452,9 @@ def _check_date(line: Line | None) -> Iterator[Finding]:
 def _check_kinh_gui(letter: Letter) -> Iterator[Finding]:
     line = letter.kinh_gui
     if line is None:
-        yield Finding("kinh-gui", "Kính gửi", 'not found; a công văn names its recipients: "Kính gửi: ..."')
+        if letter.kind.kinh_gui == "required":
+            kind = "công văn" if letter.kind is kinds.CONG_VAN else letter.kind.title.lower()
+            yield Finding("kinh-gui", "Kính gửi", f'not found: name the {kind}\'s recipients, "Kính gửi: ..."')
         return
     problems = _format_as(line, D.KINH_GUI)
     if not re.match(r"^Kính gửi\s*:", line.text):
@@ -444,8 +512,8 @@ def _check_body(letter: Letter) -> Iterator[Finding]:
             add("body-align", f"{_ALIGN_NAMES.get(fmt.alignment, fmt.alignment)}; body paragraphs are justified")
         if abs(fmt.left_mm) > 0.5:
             add("body-indent", f"indented {fmt.left_mm:.1f} mm from the margin; body paragraphs start at the margin")
-        elif not any(abs(fmt.first_line_mm - want) <= D.BODY_INDENT_TOLERANCE_MM for want in D.BODY_FIRST_LINE_INDENTS_MM):
-            add("body-indent", f"first-line indent {fmt.first_line_mm:.1f} mm; the decree wants {D.BODY_FIRST_LINE_INDENTS_TEXT}")
+        elif not D.BODY_FIRST_LINE_INDENT_RANGE_MM.holds(indent := first_line_mm(letter, para)):
+            add("body-indent", f"first-line indent {indent:.1f} mm: indent the first line {D.BODY_FIRST_LINE_INDENTS_TEXT}")
         spacing = fmt.line_spacing
         size = max((f.size_pt for line in para.lines for f in line.formats()), default=14.0)
         single = 1.15 * size  # Times New Roman's single line is about 1.15 em
@@ -555,7 +623,10 @@ def _check_page(letter: Letter) -> Iterator[Finding]:
         label = "Page" if len(sections) == 1 else f"Section {n}"
         size, margins = sect.find(w("pgSz")), sect.find(w("pgMar"))
         width, height = _mm(size, "w"), _mm(size, "h")
-        if abs(width - D.PAGE.width_mm) > D.PAGE.tolerance_mm or abs(height - D.PAGE.height_mm) > D.PAGE.tolerance_mm:
+        landscape_a4 = abs(width - D.PAGE.height_mm) <= D.PAGE.tolerance_mm and abs(height - D.PAGE.width_mm) <= D.PAGE.tolerance_mm
+        if n > 1 and landscape_a4:
+            pass  # a later section turned landscape for a wide table: allowed
+        elif abs(width - D.PAGE.width_mm) > D.PAGE.tolerance_mm or abs(height - D.PAGE.height_mm) > D.PAGE.tolerance_mm:
             name = next(
                 (f" ({v})" for (pw, ph), v in _PAPERS.items() if abs(pw - width) < 1 and abs(ph - height) < 1), ""
             )
@@ -625,7 +696,8 @@ def _check_page_numbers(letter: Letter) -> Iterator[Finding]:
     numbered = fields.get("default", [])
     if not numbered:
         if any(_page_fields(root) for root in footers.values()):
-            yield Finding("page-number", where, "in the footer; page numbers go in the header (top margin), centred")
+            if _estimated_pages(letter) > 1.0:  # on one page no number shows at all
+                yield Finding("page-number", where, "in the footer: put page numbers in the header (top margin), centred")
         elif _estimated_pages(letter) > 1.15:
             yield Finding(
                 "page-number",
@@ -693,6 +765,13 @@ def _estimated_pages(letter: Letter) -> float:
     return total / page if page > 0 else 1.0
 
 
+def _is_tnr(name: str) -> bool:
+    """Times New Roman, or one of its faces named as a font ("Times New Roman Bold")."""
+    name = " ".join(name.casefold().split())
+    faces = set(name[len(_TNR) :].split())
+    return name == _TNR or (name.startswith(_TNR + " ") and faces <= {"bold", "italic", "regular"})
+
+
 def _check_fonts(letter: Letter) -> Iterator[Finding]:
     labels: dict[int, str] = {}
     for number, para in enumerate(letter.body, start=1):
@@ -702,7 +781,8 @@ def _check_fonts(letter: Letter) -> Iterator[Finding]:
         ("Agency name", letter.agency), ("Số line", [letter.number]), ("Date line", [letter.date]),
         ("V/v line", letter.subject), ("Kính gửi", [letter.kinh_gui]), ("Kính gửi recipient", letter.recipients),
         ("Nơi nhận", [letter.noi_nhan]), ("Nơi nhận item", letter.items), ("Signature title", letter.titles),
-        ("Signer name", [letter.signer]),
+        ("Signer name", [letter.signer]), ("Title", letter.kind_title), ("Trích yếu", letter.summary),
+        ("Authority", letter.authority),
     ]  # fmt: skip
     for name, lines in named:
         for line in lines:
@@ -727,7 +807,7 @@ def _check_fonts(letter: Letter) -> Iterator[Finding]:
                 text += shown
                 fmt = letter.formatter.run(p, r) if shown.strip() else None
                 if fmt is not None and not fmt.hidden:
-                    fonts |= {f for f in fmt.fonts_for(shown) if f is not None and f.casefold() != _TNR}
+                    fonts |= {f for f in fmt.fonts_for(shown) if f is not None and not _is_tnr(f)}
             if fonts:
                 where = at(labels.get(id(p), label), texts.get(id(p), text))
                 bad.append(
@@ -743,11 +823,20 @@ def _check_fonts(letter: Letter) -> Iterator[Finding]:
 # --- public API ---------------------------------------------------------------------------------
 
 
+def _check_kind(letter: Letter) -> Iterator[Finding]:
+    if not letter.kind.decree:
+        yield Finding("kind", at("Title", letter.kind.title),
+                      "not a kind of document Decree 30 lists (Phụ lục III), so only its page, fonts and header "
+                      "were checked: for a document that leaves the agency use one of its kinds")  # fmt: skip
+
+
 def _check_letter(letter: Letter) -> list[Finding]:
     checks: list[Callable[[Letter], Iterator[Finding]]] = [
-        _check_page, _check_fonts, _check_header, _check_kinh_gui, _check_body,
+        _check_kind, _check_page, _check_fonts, _check_header, _check_kinh_gui, _check_body,
         _check_noi_nhan, _check_signature, _check_page_numbers,
     ]  # fmt: skip
+    if not letter.kind.decree:  # an internal form: no body, Nơi nhận or signature of Phụ lục I
+        checks = [_check_kind, _check_page, _check_fonts, _check_header, _check_page_numbers]
     return [finding for check in checks for finding in check(letter)]
 
 
