@@ -34,7 +34,7 @@ from letter_gen.inputs.formats import load_input
 from letter_gen.inputs.model import InspectionRound
 from letter_gen.letters import layout as L
 from letter_gen.letters.bundled import template_path
-from letter_gen.letters.compose import LetterContent, Mode
+from letter_gen.letters.compose import LetterContent
 from letter_gen.letters.kinds import compose, has_unit_letter, kind_of, require_section, with_kind
 from letter_gen.letters.render import PreparedTemplate, same_letter, shows_a_number, written_by_letter_gen
 from letter_gen.output.folder import FolderLock
@@ -103,7 +103,7 @@ class _Rendered:
     error: LetterGenError | None = None
 
 
-RenderMap = Callable[[Callable[[tuple[LetterJob, LetterContent, bool]], _Rendered], list[tuple[LetterJob, LetterContent, bool]]], Iterable[_Rendered]]
+RenderMap = Callable[[Callable[["_RenderItem"], _Rendered], list["_RenderItem"]], Iterable[_Rendered]]
 
 
 class LetterWriter:
@@ -174,7 +174,7 @@ class LetterWriter:
     ) -> dict[int, _Ready]:
         """Render and check each letter, then decide its path; failures go to ``failed``."""
         indexes = list(contents)
-        items = [(jobs[i], contents[i][0], self.options.check) for i in indexes]
+        items = [_RenderItem.of(jobs[i], contents[i][0], self.options.check) for i in indexes]
         ready: dict[int, _Ready] = {}
         for i, rendered in zip(indexes, self._map(render_and_check, items)):
             job, (content, new) = jobs[i], contents[i]
@@ -253,7 +253,7 @@ def _sha256(data: bytes) -> str:
 # --- rendering and checking (in this process or in a pool's workers) -----------------------
 
 _templates: dict[Path, PreparedTemplate] = {}
-_verdicts: dict[tuple[Path, str, Mode, Path], LetterGenError | None] = {}
+_verdicts: dict[tuple[Path, str, str, Path], LetterGenError | None] = {}
 
 
 def prepared(template: Path) -> PreparedTemplate:
@@ -264,27 +264,44 @@ def prepared(template: Path) -> PreparedTemplate:
     return found
 
 
-def render_and_check(item: tuple[LetterJob, LetterContent, bool]) -> _Rendered:
+@dataclass(frozen=True)
+class _RenderItem:
+    """What a worker needs to render and check one letter: never the whole input round, which
+    would be pickled with every letter of a 100,000-unit batch."""
+
+    template: Path
+    content: LetterContent
+    check: bool
+    group: tuple[Path, str, str, Path]  # input, agency, mode, template: letters checked alike
+    name: str  # how findings name the letter
+    full: bool  # checked in full, not by its group's verdict (render's single letter)
+
+    @classmethod
+    def of(cls, job: LetterJob, content: LetterContent, check: bool) -> _RenderItem:
+        name = str(job.path) if job.path else f"{job.source.name} ({content.mode})"
+        group = (job.source, content.agency_code, content.mode, job.template)
+        return cls(job.template, content, check, group, name, job.path is not None)
+
+
+def render_and_check(item: _RenderItem) -> _Rendered:
     """Render one letter once and check it against Decree 30 (docx-level rules).
 
     The first letter of each input, mode and template is checked in full; the others come
     from the same template, data and rules and share its verdict.
     """
-    job, content, check = item
     try:
-        data = prepared(job.template).render(content)
+        data = prepared(item.template).render(item.content)
     except LetterGenError as err:
         return _Rendered(None, err)
-    if check:
-        group = (job.source, job.round_.agency.code, content.mode, job.template)
-        if group not in _verdicts or job.path is not None:
+    if item.check:
+        if item.group not in _verdicts or item.full:
             try:
-                conforming(data, str(job.path) if job.path else f"{job.source.name} ({content.mode})")
-                _verdicts[group] = None
+                conforming(data, item.name)
+                _verdicts[item.group] = None
             except LetterGenError as err:
-                _verdicts[group] = err
-        if _verdicts[group] is not None:
-            return _Rendered(None, _verdicts[group])
+                _verdicts[item.group] = err
+        if _verdicts[item.group] is not None:
+            return _Rendered(None, _verdicts[item.group])
     return _Rendered(data)
 
 
