@@ -23,14 +23,15 @@ def test_render_writes_the_consolidated_letter(runner, tmp_path):
     out = tmp_path / "letter.docx"
     result = runner.invoke(main, ["render", str(SAMPLE), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert result.output == f"wrote {out}\n"
+    assert result.output == f"wrote {out} (to every unit, a draft)\n"
     assert body_paragraphs(Document(str(out)))[0].startswith("Thực hiện Kế hoạch số 09/KH-SKHCN")
 
 
 def test_render_unit_writes_the_per_unit_letter(runner, tmp_path):
     out = tmp_path / "unit.docx"
-    result = runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), "--unit", "1"])
+    result = runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), "--unit", "2"])
     assert result.exit_code == 0, result.output
+    assert result.output == f"wrote {out} (to Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng, a draft)\n"
     texts = [p.text for p in Document(str(out)).paragraphs]
     assert "Kính gửi: Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng." in texts
 
@@ -52,7 +53,10 @@ def test_render_of_invalid_input_exits_1_names_the_field_and_writes_nothing(runn
 def test_render_with_a_unit_out_of_range_is_misuse(runner, tmp_path):
     result = runner.invoke(main, ["render", str(SAMPLE), "-o", str(tmp_path / "x.docx"), "--unit", "7"])
     assert result.exit_code == 2
-    assert result.stderr == "--unit 7: the input has units[0] to units[2]\n"
+    assert result.stderr == (
+        "--unit 7: the input has 3 units, numbered from 1: 1. Chi cục Tiêu chuẩn Đo lường Chất lượng;"
+        " 2. Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng; 3. Trung tâm Thông tin và Ứng dụng KH&CN\n"
+    )
 
 
 def test_render_without_output_is_misuse(runner):
@@ -106,7 +110,7 @@ def test_every_command_has_help_with_an_example_and_is_in_the_readme(runner):
     for path in all_commands(main):
         result = runner.invoke(main, [*path, "--help"])
         assert result.exit_code == 0, path
-        assert "Example:" in result.output, path
+        assert re.search(r"^  Examples?:$", result.output, re.M), path
         assert re.search(rf"letter-gen {' '.join(path)}\b", readme), f"README does not document {' '.join(path)}"
 
 
@@ -133,7 +137,7 @@ def test_check_lists_each_finding_and_exits_1(runner, tmp_path):
     bad = break_quoc_hieu(good, tmp_path / "bad.docx")
     result = runner.invoke(main, ["check", str(bad)])
     assert result.exit_code == 1
-    assert result.output.splitlines()[0] == f"{bad}: 1 finding(s)"
+    assert result.output.splitlines()[0] == f"{bad}: 1 finding"
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in result.output and "bold" in result.output
     as_json = runner.invoke(main, ["check", str(bad), "--json"])
     import json
@@ -195,13 +199,13 @@ def test_render_pdf_writes_a_pdf_beside_the_letter(runner, tmp_path):
     out = tmp_path / "letter.docx"
     result = runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), "--pdf"])
     assert result.exit_code == 0, result.output
-    assert result.output == f"wrote {out} and {tmp_path / 'letter.pdf'}\n"
+    assert result.output == f"wrote {out} (to every unit, a draft) and {tmp_path / 'letter.pdf'}\n"
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in PdfReader(str(tmp_path / "letter.pdf")).pages[0].extract_text()
 
 
 def test_pdf_converts_existing_letters(runner, tmp_path):
     letters = []
-    for unit in ("0", "1"):
+    for unit in ("1", "2"):
         out = tmp_path / f"u{unit}.docx"
         runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), "--unit", unit])
         letters.append(out)
@@ -212,9 +216,9 @@ def test_pdf_converts_existing_letters(runner, tmp_path):
 
 def test_render_refuses_a_per_unit_letter_to_a_unit_with_nothing_to_fix(runner, tmp_path, seed_data, write_yaml):
     seed_data["units"][1].update(findings=[], actions=[])
-    result = runner.invoke(main, ["render", str(write_yaml(seed_data)), "-o", str(tmp_path / "x.docx"), "--unit", "1"])
+    result = runner.invoke(main, ["render", str(write_yaml(seed_data)), "-o", str(tmp_path / "x.docx"), "--unit", "2"])
     assert result.exit_code == 2
-    assert result.stderr == "--unit 1: Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng has no findings and no actions, so it gets no letter\n"
+    assert result.stderr == "--unit 2: Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng has no findings and no actions, so it gets no letter\n"
 
 
 @pytest.mark.parametrize(
@@ -288,7 +292,7 @@ def test_render_never_replaces_an_issued_letter_and_takes_no_number_when_it_refu
     assert runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), *issue]).exit_code == 0  # the same letter again
     draft_over = runner.invoke(main, ["render", str(SAMPLE), "-o", str(out)])
     assert draft_over.exit_code == 1 and "an issued letter with other content is already there" in draft_over.stderr
-    other = runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), "--unit", "0", *issue])
+    other = runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), "--unit", "1", *issue])
     assert other.exit_code == 1 and "an issued letter with other content is already there" in other.stderr
     assert out.read_bytes() == issued
     with Register(register) as book:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 import zipfile
 from collections.abc import Callable
@@ -99,20 +100,32 @@ def round_trip(path: Path, round_: InspectionRound) -> InspectionRound:
 # --- the blank template ----------------------------------------------------------------------
 
 
-def test_the_template_has_four_sheets_with_vietnamese_headings_and_contract_names(template):
+def test_the_template_has_four_sheets_with_vietnamese_headings_and_what_to_write(template):
     book = openpyxl.load_workbook(template)
     assert book.sheetnames == [ROUND_SHEET, UNITS_SHEET, ITEMS_SHEET, REQUIREMENTS_SHEET]
     headings = {ws.title: [c.value for c in ws[1]] for ws in book}
     assert headings == {
-        ROUND_SHEET: ["Mục\nlabel", "Giá trị\nvalue", "Trường\ncontract field", "Hướng dẫn\nhint"],
-        UNITS_SHEET: ["STT\nno.", "Tên đơn vị\nunits[].name", "Tên viết tắt\nunits[].short_name"],
-        ITEMS_SHEET: ["Tên đơn vị\nunits[].name", "Loại\nTồn tại | Khắc phục",
-                      "Nội dung\nunits[].findings[] | units[].actions[]"],
-        REQUIREMENTS_SHEET: ["STT\nno.", "Nội dung\nrequirements[]"],
+        ROUND_SHEET: ["Mục\nnội dung cần điền", "Giá trị\nđiền vào cột này", "Trường\ntên trường: không sửa",
+                      "Hướng dẫn\ncách điền, câu cố định đi kèm"],
+        UNITS_SHEET: ["STT\nsố thứ tự", "Tên đơn vị\ntên đầy đủ, in ở Kính gửi",
+                      "Tên viết tắt\nin ở tiêu đề từng đơn vị; có thể để trống"],
+        ITEMS_SHEET: ["Tên đơn vị\nchọn trong trang “Đơn vị”", "Loại\nTồn tại hoặc Khắc phục",
+                      "Nội dung\nmỗi dòng một tồn tại hoặc một việc cần khắc phục"],
+        REQUIREMENTS_SHEET: ["STT\nsố thứ tự", "Nội dung\nyêu cầu chung cho mọi đơn vị"],
     }
+    english = re.compile(r"\b(label|value|hint|contract|findings|actions|units)\b")
+    texts = [str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value and c.column != 3]
+    assert not [t for t in texts if english.search(t)]
     for ws in book:
         assert ws.freeze_panes in ("A2", "B2")
         assert all(c.font.bold for c in ws[1])
+
+
+def test_the_assessment_row_says_which_fixed_sentence_follows_it(template):
+    sheet = openpyxl.load_workbook(template)[ROUND_SHEET]
+    hints = {row[2].value: row[3].value for row in sheet.iter_rows(min_row=2) if row[2].value}
+    assert "Tuy nhiên qua công tác kiểm tra vẫn phát hiện" in hints["inspection.assessment"]
+    assert "Qua kiểm tra các nội dung trong kế hoạch" in hints["inspection.assessment"]
 
 
 def test_the_template_names_every_contract_field_of_the_round_in_column_c(template):

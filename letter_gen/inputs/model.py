@@ -25,6 +25,7 @@ from pydantic import (
 
 from letter_gen import decree30, vn
 from letter_gen.errors import InputError
+from letter_gen.i18n import _
 
 # C0 controls other than tab and newline, and lone surrogates, cannot live in a docx (XML 1.0).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -100,6 +101,21 @@ RequiredText = Annotated[str, AfterValidator(_clean_text), AfterValidator(_non_e
 #: A code inside a ký hiệu (SKHCN, TTr, VT): letters and digits only.
 Code = Annotated[str, AfterValidator(_clean_text), Field(pattern=r"^[^\W_]+$")]
 
+#: What clerks type around a list item, as it looks in a letter: "- X;", "+ X.".
+_ITEM_MARKS = re.compile(r"^\s*(?:[-+–•]\s*)+|\s*[;.]+\s*$")
+
+
+def _list_item(value: Any) -> Any:
+    """A recipient, cc or archive item without the "- " or "+ " before it and the ";" or "."
+    after it: the letter adds its own."""
+    return _ITEM_MARKS.sub("", value) if isinstance(value, str) else value
+
+
+#: A recipient or cc item (Kính gửi, Nơi nhận): a text, marks as typed in a letter removed.
+ListItem = Annotated[str, BeforeValidator(_list_item), AfterValidator(_clean_text), AfterValidator(_non_empty)]
+#: An archive item (Lưu): a code, marks as typed in a letter removed.
+ArchiveCode = Annotated[str, BeforeValidator(_list_item), AfterValidator(_clean_text), Field(pattern=r"^[^\W_]+$")]
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -140,12 +156,17 @@ class Agency(_Strict):
     unit: Code | None = None
 
 
+def _period_part(value: Any) -> Any:
+    """A quarter or half written as clerks do, ``II`` or ``Quý II``, as its number."""
+    return vn.parse_period_part(value) if isinstance(value, str) and not value.strip().isdigit() else value
+
+
 class Period(_Strict):
     """The reporting period (kỳ báo cáo): a year, or one quarter, half or month of it."""
 
     year: int = Field(ge=1945, le=2200)
-    quarter: int | None = Field(default=None, ge=1, le=4)
-    half: int | None = Field(default=None, ge=1, le=2)
+    quarter: Annotated[int | None, BeforeValidator(_period_part)] = Field(default=None, ge=1, le=4)
+    half: Annotated[int | None, BeforeValidator(_period_part)] = Field(default=None, ge=1, le=2)
     month: int | None = Field(default=None, ge=1, le=12)
 
     @model_validator(mode="after")
@@ -254,9 +275,9 @@ class InspectionRound(_Strict):
     requirements_intro: Text | None = None
     closing: Text | None = None
     signer: Signer
-    recipients: list[RequiredText] | None = None
-    cc: list[RequiredText] = []
-    archive: list[Code] = Field(min_length=1)
+    recipients: list[ListItem] | None = None
+    cc: list[ListItem] = []
+    archive: list[ArchiveCode] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _unit_names_unique(self) -> InspectionRound:
@@ -281,6 +302,20 @@ class InspectionRound(_Strict):
     def kinh_gui(self) -> list[str]:
         """Recipients of the consolidated letter: as given, or every unit's full name."""
         return list(self.recipients) if self.recipients is not None else [u.name for u in self.units]
+
+
+def list_warnings(round_: InspectionRound) -> list[str]:
+    """One line per recipient or cc item holding "; ": most likely several items typed in one,
+    which the letter would print as one line."""
+    lines = []
+    for name in ("recipients", "cc"):
+        for index, item in enumerate(getattr(round_, name) or []):
+            if "; " in item:
+                lines.append(_(
+                    "{field}[{index}]: {item!r} holds \"; \": is it several items? Give each its own line"
+                    " (in Excel: Alt+Enter inside the cell; in YAML: its own \"- \" entry)"
+                ).format(field=name, index=index, item=item))
+    return lines
 
 
 def validate_data(data: Any, source: str) -> InspectionRound:

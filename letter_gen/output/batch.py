@@ -24,10 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+from letter_gen.i18n import _, ngettext
 from letter_gen import vn
 from letter_gen.errors import LetterGenError, UsageError
-from letter_gen.inputs.formats import find_inputs, load_input
-from letter_gen.inputs.model import InspectionRound, Period
+from letter_gen.fileio import save_as_hint
+from letter_gen.inputs.formats import INPUT_SUFFIXES, find_inputs, load_input
+from letter_gen.inputs.model import InspectionRound, Period, list_warnings
 from letter_gen.letters.compose import LetterContent, compose, letters_of
 from letter_gen.letters.template_check import raise_for_problems
 from letter_gen.libreoffice import ConverterPool, combine_pdfs, declares_pdfa2
@@ -73,13 +75,13 @@ def parse_period(text: str) -> PeriodFilter:
     """Read ``2021``, ``2021-Q2``, ``2021-H1`` or ``2021-06``; :class:`UsageError` otherwise."""
     match = re.fullmatch(r"(\d{4})(?:-(?:[Qq]([1-4])|[Hh]([12])|(0[1-9]|1[0-2])))?", text.strip())
     if not match:
-        raise UsageError(f"--period {text!r}: expected a year (2021), a quarter (2021-Q2), a half (2021-H1) or a month (2021-06)")
+        raise UsageError(_("--period {text!r}: expected a year (2021), a quarter (2021-Q2), a half (2021-H1) or a month (2021-06)").format(text=text))
     year = int(match.group(1))
     quarter, half, month = (int(g) if g else None for g in match.group(2, 3, 4))
     try:
         months = Period(year=year, quarter=quarter, half=half, month=month).months
     except ValueError as err:  # pydantic's ValidationError: a year out of range
-        raise UsageError(f"--period {text!r}: the year must be between 1945 and 2200") from err
+        raise UsageError(_("--period {text!r}: the year must be between 1945 and 2200").format(text=text)) from err
     return PeriodFilter(text.strip(), year, *months)
 
 
@@ -135,6 +137,7 @@ class BatchSummary:
     combined_pdf: Path | None = None
     combined_removed: bool = False  # an old letters.pdf no longer matched the letters
     drafts_removed: int = 0  # drafts of this folder replaced by their issued letters
+    skipped: list[str] = field(default_factory=list)  # files of the input folders not read, and why
 
     @property
     def ok(self) -> bool:
@@ -175,6 +178,7 @@ def _run(
     on_letter: Callable[[LetterEvent], None] | None,
     on_total: Callable[[int], None] | None,
 ) -> None:
+    summary.skipped = skipped_files(inputs, options.out_dir)
     rounds = _one_set_per_round(list(_survey(find_inputs(inputs, skip=options.out_dir), options, summary)), summary)
     total = sum(count for _, count, _ in rounds)
     if on_total:
@@ -215,10 +219,10 @@ def _earlier_letters(options: BatchOptions, summary: BatchSummary) -> list[dict[
     rows = read_manifest(options.out_dir)
     issued = [row for row in rows if row.get("number") is not None]
     if issued and not options.issue:
-        raise UsageError(
-            f"{options.out_dir}: this folder holds issued letters (see its manifest.json); drafts are not"
+        raise UsageError(_(
+            "{folder}: this folder holds issued letters (see its manifest.json); drafts are not"
             " mixed in with them: write the drafts to another folder (--out), or add --issue"
-        )
+        ).format(folder=options.out_dir))
     if options.issue:
         kept = []
         for row in rows:
@@ -256,7 +260,7 @@ def _write_options(options: BatchOptions) -> WriteOptions:
 
 
 def _jobs(rounds: list[_Surveyed], options: BatchOptions) -> Iterator[LetterJob]:
-    for path, _, kept in rounds:
+    for path, _count, kept in rounds:
         round_ = kept or load_input(path, clean_text=options.clean_text)  # big batches do not hold every input
         template = template_of(round_, options.template)
         for mode, unit in letters_of(round_, options.mode):
@@ -304,7 +308,7 @@ class _Converter:
         for result in self.pool.convert(todo) if todo else []:
             if result.pdf is None:
                 summary.failed += 1
-                summary.failures.append(result.error or f"{result.source}: no PDF")
+                summary.failures.append(result.error or _("{file}: no PDF").format(file=result.source))
             else:
                 done[result.source] = result.pdf
         return done
@@ -318,6 +322,34 @@ class _Converter:
         self.pool.close()
 
 
+_SKIPPED_LIMIT = 20  # files named one by one; beyond, a count
+
+
+def skipped_files(paths: list[Path], out_dir: Path) -> list[str]:
+    """One line per file of the input folders that is not read, and why: an old Excel or Word
+    file, a CSV (save it as .xlsx), or any other file that is not an inspection input. Hidden
+    files, Excel's lock files, manifests and the output folder are passed over without a word."""
+    skip = out_dir.resolve()
+    lines: list[str] = []
+    others = 0
+    for folder in (p for p in paths if p.is_dir()):
+        for path in sorted(folder.rglob("*")):
+            inside = path.relative_to(folder).parts
+            if (not path.is_file() or path.suffix.lower() in INPUT_SUFFIXES or any(part.startswith((".", "~$")) for part in inside)
+                    or path.name.startswith("manifest.") or skip == path.resolve() or skip in path.resolve().parents):
+                continue
+            hint = save_as_hint(path)
+            if len(lines) >= _SKIPPED_LIMIT:
+                others += 1
+            elif hint:
+                lines.append(_("skipped {file}: {hint}").format(file=path, hint=hint))
+            else:
+                lines.append(_("skipped {file}: not an inspection input (.yaml, .yml, .json or .xlsx)").format(file=path))
+    if others:
+        lines.append(ngettext("skipped {n} other file", "skipped {n} other files", others).format(n=others))
+    return lines
+
+
 _Surveyed = tuple[Path, int, "InspectionRound | None"]
 _KEEP_UNITS = 2000  # inputs are kept in memory up to this many units in all, then read again
 
@@ -326,11 +358,12 @@ def _survey(paths: list[Path], options: BatchOptions, summary: BatchSummary) -> 
     """The valid inputs of the period and their letter counts; each bad input becomes a
     failure line and is skipped. Small inputs are kept so they are parsed once."""
     if not paths:
-        raise UsageError("no inspection inputs found (.yaml, .yml, .json or .xlsx)")
+        raise UsageError(_("no inspection inputs found (.yaml, .yml, .json or .xlsx)"))
     kept_units = 0
     for path in paths:
         try:
             round_ = load_input(path, clean_text=options.clean_text, changes=summary.warnings)
+            summary.warnings.extend(f"{path}: {line}" for line in list_warnings(round_))
             check_fits_page(round_, str(path))
         except LetterGenError as err:
             summary.failed += 1
@@ -354,11 +387,11 @@ def _one_set_per_round(rounds: list[_Surveyed], summary: BatchSummary) -> list[_
         if len(paths) > 1:
             twice.update(paths)
             summary.failed += 1
-            summary.failures.append(
-                f"{', '.join(p.name for p in paths)}: these files are the same inspection round ({agency},"
-                f" {period}, {plan}, file {stem}), so they would give the same letters twice; none of them"
-                " was written: keep one file per round (move the copy, e.g. the converted .yaml, out of the folder)"
-            )
+            summary.failures.append(_(
+                "{files}: these files are the same inspection round ({agency}, {period}, {plan}, file {stem}),"
+                " so they would give the same letters twice; none of them was written: keep one file per round"
+                " (move the copy, e.g. the converted .yaml, out of the folder)"
+            ).format(files=", ".join(p.name for p in paths), agency=agency, period=period, plan=plan, stem=stem))
     return [r for r in rounds if r[0] not in twice]
 
 
