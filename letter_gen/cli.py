@@ -51,6 +51,7 @@ def _localize(command: click.Command) -> None:
     on the objects so the language can change between two invocations (tests do)."""
     msgids = command.__dict__.setdefault("_msgids", (command.help, command.short_help))
     command.help, command.short_help = (_(inspect.cleandoc(text)) if text else text for text in msgids)
+    command._help_option = None  # click keeps the --help option, with its text, once made
     for param in command.params:
         if isinstance(param, click.Option):
             msgid = param.__dict__.setdefault("_msgid", param.help)
@@ -78,6 +79,22 @@ class _Group(click.Group):
 
 
 _existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+class _IssueDate(click.ParamType):
+    """An issue date as clerks write it, 05/07/2021, or as ISO, 2021-07-05."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        import datetime as dt
+
+        if isinstance(value, dt.datetime):
+            return value
+        for form in ("%d/%m/%Y", "%Y-%m-%d"):
+            with contextlib.suppress(ValueError):
+                return dt.datetime.strptime(value.strip(), form)
+        self.fail(_("{value!r} is not a date: write it as 05/07/2021 (dd/mm/yyyy) or 2021-07-05").format(value=value), param, ctx)
 
 
 def _register_option(command: Any) -> Any:
@@ -184,7 +201,7 @@ def _issue_options(command: Any) -> Any:
         "--allow-future", is_flag=True, help=N_("Accept an issue date more than 3 days after today (a letter prepared ahead)."),
     )(command)
     command = click.option(
-        "--date", "issue_date", type=click.DateTime(formats=["%d/%m/%Y", "%Y-%m-%d"]), default=None, metavar="DATE",
+        "--date", "issue_date", type=_IssueDate(), default=None, metavar="DATE",
         help=N_("Issue date, 05/07/2021 or 2021-07-05 (default: today); not before the plan's date."),
     )(command)
     command = click.option("--issue", is_flag=True, help=N_("Number the letters from the register (without it: drafts)."))(command)
@@ -397,8 +414,8 @@ def batch(
     click.echo(_summary_line(summary, period))
     if summary.combined_pdf:
         click.echo(_("all letters in one PDF: {path}").format(path=summary.combined_pdf))
-    nothing_of_period = period is not None and summary.inputs_read > 0 and summary.inputs_read == summary.inputs_outside_period
-    if nothing_of_period:
+    nothing_of_period = bool(period) and summary.inputs_read > 0 and summary.inputs_read == summary.inputs_outside_period
+    if period and nothing_of_period:
         click.echo(_(
             "no input is of the period {period}, so no letter was written: an input's period is its"
             " \"period\" (year, and quarter, half or month if any); an input for the whole year belongs"
@@ -450,7 +467,7 @@ class _Progress:
             self._bar.__exit__(None, None, None)
 
 
-@main.group(short_help=N_("The outgoing register: list, export, reserve, void..."))
+@main.group(short_help=N_("The outgoing register (sổ văn bản đi) and its numbers."))
 def register() -> None:
     """The outgoing register (sổ đăng ký văn bản đi): where, adopt, list, reserve, unreserve, void, export, backup."""
 

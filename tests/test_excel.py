@@ -156,7 +156,7 @@ def test_the_template_offers_a_list_for_every_field_with_fixed_values(template):
     assert lists == {
         f"B{row['letter.kind']}": '"follow-up"',
         f"B{row['letter.urgency']}": '"KHẨN,THƯỢNG KHẨN,HỎA TỐC"',
-        f"B{row['period.quarter']}": '"1,2,3,4"',
+        f"B{row['period.quarter']}": '"I,II,III,IV,1,2,3,4"',
         f"B{row['period.half']}": '"1,2"',
         f"B{row['period.month']}": '"1,2,3,4,5,6,7,8,9,10,11,12"',
         f"B{row['signer.authority']}": '"KT,TM,TL,TUQ,Q"',
@@ -239,7 +239,7 @@ def test_a_template_filled_by_hand_reads_into_a_valid_round(template):
     assert round_.inspection.plan.number == "9"  # not "9.0"
     assert round_.inspection.plan.date == dt.date(2021, 2, 23)
     assert round_.signer.authority == "KT"
-    assert round_.cc == ["Sở Nội vụ (b/c);", "TTTT&UD (web)"]
+    assert round_.cc == ["Sở Nội vụ (b/c)", "TTTT&UD (web)"]  # the ";" typed as in a letter is the letter's own
     assert round_.archive == ["VT", "TTr"]
     assert round_.recipients is None
     assert [(u.name, u.short_name, u.findings, u.actions) for u in round_.units] == [
@@ -472,3 +472,15 @@ def test_the_blank_template_reads_as_the_list_of_fields_to_fill(template):
     )
     assert problems[-1] == 'mau.xlsx: sheet "Đơn vị", from row 2: units: must not be empty'
     assert len(problems) == 16
+
+
+@pytest.mark.parametrize(("typed", "quarter"), [("II", 2), ("Quý III", 3), (4, 4), ("1", 1)])
+def test_a_quarter_typed_as_clerks_do_is_read(seed_book, typed, quarter):
+    edit(seed_book, set_field("period.quarter", typed))
+    assert load_round(seed_book).period.quarter == quarter
+
+
+def test_a_quarter_that_is_no_number_says_how_to_write_it(seed_book):
+    edit(seed_book, set_field("period.quarter", "hai"))
+    (line,) = problems_of(seed_book)
+    assert line.endswith("period.quarter: expected a quarter or half as 2, II or Quý II (got 'hai')")
