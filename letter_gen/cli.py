@@ -12,9 +12,11 @@ pydantic and openpyxl, which only the command that runs needs.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import inspect
 import json
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +34,7 @@ import click.utils
 
 from letter_gen.errors import LetterGenError, UsageError
 from letter_gen.i18n import N_, _, click_gettext, click_ngettext, ngettext
+from letter_gen.interrupts import Interrupted, stop_on_signals
 from letter_gen.register.where import RegisterLocation, locate, stray_old_register
 
 # click's own words (Usage:, Options:, "Missing option", "Show this message and exit.") come
@@ -62,20 +65,26 @@ def _localize(command: click.Command) -> None:
 
 
 class _Group(click.Group):
-    """Turns library errors into a message and an exit code, for every command, and speaks
-    the clerk's language."""
+    """Turns library errors into a message and an exit code, for every command, a stop
+    (Ctrl-C, SIGTERM, SIGHUP) into one line saying what was done, and speaks the clerk's language."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         _localize(self)
         return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
+        stop_on_signals()
         try:
             return super().invoke(ctx)
         except LetterGenError as err:
             for line in err.lines():
                 click.echo(line, err=True)
             sys.exit(err.exit_code)
+        except (Interrupted, KeyboardInterrupt) as stop:
+            stopped = stop if isinstance(stop, Interrupted) else Interrupted(signal.SIGINT)
+            _Progress.close_all()
+            click.echo(_("stopped ({signal}): {done}").format(signal=stopped.name, done=_Progress.done_so_far()), err=True)
+            sys.exit(stopped.exit_code)
 
 
 _existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -263,6 +272,15 @@ def render(
             input_path, output, unit=unit, options=options, template=template, clean_text=clean_text, pdf=pdf, pdfa=pdfa,
         )
     _warn(letter.warnings)
+    asked = issue_date.date() if issue_date else dt.date.today()
+    if letter.content.date is not None and letter.content.date != asked:
+        _note(_(
+            "this letter was issued before as số {number} on {date} and keeps that number and date, not {asked}."
+            " To change them, withdraw the number (letter-gen register void {n} --agency {agency} --year {year}"
+            " --reason ...) and issue the letter again"
+        ).format(number=letter.content.number_line.removeprefix("Số: "), date=f"{letter.content.date:%d/%m/%Y}",
+                 asked=f"{asked:%d/%m/%Y}", n=letter.content.number, agency=letter.content.agency_code,
+                 year=letter.content.date.year))
     facts = {
         "path": letter.path, "pdf": letter.pdf, "unit": letter.content.unit,
         "number": letter.content.number_line.removeprefix("Số: ") if letter.content.number else None,
@@ -384,7 +402,8 @@ def batch(
     Example:
       letter-gen batch data/ --period 2021-Q2 --out output/2021-Q2 --issue --date 05/07/2021
     """
-    from letter_gen.output.batch import BatchOptions, parse_period
+    from letter_gen.inputs.period import parse_period
+    from letter_gen.output.batch import BatchOptions
 
     _issue_flags_need_issue(issue, issue_date, reissue, allow_future)
     with _register_in_use(register_path) if issue else contextlib.nullcontext() as location:
@@ -411,9 +430,22 @@ def batch(
     _warn(summary.warnings)
     for failure in summary.failures:
         click.echo(failure, err=True)
-    click.echo(_summary_line(summary, period))
+    click.echo(_summary_line(summary, period, pdf or pdfa))
+    if summary.kept_dates:
+        _note(ngettext(
+            "{n} letter was issued before and keeps its number and date; to change it, withdraw its number"
+            " (letter-gen register void) and issue it again",
+            "{n} letters were issued before and keep their numbers and dates; to change one, withdraw its number"
+            " (letter-gen register void) and issue it again", summary.kept_dates).format(n=summary.kept_dates))
+    if summary.drafts_removed:
+        click.echo(ngettext("{n} draft of this folder was replaced by its issued letter",
+                            "{n} drafts of this folder were replaced by their issued letters",
+                            summary.drafts_removed).format(n=summary.drafts_removed))
     if summary.combined_pdf:
         click.echo(_("all letters in one PDF: {path}").format(path=summary.combined_pdf))
+    if summary.combined_removed:
+        click.echo(_("{path} was removed: it no longer matched the letters (add --pdf to rebuild it)").format(
+            path=out_dir / "letters.pdf"))
     nothing_of_period = bool(period) and summary.inputs_read > 0 and summary.inputs_read == summary.inputs_outside_period
     if period and nothing_of_period:
         click.echo(_(
@@ -425,7 +457,7 @@ def batch(
         sys.exit(1)
 
 
-def _summary_line(summary: Any, period: str | None) -> str:
+def _summary_line(summary: Any, period: str | None, pdfs: bool = False) -> str:
     """``42 written, 42 newly issued, 0 unchanged (skipped), 0 failed; 3 inputs read; 1.2 s``."""
     parts = [
         _("{written} written, {issued} newly issued, {unchanged} unchanged (skipped), {failed} failed").format(
@@ -434,6 +466,8 @@ def _summary_line(summary: Any, period: str | None) -> str:
     ]
     if period:
         parts[-1] += _(", {n} outside {period}").format(n=summary.inputs_outside_period, period=period)
+    if pdfs:
+        parts.append(ngettext("{n} PDF made", "{n} PDFs made", summary.pdfs).format(n=summary.pdfs))
     return "; ".join([*parts, f"{summary.seconds:.1f} s"])
 
 
@@ -448,23 +482,61 @@ def _run_batch(inputs: tuple[Path, ...], options: Any) -> Any:
 
 
 class _Progress:
-    """A progress bar on a terminal; nothing when output is redirected."""
+    """Progress bars on a terminal (letters, then PDFs), nothing when output is redirected;
+    and what was done so far, for the line printed when a batch is stopped."""
+
+    _current: _Progress | None = None
 
     def __init__(self) -> None:
-        self._bar: Any = None
+        self._bars: dict[str, Any] = {}
+        self._total = 0
+        self.written = self.issued = self.pdfs = 0
+        _Progress._current = self
 
     def start(self, total: int) -> None:
-        if sys.stderr.isatty() and total:
-            self._bar = click.progressbar(length=total, label=_("letters"), file=sys.stderr)
-            self._bar.__enter__()
+        self._total = total
+        self._bar(N_("letters"))
 
-    def step(self, _event: Any) -> None:
-        if self._bar is not None:
-            self._bar.update(1)
+    def _bar(self, label: str) -> Any:
+        if label not in self._bars and sys.stderr.isatty() and self._total:
+            for bar in self._bars.values():
+                bar.render_finish()
+            self._bars[label] = click.progressbar(length=self._total, label=_(label), file=sys.stderr)
+            self._bars[label].__enter__()
+        return self._bars.get(label)
+
+    def step(self, event: Any) -> None:
+        if event.status == "pdf":
+            self.pdfs += 1
+            bar = self._bar(N_("PDF"))
+        else:
+            self.written += event.status == "written"
+            self.issued += bool(event.newly_issued)
+            bar = self._bars.get("letters")
+        if bar is not None:
+            bar.update(1)
 
     def finish(self) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(None, None, None)
+        for bar in self._bars.values():
+            bar.__exit__(None, None, None)
+        self._bars = {}
+
+    @classmethod
+    def close_all(cls) -> None:
+        if cls._current is not None:
+            cls._current.finish()
+
+    @classmethod
+    def done_so_far(cls) -> str:
+        """``75 letters written, 121 numbers taken, 0 PDFs; every number is in the register...``."""
+        now = cls._current
+        if now is None:
+            return _("nothing was left half-written; run the same command again")
+        return _(
+            "{written} letters written, {issued} numbers taken, {pdfs} PDFs made; nothing was"
+            " left half-written and every number taken is in the register: run the same command again to"
+            " finish the batch (letters already numbered keep their numbers)"
+        ).format(written=now.written, issued=now.issued, pdfs=now.pdfs)
 
 
 @main.group(short_help=N_("The outgoing register (sổ văn bản đi) and its numbers."))
