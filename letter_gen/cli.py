@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import inspect
 import json
 import os
 import signal
@@ -22,15 +23,54 @@ from pathlib import Path
 from typing import Any
 
 import click
+import click.core
+import click.decorators
+import click.exceptions
+import click.formatting
+import click.parser
+import click.termui
+import click.types
+import click.utils
 
 from letter_gen.errors import LetterGenError, UsageError
+from letter_gen.i18n import N_, _, click_gettext, click_ngettext, ngettext
 from letter_gen.interrupts import Interrupted, stop_on_signals
 from letter_gen.register.where import RegisterLocation, locate, stray_old_register
 
+# click's own words (Usage:, Options:, "Missing option", "Show this message and exit.") come
+# from the stdlib's gettext, whose language only the environment decides; they are read from
+# letter_gen's catalog of click's messages instead, so they follow the clerk's language too.
+for _module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.termui, click.types, click.utils):
+    if hasattr(_module, "_"):
+        _module._ = click_gettext  # type: ignore[attr-defined]
+    if hasattr(_module, "ngettext"):
+        _module.ngettext = click_ngettext  # type: ignore[attr-defined]
+
+
+def _localize(command: click.Command) -> None:
+    """Put the help texts of ``command`` and its subcommands in the clerk's language.
+
+    Help texts are English msgids (docstrings and ``help=N_(...)``); the English ones are kept
+    on the objects so the language can change between two invocations (tests do)."""
+    msgids = command.__dict__.setdefault("_msgids", (command.help, command.short_help))
+    command.help, command.short_help = (_(inspect.cleandoc(text)) if text else text for text in msgids)
+    command._help_option = None  # click keeps the --help option, with its text, once made
+    for param in command.params:
+        if isinstance(param, click.Option):
+            msgid = param.__dict__.setdefault("_msgid", param.help)
+            param.help = _(msgid) if msgid else msgid
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _localize(sub)
+
 
 class _Group(click.Group):
-    """Turns library errors into a message and an exit code, for every command, and a stop
-    (Ctrl-C, SIGTERM, SIGHUP) into one line saying what was done."""
+    """Turns library errors into a message and an exit code, for every command, a stop
+    (Ctrl-C, SIGTERM, SIGHUP) into one line saying what was done, and speaks the clerk's language."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        _localize(self)
+        return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         stop_on_signals()
@@ -43,11 +83,27 @@ class _Group(click.Group):
         except (Interrupted, KeyboardInterrupt) as stop:
             stopped = stop if isinstance(stop, Interrupted) else Interrupted(signal.SIGINT)
             _Progress.close_all()
-            click.echo(f"stopped ({stopped.name}): {_Progress.done_so_far()}", err=True)
+            click.echo(_("stopped ({signal}): {done}").format(signal=stopped.name, done=_Progress.done_so_far()), err=True)
             sys.exit(stopped.exit_code)
 
 
 _existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+class _IssueDate(click.ParamType):
+    """An issue date as clerks write it, 05/07/2021, or as ISO, 2021-07-05."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        import datetime as dt
+
+        if isinstance(value, dt.datetime):
+            return value
+        for form in ("%d/%m/%Y", "%Y-%m-%d"):
+            with contextlib.suppress(ValueError):
+                return dt.datetime.strptime(value.strip(), form)
+        self.fail(_("{value!r} is not a date: write it as 05/07/2021 (dd/mm/yyyy) or 2021-07-05").format(value=value), param, ctx)
 
 
 def _register_option(command: Any) -> Any:
@@ -56,8 +112,19 @@ def _register_option(command: Any) -> Any:
         "register_path",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
-        help="The outgoing register (sổ văn bản đi). Default: LETTER_GEN_REGISTER, else a letter-gen.toml"
-        " here or above, else your data folder (letter-gen register where shows it).",
+        help=N_("The outgoing register (sổ đăng ký văn bản đi). Default: LETTER_GEN_REGISTER, else a letter-gen.toml"
+                " here or above, else your data folder (letter-gen register where shows it)."),
+    )(command)
+
+
+def _existing_register_option(command: Any) -> Any:
+    return click.option(
+        "--register",
+        "register_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help=N_("The outgoing register to read; it must exist. Default: LETTER_GEN_REGISTER, else a letter-gen.toml"
+                " here or above, else your data folder (letter-gen register where shows it)."),
     )(command)
 
 
@@ -71,74 +138,87 @@ def _register_in_use(option: Path | None, *, creating: bool = True) -> Iterator[
     if old is not None:
         adopt = f"letter-gen register adopt {old}"
         if creating and not existed:
-            raise UsageError(
-                f"{old} holds the numbers an older letter-gen gave here, but the register in use is now"
-                f" {location.describe()}, which does not exist yet: issuing would start again at 01."
-                f" Take the old one over first ({adopt}), or name it with --register {old}"
-            )
-        click.echo(f"note: {old} is a register an older letter-gen kept here, not the one in use"
-                   f" ({location.describe()}); to carry its numbers over: {adopt}", err=True)
+            raise UsageError(_(
+                "{old} holds the numbers an older letter-gen gave here, but the register in use is now"
+                " {register}, which does not exist yet: issuing would start again at 01."
+                " Take the old one over first ({adopt}), or name it with --register {old}"
+            ).format(old=old, register=location.describe(), adopt=adopt))
+        _note(_("{old} is a register an older letter-gen kept here, not the one in use ({register});"
+                " to carry its numbers over: {adopt}").format(old=old, register=location.describe(), adopt=adopt))
     try:
         yield location
     finally:
         if not existed and location.path.exists():
-            click.echo(f"note: created a NEW register: {location.describe()}", err=True)
+            _note(_("created a NEW register: {register}").format(register=location.describe()))
 
 
 def _force_option(command: Any) -> Any:
     return click.option(
         "--force", is_flag=True,
-        help="Replace a file already there that letter_gen did not write (never an input of this command).",
+        help=N_("Replace a file already there that letter_gen did not write (never an input of this command)."),
     )(command)
 
 
 def _clean_text_option(command: Any) -> Any:
     return click.option(
         "--clean-text", is_flag=True,
-        help="Remove characters a letter cannot carry (control characters) instead of refusing the input; each field changed is named.",
+        help=N_("Remove characters a letter cannot carry (control characters) instead of refusing the input; each field changed is named."),
     )(command)
 
 
 def _template_option(command: Any) -> Any:
     return click.option(
         "--template", "template", type=_existing_file, default=None,
-        help="Render with your own docxtpl template (.docx) instead of the bundled one; it is checked first.",
+        help=N_("Render with your own docxtpl template (.docx) instead of the bundled one; it is checked first."),
     )(command)
 
 
 def _output_options(command: Any) -> Any:
-    """--pdf, --pdfa and --no-check, shared by render and batch."""
-    command = click.option("--no-check", "no_check", is_flag=True, help="Write letters even if they break Decree 30's layout rules.")(command)
-    command = click.option("--pdfa", is_flag=True, help="Write archival PDF/A-2b instead of plain PDF (implies --pdf).")(command)
-    return click.option("--pdf", is_flag=True, help="Also write a PDF beside each .docx (needs LibreOffice).")(command)
+    """--pdf, --pdfa and --no-check of render (one letter)."""
+    command = click.option("--no-check", "no_check", is_flag=True, help=N_("Write the letter even if it breaks Decree 30's layout rules."))(command)
+    command = click.option("--pdfa", is_flag=True, help=N_("Write an archival PDF/A-2b instead of a plain PDF (implies --pdf)."))(command)
+    return click.option("--pdf", is_flag=True, help=N_("Also write a PDF beside the .docx (needs LibreOffice)."))(command)
+
+
+def _batch_output_options(command: Any) -> Any:
+    """--pdf, --pdfa and --no-check of batch (many letters)."""
+    command = click.option("--no-check", "no_check", is_flag=True, help=N_("Write letters even if they break Decree 30's layout rules."))(command)
+    command = click.option("--pdfa", is_flag=True, help=N_("Write archival PDF/A-2b instead of plain PDF (implies --pdf)."))(command)
+    return click.option(
+        "--pdf", is_flag=True, help=N_("Also write a PDF beside each letter, and OUT/letters.pdf with them all (needs LibreOffice)."),
+    )(command)
 
 
 def _issue_flags_need_issue(issue: bool, issue_date: Any, reissue: bool, allow_future: bool = False) -> None:
     if not issue and (issue_date is not None or reissue or allow_future):
-        raise UsageError("--date, --reissue and --allow-future only apply with --issue (a draft has no number and no date)")
+        raise UsageError(_("--date, --reissue and --allow-future only apply with --issue (a draft has no number and no date)"))
 
 
 def _warn(lines: list[str] | tuple[str, ...]) -> None:
     for line in lines:
-        click.echo(f"warning: {line}", err=True)
+        click.echo(_("warning: {message}").format(message=line), err=True)
+
+
+def _note(line: str) -> None:
+    click.echo(_("note: {message}").format(message=line), err=True)
 
 
 def _issue_options(command: Any) -> Any:
     """--issue, --date and --reissue, shared by render and batch."""
-    command = click.option("--reissue", is_flag=True, help="Issue a changed letter again under a new number; the register keeps both.")(command)
+    command = click.option("--reissue", is_flag=True, help=N_("Issue a changed letter again under a new number; the register keeps both."))(command)
     command = click.option(
-        "--allow-future", is_flag=True, help="Accept an issue date more than 3 days after today (a letter prepared ahead).",
+        "--allow-future", is_flag=True, help=N_("Accept an issue date more than 3 days after today (a letter prepared ahead)."),
     )(command)
     command = click.option(
-        "--date", "issue_date", type=click.DateTime(formats=["%d/%m/%Y", "%Y-%m-%d"]), default=None,
-        help="Issue date, 05/07/2021 or 2021-07-05 (default: today); not before the plan's date.",
+        "--date", "issue_date", type=_IssueDate(), default=None, metavar="DATE",
+        help=N_("Issue date, 05/07/2021 or 2021-07-05 (default: today); not before the plan's date."),
     )(command)
-    command = click.option("--issue", is_flag=True, help="Number the letters from the register (without it: drafts).")(command)
+    command = click.option("--issue", is_flag=True, help=N_("Number the letters from the register (without it: drafts)."))(command)
     return _register_option(command)
 
 
 #: The kinds, as --kind's help lists them (letters/kinds.py holds the kinds; not imported here: start-up time).
-_KIND_HELP = (
+_KIND_HELP = N_(
     "Which document of the round: follow-up, reminder, team-decision, plan, invitation, conclusion-notice"
     " or report (default: the input's letter.kind)."
 )
@@ -149,15 +229,21 @@ def _kind_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="letter-gen")
+@click.version_option(package_name="letter-gen", help=N_("Show the version and exit."))
 def main() -> None:
-    """Vietnamese official letters (công văn) from inspection results, laid out per Decree 30/2020/NĐ-CP."""
+    """Vietnamese official letters (công văn) from inspection results, laid out per Decree 30/2020/NĐ-CP.
+
+    Messages are in Vietnamese; LETTER_GEN_LANG=en gives English.
+    """
 
 
-@main.command()
+@main.command(short_help=N_("Write the letter of one input (.docx, and PDF)."))
 @click.argument("input_path", metavar="INPUT", type=_existing_file)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The .docx to write.")
-@click.option("--unit", type=click.IntRange(min=0), default=None, help="Write the per-unit letter of units[N] (from 0).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help=N_("The .docx to write."))
+@click.option(
+    "--unit", metavar="UNIT", default=None,
+    help=N_("Write the letter to one unit: its name, its short name, or its number in the input's list of units (from 1)."),
+)
 @_kind_option
 @_issue_options
 @_template_option
@@ -165,14 +251,17 @@ def main() -> None:
 @_output_options
 @_force_option
 def render(
-    input_path: Path, output: Path, unit: int | None, kind: str | None, issue: bool, issue_date: Any, reissue: bool, allow_future: bool,
+    input_path: Path, output: Path, unit: str | None, kind: str | None, issue: bool, issue_date: Any, reissue: bool,
+    allow_future: bool,
     register_path: Path | None, template: Path | None, clean_text: bool, pdf: bool, pdfa: bool, no_check: bool, force: bool,
 ) -> None:
-    """Write the letter of one inspection input (YAML, JSON or Excel).
+    """Write the letter of one inspection input (YAML, JSON or Excel) to one .docx.
 
     Without --unit: the consolidated letter to every unit, like the seed letter.
-    With --unit N: the letter to units[N] alone, its findings and actions after the
-    general requirements.
+    With --unit: the letter to that unit alone, its findings and actions after the
+    general requirements. --unit takes the unit's name or short name (the start of it is
+    enough when only one unit starts so) or its number in the input's list of units,
+    counting from 1.
 
     With --kind K: that document of the round (a decision, plan, invitation, notice, report
     or reminder) instead of the input's letter.kind.
@@ -181,10 +270,12 @@ def render(
     register (or the number it was given before) and the issue date. A letter that breaks
     Decree 30's layout rules is not written (--no-check writes it anyway).
 
-    Example:
-
-        letter-gen render data/cchc-2021.yaml -o output/cchc-2021.docx
-        letter-gen render data/cchc-2021-kinds.yaml --kind team-decision -o output/quyet-dinh.docx
+    \b
+    Examples:
+      letter-gen render data/cchc-2021.yaml -o output/cchc-2021.docx
+      letter-gen render data/cchc-2021.yaml -o output/chi-cuc.docx --unit "Chi cục Tiêu chuẩn"
+      letter-gen render data/cchc-2021.yaml -o output/cchc-2021-issued.docx --issue --date 05/03/2021
+      letter-gen render data/cchc-2021-kinds.yaml --kind team-decision -o output/quyet-dinh.docx
     """
     from letter_gen.output.writer import WriteOptions, render_file
 
@@ -198,21 +289,38 @@ def render(
             input_path, output, unit=unit, kind=kind, options=options, template=template, clean_text=clean_text, pdf=pdf, pdfa=pdfa,
         )
     _warn(letter.warnings)
-    number = f" as số {letter.content.number_line.removeprefix('Số: ')}" if letter.content.number else ""
     asked = issue_date.date() if issue_date else dt.date.today()
     if letter.content.date is not None and letter.content.date != asked:
-        click.echo(
-            f"note: this letter was issued before as số {letter.content.number_line.removeprefix('Số: ')} on"
-            f" {letter.content.date:%d/%m/%Y} and keeps that number and date, not {asked:%d/%m/%Y}. To change them,"
-            f" withdraw the number (letter-gen register void {letter.content.number} --agency"
-            f" {letter.content.agency_code} --year {letter.content.date.year} --reason ...) and issue the letter again",
-            err=True,
-        )
-    verb = "wrote" if letter.status == "written" else "unchanged:"
-    click.echo(f"{verb} {letter.path}{number}" + (f" and {letter.pdf}" if letter.pdf else ""))
+        _note(_(
+            "this letter was issued before as số {number} on {date} and keeps that number and date, not {asked}."
+            " To change them, withdraw the number (letter-gen register void {n} --agency {agency} --year {year}"
+            " --reason ...) and issue the letter again"
+        ).format(number=letter.content.number_line.removeprefix("Số: "), date=f"{letter.content.date:%d/%m/%Y}",
+                 asked=f"{asked:%d/%m/%Y}", n=letter.content.number, agency=letter.content.agency_code,
+                 year=letter.content.date.year))
+    facts = {
+        "path": letter.path, "pdf": letter.pdf, "unit": letter.content.unit, "kind": letter.content.kind,
+        "number": letter.content.number_line.removeprefix("Số: ") if letter.content.number else None,
+    }
+    click.echo(_render_line(letter.status == "written", facts))
 
 
-@main.command()
+def _render_line(written: bool, facts: dict[str, Any]) -> str:
+    """``wrote out.docx (to Chi cục ..., số 05/SKHCN-TTr) and out.pdf``."""
+    what = [_("to {unit}").format(unit=facts["unit"])] if facts["unit"] else []
+    if not facts["unit"] and facts.get("kind", "follow-up") == "follow-up":
+        what.append(_("to every unit"))  # a decision, plan or report goes to no one unit
+    if facts["number"]:
+        what.append(_("số {number}").format(number=facts["number"]))
+    else:
+        what.append(_("a draft"))
+    line = (_("wrote {path} ({what})") if written else _("unchanged: {path} ({what})")).format(path=facts["path"], what=", ".join(what))
+    if facts["pdf"]:
+        line += _(" and {pdf}").format(pdf=facts["pdf"])
+    return line
+
+
+@main.command(short_help=N_("Check an input without writing anything."))
 @click.argument("input_path", metavar="INPUT", type=_existing_file)
 @_clean_text_option
 def validate(input_path: Path, clean_text: bool) -> None:
@@ -221,19 +329,20 @@ def validate(input_path: Path, clean_text: bool) -> None:
     Exit code 0 when valid; 1 with one line per problem (field path, and sheet, row and
     column for Excel) when not.
 
+    \b
     Example:
-
-        letter-gen validate data/cchc-2021.yaml
+      letter-gen validate data/cchc-2021.yaml
     """
     from letter_gen.output.writer import validate_file
 
     round_, warnings = validate_file(input_path, clean_text=clean_text)
     _warn(warnings)
     units = len(round_.units)
-    click.echo(f"{input_path}: valid ({units} unit{'' if units == 1 else 's'}, {round_.period.label})")
+    click.echo(ngettext("{file}: valid ({n} unit, {period})", "{file}: valid ({n} units, {period})", units).format(
+        file=input_path, n=units, period=round_.period.label))
 
 
-@main.command("excel-template")
+@main.command("excel-template", short_help=N_("Write the blank Excel form of an inspection round."))
 @click.argument("output", metavar="FILE.xlsx", type=click.Path(dir_okay=False, path_type=Path))
 @_force_option
 def excel_template(output: Path, force: bool) -> None:
@@ -243,19 +352,19 @@ def excel_template(output: Path, force: bool) -> None:
     finding or action) and "Yêu cầu chung" (general requirements). render, batch and
     validate read the filled workbook.
 
+    \b
     Example:
-
-        letter-gen excel-template output/kiem-tra-2021.xlsx
+      letter-gen excel-template output/kiem-tra-2021.xlsx
     """
     from letter_gen.inputs.excel import write_workbook
 
     if output.suffix.lower() != ".xlsx":
-        raise UsageError(f"{output}: the workbook must end in .xlsx")
+        raise UsageError(_("{path}: the workbook must end in .xlsx").format(path=output))
     write_workbook(output, force=force)
-    click.echo(f"wrote {output}")
+    click.echo(_("wrote {path}").format(path=output))
 
 
-@main.command()
+@main.command(short_help=N_("Convert an input between YAML, JSON and Excel."))
 @click.argument("input_path", metavar="IN", type=_existing_file)
 @click.argument("output", metavar="OUT", type=click.Path(dir_okay=False, path_type=Path))
 @_clean_text_option
@@ -265,35 +374,35 @@ def convert(input_path: Path, output: Path, clean_text: bool, force: bool) -> No
 
     The input is validated first; the output reads back as the same round.
 
+    \b
     Example:
-
-        letter-gen convert data/cchc-2021.yaml output/cchc-2021.xlsx
+      letter-gen convert data/cchc-2021.yaml output/cchc-2021.xlsx
     """
     from letter_gen.inputs.formats import load_input, save_round
 
     if output.absolute() == input_path.absolute() or (output.exists() and output.samefile(input_path)):
-        raise UsageError(f"{output}: that is the input file; give another name for the converted copy")
+        raise UsageError(_("{path}: that is the input file; give another name for the converted copy").format(path=output))
     warnings: list[str] = []
     save_round(load_input(input_path, clean_text=clean_text, changes=warnings), output, force=force)
     _warn(warnings)
-    click.echo(f"wrote {output}")
+    click.echo(_("wrote {path}").format(path=output))
 
 
-@main.command()
+@main.command(short_help=N_("Write every letter of a period into a folder."))
 @click.argument("inputs", metavar="INPUT...", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for the letters and the manifest.")
-@click.option("--period", default=None, help="Keep inputs of this period: 2021, 2021-Q2, 2021-H1 or 2021-06.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True, help=N_("Folder for the letters and the manifest."))
+@click.option("--period", default=None, help=N_("Keep inputs of this period: 2021, 2021-Q2, 2021-H1 or 2021-06."))
 @click.option(
     "--mode", type=click.Choice(["consolidated", "per-unit", "both"]), default="both", show_default=True,
-    help="One letter per input to all its units, one per unit with something to fix, or both.",
+    help=N_("One letter per input to all its units, one per unit with something to fix, or both."),
 )
 @_kind_option
 @_issue_options
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes rendering letters (default: the number of cores).")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help=N_("Processes rendering letters (default: the number of cores)."))
 @_template_option
 @_clean_text_option
-@_output_options
-@click.option("--check-all", is_flag=True, help="Check every letter against Decree 30, not the first of each input and mode.")
+@_batch_output_options
+@click.option("--check-all", is_flag=True, help=N_("Check every letter against Decree 30, not the first of each input and mode."))
 @_force_option
 def batch(
     inputs: tuple[Path, ...], out_dir: Path, period: str | None, mode: str, kind: str | None, issue: bool, issue_date: Any,
@@ -302,15 +411,17 @@ def batch(
 ) -> None:
     """Write every letter of a reporting period: files and folders of inputs, mixed.
 
-    Letters are named from their number (or "draft"), the agency code and the unit:
-    007-STC-ban-qlda-dtxd-tinh.docx. OUT/manifest.json and OUT/manifest.csv list them.
-    A bad input is reported and skipped; the exit code is then 1. With --pdf, a PDF is
-    written beside each letter and OUT/letters.pdf holds them all, for printing.
+    Folders are searched for .yaml, .yml, .json and .xlsx files; other files are listed as
+    skipped, with the reason. Letters are named from their number (or "draft"), the agency
+    code and the unit: 2021-007-STC-ban-qlda-dtxd-tinh.docx. OUT/manifest.json and
+    OUT/manifest.csv list them. A bad input is reported and skipped; the exit code is then 1.
+    With --pdf, a PDF is written beside each letter and OUT/letters.pdf holds them all, for
+    printing.
 
+    \b
     Example:
-
-        letter-gen batch data/ --period 2021-Q2 --out output/2021-Q2 --issue --date 2021-07-05
-        letter-gen batch data/cchc-2021-kinds.yaml --kind report --out output/bao-cao --issue
+      letter-gen batch data/ --period 2021-Q2 --out output/2021-Q2 --issue --date 05/07/2021
+      letter-gen batch data/cchc-2021-kinds.yaml --kind report --out output/bao-cao --issue
     """
     from letter_gen.inputs.period import parse_period
     from letter_gen.output.batch import BatchOptions
@@ -318,47 +429,68 @@ def batch(
     _issue_flags_need_issue(issue, issue_date, reissue, allow_future)
     with _register_in_use(register_path) if issue else contextlib.nullcontext() as location:
         summary = _run_batch(inputs, BatchOptions(
-        out_dir=out_dir,
+            out_dir=out_dir,
             mode=mode,  # type: ignore[arg-type]
-        kind=kind,
-        period=parse_period(period) if period else None,
-        issue=issue,
-        date=issue_date.date() if issue_date else None,
-        register_path=location.path if location else None,
-        reissue=reissue,
-        allow_future=allow_future,
-        workers=workers or os.cpu_count() or 1,
-        template=template,
-        clean_text=clean_text,
-        check=not no_check,
-        check_all=check_all,
-        pdf=pdf,
-        pdfa=pdfa,
-        force=force,
-    ))
+            kind=kind,
+            period=parse_period(period) if period else None,
+            issue=issue,
+            date=issue_date.date() if issue_date else None,
+            register_path=location.path if location else None,
+            reissue=reissue,
+            allow_future=allow_future,
+            workers=workers or os.cpu_count() or 1,
+            template=template,
+            clean_text=clean_text,
+            check=not no_check,
+            check_all=check_all,
+            pdf=pdf,
+            pdfa=pdfa,
+            force=force,
+        ))
+    for skipped in summary.skipped:
+        _note(skipped)
     _warn(summary.warnings)
     for failure in summary.failures:
         click.echo(failure, err=True)
-    click.echo(
-        f"{summary.written} written, {summary.issued} newly issued, {summary.unchanged} unchanged (skipped),"
-        f" {summary.failed} failed; {summary.inputs_read} input{'' if summary.inputs_read == 1 else 's'} read"
-        + (f", {summary.inputs_outside_period} outside {period}" if period else "")
-        + (f"; {summary.pdfs} PDF{'' if summary.pdfs == 1 else 's'} made" if pdf or pdfa else "")
-        + f"; {summary.seconds:.1f} s"
-    )
+    click.echo(_summary_line(summary, period, pdf or pdfa))
     if summary.kept_dates:
-        click.echo(
-            f"note: {summary.kept_dates} letters were issued before and keep their numbers and dates; to change"
-            " one, withdraw its number (letter-gen register void) and issue it again", err=True,
-        )
+        _note(ngettext(
+            "{n} letter was issued before and keeps its number and date; to change it, withdraw its number"
+            " (letter-gen register void) and issue it again",
+            "{n} letters were issued before and keep their numbers and dates; to change one, withdraw its number"
+            " (letter-gen register void) and issue it again", summary.kept_dates).format(n=summary.kept_dates))
     if summary.drafts_removed:
-        click.echo(f"{summary.drafts_removed} drafts of this folder were replaced by their issued letters")
+        click.echo(ngettext("{n} draft of this folder was replaced by its issued letter",
+                            "{n} drafts of this folder were replaced by their issued letters",
+                            summary.drafts_removed).format(n=summary.drafts_removed))
     if summary.combined_pdf:
-        click.echo(f"all letters in one PDF: {summary.combined_pdf}")
+        click.echo(_("all letters in one PDF: {path}").format(path=summary.combined_pdf))
     if summary.combined_removed:
-        click.echo(f"{out_dir / 'letters.pdf'} was removed: it no longer matched the letters (add --pdf to rebuild it)")
-    if not summary.ok:
+        click.echo(_("{path} was removed: it no longer matched the letters (add --pdf to rebuild it)").format(
+            path=out_dir / "letters.pdf"))
+    nothing_of_period = bool(period) and summary.inputs_read > 0 and summary.inputs_read == summary.inputs_outside_period
+    if period and nothing_of_period:
+        click.echo(_(
+            "no input is of the period {period}, so no letter was written: an input's period is its"
+            " \"period\" (year, and quarter, half or month if any); an input for the whole year belongs"
+            " to --period {year} only"
+        ).format(period=period, year=period[:4]), err=True)
+    if not summary.ok or nothing_of_period:
         sys.exit(1)
+
+
+def _summary_line(summary: Any, period: str | None, pdfs: bool = False) -> str:
+    """``42 written, 42 newly issued, 0 unchanged (skipped), 0 failed; 3 inputs read; 1.2 s``."""
+    parts = [
+        _("{written} written, {issued} newly issued, {unchanged} unchanged (skipped), {failed} failed").format(
+            written=summary.written, issued=summary.issued, unchanged=summary.unchanged, failed=summary.failed),
+        ngettext("{n} input read", "{n} inputs read", summary.inputs_read).format(n=summary.inputs_read),
+    ]
+    if period:
+        parts[-1] += _(", {n} outside {period}").format(n=summary.inputs_outside_period, period=period)
+    if pdfs:
+        parts.append(ngettext("{n} PDF made", "{n} PDFs made", summary.pdfs).format(n=summary.pdfs))
+    return "; ".join([*parts, f"{summary.seconds:.1f} s"])
 
 
 def _run_batch(inputs: tuple[Path, ...], options: Any) -> Any:
@@ -385,20 +517,20 @@ class _Progress:
 
     def start(self, total: int) -> None:
         self._total = total
-        self._bar("letters")
+        self._bar(N_("letters"))
 
     def _bar(self, label: str) -> Any:
         if label not in self._bars and sys.stderr.isatty() and self._total:
             for bar in self._bars.values():
                 bar.render_finish()
-            self._bars[label] = click.progressbar(length=self._total, label=label, file=sys.stderr)
+            self._bars[label] = click.progressbar(length=self._total, label=_(label), file=sys.stderr)
             self._bars[label].__enter__()
         return self._bars.get(label)
 
     def step(self, event: Any) -> None:
         if event.status == "pdf":
             self.pdfs += 1
-            bar = self._bar("PDF")
+            bar = self._bar(N_("PDF"))
         else:
             self.written += event.status == "written"
             self.issued += bool(event.newly_issued)
@@ -421,20 +553,20 @@ class _Progress:
         """``75 letters written, 121 numbers taken, 0 PDFs; every number is in the register...``."""
         now = cls._current
         if now is None:
-            return "nothing was left half-written; run the same command again"
-        return (
-            f"{now.written} letters written, {now.issued} numbers taken, {now.pdfs} PDFs made; nothing was"
+            return _("nothing was left half-written; run the same command again")
+        return _(
+            "{written} letters written, {issued} numbers taken, {pdfs} PDFs made; nothing was"
             " left half-written and every number taken is in the register: run the same command again to"
             " finish the batch (letters already numbered keep their numbers)"
-        )
+        ).format(written=now.written, issued=now.issued, pdfs=now.pdfs)
 
 
-@main.group()
+@main.group(short_help=N_("The outgoing register (sổ văn bản đi) and its numbers."))
 def register() -> None:
-    """The outgoing register (sổ đăng ký văn bản đi): where, list, reserve, void, export, backup."""
+    """The outgoing register (sổ đăng ký văn bản đi): where, adopt, list, reserve, unreserve, void, export, backup."""
 
 
-@register.command("where")
+@register.command("where", short_help=N_("Show which register is in use here."))
 @_register_option
 def register_where(register_path: Path | None) -> None:
     """Show which register the commands use here, and how it was found.
@@ -444,26 +576,27 @@ def register_where(register_path: Path | None) -> None:
 
     \b
     Example:
-        letter-gen register where
+      letter-gen register where
     """
     from letter_gen.register.store import Register
 
     location = locate(register_path)
     click.echo(location.describe())
     if not location.path.exists():
-        click.echo("it does not exist yet: the first --issue creates it")
+        click.echo(_("it does not exist yet: the first --issue creates it"))
     else:
         with Register(location.path, read_only=True) as book:
             entries = book.entries()
             backup = book.last_backup()
-        click.echo(f"{len(entries)} line{'' if len(entries) == 1 else 's'}; last backup: {backup or 'never'}")
+        click.echo(ngettext("{n} line; last backup: {backup}", "{n} lines; last backup: {backup}", len(entries)).format(
+            n=len(entries), backup=backup or _("never")))
     old = stray_old_register(location)
     if old is not None:
-        click.echo(f"note: {old} is a register an older letter-gen kept here; to carry its numbers over:"
-                   f" letter-gen register adopt {old}")
+        _note(_("{old} is a register an older letter-gen kept here; to carry its numbers over:"
+                " letter-gen register adopt {old}").format(old=old))
 
 
-@register.command("adopt")
+@register.command("adopt", short_help=N_("Take over an older register as the one in use."))
 @click.argument("old", metavar="OLD.sqlite", type=_existing_file)
 @_register_option
 def register_adopt(old: Path, register_path: Path | None) -> None:
@@ -472,31 +605,33 @@ def register_adopt(old: Path, register_path: Path | None) -> None:
 
     \b
     Example:
-        letter-gen register adopt data/register.sqlite
+      letter-gen register adopt data/register.sqlite
     """
     from letter_gen.register.store import Register
 
     location = locate(register_path)
     if location.path.exists():
-        raise UsageError(
-            f"{location.describe()} already exists; registers are not merged. Use the old one with"
-            f" --register {old} (or LETTER_GEN_REGISTER), or move the new one away first"
-        )
+        raise UsageError(_(
+            "{register} already exists; registers are not merged. Use the old one with"
+            " --register {old} (or LETTER_GEN_REGISTER), or move the new one away first"
+        ).format(register=location.describe(), old=old))
     with Register(old, read_only=True) as book:
         book.backup(location.path)
-    click.echo(f"the register in use is now {location.describe()}, a copy of {old}")
+    click.echo(_("the register in use is now {register}, a copy of {old}").format(register=location.describe(), old=old))
 
 
-@register.command("list")
-@click.option("--year", type=int, default=None, help="Only this year.")
-@click.option("--agency", default=None, help="Only this agency code (e.g. SKHCN), in any case.")
-@_register_option
+@register.command("list", short_help=N_("Print the register, one line per number."))
+@click.option("--year", type=int, default=None, help=N_("Only this year."))
+@click.option("--agency", default=None, help=N_("Only this agency code (e.g. SKHCN), in any case."))
+@_existing_register_option
 def register_list(year: int | None, agency: str | None, register_path: Path | None) -> None:
     """Print the register, one line per number (a voided number says so, when and why).
 
+    The register must exist (the first render --issue or batch --issue creates it).
+
     \b
     Example:
-        letter-gen register list --year 2021 --agency SKHCN
+      letter-gen register list --year 2021 --agency SKHCN
     """
     from letter_gen.register.store import Register
 
@@ -505,25 +640,33 @@ def register_list(year: int | None, agency: str | None, register_path: Path | No
         entries = book.entries(year=year, agency=agency)
         backup = book.last_backup()
     if not entries:
-        click.echo("the register has no letters" + (f" for {year}" if year else "") + (f" of {agency}" if agency else ""))
+        if year and agency:
+            click.echo(_("the register has no letters for {year} of {agency}").format(year=year, agency=agency))
+        elif year:
+            click.echo(_("the register has no letters for {year}").format(year=year))
+        elif agency:
+            click.echo(_("the register has no letters of {agency}").format(agency=agency))
+        else:
+            click.echo(_("the register has no letters"))
     for entry in entries:
         when = entry.date.strftime("%d/%m/%Y") if entry.date else ""
         click.echo("\t".join(filter(None, [entry.number_text, when, entry.title, entry.remarks])))
-    click.echo(f"({location.describe()}; last backup: {backup or 'never, see letter-gen register backup'})", err=True)
+    backup_text = backup or _("never, see letter-gen register backup")
+    click.echo(_("({register}; last backup: {backup})").format(register=location.describe(), backup=backup_text), err=True)
 
 
-@register.command("reserve")
-@click.option("--agency", required=True, help="The agency code (e.g. SKHCN).")
-@click.option("--year", type=click.IntRange(1900, 9999), required=True, help="The year of the sequence.")
-@click.option("--upto", type=click.IntRange(min=1, max=99_999), required=True, help="The last number given outside letter_gen.")
-@click.option("--note", default=None, help="Why (e.g. 'issued by hand before 1 July').")
+@register.command("reserve", short_help=N_("Account for numbers given outside letter_gen."))
+@click.option("--agency", required=True, help=N_("The agency code (e.g. SKHCN)."))
+@click.option("--year", type=click.IntRange(1900, 9999), required=True, help=N_("The year of the sequence."))
+@click.option("--upto", type=click.IntRange(min=1, max=99_999), required=True, help=N_("The last number given outside letter_gen."))
+@click.option("--note", default=None, help=N_("Why (e.g. 'issued by hand before 1 July')."))
 @_register_option
 def register_reserve(agency: str, year: int, upto: int, note: str | None, register_path: Path | None) -> None:
     """Account for numbers issued elsewhere in the agency: numbering goes on after --upto.
 
     \b
     Example:
-        letter-gen register reserve --agency SKHCN --year 2021 --upto 120
+      letter-gen register reserve --agency SKHCN --year 2021 --upto 120
     """
     from letter_gen.register.store import Register
 
@@ -531,21 +674,22 @@ def register_reserve(agency: str, year: int, upto: int, note: str | None, regist
         reserved = book.reserve(agency, year, upto, note)
         following = book.next_number(agency, year)
     if reserved is None:
-        click.echo(f"nothing to reserve: numbers up to {upto} are already taken; the next is {following}")
+        click.echo(_("nothing to reserve: numbers up to {upto} are already taken; the next is {next}").format(upto=upto, next=following))
     else:
-        click.echo(f"reserved {reserved.first}–{reserved.upto} of {agency} {year}; the next number is {following}")
+        click.echo(_("reserved {first}–{upto} of {agency} {year}; the next number is {next}").format(
+            first=reserved.first, upto=reserved.upto, agency=agency, year=year, next=following))
 
 
-@register.command("unreserve")
-@click.option("--agency", required=True, help="The agency code (e.g. SKHCN).")
-@click.option("--year", type=click.IntRange(1900, 9999), required=True, help="The year of the sequence.")
-@_register_option
+@register.command("unreserve", short_help=N_("Undo the last reservation."))
+@click.option("--agency", required=True, help=N_("The agency code (e.g. SKHCN)."))
+@click.option("--year", type=click.IntRange(1900, 9999), required=True, help=N_("The year of the sequence."))
+@_existing_register_option
 def register_unreserve(agency: str, year: int, register_path: Path | None) -> None:
     """Undo the last reservation (a slip in --upto), while no letter was numbered after it.
 
     \b
     Example:
-        letter-gen register unreserve --agency SKHCN --year 2021
+      letter-gen register unreserve --agency SKHCN --year 2021
     """
     from letter_gen.register.store import Register
 
@@ -553,17 +697,18 @@ def register_unreserve(agency: str, year: int, register_path: Path | None) -> No
         undone = book.unreserve(agency, year)
         following = book.next_number(agency, year)
     if undone is None:
-        click.echo(f"{agency} {year} has no reservation to undo")
+        click.echo(_("{agency} {year} has no reservation to undo").format(agency=agency, year=year))
     else:
-        click.echo(f"undid the reservation {undone.first}–{undone.upto} of {agency} {year}; the next number is {following}")
+        click.echo(_("undid the reservation {first}–{upto} of {agency} {year}; the next number is {next}").format(
+            first=undone.first, upto=undone.upto, agency=agency, year=year, next=following))
 
 
-@register.command("void")
+@register.command("void", short_help=N_("Withdraw an issued number (thu hồi số)."))
 @click.argument("number", type=click.IntRange(1, 99_999))
-@click.option("--agency", required=True, help="The agency code (e.g. SKHCN).")
-@click.option("--year", type=click.IntRange(1900, 9999), required=True, help="The year of the number.")
-@click.option("--reason", required=True, help="Why the number is withdrawn (kept in the register).")
-@_register_option
+@click.option("--agency", required=True, help=N_("The agency code (e.g. SKHCN)."))
+@click.option("--year", type=click.IntRange(1900, 9999), required=True, help=N_("The year of the number."))
+@click.option("--reason", required=True, help=N_("Why the number is withdrawn (kept in the register)."))
+@_existing_register_option
 def register_void(number: int, agency: str, year: int, reason: str, register_path: Path | None) -> None:
     """Withdraw an issued number (thu hồi, hủy số): it stays in the register, marked void
     with the reason and time, and is never given again. The letter can then be issued anew
@@ -571,108 +716,113 @@ def register_void(number: int, agency: str, year: int, reason: str, register_pat
 
     \b
     Example:
-        letter-gen register void 5 --agency SKHCN --year 2021 --reason "ghi sai ngày ban hành"
+      letter-gen register void 5 --agency SKHCN --year 2021 --reason "ghi sai ngày ban hành"
     """
     from letter_gen.register.store import Register
 
     with Register(locate(register_path).path, must_exist=True) as book:
         entry = book.void(agency, year, number, reason)
-    click.echo(f"số {entry.number_text} of {entry.date:%d/%m/%Y} is void: {reason}; issue the letter again to give it a new number")
+    click.echo(_("số {number} of {date} is void: {reason}; issue the letter again to give it a new number").format(
+        number=entry.number_text, date=f"{entry.date:%d/%m/%Y}", reason=reason))
 
 
-@register.command("export")
-@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write an Excel workbook, ready to print and bind.")
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write a CSV file (UTF-8).")
-@click.option("--year", type=int, default=None, help="Only this year.")
-@click.option("--agency", default=None, help="Only this agency code.")
-@_register_option
+@register.command("export", short_help=N_("Write the register as Excel or CSV (Phụ lục IV)."))
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help=N_("Write an Excel workbook, ready to print and bind."))
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help=N_("Write a CSV file (UTF-8)."))
+@click.option("--year", type=int, default=None, help=N_("Only this year."))
+@click.option("--agency", default=None, help=N_("Only this agency code."))
+@_existing_register_option
 @_force_option
 def register_export(
     xlsx_path: Path | None, csv_path: Path | None, year: int | None, agency: str | None, register_path: Path | None, force: bool,
 ) -> None:
     """Write the register with the columns of Phụ lục IV (sổ đăng ký văn bản đi).
 
+    The register must exist (the first render --issue or batch --issue creates it).
+
     \b
     Example:
-        letter-gen register export --xlsx output/so-van-ban-di-2021.xlsx --year 2021
+      letter-gen register export --xlsx output/so-van-ban-di-2021.xlsx --year 2021
     """
     from letter_gen.register.export import export_csv, export_xlsx
     from letter_gen.register.store import Register
 
     if (xlsx_path is None) == (csv_path is None):
-        raise UsageError("register export: give exactly one of --xlsx FILE or --csv FILE")
+        raise UsageError(_("register export: give exactly one of --xlsx FILE or --csv FILE"))
     target = xlsx_path or csv_path
     assert target is not None
     location = locate(register_path)
     if target.absolute() == location.path.absolute():
-        raise UsageError(f"{target}: that is the register itself; give another file name for the export")
+        raise UsageError(_("{path}: that is the register itself; give another file name for the export").format(path=target))
     with Register(location.path, read_only=True) as book:
         entries = book.entries(year=year, agency=agency)
     if xlsx_path:
         export_xlsx(entries, xlsx_path, year=year, agency=agency, force=force)
     else:
         export_csv(entries, target, force=force)
-    click.echo(f"wrote {target}")
+    click.echo(_("wrote {path}").format(path=target))
 
 
-@register.command("backup")
+@register.command("backup", short_help=N_("Write a consistent copy of the register."))
 @click.argument("destination", metavar="DEST.sqlite", type=click.Path(dir_okay=False, path_type=Path))
-@_register_option
+@_existing_register_option
 def register_backup(destination: Path, register_path: Path | None) -> None:
     """Write a consistent copy of the register (safe while others issue numbers).
 
     \b
     Example:
-        letter-gen register backup /mnt/backup/so-di-2021-12-31.sqlite
+      letter-gen register backup /mnt/backup/so-di-2021-12-31.sqlite
     """
     from letter_gen.register.store import Register
 
     location = locate(register_path)
     with Register(location.path, must_exist=True) as book:
         book.backup(destination)
-    click.echo(f"backed up {location.path} to {destination}")
+    click.echo(_("backed up {register} to {path}").format(register=location.path, path=destination))
 
 
-@main.command()
+@main.command(short_help=N_("Convert letters (.docx) to PDF with LibreOffice."))
 @click.argument("letters", metavar="FILE.docx...", nargs=-1, required=True, type=_existing_file)
-@click.option("--pdfa", is_flag=True, help="Write archival PDF/A-2b.")
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="LibreOffice processes side by side (default: the number of cores).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for the PDFs (default: beside each letter).")
+@click.option("--pdfa", is_flag=True, help=N_("Write archival PDF/A-2b."))
+@click.option("--workers", type=click.IntRange(min=1), default=None, help=N_("LibreOffice processes side by side (default: the number of cores)."))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help=N_("Folder for the PDFs (default: beside each letter)."))
 def pdf(letters: tuple[Path, ...], pdfa: bool, workers: int | None, out_dir: Path | None) -> None:
-    """Convert existing letters to PDF with LibreOffice, many per LibreOffice run.
+    """Convert existing letters (.docx) to PDF with LibreOffice, many per LibreOffice run.
 
     A letter that cannot be converted is named with the reason; the others are converted.
+    Files that are not .docx are refused before LibreOffice starts.
 
+    \b
     Example:
-
-        letter-gen pdf output/2021-Q2/*.docx
+      letter-gen pdf output/2021-Q2/*.docx
     """
-    from letter_gen.libreoffice import convert_files
+    from letter_gen.libreoffice import convert_files, refuse_non_docx
 
+    refuse_non_docx(list(letters))
     results = convert_files(list(letters), workers=workers, pdfa=pdfa, out_dir=out_dir)
     failed = [r for r in results if r.pdf is None]
     for result in results:
         if result.pdf is not None:
-            click.echo(f"wrote {result.pdf}")
+            click.echo(_("wrote {path}").format(path=result.pdf))
     for result in failed:
         click.echo(result.error, err=True)
     if failed:
         sys.exit(1)
 
 
-@main.command()
+@main.command(short_help=N_("Check letters (.docx) against Decree 30."))
 @click.argument("letters", metavar="FILE.docx...", nargs=-1, required=True, type=_existing_file)
-@click.option("--pdf", "laid_out", is_flag=True, help="Also lay the pages out with LibreOffice and check them.")
-@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("--pdf", "laid_out", is_flag=True, help=N_("Also lay the pages out with LibreOffice and check them."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the findings as JSON."))
 def check(letters: tuple[Path, ...], laid_out: bool, as_json: bool) -> None:
     """Check công văn (.docx) against Decree 30/2020/NĐ-CP, ours or typed in Word.
 
     Prints every finding with where it is and what the rule wants; exit code 0 when
     every letter is clean, 1 when not.
 
+    \b
     Example:
-
-        letter-gen check output/cchc-2021.docx --pdf
+      letter-gen check output/cchc-2021.docx --pdf
     """
     from letter_gen.checking.rules import check_files
 
@@ -685,19 +835,22 @@ def check(letters: tuple[Path, ...], laid_out: bool, as_json: bool) -> None:
         ))
     else:
         for path, found in zip(letters, results):
-            click.echo(f"{path}: " + ("follows Decree 30" if not found else f"{len(found)} finding(s)"))
+            if found:
+                click.echo(ngettext("{file}: {n} finding", "{file}: {n} findings", len(found)).format(file=path, n=len(found)))
+            else:
+                click.echo(_("{file}: follows Decree 30").format(file=path))
             for finding in found:
                 click.echo(f"  {finding}")
     if any(results):
         sys.exit(1)
 
 
-@main.group()
+@main.group(short_help=N_("Your own templates: check one, list the variables."))
 def template() -> None:
     """Your own docxtpl templates: check one, list the variables."""
 
 
-@template.command("check")
+@template.command("check", short_help=N_("Report a template's problems before any render."))
 @click.argument("path", metavar="FILE.docx", type=_existing_file)
 def template_check(path: Path) -> None:
     """Report a template's problems before any render: unknown variables, Jinja syntax
@@ -705,28 +858,28 @@ def template_check(path: Path) -> None:
 
     Exit code 1 when a problem would stop rendering; split tags are warnings.
 
+    \b
     Example:
-
-        letter-gen template check my-template.docx
+      letter-gen template check my-template.docx
     """
     from letter_gen.letters.template_check import BLOCKING, check_template
 
     problems = check_template(path)
     for problem in problems:
-        click.echo(("" if problem.kind in BLOCKING else "warning: ") + str(problem))
+        click.echo(str(problem) if problem.kind in BLOCKING else _("warning: {message}").format(message=problem))
     if not problems:
-        click.echo(f"{path}: no problems found")
+        click.echo(_("{file}: no problems found").format(file=path))
     if any(p.kind in BLOCKING for p in problems):
         sys.exit(1)
 
 
-@template.command("vars")
+@template.command("vars", short_help=N_("List every variable a template can use."))
 def template_vars() -> None:
     """List every variable a template can use, with its meaning.
 
+    \b
     Example:
-
-        letter-gen template vars
+      letter-gen template vars
     """
     from letter_gen.letters.template_check import template_variables
 
@@ -739,34 +892,36 @@ def _credential(kind: str, p12: Path | None, library: Path | None, token_label: 
     from letter_gen.signing import Pkcs11, Pkcs12
 
     if p12 is not None and (token_label or cert_label):
-        raise UsageError(f"give the {kind}'s certificate as a PKCS#12 file or as a token, not both")
+        raise UsageError(_("give the signer's certificate as a PKCS#12 file or as a token, not both") if kind == "signer"
+                         else _("give the agency's certificate as a PKCS#12 file or as a token, not both"))
     if p12 is not None:
         password = os.environ.get(f"LETTER_GEN_{kind.upper()}_PASSWORD")
         if password is None:
-            password = click.prompt(f"Password of {p12}", hide_input=True, default="", show_default=False, err=True)
+            password = click.prompt(_("Password of {path}").format(path=p12), hide_input=True, default="", show_default=False, err=True)
         return Pkcs12(p12, password.encode() if password else None)
     if token_label or cert_label:
         if not (library and token_label and cert_label):
-            raise UsageError(f"the {kind}'s token needs --pkcs11-lib, its token label and its certificate label")
-        pin = click.prompt(f"PIN of token \"{token_label}\"", hide_input=True, err=True)
+            raise UsageError(_("the signer's token needs --pkcs11-lib, its token label and its certificate label") if kind == "signer"
+                             else _("the agency's token needs --pkcs11-lib, its token label and its certificate label"))
+        pin = click.prompt(_("PIN of token \"{label}\"").format(label=token_label), hide_input=True, err=True)
         return Pkcs11(library, token_label, cert_label, pin)
     return None
 
 
-@main.command()
+@main.command(short_help=N_("Sign issued letters (PDF): signer, then seal."))
 @click.argument("pdfs", metavar="FILE.pdf...", nargs=-1, required=True, type=_existing_file)
-@click.option("--signer", "signer_p12", type=_existing_file, default=None, help="The signer's certificate, a PKCS#12 file (.p12, .pfx).")
-@click.option("--signature-image", type=_existing_file, default=None, help="The signer's signature: a blue PNG with a transparent background.")
-@click.option("--agency", "agency_p12", type=_existing_file, default=None, help="The agency's certificate, a PKCS#12 file (.p12, .pfx).")
-@click.option("--seal-image", type=_existing_file, default=None, help="The agency's seal: a red PNG with a transparent background, at its real size.")
-@click.option("--pkcs11-lib", type=_existing_file, default=None, help="The token's PKCS#11 library (.so), for certificates on a token.")
-@click.option("--token-label", default=None, help="The signer's token label (with --pkcs11-lib).")
-@click.option("--cert-label", default=None, help="The signer's certificate label on the token.")
-@click.option("--agency-token-label", default=None, help="The agency's token label (with --pkcs11-lib).")
-@click.option("--agency-cert-label", default=None, help="The agency's certificate label on the token.")
-@click.option("--tsa", "tsa_url", default=None, help="A time-stamp server (RFC 3161) URL: signatures carry its trusted time.")
-@click.option("--attachment-of", type=_existing_file, default=None, help="Sign FILE.pdf as an attachment of this issued letter (agency only).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for the signed files (default: beside each file).")
+@click.option("--signer", "signer_p12", type=_existing_file, default=None, help=N_("The signer's certificate, a PKCS#12 file (.p12, .pfx)."))
+@click.option("--signature-image", type=_existing_file, default=None, help=N_("The signer's signature: a blue PNG with a transparent background."))
+@click.option("--agency", "agency_p12", type=_existing_file, default=None, help=N_("The agency's certificate, a PKCS#12 file (.p12, .pfx)."))
+@click.option("--seal-image", type=_existing_file, default=None, help=N_("The agency's seal: a red PNG with a transparent background, at its real size."))
+@click.option("--pkcs11-lib", type=_existing_file, default=None, help=N_("The token's PKCS#11 library (.so), for certificates on a token."))
+@click.option("--token-label", default=None, help=N_("The signer's token label (with --pkcs11-lib)."))
+@click.option("--cert-label", default=None, help=N_("The signer's certificate label on the token."))
+@click.option("--agency-token-label", default=None, help=N_("The agency's token label (with --pkcs11-lib)."))
+@click.option("--agency-cert-label", default=None, help=N_("The agency's certificate label on the token."))
+@click.option("--tsa", "tsa_url", default=None, help=N_("A time-stamp server (RFC 3161) URL: signatures carry its trusted time."))
+@click.option("--attachment-of", type=_existing_file, default=None, help=N_("Sign FILE.pdf as an attachment of this issued letter (agency only)."))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help=N_("Folder for the signed files (default: beside each file)."))
 def sign(
     pdfs: tuple[Path, ...], signer_p12: Path | None, signature_image: Path | None, agency_p12: Path | None,
     seal_image: Path | None, pkcs11_lib: Path | None, token_label: str | None, cert_label: str | None,
@@ -782,12 +937,10 @@ def sign(
     always asked. With --attachment-of LETTER.pdf, each FILE.pdf is an attachment: the
     agency signs it with the line "số và ký hiệu; date; time" at the top right of page 1.
 
-    Example:
-
     \b
-        letter-gen sign output/01-SKHCN.pdf --signer ky.p12 --signature-image chu-ky.png \\
-            --agency so.p12 --seal-image dau.png
-        letter-gen sign --attachment-of output/01-SKHCN.pdf phu-luc.pdf --agency so.p12
+    Examples:
+      letter-gen sign output/01-SKHCN.pdf --signer ky.p12 --signature-image chu-ky.png --agency so.p12 --seal-image dau.png
+      letter-gen sign --attachment-of output/01-SKHCN.pdf phu-luc.pdf --agency so.p12
     """
     from letter_gen.signing import SignOptions, sign_attachment, sign_letters
 
@@ -801,17 +954,19 @@ def sign(
     _warn(list(dict.fromkeys(w for r in results for w in r.warnings)))
     for result in results:
         if result.ok:
-            when = f" (signed {result.signed_at.isoformat(sep=' ')})" if result.signed_at else ""
-            click.echo(f"wrote {result.path}{when}")
+            if result.signed_at:
+                click.echo(_("wrote {path} (signed {when})").format(path=result.path, when=result.signed_at.isoformat(sep=" ")))
+            else:
+                click.echo(_("wrote {path}").format(path=result.path))
         else:
             click.echo(result.error, err=True)
     if not all(r.ok for r in results):
         sys.exit(1)
 
 
-@main.command()
+@main.command(short_help=N_("Check the signatures of signed letters."))
 @click.argument("pdfs", metavar="FILE.pdf...", nargs=-1, required=True, type=_existing_file)
-@click.option("--trust", "trust", multiple=True, type=_existing_file, help="A root certificate (PEM or DER) to trust; repeatable.")
+@click.option("--trust", "trust", multiple=True, type=_existing_file, help=N_("A root certificate (PEM or DER) to trust; repeatable."))
 def verify(pdfs: tuple[Path, ...], trust: tuple[Path, ...]) -> None:
     """Check every signature of signed letters: whose, when, whether it covers the whole
     document, intact or modified after signing, trusted or not.
@@ -819,10 +974,9 @@ def verify(pdfs: tuple[Path, ...], trust: tuple[Path, ...]) -> None:
     Exit code 0 only when every signature of every file is intact and trusted.
     Revocation is not checked online.
 
-    Example:
-
     \b
-        letter-gen verify output/01-SKHCN-signed.pdf --trust ca-root.pem
+    Example:
+      letter-gen verify output/01-SKHCN-signed.pdf --trust ca-root.pem
     """
     from letter_gen.signing.verify import verify_files
 

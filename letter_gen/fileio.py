@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from letter_gen.errors import ExistingFileError, OutputError
+from letter_gen.i18n import N_, _
 
 #: How letter_gen marks the files it writes (a workbook's last-modified-by, a letter's
 #: application): a clerk's save in Word or Excel replaces the mark, so edited files are never ours.
@@ -37,15 +38,15 @@ def refuse_to_replace(path: Path, data: bytes, ours: Callable[[bytes], bool], *,
     except FileNotFoundError:
         return
     except IsADirectoryError as err:
-        raise OutputError(f"{path}: that is a folder; give a file name") from err
+        raise OutputError(_("{path}: that is a folder; give a file name").format(path=path)) from err
     except OSError as err:
-        raise OutputError(f"{path}: cannot read the file there ({err.strerror})") from err
+        raise OutputError(_("{path}: cannot read the file there ({why})").format(path=path, why=err.strerror)) from err
     if force or existing == data or ours(existing):
         return
-    raise ExistingFileError(
-        f"{path}: a file letter_gen did not write (or that was edited since) is there; it is not replaced"
+    raise ExistingFileError(_(
+        "{path}: a file letter_gen did not write (or that was edited since) is there; it is not replaced"
         " (give another name, or --force to replace it)"
-    )
+    ).format(path=path))
 
 
 def write_bytes_atomic(
@@ -64,7 +65,7 @@ def write_bytes_atomic(
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as err:
-        raise OutputError(f"{path.parent}: cannot write here ({err.strerror})") from err
+        raise OutputError(_("{folder}: cannot write here ({why})").format(folder=path.parent, why=err.strerror)) from err
     try:
         with contextlib.suppress(OSError):  # some shares (vfat, CIFS) refuse: keep their default
             os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes files private; letters are shared
@@ -76,7 +77,7 @@ def write_bytes_atomic(
         os.replace(tmp, path)
     except OSError as err:
         _remove_quietly(tmp)
-        raise OutputError(f"{path.parent}: cannot write here ({err.strerror})") from err
+        raise OutputError(_("{folder}: cannot write here ({why})").format(folder=path.parent, why=err.strerror)) from err
     except BaseException:
         _remove_quietly(tmp)
         raise
@@ -100,3 +101,23 @@ def _read_umask() -> int:
 
 
 _UMASK = _read_umask()  # read once, at import: setting it is process-wide
+
+
+#: Files a clerk may hold instead of the one letter_gen reads, and how to turn them into it.
+_SAVE_AS = {
+    ".xls": N_("an Excel 97-2003 workbook: open it in Excel and save it as \"Excel Workbook (*.xlsx)\""),
+    ".xlsm": N_("an Excel workbook with macros: open it in Excel and save it as \"Excel Workbook (*.xlsx)\""),
+    ".xlsb": N_("a binary Excel workbook: open it in Excel and save it as \"Excel Workbook (*.xlsx)\""),
+    ".ods": N_("a LibreOffice Calc spreadsheet: open it and save it as \"Excel 2007-365 (.xlsx)\""),
+    ".csv": N_("a CSV file holds one sheet only: fill in the Excel form instead (letter-gen excel-template) and save it as .xlsx"),
+    ".doc": N_("a Word 97-2003 document: open it in Word and save it as \"Word Document (*.docx)\""),
+    ".odt": N_("a LibreOffice Writer document: open it and save it as \"Word 2007-365 (.docx)\""),
+    ".rtf": N_("an RTF document: open it in Word and save it as \"Word Document (*.docx)\""),
+}
+
+
+def save_as_hint(path: Path) -> str | None:
+    """What to do with a file of a kind letter_gen does not read but a clerk may well hold
+    (``.xls``, ``.csv``, ``.doc``...): open it and save it as .xlsx or .docx; else ``None``."""
+    hint = _SAVE_AS.get(Path(path).suffix.lower())
+    return _(hint) if hint else None

@@ -43,12 +43,13 @@ from types import TracebackType
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject
 
-from letter_gen.errors import ConversionError, LetterGenError
-from letter_gen.fileio import write_bytes_atomic
+from letter_gen.errors import ConversionError, LetterGenError, UsageError
+from letter_gen.fileio import save_as_hint, write_bytes_atomic
+from letter_gen.i18n import N_, _, ngettext
 
-__all__ = ["ConversionResult", "ConverterPool", "combine_pdfs", "convert_files", "find_soffice"]
+__all__ = ["ConversionResult", "ConverterPool", "combine_pdfs", "convert_files", "find_soffice", "refuse_non_docx"]
 
-INSTALL_HINT = (
+INSTALL_HINT = N_(
     'LibreOffice is needed for PDF output: install it with "apt-get install '
     'libreoffice-writer-nogui fonts-liberation2" (Liberation Serif has Times New '
     "Roman's metrics, so pages break as in Word)"
@@ -78,7 +79,7 @@ def find_soffice() -> str:
         if os.path.isfile(override) and os.access(override, os.X_OK):
             return override
         raise ConversionError(
-            INSTALL_HINT, problems=[f"{SOFFICE_ENV}={override} is not an executable program"]
+            _(INSTALL_HINT), problems=[_("{variable}={value} is not an executable program").format(variable=SOFFICE_ENV, value=override)]
         )
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
@@ -94,7 +95,7 @@ def find_soffice() -> str:
     for candidate in candidates:
         if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
             return candidate
-    raise ConversionError(INSTALL_HINT)
+    raise ConversionError(_(INSTALL_HINT))
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ class _Batch:
     def report(self, item: _Item, pdf: Path | None, error: str | None = None) -> None:
         """Queue the final result of ``item`` for the caller's thread."""
         if error is not None:
-            tries = f" (tried {item.attempts} times)" if item.attempts > 1 else ""
+            tries = _(" (tried {n} times)").format(n=item.attempts) if item.attempts > 1 else ""
             error = f"{item.source.name}: {error}{tries}"
         self.results.put((item.index, ConversionResult(item.source, pdf, error, item.attempts)))
 
@@ -166,7 +167,7 @@ class ConverterPool:
         self.workers = workers if workers is not None else (os.cpu_count() or 1)
         if self.workers < 1:
             raise ConversionError(
-                f"the number of PDF workers must be 1 or more, not {self.workers}"
+                _("the number of PDF workers must be 1 or more, not {n}").format(n=self.workers)
             )
         if timeout <= 0 or startup_timeout < 0 or chunk_size < 1:
             raise ValueError("timeout must be > 0, startup_timeout >= 0, chunk_size >= 1")
@@ -185,7 +186,7 @@ class ConverterPool:
         try:
             self._root = Path(tempfile.mkdtemp(prefix="letter_gen-pdf-"))
         except OSError as err:
-            raise ConversionError(f"cannot create a temporary folder for PDF conversion ({err})") from err
+            raise ConversionError(_("cannot create a temporary folder for PDF conversion ({err})").format(err=err)) from err
         return self
 
     def __exit__(
@@ -228,7 +229,7 @@ class ConverterPool:
             if item.source.is_file():
                 todo.append(item)
             else:
-                batch.report(item, None, "file not found")
+                batch.report(item, None, _("file not found"))
         # As few processes as possible, but enough chunks to keep every worker busy.
         size = min(self.chunk_size, max(1, math.ceil(len(todo) / self.workers)))
         batch.pending.extend(todo[i : i + size] for i in range(0, len(todo), size))
@@ -272,11 +273,11 @@ class ConverterPool:
             target = folder / f"{source.stem}.pdf"
             key = Path(os.path.abspath(target))
             if key in seen:
-                clashes.append(f"{seen[key]} and {source} would both become {target}")
+                clashes.append(_("{first} and {second} would both become {target}").format(first=seen[key], second=source, target=target))
             seen[key] = source
             items.append(_Item(index, source, target))
         if clashes:
-            raise ConversionError("two letters would be written to the same PDF", problems=clashes)
+            raise ConversionError(_("two letters would be written to the same PDF"), problems=clashes)
         return items
 
     def _worker(self, slot: int, batch: _Batch) -> None:
@@ -300,7 +301,7 @@ class ConverterPool:
         except _Cancelled:
             return
         except OSError as err:  # e.g. /tmp full: the clerk can act on that
-            batch.results.put(ConversionError(f"PDF conversion failed: {err}"))
+            batch.results.put(ConversionError(_("PDF conversion failed: {err}").format(err=err)))
         except BaseException as err:  # a bug: hand it to the caller's thread
             batch.results.put(err)
 
@@ -321,7 +322,7 @@ class ConverterPool:
             try:
                 shutil.copyfile(item.source, copy)
             except OSError as err:
-                batch.report(item, None, f"cannot read this file ({err.strerror})")
+                batch.report(item, None, _("cannot read this file ({why})").format(why=err.strerror))
                 continue
             inputs.append(copy)
             readable.append(item)
@@ -363,10 +364,8 @@ class ConverterPool:
                     retries.extend(batch.pending)
                     batch.pending.clear()
             if broken:
-                why = (
-                    f"LibreOffice failed {batch.failed_runs} times without converting any letter"
-                    f" (last: {reason})"
-                )
+                why = _("LibreOffice failed {n} times without converting any letter (last: {reason})").format(
+                    n=batch.failed_runs, reason=reason)
                 for stuck in (item for chunk in retries for item in chunk):
                     batch.report(stuck, None, why)
                 return []
@@ -401,7 +400,7 @@ class ConverterPool:
                     env={**os.environ, "TMPDIR": str(outdir.parent / "tmp")},
                 )
             except OSError as err:
-                raise ConversionError(f"cannot start LibreOffice ({self.soffice}): {err.strerror}") from err
+                raise ConversionError(_("cannot start LibreOffice ({soffice}): {why}").format(soffice=self.soffice, why=err.strerror)) from err
             self._procs[slot] = proc
         try:
             # Watchdog on progress, not on the whole chunk: each new PDF buys `timeout`.
@@ -416,7 +415,7 @@ class ConverterPool:
                     _kill_group(proc)
                     if batch.cancelled:
                         raise _Cancelled
-                    return f"LibreOffice made no progress for {self.timeout:g} s and was stopped"
+                    return _("LibreOffice made no progress for {seconds:g} s and was stopped").format(seconds=self.timeout)
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=_POLL)
         finally:
@@ -431,16 +430,16 @@ class ConverterPool:
                 name = signal.Signals(-code).name
             except ValueError:
                 name = f"signal {-code}"
-            return f"LibreOffice crashed ({name})"
+            return _("LibreOffice crashed ({name})").format(name=name)
         if code != 0:
-            return f"LibreOffice failed (exit status {code})"
+            return _("LibreOffice failed (exit status {code})").format(code=code)
         return None
 
     def _deliver(self, item: _Item, pdf: Path, batch: _Batch) -> None:
         with batch.cond:
             batch.worked = True
         if self.pdfa and not declares_pdfa2(pdf):
-            batch.report(item, None, "the PDF is not PDF/A-2b (PDF/A needs LibreOffice 7.4 or newer)")
+            batch.report(item, None, _("the PDF is not PDF/A-2b (PDF/A needs LibreOffice 7.4 or newer)"))
             return
         try:
             write_bytes_atomic(item.target, pdf.read_bytes())
@@ -477,11 +476,11 @@ def _check_pdf(pdf: Path) -> str | None:
             handle.seek(max(0, handle.tell() - 1024))
             tail = handle.read()
     except FileNotFoundError:
-        return "LibreOffice could not convert this file (is it a valid .docx?)"
+        return _("LibreOffice could not convert this file (is it a valid .docx?)")
     except OSError as err:
-        return f"cannot read the converted PDF ({err.strerror})"
+        return _("cannot read the converted PDF ({why})").format(why=err.strerror)
     if head != b"%PDF-" or b"%%EOF" not in tail:
-        return "LibreOffice wrote an incomplete PDF"
+        return _("LibreOffice wrote an incomplete PDF")
     return None
 
 
@@ -495,6 +494,21 @@ def declares_pdfa2(pdf: Path) -> bool:
         return False
     # Element or attribute form; read raw so any pypdf version will do.
     return re.search(rb"pdfaid:part(?:>\s*|=[\"'])2\b", xmp) is not None
+
+
+def refuse_non_docx(paths: Sequence[Path]) -> None:
+    """Refuse, before LibreOffice starts, files that are not Word .docx letters: one problem
+    line each, with how to save an old .doc as .docx."""
+    problems = []
+    for path in paths:
+        if Path(path).suffix.lower() != ".docx":
+            hint = save_as_hint(Path(path))
+            problems.append(_("{file}: {hint}").format(file=path, hint=hint) if hint else
+                            _("{file}: not a Word letter (.docx)").format(file=path))
+    if problems:
+        raise UsageError(ngettext("{n} file is not a .docx letter; nothing was converted",
+                                  "{n} files are not .docx letters; nothing was converted", len(problems)).format(n=len(problems)),
+                         problems=problems)
 
 
 def convert_files(
@@ -517,16 +531,16 @@ def combine_pdfs(pdf_paths: Sequence[Path], out: Path, *, duplex: bool = False) 
     every letter starts on a new sheet when printed on both sides. Written atomically.
     """
     if not pdf_paths:
-        raise ConversionError("there are no PDFs to combine")
+        raise ConversionError(_("there are no PDFs to combine"))
     writer = PdfWriter()
     for path in pdf_paths:
         try:
             reader = PdfReader(path)
             writer.append(reader, import_outline=False)
         except FileNotFoundError as err:
-            raise ConversionError(f"{path}: file not found, cannot combine the PDFs") from err
+            raise ConversionError(_("{path}: file not found, cannot combine the PDFs").format(path=path)) from err
         except Exception as err:  # pypdf raises many types for damaged files
-            raise ConversionError(f"{path}: not a readable PDF, cannot combine the PDFs ({err})") from err
+            raise ConversionError(_("{path}: not a readable PDF, cannot combine the PDFs ({err})").format(path=path, err=err)) from err
         if duplex and len(reader.pages) % 2:
             last = reader.pages[-1].mediabox
             writer.add_blank_page(float(last.width), float(last.height))

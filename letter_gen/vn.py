@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from letter_gen import decree30
+from letter_gen.i18n import _
 
 #: Quốc hiệu and Tiêu ngữ (ô 1), fixed by the decree.
 NATIONAL_TITLE: str = decree30.NATIONAL_TITLE.text or ""
@@ -304,3 +305,21 @@ def body_end(text: str) -> str:
     if text.endswith("./."):
         return text
     return f"{text.rstrip('.;,')}./."
+
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+def parse_period_part(text: str) -> int:
+    """A quarter or half as clerks write it: ``2``, ``II``, ``Quý II``, ``quý 2`` (a number, Roman
+    or Arabic, after an optional ``Quý``); ValueError otherwise. The range is the model's to check."""
+    words = nfc(text).strip().casefold().split()
+    if words and words[0] in ("quý", "quy"):
+        words = words[1:]
+    if len(words) == 1:
+        word = words[0].rstrip(".")
+        if word.isdigit():
+            return int(word)
+        if word in _ROMAN:
+            return _ROMAN[word]
+    raise ValueError(_("expected a quarter or half as 2, II or Quý II (got {text!r})").format(text=text))

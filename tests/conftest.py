@@ -51,3 +51,10 @@ def _own_data_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     LETTER_GEN_REGISTER: a test never reads or writes the real user's register."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
     monkeypatch.delenv("LETTER_GEN_REGISTER", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests read letter_gen's messages in English (LETTER_GEN_LANG=en); the Vietnamese
+    ones, the default, are tested in test_i18n.py, which sets the language it wants."""
+    monkeypatch.setenv("LETTER_GEN_LANG", "en")

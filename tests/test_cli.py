@@ -23,14 +23,15 @@ def test_render_writes_the_consolidated_letter(runner, tmp_path):
     out = tmp_path / "letter.docx"
     result = runner.invoke(main, ["render", str(SAMPLE), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert result.output == f"wrote {out}\n"
+    assert result.output == f"wrote {out} (to every unit, a draft)\n"
     assert body_paragraphs(Document(str(out)))[0].startswith("Thực hiện Kế hoạch số 09/KH-SKHCN")
 
 
 def test_render_unit_writes_the_per_unit_letter(runner, tmp_path):
     out = tmp_path / "unit.docx"
-    result = runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), "--unit", "1"])
+    result = runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), "--unit", "2"])
     assert result.exit_code == 0, result.output
+    assert result.output == f"wrote {out} (to Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng, a draft)\n"
     texts = [p.text for p in Document(str(out)).paragraphs]
     assert "Kính gửi: Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng." in texts
 
@@ -52,7 +53,10 @@ def test_render_of_invalid_input_exits_1_names_the_field_and_writes_nothing(runn
 def test_render_with_a_unit_out_of_range_is_misuse(runner, tmp_path):
     result = runner.invoke(main, ["render", str(SAMPLE), "-o", str(tmp_path / "x.docx"), "--unit", "7"])
     assert result.exit_code == 2
-    assert result.stderr == "--unit 7: the input has units[0] to units[2]\n"
+    assert result.stderr == (
+        "--unit 7: the input has 3 units, numbered from 1: 1. Chi cục Tiêu chuẩn Đo lường Chất lượng;"
+        " 2. Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng; 3. Trung tâm Thông tin và Ứng dụng KH&CN\n"
+    )
 
 
 def test_render_without_output_is_misuse(runner):
@@ -106,7 +110,7 @@ def test_every_command_has_help_with_an_example_and_is_in_the_readme(runner):
     for path in all_commands(main):
         result = runner.invoke(main, [*path, "--help"])
         assert result.exit_code == 0, path
-        assert "Example:" in result.output, path
+        assert re.search(r"^  Examples?:$", result.output, re.M), path
         assert re.search(rf"letter-gen {' '.join(path)}\b", readme), f"README does not document {' '.join(path)}"
 
 
@@ -133,7 +137,7 @@ def test_check_lists_each_finding_and_exits_1(runner, tmp_path):
     bad = break_quoc_hieu(good, tmp_path / "bad.docx")
     result = runner.invoke(main, ["check", str(bad)])
     assert result.exit_code == 1
-    assert result.output.splitlines()[0] == f"{bad}: 1 finding(s)"
+    assert result.output.splitlines()[0] == f"{bad}: 1 finding"
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in result.output and "bold" in result.output
     as_json = runner.invoke(main, ["check", str(bad), "--json"])
     import json
@@ -195,13 +199,13 @@ def test_render_pdf_writes_a_pdf_beside_the_letter(runner, tmp_path):
     out = tmp_path / "letter.docx"
     result = runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), "--pdf"])
     assert result.exit_code == 0, result.output
-    assert result.output == f"wrote {out} and {tmp_path / 'letter.pdf'}\n"
+    assert result.output == f"wrote {out} (to every unit, a draft) and {tmp_path / 'letter.pdf'}\n"
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in PdfReader(str(tmp_path / "letter.pdf")).pages[0].extract_text()
 
 
 def test_pdf_converts_existing_letters(runner, tmp_path):
     letters = []
-    for unit in ("0", "1"):
+    for unit in ("1", "2"):
         out = tmp_path / f"u{unit}.docx"
         runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), "--unit", unit])
         letters.append(out)
@@ -212,9 +216,9 @@ def test_pdf_converts_existing_letters(runner, tmp_path):
 
 def test_render_refuses_a_per_unit_letter_to_a_unit_with_nothing_to_fix(runner, tmp_path, seed_data, write_yaml):
     seed_data["units"][1].update(findings=[], actions=[])
-    result = runner.invoke(main, ["render", str(write_yaml(seed_data)), "-o", str(tmp_path / "x.docx"), "--unit", "1"])
+    result = runner.invoke(main, ["render", str(write_yaml(seed_data)), "-o", str(tmp_path / "x.docx"), "--unit", "2"])
     assert result.exit_code == 2
-    assert result.stderr == "--unit 1: Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng has no findings and no actions, so it gets no letter\n"
+    assert result.stderr == "--unit 2: Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng has no findings and no actions, so it gets no letter\n"
 
 
 @pytest.mark.parametrize(
@@ -288,7 +292,7 @@ def test_render_never_replaces_an_issued_letter_and_takes_no_number_when_it_refu
     assert runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), *issue]).exit_code == 0  # the same letter again
     draft_over = runner.invoke(main, ["render", str(SAMPLE), "-o", str(out)])
     assert draft_over.exit_code == 1 and "an issued letter with other content is already there" in draft_over.stderr
-    other = runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), "--unit", "0", *issue])
+    other = runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), "--unit", "1", *issue])
     assert other.exit_code == 1 and "an issued letter with other content is already there" in other.stderr
     assert out.read_bytes() == issued
     with Register(register) as book:
@@ -300,3 +304,107 @@ def _numbers(register):
 
     with Register(register) as book:
         return [e.number for e in book.entries()]
+
+
+# --- --unit by name, lists as clerks type them, small truths -------------------------------
+
+
+@pytest.mark.parametrize(
+    "unit",
+    ["3", "Trung tâm Thông tin và Ứng dụng KH&CN", "trung tâm  thông tin và ứng dụng kh&cn", "Trung tâm Thông tin"],
+)
+def test_render_unit_takes_the_name_any_case_and_spacing_a_unique_start_or_the_position_from_1(runner, tmp_path, unit):
+    out = tmp_path / "unit.docx"
+    result = runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), "--unit", unit])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"wrote {out} (to Trung tâm Thông tin và Ứng dụng KH&CN, a draft)\n"
+
+
+def test_render_unit_takes_the_short_name(runner, tmp_path):
+    out = tmp_path / "unit.docx"
+    result = runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), "--unit", "trung tâm kỹ thuật tđc"])
+    assert result.output == f"wrote {out} (to Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng, a draft)\n"
+
+
+def test_render_unit_that_matches_several_or_none_offers_the_names(runner, tmp_path):
+    out = str(tmp_path / "x.docx")
+    several = runner.invoke(main, ["render", str(SAMPLE), "-o", out, "--unit", "Trung tâm"])
+    assert several.exit_code == 2
+    assert several.stderr == (
+        "--unit Trung tâm: several units start so: Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng;"
+        " Trung tâm Thông tin và Ứng dụng KH&CN; give more of the name\n"
+    )
+    unaccented = runner.invoke(main, ["render", str(SAMPLE), "-o", out, "--unit", "chi cuc tieu chuan"])
+    assert unaccented.exit_code == 2
+    assert unaccented.stderr.startswith(
+        "--unit chi cuc tieu chuan: no unit of the input is named so; did you mean: Chi cục Tiêu chuẩn Đo lường Chất lượng?"
+    )
+    assert "The units: 1. Chi cục Tiêu chuẩn Đo lường Chất lượng; 2. " in unaccented.stderr
+
+
+def test_list_items_lose_the_marks_typed_as_in_a_letter_and_a_semicolon_inside_is_warned(runner, tmp_path, seed_data, write_yaml):
+    seed_data["recipients"] = ["- Phòng Công chứng số 1;", "+ Phòng Tư pháp; Thanh tra Sở."]
+    seed_data["cc"] = ["- Sở Nội vụ (b/c);"]
+    seed_data["archive"] = ["- VT", "TTr."]
+    source = write_yaml(seed_data)
+    out = tmp_path / "x.docx"
+    result = runner.invoke(main, ["render", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"warning: {source}: recipients[1]: 'Phòng Tư pháp; Thanh tra Sở' holds \"; \": is it several items?"
+        " Give each its own line (in Excel: Alt+Enter inside the cell; in YAML: its own \"- \" entry)\n"
+    )
+    texts = [p.text for p in Document(str(out)).paragraphs]
+    assert "- Phòng Công chứng số 1;" in texts
+    assert not any(t.startswith("- - ") or t.startswith("- + ") for t in texts)
+    assert "- Lưu: VT, TTr." in [p.text for t in Document(str(out)).tables for c in t._cells for p in c.paragraphs]
+
+
+@pytest.mark.parametrize("quarter", ["II", "Quý II", "quý 2", 2])
+def test_a_quarter_is_read_as_clerks_write_it(runner, seed_data, write_yaml, quarter):
+    seed_data["period"] = {"year": 2021, "quarter": quarter}
+    result = runner.invoke(main, ["validate", str(write_yaml(seed_data))])
+    assert result.exit_code == 0, result.output
+    assert "quý II năm 2021" in result.output
+
+
+def test_pdf_refuses_files_that_are_not_docx_before_starting_libreoffice(runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("LETTER_GEN_SOFFICE", "/nonexistent/soffice")  # would fail if it were started
+    old, sheet = tmp_path / "cv.doc", tmp_path / "x.xlsx"
+    old.write_bytes(b"x")
+    sheet.write_bytes(b"x")
+    result = runner.invoke(main, ["pdf", str(old), str(sheet)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "2 files are not .docx letters; nothing was converted\n"
+        f"  {old}: a Word 97-2003 document: open it in Word and save it as \"Word Document (*.docx)\"\n"
+        f"  {sheet}: not a Word letter (.docx)\n"
+    )
+
+
+def test_batch_names_the_files_it_skips_and_why(runner, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "cchc.yaml").write_bytes(SAMPLE.read_bytes())
+    (folder / "cu.xls").write_bytes(b"x")
+    (folder / "ds.csv").write_text("a,b\n")
+    result = runner.invoke(main, ["batch", str(folder), "--out", str(tmp_path / "out"), "--mode", "consolidated"])
+    assert result.exit_code == 0, result.output
+    assert (
+        f"note: skipped {folder / 'cu.xls'}: an Excel 97-2003 workbook: open it in Excel and save it as"
+        " \"Excel Workbook (*.xlsx)\"\n"
+    ) in result.stderr
+    assert f"note: skipped {folder / 'ds.csv'}: a CSV file holds one sheet only" in result.stderr
+
+
+def test_batch_of_a_period_no_input_belongs_to_says_so_and_exits_1(runner, tmp_path):
+    result = runner.invoke(main, ["batch", str(SAMPLE), "--out", str(tmp_path / "out"), "--period", "2021-Q2"])
+    assert result.exit_code == 1
+    assert "0 written" in result.output and "1 input read, 1 outside 2021-Q2" in result.output
+    assert "no input is of the period 2021-Q2, so no letter was written" in result.stderr
+
+
+def test_issue_date_says_both_forms(runner, tmp_path):
+    result = runner.invoke(main, ["render", str(SAMPLE), "-o", str(tmp_path / "x.docx"), "--issue", "--date", "5.7.2021"])
+    assert result.exit_code == 2
+    assert "'5.7.2021' is not a date: write it as 05/07/2021 (dd/mm/yyyy) or 2021-07-05" in result.stderr

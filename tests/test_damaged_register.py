@@ -26,7 +26,7 @@ def test_an_emptied_register_is_refused_and_never_starts_again_at_01(tmp_path):
     register = tmp_path / "r.sqlite"
     _issue(register)
     register.write_bytes(b"")  # `: > register.sqlite`, a failed copy
-    for args in (["register", "list"], ["render", str(SAMPLE), "-o", str(tmp_path / "b.docx"), "--unit", "0", "--issue", "--date", "2021-03-05"]):
+    for args in (["register", "list"], ["render", str(SAMPLE), "-o", str(tmp_path / "b.docx"), "--unit", "1", "--issue", "--date", "2021-03-05"]):
         result = CliRunner().invoke(main, [*args, "--register", str(register)])
         assert result.exit_code == 1 and "empty (0 bytes)" in result.stderr and "backup" in result.stderr
     assert register.read_bytes() == b"" and not (tmp_path / "b.docx").exists()
@@ -43,7 +43,7 @@ def test_a_damaged_register_is_refused_before_listing_or_numbering(tmp_path):
     start = (root - 1) * page_size
     data[start : start + page_size] = b"\x0d" + b"\xff" * (page_size - 1)  # a damaged reservations page
     register.write_bytes(bytes(data))
-    for args in (["register", "list"], ["render", str(SAMPLE), "-o", str(tmp_path / "b.docx"), "--unit", "0", "--issue", "--date", "2021-03-05"]):
+    for args in (["register", "list"], ["render", str(SAMPLE), "-o", str(tmp_path / "b.docx"), "--unit", "1", "--issue", "--date", "2021-03-05"]):
         result = CliRunner().invoke(main, [*args, "--register", str(register)])
         assert result.exit_code == 1 and "damaged" in result.stderr, result.output
     assert not (tmp_path / "b.docx").exists()

@@ -160,3 +160,10 @@ def test_an_install_with_pip_target_finds_its_bundled_template_and_renders_the_s
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(str(target)) and (elsewhere / "letter.docx").stat().st_size > 10_000
+    # The Vietnamese catalogs travel as package data too: the clerk's language, installed.
+    assert {p.name for p in (target / "letter_gen" / "locale" / "vi" / "LC_MESSAGES").glob("*.mo")} == {"letter_gen.mo", "click.mo"}
+    vi = subprocess.run(
+        [sys.executable, "-c", script, "render", str(ROOT / "data" / "cchc-2021.yaml"), "-o", "letter.docx"],
+        cwd=elsewhere, env={**env, "LETTER_GEN_LANG": "vi"}, capture_output=True, text=True, timeout=120,
+    )
+    assert vi.stdout.splitlines()[-1] == "không đổi: letter.docx (gửi mọi đơn vị, bản dự thảo)", vi.stdout

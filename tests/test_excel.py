@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 import zipfile
 from collections.abc import Callable
@@ -99,20 +100,32 @@ def round_trip(path: Path, round_: InspectionRound) -> InspectionRound:
 # --- the blank template ----------------------------------------------------------------------
 
 
-def test_the_template_has_four_sheets_with_vietnamese_headings_and_contract_names(template):
+def test_the_template_has_four_sheets_with_vietnamese_headings_and_what_to_write(template):
     book = openpyxl.load_workbook(template)
     assert book.sheetnames == [ROUND_SHEET, UNITS_SHEET, ITEMS_SHEET, REQUIREMENTS_SHEET]
     headings = {ws.title: [c.value for c in ws[1]] for ws in book}
     assert headings == {
-        ROUND_SHEET: ["Mục\nlabel", "Giá trị\nvalue", "Trường\ncontract field", "Hướng dẫn\nhint"],
-        UNITS_SHEET: ["STT\nno.", "Tên đơn vị\nunits[].name", "Tên viết tắt\nunits[].short_name"],
-        ITEMS_SHEET: ["Tên đơn vị\nunits[].name", "Loại\nTồn tại | Khắc phục",
-                      "Nội dung\nunits[].findings[] | units[].actions[]"],
-        REQUIREMENTS_SHEET: ["STT\nno.", "Nội dung\nrequirements[]"],
+        ROUND_SHEET: ["Mục\nnội dung cần điền", "Giá trị\nđiền vào cột này", "Trường\ntên trường: không sửa",
+                      "Hướng dẫn\ncách điền, câu cố định đi kèm"],
+        UNITS_SHEET: ["STT\nsố thứ tự", "Tên đơn vị\ntên đầy đủ, in ở Kính gửi",
+                      "Tên viết tắt\nin ở tiêu đề từng đơn vị; có thể để trống"],
+        ITEMS_SHEET: ["Tên đơn vị\nchọn trong trang “Đơn vị”", "Loại\nTồn tại hoặc Khắc phục",
+                      "Nội dung\nmỗi dòng một tồn tại hoặc một việc cần khắc phục"],
+        REQUIREMENTS_SHEET: ["STT\nsố thứ tự", "Nội dung\nyêu cầu chung cho mọi đơn vị"],
     }
+    english = re.compile(r"\b(label|value|hint|contract|findings|actions|units)\b")
+    texts = [str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value and c.column != 3]
+    assert not [t for t in texts if english.search(t)]
     for ws in book:
         assert ws.freeze_panes in ("A2", "B2")
         assert all(c.font.bold for c in ws[1])
+
+
+def test_the_assessment_row_says_which_fixed_sentence_follows_it(template):
+    sheet = openpyxl.load_workbook(template)[ROUND_SHEET]
+    hints = {row[2].value: row[3].value for row in sheet.iter_rows(min_row=2) if row[2].value}
+    assert "Tuy nhiên qua công tác kiểm tra vẫn phát hiện" in hints["inspection.assessment"]
+    assert "Qua kiểm tra các nội dung trong kế hoạch" in hints["inspection.assessment"]
 
 
 def test_the_template_names_every_contract_field_of_the_round_in_column_c(template):
@@ -143,7 +156,7 @@ def test_the_template_offers_a_list_for_every_field_with_fixed_values(template):
     assert lists == {
         f"B{row['letter.kind']}": '"follow-up,reminder,team-decision,plan,invitation,conclusion-notice,report"',
         f"B{row['letter.urgency']}": '"KHẨN,THƯỢNG KHẨN,HỎA TỐC"',
-        f"B{row['period.quarter']}": '"1,2,3,4"',
+        f"B{row['period.quarter']}": '"I,II,III,IV,1,2,3,4"',
         f"B{row['period.half']}": '"1,2"',
         f"B{row['period.month']}": '"1,2,3,4,5,6,7,8,9,10,11,12"',
         f"B{row['signer.authority']}": '"KT,TM,TL,TUQ,Q"',
@@ -226,7 +239,7 @@ def test_a_template_filled_by_hand_reads_into_a_valid_round(template):
     assert round_.inspection.plan.number == "9"  # not "9.0"
     assert round_.inspection.plan.date == dt.date(2021, 2, 23)
     assert round_.signer.authority == "KT"
-    assert round_.cc == ["Sở Nội vụ (b/c);", "TTTT&UD (web)"]
+    assert round_.cc == ["Sở Nội vụ (b/c)", "TTTT&UD (web)"]  # the ";" typed as in a letter is the letter's own
     assert round_.archive == ["VT", "TTr"]
     assert round_.recipients is None
     assert [(u.name, u.short_name, u.findings, u.actions) for u in round_.units] == [
@@ -459,3 +472,15 @@ def test_the_blank_template_reads_as_the_list_of_fields_to_fill(template):
     )
     assert problems[-1] == 'mau.xlsx: sheet "Đơn vị", from row 2: units: must not be empty'
     assert len(problems) == 16
+
+
+@pytest.mark.parametrize(("typed", "quarter"), [("II", 2), ("Quý III", 3), (4, 4), ("1", 1)])
+def test_a_quarter_typed_as_clerks_do_is_read(seed_book, typed, quarter):
+    edit(seed_book, set_field("period.quarter", typed))
+    assert load_round(seed_book).period.quarter == quarter
+
+
+def test_a_quarter_that_is_no_number_says_how_to_write_it(seed_book):
+    edit(seed_book, set_field("period.quarter", "hai"))
+    (line,) = problems_of(seed_book)
+    assert line.endswith("period.quarter: expected a quarter or half as 2, II or Quý II (got 'hai')")

@@ -253,7 +253,7 @@ def test_render_kind_writes_that_document_and_says_so(tmp_path: Path) -> None:
     out = tmp_path / "qd.docx"
     result = CliRunner().invoke(main, ["render", str(KINDS_SAMPLE), "--kind", "team-decision", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert result.output == f"wrote {out}\n"
+    assert result.output == f"wrote {out} (a draft)\n"
     assert "QUYẾT ĐỊNH" in [p.text for p in Document(str(out)).paragraphs]
 
 

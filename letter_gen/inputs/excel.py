@@ -63,7 +63,7 @@ _MAX_ROWS = 1000
 #: The most characters one Excel cell holds.
 _CELL_LIMIT = 32767
 
-Kind = Literal["text", "int", "date", "lines", "codes"]
+Kind = Literal["text", "int", "date", "lines", "codes", "part"]
 
 
 @dataclass(frozen=True)
@@ -83,12 +83,13 @@ def _list(*values: str) -> str:
 
 _SECTIONS: tuple[tuple[str, tuple[_Field, ...]], ...] = (
     ("CÔNG VĂN", (
-        _Field("letter.kind", "Loại văn bản", "follow-up = công văn khắc phục; reminder, team-decision, plan,"
-               " invitation, conclusion-notice, report: xem README",
+        _Field("letter.kind", "Loại văn bản", "follow-up: công văn khắc phục sau kiểm tra; reminder: công văn đôn đốc;"
+               " team-decision: quyết định thành lập đoàn; plan: kế hoạch; invitation: giấy mời;"
+               " conclusion-notice: thông báo kết luận; report: báo cáo (xem README)",
                choices=_list("follow-up", "reminder", "team-decision", "plan", "invitation", "conclusion-notice", "report")),
         _Field("letter.number", "Số", "để trống = bản dự thảo (Số:   /SKHCN-TTr)", "int"),
         _Field("letter.date", "Ngày ban hành", "dd/mm/yyyy; để trống = bản dự thảo", "date"),
-        _Field("letter.subject", "Trích yếu (V/v)", "phần sau “V/v”"),
+        _Field("letter.subject", "Trích yếu (V/v)", "in sau chữ “V/v”, ví dụ: khắc phục tồn tại, hạn chế sau kiểm tra CCHC"),
         _Field("letter.urgency", "Độ khẩn", "để trống, KHẨN, THƯỢNG KHẨN hoặc HỎA TỐC",
                choices=_list(*vn.URGENCIES)),
     )),
@@ -101,9 +102,9 @@ _SECTIONS: tuple[tuple[str, tuple[_Field, ...]], ...] = (
     )),
     ("KỲ BÁO CÁO", (
         _Field("period.year", "Năm", "", "int"),
-        _Field("period.quarter", "Quý", "1-4; chỉ điền một trong quý, 6 tháng, tháng", "int",
-               _list("1", "2", "3", "4")),
-        _Field("period.half", "6 tháng", "1 = 6 tháng đầu năm, 2 = 6 tháng cuối năm", "int",
+        _Field("period.quarter", "Quý", "I-IV hoặc 1-4; chỉ điền một trong quý, 6 tháng, tháng", "part",
+               _list("I", "II", "III", "IV", "1", "2", "3", "4")),
+        _Field("period.half", "6 tháng", "1 = 6 tháng đầu năm, 2 = 6 tháng cuối năm", "part",
                _list("1", "2")),
         _Field("period.month", "Tháng", "1-12", "int", _list(*map(str, range(1, 13)))),
     )),
@@ -112,15 +113,26 @@ _SECTIONS: tuple[tuple[str, tuple[_Field, ...]], ...] = (
         _Field("inspection.plan.number", "Số, ký hiệu", "ví dụ 09/KH-SKHCN"),
         _Field("inspection.plan.date", "Ngày ban hành kế hoạch", "dd/mm/yyyy", "date"),
         _Field("inspection.plan.issuer", "Cơ quan ban hành kế hoạch"),
-        _Field("inspection.plan.title", "Tên kế hoạch", "ví dụ kế hoạch kiểm tra CCHC năm 2021"),
+        _Field("inspection.plan.title", "Tên kế hoạch",
+               "in sau “Thực hiện [Kế hoạch] số … ngày … của [cơ quan] về ”, ví dụ: kế hoạch kiểm tra CCHC năm 2021"),
     )),
     ("NỘI DUNG", (
-        _Field("inspection.team", "Đoàn kiểm tra"),
-        _Field("inspection.field", "Lĩnh vực kiểm tra", "ví dụ công tác CCHC"),
-        _Field("inspection.intro", "Đoạn mở đầu (thay mẫu)", "để trống = đoạn mở đầu của mẫu"),
-        _Field("inspection.assessment", "Đánh giá chung"),
-        _Field("requirements_intro", "Câu dẫn yêu cầu chung (thay mẫu)", "để trống = câu của mẫu"),
-        _Field("closing", "Đoạn kết (thay mẫu)", "để trống = đoạn kết của mẫu"),
+        _Field("inspection.team", "Đoàn kiểm tra", "in trong câu mở đầu: “…, [Đoàn kiểm tra] đã tiến hành kiểm tra …”"),
+        _Field("inspection.field", "Lĩnh vực kiểm tra",
+               "in sau “đã tiến hành kiểm tra ” và “hoàn thành tốt các nhiệm vụ ”, ví dụ: công tác CCHC"),
+        _Field("inspection.intro", "Đoạn mở đầu (thay mẫu)",
+               "để trống = câu của mẫu: “Thực hiện [Kế hoạch] số … ngày … của [cơ quan] về [tên kế hoạch],"
+               " [Đoàn kiểm tra] đã tiến hành kiểm tra [lĩnh vực] tại …”"),
+        _Field("inspection.assessment", "Đánh giá chung",
+               "in sau “Qua kiểm tra các nội dung trong kế hoạch, ”; khi có tồn tại, câu cố định “Tuy nhiên qua công tác"
+               " kiểm tra vẫn phát hiện một số công việc chưa thực hiện hoặc thực hiện nhưng chưa đạt yêu cầu. Cụ thể:”"
+               " tự động theo sau: không tự viết câu “Tuy nhiên…”"),
+        _Field("requirements_intro", "Câu dẫn yêu cầu chung (thay mẫu)",
+               "để trống = câu của mẫu: “Để đảm bảo hoàn thành tốt các nhiệm vụ [lĩnh vực], [cơ quan] yêu cầu các đơn vị"
+               " có liên quan nghiêm túc thực hiện những nội dung như sau:”"),
+        _Field("closing", "Đoạn kết (thay mẫu)",
+               "để trống = câu của mẫu: “Các đơn vị nghiêm túc tổ chức, phân công thực hiện khắc phục những thiếu sót đã"
+               " chỉ ra, đồng thời tập trung hoàn thành các nội dung nêu trên./.”"),
     )),
     ("NGƯỜI KÝ", (
         _Field("signer.authority", "Thẩm quyền ký", "KT, TM, TL, TUQ, Q; để trống = thủ trưởng ký",
@@ -130,9 +142,11 @@ _SECTIONS: tuple[tuple[str, tuple[_Field, ...]], ...] = (
         _Field("signer.name", "Họ và tên người ký"),
     )),
     ("NƠI GỬI, NƠI NHẬN", (
-        _Field("recipients", "Kính gửi", "mỗi dòng một nơi; để trống = mọi đơn vị", "lines"),
-        _Field("cc", "Nơi nhận (sau “Như trên”)", "mỗi dòng một nơi (Alt+Enter xuống dòng)", "lines"),
-        _Field("archive", "Lưu", "cách nhau bởi dấu phẩy, ví dụ VT, TTr, CCHC", "codes"),
+        _Field("recipients", "Kính gửi", "mỗi dòng một nơi (Alt+Enter xuống dòng), không cần gạch đầu dòng và dấu “;”;"
+               " để trống = mọi đơn vị", "lines"),
+        _Field("cc", "Nơi nhận (sau “Như trên”)", "mỗi dòng một nơi (Alt+Enter xuống dòng), không cần “- ” và “;”;"
+               " “- Như trên;” và “- Lưu: …” tự thêm", "lines"),
+        _Field("archive", "Lưu", "cách nhau bởi dấu phẩy, ví dụ VT, TTr, CCHC; in thành “- Lưu: VT, TTr, CCHC.”", "codes"),
     )),
 )
 _FIELDS = {f.path: f for _, fields in _SECTIONS for f in fields}
@@ -141,13 +155,13 @@ _WHOLE_RANGES: dict[str, tuple[int, int | None]] = {"letter.number": (1, None), 
 
 #: Column headings of each sheet: (Vietnamese heading, contract name on its second line).
 _HEADINGS: dict[str, tuple[tuple[str, str], ...]] = {
-    ROUND_SHEET: (("Mục", "label"), ("Giá trị", "value"), ("Trường", "contract field"),
-                  ("Hướng dẫn", "hint")),
-    UNITS_SHEET: (("STT", "no."), ("Tên đơn vị", "units[].name"),
-                  ("Tên viết tắt", "units[].short_name")),
-    ITEMS_SHEET: (("Tên đơn vị", "units[].name"), ("Loại", f"{FINDING} | {ACTION}"),
-                  ("Nội dung", "units[].findings[] | units[].actions[]")),
-    REQUIREMENTS_SHEET: (("STT", "no."), ("Nội dung", "requirements[]")),
+    ROUND_SHEET: (("Mục", "nội dung cần điền"), ("Giá trị", "điền vào cột này"), ("Trường", "tên trường: không sửa"),
+                  ("Hướng dẫn", "cách điền, câu cố định đi kèm")),
+    UNITS_SHEET: (("STT", "số thứ tự"), ("Tên đơn vị", "tên đầy đủ, in ở Kính gửi"),
+                  ("Tên viết tắt", "in ở tiêu đề từng đơn vị; có thể để trống")),
+    ITEMS_SHEET: (("Tên đơn vị", "chọn trong trang “Đơn vị”"), ("Loại", f"{FINDING} hoặc {ACTION}"),
+                  ("Nội dung", "mỗi dòng một tồn tại hoặc một việc cần khắc phục")),
+    REQUIREMENTS_SHEET: (("STT", "số thứ tự"), ("Nội dung", "yêu cầu chung cho mọi đơn vị")),
 }
 _WIDTHS = {ROUND_SHEET: (34, 80, 24, 48), UNITS_SHEET: (6, 60, 30),
            ITEMS_SHEET: (48, 13, 100), REQUIREMENTS_SHEET: (6, 110)}
@@ -232,7 +246,7 @@ def _write_round_sheet(ws: Worksheet, data: dict[str, Any]) -> None:
             cell.number_format = {"int": "0", "date": DATE_FORMAT}.get(spec.kind, "@")
             if spec.choices:
                 # Numbers chosen from a list must stay numbers, not text.
-                cell.number_format = "General" if spec.kind == "int" else "@"
+                cell.number_format = "General" if spec.kind in ("int", "part") else "@"
                 validation = validations.get(spec.choices)
                 if validation is None:
                     validation = validations[spec.choices] = _list_validation(spec.choices, spec.hint)
@@ -708,8 +722,15 @@ def _as_codes(value: Any) -> list[str]:
     return [code for code in codes if code]
 
 
+def _as_part(value: Any) -> int:
+    """A quarter or half of the year as clerks write it: 2, "2", "II", "Quý II", "quý 2"."""
+    if isinstance(value, str):
+        return vn.parse_period_part(value)
+    return _as_int(value)
+
+
 _CONVERTERS: dict[str, Any] = {
-    "text": _as_text, "int": _as_int, "date": _as_date, "lines": _as_lines, "codes": _as_codes,
+    "text": _as_text, "int": _as_int, "date": _as_date, "lines": _as_lines, "codes": _as_codes, "part": _as_part,
 }
 
 

@@ -18,7 +18,7 @@ import yaml
 
 from letter_gen.errors import InputError
 from letter_gen.fileio import write_text_atomic
-from letter_gen.i18n import _
+from letter_gen.i18n import N_, _
 from letter_gen.inputs import yaml_reader, yaml_syntax
 from letter_gen.inputs.limits import MB, Limits, byte_size
 from letter_gen.inputs.limits import current as current_limits
@@ -103,7 +103,7 @@ def read_data(
     """
     suffix = path.suffix.lower()
     if suffix not in INPUT_SUFFIXES:
-        raise InputError(_(f"{path}: not an inspection input; expected a .yaml, .yml, .json or .xlsx file"))
+        raise InputError(_('{path}: not an inspection input; expected a .yaml, .yml, .json or .xlsx file').format(path=path))
     limits = limits or current_limits()
     if suffix == ".xlsx":
         from letter_gen.inputs.excel import read_workbook  # openpyxl is heavy: only for workbooks
@@ -124,17 +124,13 @@ def read_bytes(path: Path, limits: Limits) -> bytes:
             size = os.fstat(handle.fileno()).st_size
             raw = handle.read(limits.input_bytes + 1) if size <= limits.input_bytes else b""
     except FileNotFoundError as err:
-        raise InputError(_(f"{path}: no such file")) from err
+        raise InputError(_('{path}: no such file').format(path=path)) from err
     except IsADirectoryError as err:
-        raise InputError(_(f"{path}: is a folder, expected a file")) from err
+        raise InputError(_('{path}: is a folder, expected a file').format(path=path)) from err
     except OSError as err:
-        raise InputError(_(f"{path}: cannot read ({err.strerror})")) from err
+        raise InputError(_('{path}: cannot read ({strerror})').format(path=path, strerror=err.strerror)) from err
     if size > limits.input_bytes or len(raw) > limits.input_bytes:
-        raise InputError(_(
-            f"{path}: the file is {byte_size(max(size, len(raw)))}; an input file may be at most"
-            f" {byte_size(limits.input_bytes)} (a round of 10,000 units is a few MB);"
-            f" to read a bigger one, set {Limits.variable('input_bytes')}"
-        ))
+        raise InputError(_('{path}: the file is {value}; an input file may be at most {value2} (a round of 10,000 units is a few MB); to read a bigger one, set {value3}').format(path=path, value=byte_size(max(size, len(raw))), value2=byte_size(limits.input_bytes), value3=Limits.variable('input_bytes')))
     return raw
 
 
@@ -145,31 +141,31 @@ def _check_utf8(path: Path, raw: bytes, chunk: int = MB) -> None:
         try:
             decoder.decode(raw[offset:offset + chunk], final=offset + chunk >= len(raw))
         except UnicodeDecodeError as err:
-            raise InputError(_(f"{path}: not UTF-8 text (byte {offset + err.start}); save it as UTF-8")) from err
+            raise InputError(_('{path}: not UTF-8 text (byte {byte}); save it as UTF-8').format(path=path, byte=offset + err.start)) from err
 
 
 def _load_json(path: Path, raw: bytes) -> Any:
     try:
         return json.loads(raw.removeprefix(codecs.BOM_UTF8).decode("utf-8"), object_pairs_hook=_unique_json_object)
     except json.JSONDecodeError as err:
-        said = next((words for start, words in _JSON_SLIPS.items() if err.msg.startswith(start)), None)
-        what = said or _(f"invalid JSON ({err.msg})")
-        raise InputError(f"{path}: " + _(f"line {err.lineno}, column {err.colno}: ") + what) from err
+        said = next((_(words) for start, words in _JSON_SLIPS.items() if err.msg.startswith(start)), None)
+        what = said or _('invalid JSON ({msg})').format(msg=err.msg)
+        raise InputError(f"{path}: " + _('line {lineno}, column {colno}: ').format(lineno=err.lineno, colno=err.colno) + what) from err
     except ValueError as err:
         raise InputError(f"{path}: {err}") from err
     except RecursionError as err:
-        raise InputError(_(f"{path}: invalid JSON (nested too deeply)")) from err
+        raise InputError(_('{path}: invalid JSON (nested too deeply)').format(path=path)) from err
 
 
 #: json's messages for the common slips, in a clerk's terms.
 _JSON_SLIPS = {
-    "Expecting ',' delimiter": _("a comma (,) is missing between two items"),
-    "Expecting property name enclosed in double quotes": _(
+    "Expecting ',' delimiter": N_("a comma (,) is missing between two items"),
+    "Expecting property name enclosed in double quotes": N_(
         "expected a field name in double quotes (is a comma left after the last item?)"),
-    "Expecting value": _("a value is missing here (is a comma left after the last item?)"),
-    "Expecting ':' delimiter": _("a colon (:) is missing after the field name"),
-    "Unterminated string starting at": _("a quote opened here is not closed; end the text with \""),
-    "Invalid control character at": _(
+    "Expecting value": N_("a value is missing here (is a comma left after the last item?)"),
+    "Expecting ':' delimiter": N_("a colon (:) is missing after the field name"),
+    "Unterminated string starting at": N_("a quote opened here is not closed; end the text with \""),
+    "Invalid control character at": N_(
         "a text not closed on its line (a quote \" is missing), or a tab or line break typed inside it (write \\t or \\n)"),
 }
 
@@ -182,13 +178,13 @@ def _load_yaml(path: Path, raw: bytes, limits: Limits) -> Any:
     except yaml.MarkedYAMLError as err:
         raise InputError(f"{path}: {yaml_syntax.explain(err, raw)}") from err
     except yaml.YAMLError as err:
-        raise InputError(f"{path}: " + _(f"invalid YAML ({err})")) from err
+        raise InputError(f"{path}: " + _('invalid YAML ({err})').format(err=err)) from err
     except RecursionError as err:
         raise InputError(f"{path}: " + _("invalid YAML (nested too deeply)")) from err
 
 
 def _where(mark: Any) -> str:
-    return _(f"line {mark.line + 1}, column {mark.column + 1}: ") if mark is not None else ""
+    return _('line {line}, column {column}: ').format(line=mark.line + 1, column=mark.column + 1) if mark is not None else ""
 
 
 def _raw_controls(path: Path, raw: bytes, clean_text: bool, changes: list[str] | None) -> bytes:
@@ -201,16 +197,16 @@ def _raw_controls(path: Path, raw: bytes, clean_text: bool, changes: list[str] |
         scanned = match.start()
         line_start = raw.rfind(b"\n", 0, match.start()) + 1
         column = len(raw[line_start:match.start()].decode("utf-8", "replace")) + 1
-        found.append(_(f"line {line}, column {column}: U+{ord(match.group()):04X}"))
+        found.append(_('line {line}, column {column}: U+{value:04X}').format(line=line, column=column, value=ord(match.group())))
     if not found:
         return raw
     if not clean_text:
         raise InputError(
-            _(f"{path}: {len(found)} control character(s) a letter cannot carry (remove them, or run with --clean-text)"),
+            _('{path}: {count} control character(s) a letter cannot carry (remove them, or run with --clean-text)').format(path=path, count=len(found)),
             problems=found,
         )
     if changes is not None:
-        changes.extend(_(f"{path}: {where}: removed") for where in found)
+        changes.extend(_('{path}: {where}: removed').format(path=path, where=where) for where in found)
     return _RAW_CONTROL.sub(b"", raw)
 
 

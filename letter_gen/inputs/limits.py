@@ -57,7 +57,7 @@ def current() -> Limits:
         except ValueError:
             value = 0
         if value < 1:
-            raise UsageError(_(f"{variable}={text!r}: expected a whole number of 1 or more"))
+            raise UsageError(_('{variable}={text!r}: expected a whole number of 1 or more').format(variable=variable, text=text))
         changed[spec.name] = value
     return replace(DEFAULTS, **changed) if changed else DEFAULTS
 

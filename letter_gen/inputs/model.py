@@ -26,7 +26,7 @@ from pydantic import (
 
 from letter_gen import decree30, vn
 from letter_gen.errors import InputError
-from letter_gen.i18n import _
+from letter_gen.i18n import N_, _
 from letter_gen.inputs.limits import DEFAULTS, Limits
 
 # C0 controls other than tab and newline, and lone surrogates, cannot live in a docx (XML 1.0).
@@ -105,18 +105,24 @@ def _date_not_number(value: Any) -> Any:
     return value
 
 
-def _whole(what: str, low: int, high: int, *, span: str, below: str | None = None) -> BeforeValidator:
-    """A whole number from ``low`` to ``high``, typed as one: not true/false, not text, not 2021.0."""
+def _whole(
+    what: str, low: int, high: int, *, span: str, below: str | None = None, parse: Any = None
+) -> BeforeValidator:
+    """A whole number from ``low`` to ``high``, typed as one: not true/false, not text, not 2021.0.
+    ``what``, ``span`` and ``below`` are messages marked with N_, translated when they are shown;
+    ``parse`` reads a clerk's spelling first (``Quý II`` → 2)."""
 
     def check(value: Any) -> Any:
+        if parse is not None:
+            value = parse(value)
         if isinstance(value, bool):
-            raise ValueError(_(f"expected {what} (got {value})"))
+            raise ValueError(_("expected {what} (got {value})").format(what=_(what), value=value))
         if not isinstance(value, int):
-            raise ValueError(_(f"expected {what}"))
+            raise ValueError(_("expected {what}").format(what=_(what)))
         if value < low and below:
-            raise ValueError(below)
+            raise ValueError(_(below))
         if not low <= value <= high:
-            raise ValueError(_(f"expected {span}"))
+            raise ValueError(_("expected {span}").format(span=_(span)))
         return value
 
     return BeforeValidator(check)
@@ -133,8 +139,23 @@ RequiredText = Annotated[str, Strict(), AfterValidator(_clean_text), AfterValida
 Code = Annotated[str, Strict(), AfterValidator(_clean_text), Field(pattern=r"^[^\W_]+$")]
 #: A letter's số: 1 to 99,999 (the register counts a year's letters from 01).
 LetterNumber = Annotated[
-    int, _whole(_("a whole number"), 1, 99_999, span=_("a whole number from 1 to 99,999"), below=_("must be 1 or more"))
+    int, _whole(N_("a whole number"), 1, 99_999, span=N_("a whole number from 1 to 99,999"), below=N_("must be 1 or more"))
 ]
+
+#: What clerks type around a list item, as it looks in a letter: "- X;", "+ X.".
+_ITEM_MARKS = re.compile(r"^\s*(?:[-+–•]\s*)+|\s*[;.]+\s*$")
+
+
+def _list_item(value: Any) -> Any:
+    """A recipient, cc or archive item without the "- " or "+ " before it and the ";" or "."
+    after it: the letter adds its own."""
+    return _ITEM_MARKS.sub("", value) if isinstance(value, str) else value
+
+
+#: A recipient or cc item (Kính gửi, Nơi nhận): a text, marks as typed in a letter removed.
+ListItem = Annotated[str, BeforeValidator(_list_item), AfterValidator(_clean_text), AfterValidator(_non_empty)]
+#: An archive item (Lưu): a code, marks as typed in a letter removed.
+ArchiveCode = Annotated[str, BeforeValidator(_list_item), AfterValidator(_clean_text), Field(pattern=r"^[^\W_]+$")]
 
 
 class _Strict(BaseModel):
@@ -171,13 +192,18 @@ class Agency(_Strict):
     unit: Code | None = None
 
 
+def _period_part(value: Any) -> Any:
+    """A quarter or half written as clerks do, ``II`` or ``Quý II``, as its number."""
+    return vn.parse_period_part(value) if isinstance(value, str) and not value.strip().isdigit() else value
+
+
 class Period(_Strict):
     """The reporting period (kỳ báo cáo): a year, or one quarter, half or month of it."""
 
-    year: Annotated[int, _whole(_("a year such as 2021"), 1945, 2200, span=_("a year from 1945 to 2200"))]
-    quarter: Annotated[int, _whole(_("a quarter"), 1, 4, span=_("a quarter from 1 to 4"))] | None = None
-    half: Annotated[int, _whole(_("a half of the year"), 1, 2, span=_("a half from 1 to 2"))] | None = None
-    month: Annotated[int, _whole(_("a month"), 1, 12, span=_("a month from 1 to 12"))] | None = None
+    year: Annotated[int, _whole(N_("a year such as 2021"), 1945, 2200, span=N_("a year from 1945 to 2200"))]
+    quarter: Annotated[int, _whole(N_("a quarter"), 1, 4, span=N_("a quarter from 1 to 4"), parse=_period_part)] | None = None
+    half: Annotated[int, _whole(N_("a half of the year"), 1, 2, span=N_("a half from 1 to 2"), parse=_period_part)] | None = None
+    month: Annotated[int, _whole(N_("a month"), 1, 12, span=N_("a month from 1 to 12"))] | None = None
 
     @model_validator(mode="after")
     def _at_most_one_part(self) -> Period:
@@ -376,9 +402,9 @@ class InspectionRound(_Strict):
     requirements_intro: Text | None = None
     closing: Text | None = None
     signer: Signer
-    recipients: list[RequiredText] | None = None
-    cc: list[RequiredText] = []
-    archive: list[Code] = Field(min_length=1)
+    recipients: list[ListItem] | None = None
+    cc: list[ListItem] = []
+    archive: list[ArchiveCode] = Field(min_length=1)
     # The sections of the other kinds (letter.kind; README: "Document kinds").
     decision: Decision | None = None
     plan: PlanDocument | None = None
@@ -392,7 +418,8 @@ class InspectionRound(_Strict):
         names = {u.name for u in self.units}
         for index, item in enumerate(self.reminder.open_items if self.reminder else []):
             if item.unit not in names:
-                raise ValueError(f"reminder.open_items[{index}].unit: {item.unit!r} is not a name of units[]")
+                raise ValueError(_("reminder.open_items[{index}].unit: {unit!r} is not a name of units[]").format(
+                    index=index, unit=item.unit))  # fmt: skip
         return self
 
     @model_validator(mode="after")
@@ -418,6 +445,20 @@ class InspectionRound(_Strict):
     def kinh_gui(self) -> list[str]:
         """Recipients of the consolidated letter: as given, or every unit's full name."""
         return list(self.recipients) if self.recipients is not None else [u.name for u in self.units]
+
+
+def list_warnings(round_: InspectionRound) -> list[str]:
+    """One line per recipient or cc item holding "; ": most likely several items typed in one,
+    which the letter would print as one line."""
+    lines = []
+    for name in ("recipients", "cc"):
+        for index, item in enumerate(getattr(round_, name) or []):
+            if "; " in item:
+                lines.append(_(
+                    "{field}[{index}]: {item!r} holds \"; \": is it several items? Give each its own line"
+                    " (in Excel: Alt+Enter inside the cell; in YAML: its own \"- \" entry)"
+                ).format(field=name, index=index, item=item))
+    return lines
 
 
 def validate_data(data: Any, source: str, limits: Limits | None = None) -> InspectionRound:

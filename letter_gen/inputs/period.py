@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from letter_gen.errors import UsageError
+from letter_gen.i18n import _
 from letter_gen.inputs.model import Period
 
 
@@ -29,11 +30,11 @@ def parse_period(text: str) -> PeriodFilter:
     """Read ``2021``, ``2021-Q2``, ``2021-H1`` or ``2021-06``; :class:`UsageError` otherwise."""
     match = re.fullmatch(r"(\d{4})(?:-(?:[Qq]([1-4])|[Hh]([12])|(0[1-9]|1[0-2])))?", text.strip())
     if not match:
-        raise UsageError(f"--period {text!r}: expected a year (2021), a quarter (2021-Q2), a half (2021-H1) or a month (2021-06)")
+        raise UsageError(_("--period {text!r}: expected a year (2021), a quarter (2021-Q2), a half (2021-H1) or a month (2021-06)").format(text=text))
     year = int(match.group(1))
     quarter, half, month = (int(g) if g else None for g in match.group(2, 3, 4))
     try:
         months = Period(year=year, quarter=quarter, half=half, month=month).months
     except ValueError as err:  # pydantic's ValidationError: a year out of range
-        raise UsageError(f"--period {text!r}: the year must be between 1945 and 2200") from err
+        raise UsageError(_("--period {text!r}: the year must be between 1945 and 2200").format(text=text)) from err
     return PeriodFilter(text.strip(), year, *months)

@@ -29,7 +29,7 @@ class SpooledRound:
             pickle.dump(round_, self._file, protocol=pickle.HIGHEST_PROTOCOL)
             self._file.flush()
         except OSError as err:
-            raise OutputError(_(f"cannot put an input aside in the temporary folder ({err.strerror})")) from err
+            raise OutputError(_('cannot put an input aside in the temporary folder ({strerror})').format(strerror=err.strerror)) from err
 
     def load(self) -> InspectionRound:
         """The round, as it was validated."""

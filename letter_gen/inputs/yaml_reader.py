@@ -125,11 +125,7 @@ class _Builder:
     def grow(self, size: int, mark: Any) -> None:
         self.total += size
         if self.total > self.limits.expanded_chars:
-            raise YamlProblem(_(
-                f"the data grows past {self.limits.expanded_chars:,} characters"
-                f" ({'its aliases expanded' if self.aliases else 'the most an input holds'});"
-                f" an inspection round is far smaller (the limit is {Limits.variable('expanded_chars')})"
-            ), mark)
+            raise YamlProblem(_('the data grows past {expanded_chars:,} characters ({value}); an inspection round is far smaller (the limit is {value2})').format(expanded_chars=self.limits.expanded_chars, value='its aliases expanded' if self.aliases else 'the most an input holds', value2=Limits.variable('expanded_chars')), mark)
 
     def scalar(self, event: ScalarEvent) -> None:
         value, tag = event.value, event.tag
@@ -146,7 +142,7 @@ class _Builder:
             try:
                 data = self.constructor.yaml_constructors[tag](self.constructor, ScalarNode(tag, value))
             except (ValueError, KeyError):
-                raise YamlProblem(_(f"{value!r} is not a valid {tag.removeprefix(_TAG)}"), event.start_mark) from None
+                raise YamlProblem(_('{value!r} is not a valid {value2}').format(value=value, value2=tag.removeprefix(_TAG)), event.start_mark) from None
         else:
             raise _tag_problem(tag, event.start_mark)
         self.anchor(event.anchor, data, len(value) + 1)
@@ -155,15 +151,12 @@ class _Builder:
     def alias(self, event: AliasEvent) -> None:
         anchored = self.anchors.get(event.anchor or "")
         if anchored is None:
-            raise YamlProblem(_(f"the alias *{event.anchor} names no anchor &{event.anchor} above it"), event.start_mark)
+            raise YamlProblem(_('the alias *{anchor} names no anchor &{anchor} above it').format(anchor=event.anchor), event.start_mark)
         if anchored[0] is _BUILDING:
-            raise YamlProblem(_(f"the alias *{event.anchor} refers to the very node that holds it"), event.start_mark)
+            raise YamlProblem(_('the alias *{anchor} refers to the very node that holds it').format(anchor=event.anchor), event.start_mark)
         self.aliases += 1
         if self.aliases > self.limits.aliases:
-            raise YamlProblem(_(
-                f"more than {self.limits.aliases:,} aliases (*name); an inspection round needs far fewer"
-                f" (the limit is {Limits.variable('aliases')})"
-            ), event.start_mark)
+            raise YamlProblem(_('more than {aliases:,} aliases (*name); an inspection round needs far fewer (the limit is {value})').format(aliases=self.limits.aliases, value=Limits.variable('aliases')), event.start_mark)
         data, size = anchored
         self.grow(size, event.start_mark)
         self.add(data, event.start_mark)
@@ -211,7 +204,7 @@ class _Builder:
             except TypeError:
                 raise YamlProblem(_("a key must be a plain name, not a list or mapping"), mark) from None
             if data is not _MERGE_KEY and data in frame.items:
-                raise YamlProblem(_(f"the key {data!r} is given twice"), mark)
+                raise YamlProblem(_('the key {data!r} is given twice').format(data=data), mark)
             frame.key, frame.key_mark, frame.has_key = data, mark, True
         else:
             if frame.key is _MERGE_KEY:
@@ -231,10 +224,7 @@ def _merged(data: Any, mark: Any) -> list[dict[Any, Any]]:
 
 def _tag_problem(tag: str, mark: Any) -> YamlProblem:
     shown = "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
-    return YamlProblem(_(
-        f"the tag {shown} is not allowed in an inspection input; write the value as plain text,"
-        " a number, true/false or a list, without a tag"
-    ), mark)
+    return YamlProblem(_('the tag {shown} is not allowed in an inspection input; write the value as plain text, a number, true/false or a list, without a tag').format(shown=shown), mark)
 
 
 def load(source: bytes, limits: Limits, *, with_libyaml: bool = WITH_LIBYAML) -> Any:
@@ -267,7 +257,7 @@ def load(source: bytes, limits: Limits, *, with_libyaml: bool = WITH_LIBYAML) ->
             elif isinstance(event, StreamEndEvent):
                 return builder.root
             elif not isinstance(event, (StreamStartEvent, DocumentEndEvent)):  # pragma: no cover
-                raise YamlProblem(_(f"unexpected {type(event).__name__}"), event.start_mark)
+                raise YamlProblem(_('unexpected {__name__}').format(__name__=type(event).__name__), event.start_mark)
     finally:
         dispose = getattr(parser, "dispose", None)
         if dispose is not None:

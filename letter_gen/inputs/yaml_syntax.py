@@ -23,36 +23,30 @@ def explain(err: yaml.MarkedYAMLError, raw: bytes) -> str:
     problem = err.problem or ""
     mark = err.problem_mark
     if mark is None:
-        return _(f"invalid YAML ({problem})")
+        return _('invalid YAML ({problem})').format(problem=problem)
     line, column = mark.line + 1, mark.column + 1
     lines = raw.decode("utf-8", "replace").split("\n")
     if "tab" in problem or "'\\t'" in problem:
         text = lines[mark.line] if mark.line < len(lines) else ""
         if not text[:mark.column].strip(" \t"):
-            return _(f"line {line}: a tab is used for indentation; use spaces")
-        return _(f"line {line}, column {column}: a tab where YAML expects a space; use spaces")
+            return _('line {line}: a tab is used for indentation; use spaces').format(line=line)
+        return _('line {line}, column {column}: a tab where YAML expects a space; use spaces').format(line=line, column=column)
     if err.context == "while scanning a quoted scalar" and err.context_mark is not None:
         return _unclosed(err.context_mark.line + 1)
     opened = _unclosed_quote(lines, mark.line)
     if opened is not None:
         return _unclosed(opened)
     if "could not find expected ':'" in problem and err.context_mark is not None:
-        return _(f"line {err.context_mark.line + 1}: a colon (:) is missing after the field name")
+        return _('line {line}: a colon (:) is missing after the field name').format(line=err.context_mark.line + 1)
     if "mapping values are not allowed" in problem:
-        return _(
-            f"line {line}, column {column}: a colon (:) where YAML does not expect one; indent this line like"
-            " the fields around it, or put a text that contains ': ' in quotes"
-        )
+        return _("line {line}, column {column}: a colon (:) where YAML does not expect one; indent this line like the fields around it, or put a text that contains ': ' in quotes").format(line=line, column=column)
     if "did not find expected key" in problem or "expected <block end>" in problem or "expected '-'" in problem:
-        return _(
-            f"line {line}: the indentation does not match the lines above; indent the fields of one"
-            " section by the same number of spaces"
-        )
-    return _(f"line {line}, column {column}: invalid YAML ({problem})")
+        return _('line {line}: the indentation does not match the lines above; indent the fields of one section by the same number of spaces').format(line=line)
+    return _('line {line}, column {column}: invalid YAML ({problem})').format(line=line, column=column, problem=problem)
 
 
 def _unclosed(line: int) -> str:
-    return _(f"line {line}: a quote opened on this line is not closed; end the text with the same quote")
+    return _('line {line}: a quote opened on this line is not closed; end the text with the same quote').format(line=line)
 
 
 def _unclosed_quote(lines: list[str], error_line: int) -> int | None:

@@ -26,6 +26,7 @@ from lxml import etree
 
 from letter_gen import vn
 from letter_gen.errors import TemplateError
+from letter_gen.i18n import _
 from letter_gen.letters import layout as L
 from letter_gen.letters.bundled import AGENCY_RULE_STYLE, MOTTO_RULE_STYLE, TITLE_RULE_STYLE
 from letter_gen.letters.compose import LetterContent
@@ -107,7 +108,7 @@ class PreparedTemplate:
                 else:
                     self._parts.append(_Part(info.filename, self._compile(info.filename, patched)))
         if not any(p.name == "word/document.xml" for p in self._parts):
-            raise TemplateError(f"{self.path}: not a Word document (no word/document.xml)")
+            raise TemplateError(_("{path}: not a Word document (no word/document.xml)").format(path=self.path))
         self._base = _ZipBase(base.getvalue())
 
     def _compile(self, part: str, patched: str) -> jinja2.Template:
@@ -129,8 +130,8 @@ class PreparedTemplate:
             return self._environment.from_string(patched)
         except jinja2.TemplateSyntaxError as err:
             raise TemplateError(
-                f"{self.path}: {part}: Jinja syntax error near paragraph "
-                f"{_paragraph_text(patched, err.lineno)!r}: {err.message}"
+                _("{path}: {part}: Jinja syntax error near paragraph {paragraph!r}: {err}").format(
+                    path=self.path, part=part, paragraph=_paragraph_text(patched, err.lineno), err=err.message)
             ) from err
 
     def render(self, content: LetterContent) -> bytes:
@@ -146,15 +147,16 @@ class PreparedTemplate:
             xml = part.template.render(context)
         except jinja2.UndefinedError as err:
             raise TemplateError(
-                f"{self.path}: the template uses a variable the letter does not have ({err.message});"
-                " `letter-gen template vars` lists the variables a template can use"
+                _("{path}: the template uses a variable the letter does not have ({err});"
+                  " `letter-gen template vars` lists the variables a template can use").format(path=self.path, err=err.message)
             ) from err
         except jinja2.exceptions.SecurityError as err:
-            raise TemplateError(f"{self.path}: the template tried something not allowed: {err}") from err
+            raise TemplateError(_("{path}: the template tried something not allowed: {err}").format(path=self.path, err=err)) from err
         except jinja2.TemplateError as err:
-            raise TemplateError(f"{self.path}: {part.name}: the template failed: {err}") from err
+            raise TemplateError(_("{path}: {part}: the template failed: {err}").format(path=self.path, part=part.name, err=err)) from err
         except Exception as err:  # a clerk's template may divide by zero, add text to a number...
-            raise TemplateError(f"{self.path}: {part.name}: the template failed ({type(err).__name__}: {err})") from err
+            raise TemplateError(_("{path}: {part}: the template failed ({kind}: {err})").format(
+                path=self.path, part=part.name, kind=type(err).__name__, err=err)) from err
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         if _LISTING.search(xml, xml.find("<w:body")):  # most letters have no tab or line break to resolve
             xml = DocxTemplate.resolve_listing(_NO_INSTANCE, xml)
@@ -162,7 +164,7 @@ class PreparedTemplate:
         try:
             etree.fromstring(data)  # never hand out a letter Word would call corrupt
         except etree.XMLSyntaxError as err:
-            raise TemplateError(f"{self.path}: {part.name}: the rendered letter is not valid XML ({err})") from err
+            raise TemplateError(_("{path}: {part}: the rendered letter is not valid XML ({err})").format(path=self.path, part=part.name, err=err)) from err
         return data
 
 
@@ -276,9 +278,9 @@ def _read_package(path: Path) -> list[tuple[zipfile.ZipInfo, bytes]]:
         with zipfile.ZipFile(path) as zipped:
             return [(info, zipped.read(info)) for info in zipped.infolist()]
     except FileNotFoundError as err:
-        raise TemplateError(f"{path}: no such template file") from err
+        raise TemplateError(_("{path}: no such template file").format(path=path)) from err
     except (zipfile.BadZipFile, OSError, EOFError) as err:
-        raise TemplateError(f"{path}: not a .docx template (it is not a Word file)") from err
+        raise TemplateError(_("{path}: not a .docx template (it is not a Word file)").format(path=path)) from err
 
 
 def docxtpl_patch(xml: str) -> str:
@@ -295,7 +297,7 @@ def _patched_part(name: str, data: bytes) -> str | None:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise TemplateError(f"{name}: not UTF-8 XML") from err
+        raise TemplateError(_("{name}: not UTF-8 XML").format(name=name)) from err
     if "{" not in text:
         return None
     patched = docxtpl_patch(text)

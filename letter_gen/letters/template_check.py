@@ -45,6 +45,7 @@ from lxml import etree
 
 from letter_gen import ooxml, vn
 from letter_gen.errors import TemplateError
+from letter_gen.i18n import N_, _, ngettext
 from letter_gen.letters.compose import LetterContent, Paragraph
 from letter_gen.letters.render import docxtpl_patch, make_environment
 
@@ -52,58 +53,58 @@ from letter_gen.letters.render import docxtpl_patch, make_environment
 #: :class:`~letter_gen.letters.compose.LetterContent`'s fields, the attributes of a body paragraph
 #: (``paragraph.text`` inside ``{%p for paragraph in body %}``), and what rendering adds.
 TEMPLATE_VARIABLES: dict[str, str] = {
-    "kind": "Letter kind (loại văn bản): 'follow-up' = công văn khắc phục sau kiểm tra",
-    "mode": "'consolidated' (one letter to every unit, gửi chung) or 'per-unit' (gửi từng đơn vị)",
-    "unit": "Per-unit letter: the unit's name (tên đơn vị); None in a consolidated letter",
-    "parent_agency": "Governing agency in capitals (cơ quan chủ quản): 'UBND TỈNH BÀ RỊA - VŨNG TÀU';"
-    " None if there is none: wrap it in {%p if parent_agency %}",
-    "agency_name": "Issuing agency in capitals (tên cơ quan ban hành): 'SỞ KHOA HỌC VÀ CÔNG NGHỆ'",
-    "agency_code": "Agency abbreviation (chữ viết tắt tên cơ quan): 'SKHCN'",
-    "symbol": "Letter symbol (ký hiệu văn bản): 'SKHCN-TTr'",
-    "number": "Letter number (số văn bản) as a number: 5; None on a draft",
-    "date": "Issue date (ngày ban hành) as a date: 2021-03-05; None on a draft",
-    "year": "Year of the letter (năm): 2021",
-    "number_line": "Số line as printed: 'Số: 05/SKHCN-TTr' (số, ký hiệu); 'Số:      /SKHCN-TTr' on a draft",
-    "place_date": "Place and date line (địa danh, ngày tháng năm):"
-    " 'Bà Rịa - Vũng Tàu, ngày 05 tháng 3 năm 2021'",
-    "subject": "Subject (trích yếu nội dung) without 'V/v'",
-    "subject_line": "Subject line as printed: 'V/v ...' (trích yếu)",
-    "urgency": "Urgency mark (độ khẩn): 'KHẨN', 'THƯỢNG KHẨN' or 'HỎA TỐC'; None if not urgent",
-    "national_title": "National title (Quốc hiệu): 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'",
-    "motto": "Motto (Tiêu ngữ): 'Độc lập - Tự do - Hạnh phúc'",
-    "recipients": "Recipients as given (Kính gửi), a list: {%p for r in recipients %}",
-    "kinh_gui_single": "'Kính gửi: X.' when there is one recipient (Kính gửi một nơi); else None",
-    "kinh_gui_lines": "'- X;' lines under 'Kính gửi:' when there are several recipients; else empty",
-    "body": "Body paragraphs (nội dung, ô 6), a list: {%p for paragraph in body %}{{ paragraph.text }}{%p endfor %}",
-    "noi_nhan": "Nơi nhận items (where copies go): '- Như trên;' ... '- Lưu: VT, TTr.', a list",
-    "signature_titles": "Lines above the signature (thẩm quyền ký, chức vụ):"
-    " 'KT. GIÁM ĐỐC', 'PHÓ GIÁM ĐỐC', a list",
-    "signer_name": "Signer's full name (họ tên người ký)",
-    "period_label": "Inspection period (kỳ kiểm tra): 'năm 2021'",
-    "title": "Tên loại of a document with a title block (ô 5a): 'QUYẾT ĐỊNH', 'KẾ HOẠCH', ...; None in a công văn",
-    "issuing_authority": "A quyết định's issuing authority line (thẩm quyền ban hành):"
-    " 'GIÁM ĐỐC SỞ KHOA HỌC VÀ CÔNG NGHỆ'; None otherwise",
-    "table_header": "Column headings of a plan's schedule or a report's summary (bảng), a list; empty otherwise",
-    "table_rows": "Rows of that table (dòng của bảng), each a list of cell texts: {%tr for item in table_rows %}",
-    "body_after": "Body paragraphs after the table (nội dung sau bảng), a list like body",
-    "paragraph.text": "Inside {%p for paragraph in body %}: the paragraph's text (nội dung đoạn văn)",
-    "paragraph.heading": "Inside {%p for paragraph in body %}: True for a numbered unit heading"
-    " (tiêu đề đơn vị, printed bold): {%p if paragraph.heading %}",
-    "paragraph.keep_with_next": "Inside the body loop: True for the last two paragraphs, which keep with the"
-    " signature block (giữ với đoạn sau) so it never stands alone on a page",
-    "paragraph.style": "Inside the body loop: 'text', 'basis' (a quyết định's Căn cứ line, in"
-    " italics: căn cứ) or 'center' (QUYẾT ĐỊNH:, bold, centred)",
-    "paragraph.lead": "Inside the body loop: a bold start before the text ('Điều 1.', 'Tới dự:'; phần mở đầu in đậm),"
-    " or empty",
-    "layout_agency_rule_indent": "Left and right indent, in twips, that centres the rule under the agency"
-    " name (đường kẻ dưới tên cơ quan); set when rendering",
-    "layout_motto_rule_indent": "Left and right indent, in twips, that centres the rule under the Tiêu ngữ"
-    " in its column; set when rendering",
-    "layout_title_rule_indent": "Left and right indent, in twips, that centres the rule under the trích yếu"
-    " of a document with a title block (quyết định, kế hoạch, ...); set when rendering",
-    "layout_header_left": "Width, in twips, of the header's left column (agency, Số, V/v); set when rendering",
-    "layout_header_right": "Width, in twips, of the header's right column (Quốc hiệu, date): wider for a"
-    " long place name (địa danh); set when rendering",
+    "kind": N_("Letter kind (loại văn bản): 'follow-up' = công văn khắc phục sau kiểm tra"),
+    "mode": N_("'consolidated' (one letter to every unit, gửi chung) or 'per-unit' (gửi từng đơn vị)"),
+    "unit": N_("Per-unit letter: the unit's name (tên đơn vị); None in a consolidated letter"),
+    "parent_agency": N_("Governing agency in capitals (cơ quan chủ quản): 'UBND TỈNH BÀ RỊA - VŨNG TÀU';"
+    " None if there is none: wrap it in {%p if parent_agency %}"),
+    "agency_name": N_("Issuing agency in capitals (tên cơ quan ban hành): 'SỞ KHOA HỌC VÀ CÔNG NGHỆ'"),
+    "agency_code": N_("Agency abbreviation (chữ viết tắt tên cơ quan): 'SKHCN'"),
+    "symbol": N_("Letter symbol (ký hiệu văn bản): 'SKHCN-TTr'"),
+    "number": N_("Letter number (số văn bản) as a number: 5; None on a draft"),
+    "date": N_("Issue date (ngày ban hành) as a date: 2021-03-05; None on a draft"),
+    "year": N_("Year of the letter (năm): 2021"),
+    "number_line": N_("Số line as printed: 'Số: 05/SKHCN-TTr' (số, ký hiệu); 'Số:      /SKHCN-TTr' on a draft"),
+    "place_date": N_("Place and date line (địa danh, ngày tháng năm):"
+    " 'Bà Rịa - Vũng Tàu, ngày 05 tháng 3 năm 2021'"),
+    "subject": N_("Subject (trích yếu nội dung) without 'V/v'"),
+    "subject_line": N_("Subject line as printed: 'V/v ...' (trích yếu)"),
+    "urgency": N_("Urgency mark (độ khẩn): 'KHẨN', 'THƯỢNG KHẨN' or 'HỎA TỐC'; None if not urgent"),
+    "national_title": N_("National title (Quốc hiệu): 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'"),
+    "motto": N_("Motto (Tiêu ngữ): 'Độc lập - Tự do - Hạnh phúc'"),
+    "recipients": N_("Recipients as given (Kính gửi), a list: {%p for r in recipients %}"),
+    "kinh_gui_single": N_("'Kính gửi: X.' when there is one recipient (Kính gửi một nơi); else None"),
+    "kinh_gui_lines": N_("'- X;' lines under 'Kính gửi:' when there are several recipients; else empty"),
+    "body": N_("Body paragraphs (nội dung, ô 6), a list: {%p for paragraph in body %}{{ paragraph.text }}{%p endfor %}"),
+    "noi_nhan": N_("Nơi nhận items (where copies go): '- Như trên;' ... '- Lưu: VT, TTr.', a list"),
+    "signature_titles": N_("Lines above the signature (thẩm quyền ký, chức vụ):"
+    " 'KT. GIÁM ĐỐC', 'PHÓ GIÁM ĐỐC', a list"),
+    "signer_name": N_("Signer's full name (họ tên người ký)"),
+    "period_label": N_("Inspection period (kỳ kiểm tra): 'năm 2021'"),
+    "paragraph.text": N_("Inside {%p for paragraph in body %}: the paragraph's text (nội dung đoạn văn)"),
+    "paragraph.heading": N_("Inside {%p for paragraph in body %}: True for a numbered unit heading"
+    " (tiêu đề đơn vị, printed bold): {%p if paragraph.heading %}"),
+    "title": N_("Tên loại of a document with a title block (ô 5a): 'QUYẾT ĐỊNH', 'KẾ HOẠCH', ...; None in a công văn"),
+    "issuing_authority": N_("A quyết định's issuing authority line (thẩm quyền ban hành):"
+    " 'GIÁM ĐỐC SỞ KHOA HỌC VÀ CÔNG NGHỆ'; None otherwise"),
+    "table_header": N_("Column headings of a plan's schedule or a report's summary (bảng), a list; empty otherwise"),
+    "table_rows": N_("Rows of that table (dòng của bảng), each a list of cell texts: {%tr for item in table_rows %}"),
+    "body_after": N_("Body paragraphs after the table (nội dung sau bảng), a list like body"),
+    "paragraph.keep_with_next": N_("Inside the body loop: True for the last two paragraphs, which keep with the"
+    " signature block (giữ với đoạn sau) so it never stands alone on a page"),
+    "paragraph.style": N_("Inside the body loop: 'text', 'basis' (a quyết định's Căn cứ line, in"
+    " italics: căn cứ) or 'center' (QUYẾT ĐỊNH:, bold, centred)"),
+    "paragraph.lead": N_("Inside the body loop: a bold start before the text ('Điều 1.', 'Tới dự:'; phần mở đầu in đậm),"
+    " or empty"),
+    "layout_title_rule_indent": N_("Left and right indent, in twips, that centres the rule under the trích yếu"
+    " of a document with a title block (quyết định, kế hoạch, ...); set when rendering"),
+    "layout_agency_rule_indent": N_("Left and right indent, in twips, that centres the rule under the agency"
+    " name (đường kẻ dưới tên cơ quan); set when rendering"),
+    "layout_motto_rule_indent": N_("Left and right indent, in twips, that centres the rule under the Tiêu ngữ"
+    " in its column; set when rendering"),
+    "layout_header_left": N_("Width, in twips, of the header's left column (agency, Số, V/v); set when rendering"),
+    "layout_header_right": N_("Width, in twips, of the header's right column (Quốc hiệu, date): wider for a"
+    " long place name (địa danh); set when rendering"),
 }
 
 #: Variables rendering adds to LetterContent's fields (see ``PreparedTemplate.render``).
@@ -117,7 +118,7 @@ KINDS = ("not-docx", "unknown-variable", "syntax", "split-tag", "unbalanced-bloc
 #: nothing but formatting lies between them, so most such templates still render right.
 BLOCKING = frozenset(KINDS) - {"split-tag"}
 
-_VARS_HINT = "(see letter-gen template vars)"
+_VARS_HINT = N_("(see letter-gen template vars)")
 
 # Names a clerk may guess in Vietnamese (without accents) → the variable to use.
 _ALIASES = {
@@ -135,7 +136,7 @@ _ALIASES = {
 
 def template_variables() -> list[tuple[str, str]]:
     """(variable, meaning) pairs for ``letter-gen template vars`` (các biến của mẫu)."""
-    return list(TEMPLATE_VARIABLES.items())
+    return [(name, _(meaning)) for name, meaning in TEMPLATE_VARIABLES.items()]
 
 
 @dataclass(frozen=True)
@@ -160,26 +161,26 @@ def check_template(path: Path | str) -> list[TemplateProblem]:
         with zipfile.ZipFile(path) as zipped:
             names = zipped.namelist()
             if "word/document.xml" not in names:
-                return [_not_docx(path, "this zip file has no word/document.xml, so it is not a Word document;"
-                                  " open the template in Word and save it as 'Word Document (*.docx)'")]
+                return [_not_docx(path, _("this zip file has no word/document.xml, so it is not a Word document;"
+                                          " open the template in Word and save it as 'Word Document (*.docx)'"))]
             parts = [(n, zipped.read(n)) for n in sorted(filter(_TEMPLATED_PART.fullmatch, names), key=_part_rank)]
     except FileNotFoundError:
-        return [_not_docx(path, "there is no such file")]
+        return [_not_docx(path, _("there is no such file"))]
     except (zipfile.BadZipFile, OSError, EOFError):
-        return [_not_docx(path, "this is not a Word .docx file; open it in Word and save it as"
-                                " 'Word Document (*.docx)' (an old .doc or a renamed file will not do)")]
+        return [_not_docx(path, _("this is not a Word .docx file; open it in Word and save it as"
+                                  " 'Word Document (*.docx)' (an old .doc or a renamed file will not do)"))]
     found: list[tuple[tuple[int, int, int], TemplateProblem]] = []
     for rank, (name, data) in enumerate(parts):
         try:
             found.extend(((rank, key[0], key[1]), problem) for key, problem in _check_part(name, data))
         except (etree.XMLSyntaxError, UnicodeDecodeError) as err:
             if name == "word/document.xml":
-                return [_not_docx(path, f"word/document.xml is not readable XML ({err}); open the template"
-                                  " in Word and save it again")]
-            found.append(((rank, -1, 0), TemplateProblem("not-docx", name, f"this part is not readable XML ({err})")))
+                return [_not_docx(path, _("word/document.xml is not readable XML ({err}); open the template"
+                                          " in Word and save it again").format(err=err))]
+            found.append(((rank, -1, 0), TemplateProblem("not-docx", name, _("this part is not readable XML ({err})").format(err=err))))
     found.sort(key=lambda item: item[0])
     unique: list[TemplateProblem] = []
-    for _, problem in found:
+    for _order, problem in found:
         if problem not in unique:
             unique.append(problem)
     return unique
@@ -189,10 +190,11 @@ def raise_for_problems(path: Path | str) -> None:
     """Raise :class:`TemplateError` listing the template's blocking problems, one per line."""
     problems = [p for p in check_template(path) if p.kind in BLOCKING]
     if problems:
-        count = f"{len(problems)} problem" + ("s" if len(problems) > 1 else "")
         raise TemplateError(
-            f"{path}: the template has {count}; fix them in Word before rendering"
-            f" (`letter-gen template check {path}` lists them again)",
+            ngettext("{path}: the template has {n} problem; fix it in Word before rendering"
+                     " (`letter-gen template check {path}` lists it again)",
+                     "{path}: the template has {n} problems; fix them in Word before rendering"
+                     " (`letter-gen template check {path}` lists them again)", len(problems)).format(path=path, n=len(problems)),
             problems=[str(p) for p in problems],
         )
 
@@ -256,11 +258,9 @@ def _paragraphs(part: str, root: Any) -> list[_Para]:
         if cell is not None and row is not None:
             table = row.getparent()
             number = next(i for i, t in enumerate(tables, start=1) if t is table)
-            where += (
-                f", table {number} row {list(table.iterchildren(_TR)).index(row) + 1}"
-                f" cell {list(row.iterchildren(_TC)).index(cell) + 1}"
-            )
-        where += f', paragraph "{_excerpt(text)}"' if text.strip() else f", paragraph {index + 1} (empty)"
+            where += _(", table {table} row {row} cell {cell}").format(
+                table=number, row=list(table.iterchildren(_TR)).index(row) + 1, cell=list(row.iterchildren(_TC)).index(cell) + 1)
+        where += _(', paragraph "{text}"').format(text=_excerpt(text)) if text.strip() else _(", paragraph {n} (empty)").format(n=index + 1)
         result.append(_Para(index, text, owner, where, row, cell, before))
         before = text if text.strip() else before
     return result
@@ -298,10 +298,10 @@ def _split_tags(paras: list[_Para]) -> Problems:
             yield (para.index, m.start()), TemplateProblem(
                 "split-tag",
                 para.where,
-                f'in the tag "{_excerpt(tag, 40)}" the "{m.group()}" is split between two Word runs'
-                " (pieces of differently formatted text), so docxtpl may print the tag as it is or"
-                " mangle the letter; select the whole tag, delete it and type it again in one go"
-                " (Word's spell checker and autocorrect split runs)",
+                _('in the tag "{tag}" the "{delimiter}" is split between two Word runs'
+                  " (pieces of differently formatted text), so docxtpl may print the tag as it is or"
+                  " mangle the letter; select the whole tag, delete it and type it again in one go"
+                  " (Word's spell checker and autocorrect split runs)").format(tag=_excerpt(tag, 40), delimiter=m.group()),
             )
 
 
@@ -345,15 +345,15 @@ def _blocks(paras: list[_Para]) -> Problems:
             stack.append(tag)
         elif tag.keyword in _MIDDLES:
             if not stack or stack[-1].keyword not in _MIDDLES[tag.keyword]:
-                yield _problem(tag, f"{tag.shown} belongs to no open {{% if %}} or {{% for %}} block")
+                yield _problem(tag, _("{tag} belongs to no open {{% if %}} or {{% for %}} block").format(tag=tag.shown))
             elif stack[-1].prefix != tag.prefix:
                 yield _mismatch(stack[-1], tag)
         elif tag.keyword.startswith("end") and tag.keyword[3:] in _OPENERS:
             opener = tag.keyword[3:]
             if not any(t.keyword == opener for t in stack):
                 missing = _form(tag.prefix, opener + " …")
-                yield _problem(tag, f"{tag.shown} ends no block: there is no {missing} before it;"
-                               " delete it or add the start")
+                yield _problem(tag, _("{tag} ends no block: there is no {missing} before it;"
+                                      " delete it or add the start").format(tag=tag.shown, missing=missing))
                 continue
             while stack[-1].keyword != opener:
                 yield _unclosed(stack.pop())
@@ -381,31 +381,32 @@ def _problem(tag: _Tag, message: str) -> tuple[tuple[int, int], TemplateProblem]
 
 def _how_to_end(prefix: str, keyword: str) -> str:
     """The tag to write, and where: ``"{%p endfor %}" in a paragraph of its own``."""
-    alone = {"p": "in a paragraph of its own", "tr": "in a table row of its own", "tc": "in a table cell of its own"}
-    return f'"{_form(prefix, keyword)}"' + (f" {alone[prefix]}" if prefix in alone else "")
+    alone = {"p": N_('"{tag}" in a paragraph of its own'), "tr": N_('"{tag}" in a table row of its own'),
+             "tc": N_('"{tag}" in a table cell of its own')}
+    return _(alone.get(prefix, '"{tag}"')).format(tag=_form(prefix, keyword))
 
 
 def _mismatch(start: _Tag, other: _Tag) -> tuple[tuple[int, int], TemplateProblem]:
-    opened = "a plain {% %} tag" if not start.prefix else "a {%" + start.prefix + " %} tag"
-    verb = "continues" if other.keyword in _MIDDLES else "ends"
+    opened = _("a plain {% %} tag") if not start.prefix else _("a {tag} tag").format(tag="{%" + start.prefix + " %}")
     expected = other.keyword if other.keyword in _MIDDLES else "end" + start.keyword
-    return _problem(
-        start,
-        f"the block {start.shown} {verb} with {other.placed}, a tag of another kind: a block opened by"
-        f" {opened} must go on and end with such tags, here {_how_to_end(start.prefix, expected)};"
-        " otherwise docxtpl cuts the letter's XML in the wrong place",
-    )
+    message = (N_("the block {start} continues with {other}, a tag of another kind: a block opened by {opened} must go on"
+                  " and end with such tags, here {expected}; otherwise docxtpl cuts the letter's XML in the wrong place")
+               if other.keyword in _MIDDLES else
+               N_("the block {start} ends with {other}, a tag of another kind: a block opened by {opened} must go on"
+                  " and end with such tags, here {expected}; otherwise docxtpl cuts the letter's XML in the wrong place"))
+    return _problem(start, _(message).format(
+        start=start.shown, other=other.placed, opened=opened, expected=_how_to_end(start.prefix, expected)))
 
 
 def _unclosed(tag: _Tag) -> tuple[tuple[int, int], TemplateProblem]:
-    return _problem(tag, f"the block {tag.shown} is never closed: add {_how_to_end(tag.prefix, 'end' + tag.keyword)}"
-                         " where it should end")
+    return _problem(tag, _("the block {tag} is never closed: add {end} where it should end").format(
+        tag=tag.shown, end=_how_to_end(tag.prefix, "end" + tag.keyword)))
 
 
 def _crowded(paras: list[_Para]) -> Problems:
     """docxtpl replaces the whole paragraph (row, cell) of a ``{%p %}`` (``{%tr %}``,
     ``{%tc %}``) tag by the tag: any other text there is lost."""
-    units = {"p": "paragraph", "tr": "table row", "tc": "table cell"}
+    units = {"p": _("paragraph"), "tr": _("table row"), "tc": _("table cell")}
     for para in paras:
         for prefix, pattern in _PREFIXED.items():
             m = pattern.search(para.text)
@@ -415,8 +416,8 @@ def _crowded(paras: list[_Para]) -> Problems:
             if prefix != "p" and container is None:
                 yield (para.index, m.start()), TemplateProblem(
                     "unbalanced-block", para.where,
-                    f'"{_excerpt(m.group(), 40)}" is outside a table: a {{%{prefix} %}} tag must be in'
-                    f" a {units[prefix]}",
+                    _('"{tag}" is outside a table: a {kind} tag must be in a {unit}').format(
+                        tag=_excerpt(m.group(), 40), kind="{%" + prefix + " %}", unit=units[prefix]),
                 )
                 continue
             around = [para] if container is None else [q for q in paras if _within(q, container, prefix)]
@@ -424,9 +425,9 @@ def _crowded(paras: list[_Para]) -> Problems:
             if rest:
                 yield (para.index, m.start()), TemplateProblem(
                     "unbalanced-block", para.where,
-                    f'this {units[prefix]} holds "{_excerpt(m.group(), 40)}" and also "{_excerpt(rest, 40)}":'
-                    f" docxtpl replaces the whole {units[prefix]} by the tag, so the rest would vanish;"
-                    f" put the tag in a {units[prefix]} of its own",
+                    _('this {unit} holds "{tag}" and also "{rest}": docxtpl replaces the whole {unit} by the tag,'
+                      " so the rest would vanish; put the tag in a {unit} of its own").format(
+                        unit=units[prefix], tag=_excerpt(m.group(), 40), rest=_excerpt(rest, 40)),
                 )
 
 
@@ -471,7 +472,7 @@ def _jinja_problems(part: str, xml: str, paras: list[_Para], structure_reported:
             index, where = locate(err.lineno)
             found.append(((index, 0), TemplateProblem(
                 "syntax", where,
-                f"Jinja cannot read a tag here ({err.message}); check its spelling, brackets and quotes",
+                _("Jinja cannot read a tag here ({err}); check its spelling, brackets and quotes").format(err=err.message),
             )))
             # Blank that paragraph and read on, to report every paragraph's errors at once; not
             # when it holds a block tag, whose absence would unbalance the rest.
@@ -507,7 +508,7 @@ _FIELD_TYPES: dict[str, Any] = {
 }
 _KNOWN = sorted(_FIELD_TYPES)
 _ORDER_FILTERS = {"reverse", "list", "sort", "unique", "select", "reject", "selectattr", "rejectattr"}
-_TYPE_NAMES = {str: "text", int: "a number", bool: "True or False", dt.date: "a date", tuple: "a list"}
+_TYPE_NAMES = {str: N_("text"), int: N_("a number"), bool: N_("True or False"), dt.date: N_("a date"), tuple: N_("a list")}
 
 
 def _attributes(kind: Any) -> list[str] | None:
@@ -596,17 +597,18 @@ class _Walker:
             base = _dotted(node.node)
             hint = _suggest(attr, known)
             what = _describe(owner)
-            self._report(node, "unknown-variable", f"'{base}' is {what} and has no attribute '{attr}'"
-                         + (f"; did you mean '{base}.{hint}'?" if hint else "") + f" {_VARS_HINT}")
+            message = (_("'{base}' is {what} and has no attribute '{attr}'; did you mean '{base}.{hint}'? {see}") if hint
+                       else _("'{base}' is {what} and has no attribute '{attr}' {see}"))
+            self._report(node, "unknown-variable", message.format(base=base, what=what, attr=attr, hint=hint, see=_(_VARS_HINT)))
         elif isinstance(node, nodes.Filter) and node.name == "safe":
-            self._report(node, "autoescape-off", "the filter '|safe' inserts the data unescaped: an '&' or '<'"
-                         " in it would corrupt the letter; remove '|safe'")
+            self._report(node, "autoescape-off", _("the filter '|safe' inserts the data unescaped: an '&' or '<'"
+                                                   " in it would corrupt the letter; remove '|safe'"))
         elif isinstance(node, (nodes.ScopedEvalContextModifier, nodes.EvalContextModifier)):
             for option in node.options:
                 value = option.value
                 if option.key == "autoescape" and not (isinstance(value, nodes.Const) and value.value is True):
-                    self._report(node, "autoescape-off", "'{% autoescape false %}' inserts the data unescaped: an '&'"
-                                 " or '<' in it would corrupt the letter; remove the autoescape tags")
+                    self._report(node, "autoescape-off", _("'{% autoescape false %}' inserts the data unescaped: an '&'"
+                                                           " or '<' in it would corrupt the letter; remove the autoescape tags"))
 
     def type_of(self, node: nodes.Node, scope: dict[str, Any]) -> Any:
         """The type of an expression, when it is a variable, a field of one, or an ordering of a list."""
@@ -635,16 +637,19 @@ class _Walker:
 
 def _unknown(name: str) -> str:
     hint = _suggest(name, _KNOWN)
-    return f"the variable '{name}' is not provided" + (f"; did you mean '{hint}'?" if hint else "") + f" {_VARS_HINT}"
+    if hint:
+        return _("the variable '{name}' is not provided; did you mean '{hint}'? {see}").format(name=name, hint=hint, see=_(_VARS_HINT))
+    return _("the variable '{name}' is not provided {see}").format(name=name, see=_(_VARS_HINT))
 
 
 def _describe(kind: Any) -> str:
     if kind is Paragraph:
-        return "a body paragraph"
+        return _("a body paragraph")
     if kind is LoopContext:
-        return "the loop"
+        return _("the loop")
     origin = typing.get_origin(kind) or kind
-    return _TYPE_NAMES.get(origin, getattr(origin, "__name__", str(origin)))
+    named = _TYPE_NAMES.get(origin)
+    return _(named) if named else getattr(origin, "__name__", str(origin))
 
 
 def _item(kind: Any) -> Any:

@@ -24,10 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+from letter_gen.i18n import _, ngettext
 from letter_gen import vn
 from letter_gen.errors import LetterGenError, UsageError
-from letter_gen.inputs.formats import find_inputs, load_input
-from letter_gen.inputs.model import InspectionRound
+from letter_gen.fileio import save_as_hint
+from letter_gen.inputs.formats import INPUT_SUFFIXES, find_inputs, load_input
+from letter_gen.inputs.model import InspectionRound, list_warnings
 from letter_gen.inputs.period import PeriodFilter
 from letter_gen.inputs.spool import SpooledRound
 from letter_gen.letters.compose import LetterContent
@@ -111,6 +113,7 @@ class BatchSummary:
     combined_pdf: Path | None = None
     combined_removed: bool = False  # an old letters.pdf no longer matched the letters
     drafts_removed: int = 0  # drafts of this folder replaced by their issued letters
+    skipped: list[str] = field(default_factory=list)  # files of the input folders not read, and why
     pdfs: int = 0  # PDFs made in this run
     kept_dates: int = 0  # letters issued before, on another date than this run's
 
@@ -154,6 +157,7 @@ def _run(
     on_letter: Callable[[LetterEvent], None] | None,
     on_total: Callable[[int], None] | None,
 ) -> None:
+    summary.skipped = skipped_files(inputs, options.out_dir)
     rounds = _one_set_per_round(list(_survey(find_inputs(inputs, skip=options.out_dir), options, summary)), summary)
     total = sum(count for _, count, _ in rounds)
     if on_total:
@@ -196,10 +200,10 @@ def _earlier_letters(options: BatchOptions, summary: BatchSummary) -> list[dict[
     rows = read_manifest(options.out_dir)
     issued = [row for row in rows if row.get("number") is not None]
     if issued and not options.issue:
-        raise UsageError(
-            f"{options.out_dir}: this folder holds issued letters (see its manifest.json); drafts are not"
+        raise UsageError(_(
+            "{folder}: this folder holds issued letters (see its manifest.json); drafts are not"
             " mixed in with them: write the drafts to another folder (--out), or add --issue"
-        )
+        ).format(folder=options.out_dir))
     if options.issue:
         kept = []
         for row in rows:
@@ -297,7 +301,7 @@ class _Converter:
         for result in self.pool.convert(todo, on_done=done_one) if todo else []:
             if result.pdf is None:
                 summary.failed += 1
-                summary.failures.append(result.error or f"{result.source}: no PDF")
+                summary.failures.append(result.error or _("{file}: no PDF").format(file=result.source))
             else:
                 done[result.source] = result.pdf
                 summary.pdfs += 1
@@ -312,6 +316,34 @@ class _Converter:
         self.pool.close()
 
 
+_SKIPPED_LIMIT = 20  # files named one by one; beyond, a count
+
+
+def skipped_files(paths: list[Path], out_dir: Path) -> list[str]:
+    """One line per file of the input folders that is not read, and why: an old Excel or Word
+    file, a CSV (save it as .xlsx), or any other file that is not an inspection input. Hidden
+    files, Excel's lock files, manifests and the output folder are passed over without a word."""
+    skip = out_dir.resolve()
+    lines: list[str] = []
+    others = 0
+    for folder in (p for p in paths if p.is_dir()):
+        for path in sorted(folder.rglob("*")):
+            inside = path.relative_to(folder).parts
+            if (not path.is_file() or path.suffix.lower() in INPUT_SUFFIXES or any(part.startswith((".", "~$")) for part in inside)
+                    or path.name.startswith("manifest.") or skip == path.resolve() or skip in path.resolve().parents):
+                continue
+            hint = save_as_hint(path)
+            if len(lines) >= _SKIPPED_LIMIT:
+                others += 1
+            elif hint:
+                lines.append(_("skipped {file}: {hint}").format(file=path, hint=hint))
+            else:
+                lines.append(_("skipped {file}: not an inspection input (.yaml, .yml, .json or .xlsx)").format(file=path))
+    if others:
+        lines.append(ngettext("skipped {n} other file", "skipped {n} other files", others).format(n=others))
+    return lines
+
+
 _Surveyed = tuple[Path, int, "InspectionRound | SpooledRound"]
 _KEEP_UNITS = 2000  # inputs are kept in memory up to this many units in all, then put aside on disk
 
@@ -322,13 +354,14 @@ def _survey(paths: list[Path], options: BatchOptions, summary: BatchSummary) -> 
     the others are put aside on disk (:class:`SpooledRound`), except the last, which the
     letters start from anyway: memory stays flat in the number of inputs."""
     if not paths:
-        raise UsageError("no inspection inputs found (.yaml, .yml, .json or .xlsx)")
+        raise UsageError(_("no inspection inputs found (.yaml, .yml, .json or .xlsx)"))
     kept_units = 0
     last: tuple[Path, int, InspectionRound] | None = None
     for path in paths:
         try:
             round_ = with_kind(load_input(path, clean_text=options.clean_text, changes=summary.warnings), options.kind)
             require_section(round_, str(path))
+            summary.warnings.extend(f"{path}: {line}" for line in list_warnings(round_))
             check_fits_page(round_, str(path))
         except LetterGenError as err:
             summary.failed += 1
@@ -360,11 +393,11 @@ def _one_set_per_round(rounds: list[_Surveyed], summary: BatchSummary) -> list[_
         if len(paths) > 1:
             twice.update(paths)
             summary.failed += 1
-            summary.failures.append(
-                f"{', '.join(p.name for p in paths)}: these files are the same inspection round ({agency},"
-                f" {period}, {plan}, file {stem}), so they would give the same letters twice; none of them"
-                " was written: keep one file per round (move the copy, e.g. the converted .yaml, out of the folder)"
-            )
+            summary.failures.append(_(
+                "{files}: these files are the same inspection round ({agency}, {period}, {plan}, file {stem}),"
+                " so they would give the same letters twice; none of them was written: keep one file per round"
+                " (move the copy, e.g. the converted .yaml, out of the folder)"
+            ).format(files=", ".join(p.name for p in paths), agency=agency, period=period, plan=plan, stem=stem))
     return [r for r in rounds if r[0] not in twice]
 
 

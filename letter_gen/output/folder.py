@@ -6,6 +6,7 @@ import fcntl
 import time
 from pathlib import Path
 
+from letter_gen.i18n import _
 from letter_gen.errors import OutputError
 
 LOCK_NAME = ".letter-gen.lock"
@@ -27,7 +28,7 @@ class FolderLock:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._handle = (self.folder / LOCK_NAME).open("a")
         except OSError as err:
-            raise OutputError(f"{self.folder}: cannot write here ({err.strerror})") from err
+            raise OutputError(_("{folder}: cannot write here ({why})").format(folder=self.folder, why=err.strerror)) from err
         deadline = time.monotonic() + (WAIT_S if self.wait else 0.0)
         while True:
             try:
@@ -36,9 +37,9 @@ class FolderLock:
             except BlockingIOError as err:
                 if time.monotonic() >= deadline:
                     self._handle.close()
-                    raise OutputError(
-                        f"{self.folder}: another letter-gen is writing into this folder; wait for it to finish"
-                    ) from err
+                    raise OutputError(_(
+                        "{folder}: another letter-gen is writing into this folder; wait for it to finish"
+                    ).format(folder=self.folder)) from err
                 time.sleep(0.05)
         self._sweep()
         return self

@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from letter_gen.i18n import _
 from letter_gen.errors import OutputError
 
 MANIFEST_KEYS = (
@@ -33,9 +34,9 @@ def read_manifest(out_dir: Path) -> list[dict[str, Any]]:
     try:
         rows = json.loads(text)
     except json.JSONDecodeError as err:
-        raise OutputError(f"{out_dir / JSON_NAME}: not a manifest letter_gen wrote ({err}); move it away") from err
+        raise OutputError(_("{file}: not a manifest letter_gen wrote ({err}); move it away").format(file=out_dir / JSON_NAME, err=err)) from err
     if not isinstance(rows, list):
-        raise OutputError(f"{out_dir / JSON_NAME}: not a manifest letter_gen wrote; move it away")
+        raise OutputError(_("{file}: not a manifest letter_gen wrote; move it away").format(file=out_dir / JSON_NAME))
     return rows
 
 
@@ -62,7 +63,7 @@ class Manifest:
             self._json = self._json_tmp.open("w", encoding="utf-8")
             self._csv_file = self._csv_tmp.open("w", encoding="utf-8-sig", newline="")
         except OSError as err:
-            raise OutputError(f"{self.out_dir}: cannot write the manifest ({err.strerror})") from err
+            raise OutputError(_("{folder}: cannot write the manifest ({why})").format(folder=self.out_dir, why=err.strerror)) from err
         self._json.write("[")
         self._csv = csv.DictWriter(self._csv_file, fieldnames=MANIFEST_KEYS)
         self._csv.writeheader()

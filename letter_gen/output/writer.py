@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
+from letter_gen.i18n import _, ngettext
 from letter_gen import vn
 from letter_gen.checking.rules import check_bytes
 from letter_gen.errors import (
@@ -29,9 +31,8 @@ from letter_gen.errors import (
     UsageError,
 )
 from letter_gen.fileio import write_bytes_atomic
-from letter_gen.i18n import _
 from letter_gen.inputs.formats import load_input
-from letter_gen.inputs.model import InspectionRound
+from letter_gen.inputs.model import InspectionRound, list_warnings
 from letter_gen.letters import layout as L
 from letter_gen.letters.bundled import template_path
 from letter_gen.letters.compose import LetterContent
@@ -57,7 +58,7 @@ class LetterJob:
     @property
     def who(self) -> str:
         """The letter as a clerk names it: its input file and its recipient."""
-        return f"{self.source.name}: {self.content.unit or 'công văn tổng hợp'}"
+        return f"{self.source.name}: {self.content.unit or _('the consolidated letter')}"
 
 
 @dataclass(frozen=True)
@@ -198,29 +199,29 @@ class LetterWriter:
         since), nor over another issued letter; a draft of ours may be replaced. Decided before
         any number is committed."""
         if path in self._taken:
-            raise ExistingLetterError(f"{path}: two letters of this run would have the same name")
+            raise ExistingLetterError(_("{path}: two letters of this run would have the same name").format(path=path))
         try:
             existing = path.read_bytes()
         except FileNotFoundError:
             return False
         except IsADirectoryError as err:
-            raise OutputError(f"{path}: that is a folder; give a file name ending in .docx") from err
+            raise OutputError(_("{path}: that is a folder; give a file name ending in .docx").format(path=path)) from err
         except OSError as err:
-            raise OutputError(f"{path}: cannot read the file there ({err.strerror})") from err
+            raise OutputError(_("{path}: cannot read the file there ({why})").format(path=path, why=err.strerror)) from err
         if existing == data or same_letter(existing, data):
             return True
         if self.options.force:
             return False
         if not written_by_letter_gen(existing):
-            raise ExistingLetterError(
-                f"{path}: a file letter_gen did not write (or that was edited since) is there;"
+            raise ExistingLetterError(_(
+                "{path}: a file letter_gen did not write (or that was edited since) is there;"
                 " it is not replaced (give another name, or --force to replace it)"
-            )
+            ).format(path=path))
         if shows_a_number(existing):
-            raise ExistingLetterError(
-                f"{path}: an issued letter with other content is already there; it is not"
+            raise ExistingLetterError(_(
+                "{path}: an issued letter with other content is already there; it is not"
                 " replaced (give another name, or move the old one away)"
-            )
+            ).format(path=path))
         return False
 
     def _write_one(self, job: LetterJob, ready: _Ready) -> Outcome:
@@ -310,8 +311,8 @@ def conforming(data: bytes, name: str) -> bytes:
     findings = check_bytes(data, name)
     if findings:
         raise NonConformingError(
-            f"{name}: not written: the letter breaks Decree 30's layout rules"
-            " (fix the template or input; --no-check writes it anyway)",
+            _("{name}: not written: the letter breaks Decree 30's layout rules"
+              " (fix the template or input; --no-check writes it anyway)").format(name=name),
             problems=[str(f) for f in findings],
         )
     return data
@@ -336,29 +337,77 @@ def check_fits_page(round_: InspectionRound, source: str) -> None:
     widest = vn.widest_place_date_line(round_.agency.place, round_.period.year)
     if not L.date_line_fits(widest):
         width = L.text_width_mm(widest, L.SIZE_DATE, "italic")
-        raise InputError(
-            f"{source}: agency.place: {round_.agency.place!r} makes the date line {width:.0f} mm wide,"
-            f" more than its column can hold ({L.HEADER_RIGHT_MAX_MM:.0f} mm at most); the date line must fit on one line,"
+        raise InputError(_(
+            "{source}: agency.place: {place!r} makes the date line {width:.0f} mm wide,"
+            " more than its column can hold ({most:.0f} mm at most); the date line must fit on one line,"
             " so shorten the place name (e.g. 'TP. Hồ Chí Minh')"
-        )
+        ).format(source=source, place=round_.agency.place, width=width, most=L.HEADER_RIGHT_MAX_MM))
 
 
-def letter_content(round_: InspectionRound, unit: int | None) -> LetterContent:
-    """The consolidated letter, or with ``unit`` the per-unit letter of ``units[unit]``."""
+def letter_content(round_: InspectionRound, unit: int | str | None) -> LetterContent:
+    """The consolidated letter, or the per-unit letter of ``unit``: an index of ``units``
+    (from 0), or as a clerk types it in ``--unit`` (see :func:`find_unit`)."""
     if unit is None:
         return compose(round_, "consolidated")
     kind = kind_of(round_.letter.kind)
     if not kind.per_unit:
         raise UsageError(_("--unit {unit}: a {kind} is one document for the whole round; leave out --unit").format(
             unit=unit, kind=kind.id))  # fmt: skip
-    if not 0 <= unit < len(round_.units):
-        raise UsageError(f"--unit {unit}: the input has units[0] to units[{len(round_.units) - 1}]")
-    if kind.id == "reminder" and not has_unit_letter(round_, unit):
+    index = find_unit(round_, unit) if isinstance(unit, str) else unit
+    if not 0 <= index < len(round_.units):
+        raise UsageError(_("--unit {unit}: the input has units[0] to units[{last}]").format(unit=unit, last=len(round_.units) - 1))
+    if kind.id == "reminder" and not has_unit_letter(round_, index):
         raise UsageError(_("--unit {unit}: {name} has nothing open in reminder.open_items, so it gets no reminder").format(
-            unit=unit, name=round_.units[unit].name))  # fmt: skip
-    if not round_.units[unit].has_anything_to_fix:
-        raise UsageError(f"--unit {unit}: {round_.units[unit].name} has no findings and no actions, so it gets no letter")
-    return compose(round_, "per-unit", unit)
+            unit=unit, name=round_.units[index].name))  # fmt: skip
+    if not round_.units[index].has_anything_to_fix:
+        raise UsageError(_("--unit {unit}: {name} has no findings and no actions, so it gets no letter").format(
+            unit=unit, name=round_.units[index].name))
+    return compose(round_, "per-unit", index)
+
+def _folded(text: str, *, marks: bool = True) -> str:
+    """``text`` as names are compared: NFC, one space between words, any case; without the
+    accents when ``marks`` is false (``Trung tâm`` ~ ``trung tam``)."""
+    text = " ".join(unicodedata.normalize("NFC", text).split()).casefold()
+    return text if marks else vn.without_marks(text)
+
+
+def find_unit(round_: InspectionRound, wanted: str) -> int:
+    """The index of the unit a clerk names in ``--unit``: its position in the input's list
+    of units counting from 1, its name or short name in any case and spacing, or the start
+    of one when only one unit starts so. Otherwise :class:`UsageError` with the closest names."""
+    units = round_.units
+    text = wanted.strip()
+    listing = "; ".join(f"{i}. {u.name}" for i, u in enumerate(units, start=1))
+    if text.isdigit():
+        position = int(text)
+        if 1 <= position <= len(units):
+            return position - 1
+        raise UsageError(ngettext(
+            "--unit {unit}: the input has {n} unit, numbered from 1: {units}",
+            "--unit {unit}: the input has {n} units, numbered from 1: {units}", len(units),
+        ).format(unit=text, n=len(units), units=listing))
+    names = [(i, name) for i, u in enumerate(units) for name in (u.name, u.short_name) if name]
+    key = _folded(text)
+    exact = {i for i, name in names if _folded(name) == key}
+    if len(exact) == 1:
+        return exact.pop()
+    starting = sorted({i for i, name in names if _folded(name).startswith(key)})
+    if len(starting) == 1:
+        return starting[0]
+    if len(starting) > 1:
+        raise UsageError(_("--unit {unit}: several units start so: {names}; give more of the name").format(
+            unit=text, names="; ".join(units[i].name for i in starting)))
+    bare = _folded(text, marks=False)
+    close = [i for i, name in names if _folded(name, marks=False).startswith(bare)]
+    if not close:
+        import difflib
+
+        folded = {_folded(name, marks=False): i for i, name in names}
+        close = [folded[n] for n in difflib.get_close_matches(bare, list(folded), n=3, cutoff=0.6)]
+    if close:
+        raise UsageError(_("--unit {unit}: no unit of the input is named so; did you mean: {names}? The units: {units}").format(
+            unit=text, names="; ".join(dict.fromkeys(units[i].name for i in close)), units=listing))
+    raise UsageError(_("--unit {unit}: no unit of the input is named so. The units: {units}").format(unit=text, units=listing))
 
 
 def template_of(round_: InspectionRound, template: Path | None) -> Path:
@@ -370,7 +419,7 @@ def render_file(
     input_path: Path,
     output: Path,
     *,
-    unit: int | None = None,
+    unit: int | str | None = None,
     kind: str | None = None,
     template: Path | None = None,
     options: WriteOptions = WriteOptions(),
@@ -385,12 +434,13 @@ def render_file(
     ``kind`` writes that document of the round instead of its ``letter.kind`` (``--kind``).
     """
     if output.suffix.lower() != ".docx":
-        raise UsageError(f"-o {output}: a letter is a Word file: give a name ending in .docx")
+        raise UsageError(_("-o {output}: a letter is a Word file: give a name ending in .docx").format(output=output))
     if output.resolve() == Path(input_path).resolve():
-        raise UsageError(f"-o {output}: that is the input file; give another name")
+        raise UsageError(_("-o {output}: that is the input file; give another name").format(output=output))
     warnings: list[str] = []
     round_ = with_kind(load_input(input_path, clean_text=clean_text, changes=warnings), kind)
     require_section(round_, str(input_path))
+    warnings.extend(f"{input_path}: {line}" for line in list_warnings(round_))
     check_fits_page(round_, str(input_path))
     content = letter_content(round_, unit)
     if template is not None:
@@ -419,7 +469,7 @@ def _register_for(options: WriteOptions) -> Register | _NoRegister:
     if not options.issue:
         return _NoRegister()
     if options.register_path is None:
-        raise UsageError("--issue needs a register")
+        raise UsageError(_("--issue needs a register"))
     return Register(options.register_path)
 
 
@@ -429,7 +479,7 @@ def convert_one(docx: Path, *, pdfa: bool = False) -> Path:
 
     (result,) = convert_files([docx], workers=1, pdfa=pdfa)
     if result.pdf is None:
-        raise ConversionError(result.error or f"{docx}: LibreOffice could not convert it")
+        raise ConversionError(result.error or _("{file}: LibreOffice could not convert it").format(file=docx))
     return result.pdf
 
 
@@ -437,6 +487,7 @@ def validate_file(input_path: Path, *, clean_text: bool = False) -> tuple[Inspec
     """Check one input without writing anything; with ``clean_text``, also the texts it would clean."""
     warnings: list[str] = []
     round_ = load_input(input_path, clean_text=clean_text, changes=warnings)
+    warnings.extend(f"{input_path}: {line}" for line in list_warnings(round_))
     check_fits_page(round_, str(input_path))
     return round_, warnings
 

@@ -10,6 +10,7 @@ import io
 from datetime import date
 from pathlib import Path
 
+from letter_gen.i18n import _
 from letter_gen.errors import UsageError
 from letter_gen.fileio import GENERATOR, workbook_written_by_letter_gen, write_bytes_atomic
 from letter_gen.register.store import RegisterEntry
@@ -57,7 +58,7 @@ def export_xlsx(entries: list[RegisterEntry], path: Path, *, year: int | None = 
 
 def _check_suffix(path: Path, suffix: str) -> None:
     if Path(path).suffix.lower() != suffix:
-        raise UsageError(f"{path}: a {suffix[1:].upper()} export needs a file name ending in {suffix}")
+        raise UsageError(_("{path}: a {kind} export needs a file name ending in {suffix}").format(path=path, kind=suffix[1:].upper(), suffix=suffix))
 
 
 def _our_csv(data: bytes) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
+from letter_gen.i18n import _
 from letter_gen.letters.compose import LetterContent
 from letter_gen.letters.kinds import KINDS
 from letter_gen.errors import RegisterError
@@ -61,16 +62,15 @@ def check_issue_date(round_: InspectionRound, date: dt.date, *, allow_future: bo
     (kế hoạch), or more than a few days after today (unless the letter is prepared ahead)."""
     plan = round_.inspection.plan
     if date < plan.date and round_.letter.kind not in ("plan", "team-decision"):  # the plan itself, and its team, may come first
-        raise RegisterError(
-            f"ngày ban hành {short_date(date)} is before the plan it follows up"
-            f" ({plan.kind} số {plan.number}, {short_date(plan.date)}): give --date on or after {short_date(plan.date)}"
-        )
+        raise RegisterError(_(
+            "ngày ban hành {date} is before the plan it follows up ({kind} số {number}, {plan_date}):"
+            " give --date on or after {plan_date}"
+        ).format(date=short_date(date), kind=plan.kind, number=plan.number, plan_date=short_date(plan.date)))
     today = today or dt.date.today()
     if date > today + dt.timedelta(days=FUTURE_DAYS) and not allow_future:
-        raise RegisterError(
-            f"ngày ban hành {short_date(date)} is after today ({short_date(today)}):"
-            " check --date, or add --allow-future for a letter prepared ahead"
-        )
+        raise RegisterError(_(
+            "ngày ban hành {date} is after today ({today}): check --date, or add --allow-future for a letter prepared ahead"
+        ).format(date=short_date(date), today=short_date(today)))
 
 
 def requests_for(letters: list[tuple[LetterJobLike, dt.date]], sequences: Mapping[str, str] | None = None) -> list[IssueRequest]:

@@ -22,6 +22,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from types import TracebackType
 
+from letter_gen.i18n import _
 from letter_gen.errors import RegisterError
 from letter_gen.vn import format_number, short_date
 
@@ -219,16 +220,16 @@ class Register:
         self.read_only = read_only
         exists = self.path.exists()
         if (must_exist or read_only) and not exists:
-            raise RegisterError(
-                f"{self.path}: there is no register here (it is created by the first --issue);"
+            raise RegisterError(_(
+                "{path}: there is no register here (it is created by the first --issue);"
                 " give its path with --register (letter-gen register where shows which one is in use)"
-            )
+            ).format(path=self.path))
         if exists and self.path.is_file() and self.path.stat().st_size == 0:
-            raise RegisterError(
-                f"{self.path}: the register file is empty (0 bytes): it was emptied or a copy failed,"
+            raise RegisterError(_(
+                "{path}: the register file is empty (0 bytes): it was emptied or a copy failed,"
                 " so its numbers are lost here. Restore it from a backup (letter-gen register backup"
                 " makes one) before issuing; a new register is only ever created where no file exists"
-            )
+            ).format(path=self.path))
         #: True when this call made the new register file.
         self.created = not exists and _create(self.path)
         try:
@@ -236,7 +237,7 @@ class Register:
             # transactions would start a deferred one, which can deadlock under contention).
             self._conn = sqlite3.connect(self._address(), timeout=BUSY_TIMEOUT_S, isolation_level=None, uri=True)
         except sqlite3.Error as err:
-            raise RegisterError(f"{self.path}: cannot open the register ({err})") from err
+            raise RegisterError(_("{path}: cannot open the register ({err})").format(path=self.path, err=err)) from err
         try:
             self._conn.row_factory = sqlite3.Row
             self._conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
@@ -290,7 +291,7 @@ class Register:
             _check_request(request)
         self._verify()
         outcomes: list[IssuedLetter | RegisterError] = []
-        with self._write("issue numbers"):
+        with self._write(_("issue numbers")):
             for request in requests:
                 try:
                     outcomes.append(self._issue_locked(request, reissue))
@@ -303,7 +304,7 @@ class Register:
         """Hold the register's write lock while letters are numbered, rendered and checked:
         numbers given inside are committed at the end, or not at all if anything fails."""
         self._verify()
-        with self._write("issue numbers"):
+        with self._write(_("issue numbers")):
             yield IssuingTransaction(self)
 
     def _issue_locked(self, request: IssueRequest, reissue: bool) -> IssuedLetter:
@@ -318,12 +319,11 @@ class Register:
             old = number_and_symbol(current["number"], current["symbol"])
             old_date = date.fromisoformat(current["date"])
             if not reissue:
-                raise RegisterError(
-                    f"Letter {request.key!r} was already issued as số {old} on "
-                    f"{short_date(old_date)}, and its content has changed since. A number is "
-                    "given only once: to issue a replacement under a new number, run again "
-                    "with --reissue; otherwise restore the letter's content."
-                )
+                raise RegisterError(_(
+                    "{letter} was already issued as số {old} on {date}, and its content has changed"
+                    " since. A number is given only once: to issue a replacement under a new number,"
+                    " run again with --reissue; otherwise restore the letter's content."
+                ).format(letter=letter_named(request.key), old=old, date=short_date(old_date)))
             note = _join(note, f"thay thế văn bản số {old} ngày {short_date(old_date)}")
         latest = self._conn.execute(
             "SELECT number, symbol, date FROM letters WHERE agency = ? AND year = ? AND voided_at IS NULL"
@@ -332,17 +332,17 @@ class Register:
         ).fetchone()
         if latest is not None and date.fromisoformat(latest["date"]) > request.date:
             # Numbers follow the order of issue: a later number cannot carry an earlier date.
-            raise RegisterError(
-                f"số {number_and_symbol(latest['number'], latest['symbol'])} was already issued on "
-                f"{short_date(date.fromisoformat(latest['date']))}; a new letter cannot be dated "
-                f"{short_date(request.date)}, before it: issue it with that date or later"
-            )
+            raise RegisterError(_(
+                "số {number} was already issued on {date}; a new letter cannot be dated {asked},"
+                " before it: issue it with that date or later"
+            ).format(number=number_and_symbol(latest['number'], latest['symbol']),
+                     date=short_date(date.fromisoformat(latest['date'])), asked=short_date(request.date)))
         number = self._next_number(request.agency, request.year)
         if number > MAX_NUMBER:
-            raise RegisterError(
-                f"{request.agency} {request.year}: the sequence has reached {MAX_NUMBER:,}, the most a year holds;"
+            raise RegisterError(_(
+                "{agency} {year}: the sequence has reached {most:,}, the most a year holds;"
                 " a reservation too high (letter-gen register unreserve) or a wrong year is the likely cause"
-            )
+            ).format(agency=request.agency, year=request.year, most=MAX_NUMBER))
         if current is not None:
             # Mark the old line first: only one current line per key (partial unique index).
             replaced_by = (f"được thay thế bằng văn bản số {number_and_symbol(number, request.symbol)}"
@@ -374,10 +374,10 @@ class Register:
         """
         _check_sequence(agency, year)
         if not 1 <= upto <= MAX_NUMBER:
-            raise RegisterError(
-                f"Reserve: the last number given outside the software must be from 1 to {MAX_NUMBER:,}, got {upto}"
-            )
-        with self._write("reserve numbers"):
+            raise RegisterError(_(
+                "Reserve: the last number given outside the software must be from 1 to {most:,}, got {upto}"
+            ).format(most=MAX_NUMBER, upto=upto))
+        with self._write(_("reserve numbers")):
             first = self._next_number(agency, year)
             if upto < first:
                 return None
@@ -392,7 +392,7 @@ class Register:
         """Undo the last reservation of ``agency``/``year`` while no letter was numbered above
         its first number (a slip in ``--upto``); None when there is none to undo."""
         _check_sequence(agency, year)
-        with self._write("undo a reservation"):
+        with self._write(_("undo a reservation")):
             row = self._conn.execute(
                 "SELECT * FROM reservations WHERE agency = ? AND year = ? ORDER BY upto DESC LIMIT 1", (agency, year)
             ).fetchone()
@@ -403,10 +403,10 @@ class Register:
                 (agency, year, row["first"]),
             ).fetchone()[0]
             if above is not None:
-                raise RegisterError(
-                    f"{agency} {year}: numbers {row['first']}–{row['upto']} stay reserved: letter số {above}"
+                raise RegisterError(_(
+                    "{agency} {year}: numbers {first}–{upto} stay reserved: letter số {above}"
                     " was issued after them, and numbers are never taken back"
-                )
+                ).format(agency=agency, year=year, first=row['first'], upto=row['upto'], above=above))
             self._conn.execute("DELETE FROM reservations WHERE id = ?", (row["id"],))
             return Reservation(agency, year, row["first"], row["upto"], row["note"])
 
@@ -415,18 +415,18 @@ class Register:
         time, and is never given again; the letter it belonged to may then be issued anew."""
         _check_sequence(agency, year)
         if not reason.strip():
-            raise RegisterError("Void: give the reason (--reason), it is kept in the register")
-        with self._write("void a number"):
+            raise RegisterError(_("Void: give the reason (--reason), it is kept in the register"))
+        with self._write(_("void a number")):
             row = self._conn.execute(
                 "SELECT * FROM letters WHERE upper(agency) = upper(?) AND year = ? AND number = ?",
                 (agency, year, number),
             ).fetchone()
             if row is None:
-                raise RegisterError(f"{agency} {year}: số {format_number(number)} was not issued by letter_gen; nothing to void")
+                raise RegisterError(_("{agency} {year}: số {number} was not issued by letter_gen; nothing to void").format(
+                    agency=agency, year=year, number=format_number(number)))
             if row["voided_at"] is not None:
-                raise RegisterError(
-                    f"{agency} {year}: số {number_and_symbol(number, row['symbol'])} was already voided on {row['voided_at'][:10]}"
-                )
+                raise RegisterError(_("{agency} {year}: số {number} was already voided on {when}").format(
+                    agency=agency, year=year, number=number_and_symbol(number, row['symbol']), when=row['voided_at'][:10]))
             self._conn.execute(
                 "UPDATE letters SET voided_at = ?, void_reason = ? WHERE id = ?", (_now(), reason.strip(), row["id"])
             )
@@ -437,11 +437,11 @@ class Register:
         """A consistent copy of the register (SQLite's backup API, safe while others issue)."""
         destination = Path(destination)
         if destination.exists():
-            raise RegisterError(f"{destination}: a file is already there; give a new file name for the backup")
+            raise RegisterError(_("{path}: a file is already there; give a new file name for the backup").format(path=destination))
         tmp = destination.with_name(f".{destination.name}.part")
         try:
             destination.parent.mkdir(parents=True, exist_ok=True)
-            with self._guard("back up the register"):
+            with self._guard(_("back up the register")):
                 copy = sqlite3.connect(tmp)
                 try:
                     self._conn.backup(copy)
@@ -450,9 +450,9 @@ class Register:
             os.replace(tmp, destination)
         except OSError as err:
             tmp.unlink(missing_ok=True)
-            raise RegisterError(f"{destination}: cannot write the backup ({err.strerror})") from err
+            raise RegisterError(_("{path}: cannot write the backup ({why})").format(path=destination, why=err.strerror)) from err
         if not self.read_only:
-            with self._write("note the backup"):
+            with self._write(_("note the backup")):
                 self._conn.execute(
                     "INSERT INTO meta (key, value) VALUES ('last_backup', ?)"
                     " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -461,20 +461,20 @@ class Register:
 
     def last_backup(self) -> str | None:
         """When and where the last backup was made (``2026-11-28T21:00:00+00:00 /path``), if ever."""
-        with self._guard("read the register"):
+        with self._guard(_("read the register")):
             row = self._conn.execute("SELECT value FROM meta WHERE key = 'last_backup'").fetchone()
         return None if row is None else str(row[0])
 
     def next_number(self, agency: str, year: int) -> int:
         """The number the next letter of ``agency`` in ``year`` would get (for previews)."""
-        with self._guard("read the register"):
+        with self._guard(_("read the register")):
             return self._next_number(agency, year)
 
     # -- reading ---------------------------------------------------------------------
 
     def find(self, key: str) -> IssuedLetter | None:
         """The current (not superseded) letter issued under ``key``, if any."""
-        with self._guard("read the register"):
+        with self._guard(_("read the register")):
             row = self._conn.execute(
                 "SELECT * FROM letters WHERE key = ? AND superseded_by IS NULL AND voided_at IS NULL", (key,)
             ).fetchone()
@@ -484,7 +484,7 @@ class Register:
         """Every line of the register in (year, agency, number) order, superseded letters
         and reservations included, optionally for one year and/or one agency."""
         where, params = _filter(year, agency)
-        with self._guard("read the register"):
+        with self._guard(_("read the register")):
             letters = self._conn.execute(f"SELECT * FROM letters{where}", params).fetchall()
             reserved = self._conn.execute(f"SELECT * FROM reservations{where}", params).fetchall()
         lines = [_entry_of_letter(row) for row in letters]
@@ -496,28 +496,28 @@ class Register:
 
     def _prepare(self) -> None:
         """Refuse a file that is not a register, then create the schema if the file is new."""
-        with self._guard("open the register"):
+        with self._guard(_("open the register")):
             state = self._identify()
             if self.read_only:
                 if state == "new":
-                    raise RegisterError(f"{self.path}: this file holds no register (an empty database)")
+                    raise RegisterError(_("{path}: this file holds no register (an empty database)").format(path=self.path))
                 if state == "old":
-                    raise RegisterError(
-                        f"{self.path}: the register is in an older format; open it once where it can be"
+                    raise RegisterError(_(
+                        "{path}: the register is in an older format; open it once where it can be"
                         " written (e.g. letter-gen register list on a copy) to update it"
-                    )
+                    ).format(path=self.path))
                 self._verify()
                 return
             self._use_wal()  # only after _identify: a foreign database is never converted
             if state == "old":
-                with self._write("update the register's format"):
+                with self._write(_("update the register's format")):
                     version = self._conn.execute("PRAGMA user_version").fetchone()[0]
                     for target in range(version + 1, SCHEMA_VERSION + 1):
                         for statement in _MIGRATIONS[target]:
                             self._conn.execute(statement)
                     self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             if state == "new":
-                with self._write("create the register"):
+                with self._write(_("create the register")):
                     if self._identify() == "new":  # another process may have won the race
                         # One statement at a time: executescript() would commit mid-way.
                         for statement in _SCHEMA.split(";"):
@@ -551,28 +551,28 @@ class Register:
         if app_id == 0 and version == 0 and tables == 0:
             return "new"
         if app_id != APPLICATION_ID:
-            raise RegisterError(
-                f"{self.path}: this SQLite database is not a letter register; "
+            raise RegisterError(_(
+                "{path}: this SQLite database is not a letter register; "
                 "give the path of a register file (or of a new file to create one)"
-            )
+            ).format(path=self.path))
         if version < SCHEMA_VERSION:
             return "old"
         if version > SCHEMA_VERSION:
-            raise RegisterError(
-                f"{self.path}: the register was written by a newer letter_gen (format "
-                f"version {version}; this one reads version {SCHEMA_VERSION}). Update letter_gen."
-            )
+            raise RegisterError(_(
+                "{path}: the register was written by a newer letter_gen (format "
+                "version {version}; this one reads version {ours}). Update letter_gen."
+            ).format(path=self.path, version=version, ours=SCHEMA_VERSION))
         return "ours"
 
     def _verify(self) -> None:
         """SQLite's quick_check: a damaged register is refused before it is read or numbered from."""
-        with self._guard("check the register"):
+        with self._guard(_("check the register")):
             problems = [row[0] for row in self._conn.execute("PRAGMA quick_check(5)").fetchall()]
         if problems != ["ok"]:
-            raise RegisterError(
-                f"{self.path}: the register file is damaged ({'; '.join(problems)[:200]});"
-                " nothing was read or numbered. Restore it from a backup (letter-gen register backup makes one)"
-            )
+            raise RegisterError(_(
+                "{path}: the register file is damaged ({problems}); nothing was read or numbered."
+                " Restore it from a backup (letter-gen register backup makes one)"
+            ).format(path=self.path, problems="; ".join(problems)[:200]))
 
     def _next_number(self, agency: str, year: int) -> int:
         # Numbers given by hand count too: continue after the highest issued or reserved.
@@ -592,19 +592,19 @@ class Register:
         except sqlite3.Error as err:
             text = str(err)
             if "malformed" in text:
-                raise RegisterError(
-                    f"{self.path}: the register file is damaged ({text}); restore it from a backup"
-                ) from err
+                raise RegisterError(_(
+                    "{path}: the register file is damaged ({text}); restore it from a backup"
+                ).format(path=self.path, text=text)) from err
             if "not a database" in text:
-                raise RegisterError(
-                    f"{self.path}: not a letter register (not an SQLite database)"
-                ) from err
+                raise RegisterError(_(
+                    "{path}: not a letter register (not an SQLite database)"
+                ).format(path=self.path)) from err
             if "locked" in text or "busy" in text:
-                raise RegisterError(
-                    f"{self.path}: cannot {action}: another letter-gen kept the register "
-                    f"locked (waited up to {BUSY_TIMEOUT_S:.0f} s); try again"
-                ) from err
-            raise RegisterError(f"{self.path}: cannot {action} ({text})") from err
+                raise RegisterError(_(
+                    "{path}: cannot {action}: another letter-gen kept the register "
+                    "locked (waited up to {seconds:.0f} s); try again"
+                ).format(path=self.path, action=action, seconds=BUSY_TIMEOUT_S)) from err
+            raise RegisterError(_("{path}: cannot {action} ({text})").format(path=self.path, action=action, text=text)) from err
 
     @contextmanager
     def _write(self, action: str) -> Iterator[None]:
@@ -631,7 +631,7 @@ def _create(path: Path) -> bool:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
         os.close(fd)
     except OSError as err:
-        raise RegisterError(f"{path.parent}: cannot create the register here ({err.strerror})") from err
+        raise RegisterError(_("{folder}: cannot create the register here ({why})").format(folder=path.parent, why=err.strerror)) from err
     tmp = Path(name)
     try:
         conn = sqlite3.connect(tmp, isolation_level=None)
@@ -651,7 +651,7 @@ def _create(path: Path) -> bool:
     except FileExistsError:
         return False
     except (OSError, sqlite3.Error) as err:
-        raise RegisterError(f"{path}: cannot create the register ({err})") from err
+        raise RegisterError(_("{path}: cannot create the register ({err})").format(path=path, err=err)) from err
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -685,24 +685,35 @@ class IssuingTransaction:
 
 def _check_sequence(agency: str, year: int) -> None:
     if not agency.strip():
-        raise RegisterError("Register: the agency code (mã cơ quan, e.g. SKHCN) is empty")
+        raise RegisterError(_("Register: the agency code (mã cơ quan, e.g. SKHCN) is empty"))
     if not 1900 <= year <= 9999:
-        raise RegisterError(f"Register: the year must be a four-digit year, got {year}")
+        raise RegisterError(_("Register: the year must be a four-digit year, got {year}").format(year=year))
+
+
+def letter_named(key: str) -> str:
+    """A letter as a clerk knows it, from its register key (``agency|period|plan|input|mode|unit``):
+    the letter to its unit, or the consolidated letter, of its input file and period."""
+    parts = key.split("|")
+    if len(parts) != 6:
+        return _("The letter {key!r}").format(key=key)
+    _agency, period, plan, stem, _mode, unit = parts
+    if unit == "*":
+        return _("The consolidated letter of {input} ({period}, following up {plan})").format(input=stem, period=period, plan=plan)
+    return _("The letter to {unit} of {input} ({period}, following up {plan})").format(unit=unit, input=stem, period=period, plan=plan)
 
 
 def _check_request(request: IssueRequest) -> None:
     _check_sequence(request.agency, request.year)
     for name in ("key", "symbol", "content_hash"):
         if not getattr(request, name).strip():
-            raise RegisterError(f"Register: the letter's {name} is empty")
+            raise RegisterError(_("Register: the letter's {name} is empty").format(name=name))
     if request.date.year != request.year:
         # Điều 15: the number belongs to the sequence of the year the letter is issued in.
-        raise RegisterError(
-            f"Register: a letter dated {short_date(request.date)} belongs to the "
-            f"{request.date.year} sequence, not {request.year}"
-        )
+        raise RegisterError(_(
+            "Register: a letter dated {date} belongs to the {year} sequence, not {asked}"
+        ).format(date=short_date(request.date), year=request.date.year, asked=request.year))
     if request.copies is not None and request.copies < 1:
-        raise RegisterError(f"Register: the number of copies must be 1 or more, got {request.copies}")
+        raise RegisterError(_("Register: the number of copies must be 1 or more, got {n}").format(n=request.copies))
 
 
 def _filter(year: int | None, agency: str | None) -> tuple[str, list[object]]:

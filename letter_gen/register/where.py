@@ -17,8 +17,8 @@ from pathlib import Path
 
 import platformdirs
 
+from letter_gen.i18n import N_, _
 from letter_gen.errors import UsageError
-from letter_gen.i18n import _
 from letter_gen.letters.kinds import KINDS
 
 ENVIRONMENT_VARIABLE = "LETTER_GEN_REGISTER"
@@ -36,7 +36,7 @@ class RegisterLocation:
 
     def describe(self) -> str:
         """``/home/vt/.local/share/letter-gen/register.sqlite (the user's data folder)``."""
-        return f"{self.path} (from {self.source})"
+        return _("{path} (from {source})").format(path=self.path, source=_(self.source))
 
 
 def user_register() -> Path:
@@ -57,10 +57,10 @@ def locate(option: Path | None, *, cwd: Path | None = None, environ: Mapping[str
         value = read_config(config).get("register")
         if value is not None:
             if not isinstance(value, str) or not value.strip():
-                raise UsageError(f'{config}: register: expected the register\'s path as text, e.g. register = "so-di.sqlite"')
+                raise UsageError(_('{config}: register: expected the register\'s path as text, e.g. register = "so-di.sqlite"').format(config=config))
             path = Path(value).expanduser()
             return RegisterLocation((path if path.is_absolute() else config.parent / path).absolute(), str(config))
-    return RegisterLocation(user_register(), "the user's data folder")
+    return RegisterLocation(user_register(), N_("the user's data folder"))
 
 
 def find_config(start: Path) -> Path | None:
@@ -78,9 +78,9 @@ def read_config(path: Path) -> dict[str, object]:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as err:
-        raise UsageError(f"{path}: not a valid settings file ({err})") from err
+        raise UsageError(_("{path}: not a valid settings file ({err})").format(path=path, err=err)) from err
     except OSError as err:
-        raise UsageError(f"{path}: cannot read it ({err.strerror})") from err
+        raise UsageError(_("{path}: cannot read it ({why})").format(path=path, why=err.strerror)) from err
 
 
 def stray_old_register(location: RegisterLocation, cwd: Path | None = None) -> Path | None:

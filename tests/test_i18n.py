@@ -1,0 +1,175 @@
+"""The clerk's language: Vietnamese by default, English on request, every message in the catalog."""
+
+from __future__ import annotations
+
+import gettext
+import io
+import re
+import string
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from click.testing import CliRunner
+
+from letter_gen import i18n
+from letter_gen.cli import main
+
+from .conftest import ROOT, SAMPLE
+
+LOCALE = ROOT / "letter_gen" / "locale"
+VI = LOCALE / "vi" / "LC_MESSAGES"
+
+
+def _catalog(domain: str):  # type: ignore[no-untyped-def]
+    with (VI / f"{domain}.po").open("rb") as handle:
+        return read_po(handle)
+
+
+def _code_msgids() -> set[str]:
+    """Every msgid of letter_gen's code, extracted as `pybabel extract -F babel.cfg -k N_` does."""
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
+    keywords = {"_": None, "N_": None, "ngettext": (1, 2)}
+    found = set()
+    for _filename, _lineno, message, _comments, _context in extract_from_dir(
+        str(ROOT), method_map, options_map, keywords=keywords, strip_comment_tags=True,
+    ):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def _text(message) -> str:  # type: ignore[no-untyped-def]
+    return message.string if isinstance(message.string, str) else message.string[0]
+
+
+def test_every_message_of_the_code_has_a_vietnamese_translation():
+    catalog = _catalog("letter_gen")
+    translated = {m.id if isinstance(m.id, str) else m.id[0]: _text(m) for m in catalog if m.id}
+    msgids = _code_msgids()
+    assert len(msgids) > 300
+    missing = sorted(m for m in msgids if m not in translated)
+    empty = sorted(m for m in msgids if m in translated and not translated[m])
+    assert not missing, f"not in letter_gen.po (run pybabel extract and update, see README): {missing[:5]}"
+    assert not empty, f"untranslated in letter_gen.po: {empty[:5]}"
+
+
+@pytest.mark.parametrize("domain", ["letter_gen", "click"])
+def test_every_translation_keeps_the_placeholders_of_its_message(domain):
+    fields = string.Formatter()
+    for message in _catalog(domain):
+        if not message.id:
+            continue
+        ids = [message.id] if isinstance(message.id, str) else list(message.id)
+        wanted = {f for text in ids for _lit, f, _spec, _conv in fields.parse(text) if f is not None}
+        printf = {p for text in ids for p in re.findall(r"%\(\w+\)s", text)}
+        text = _text(message)
+        assert {f for _lit, f, _spec, _conv in fields.parse(text) if f is not None} <= wanted, message.id
+        assert set(re.findall(r"%\(\w+\)s", text)) == printf, message.id
+        assert text.count("\b") == ids[0].count("\b"), message.id  # click's no-rewrap marks
+
+
+@pytest.mark.parametrize("domain", ["letter_gen", "click"])
+def test_the_compiled_catalog_is_up_to_date_with_the_po_file(domain):
+    compiled = io.BytesIO()
+    write_mo(compiled, _catalog(domain))
+    compiled.seek(0)
+    expected = gettext.GNUTranslations(compiled)._catalog  # type: ignore[attr-defined]
+    with (VI / f"{domain}.mo").open("rb") as handle:
+        shipped = gettext.GNUTranslations(handle)._catalog  # type: ignore[attr-defined]
+    assert shipped == expected, f"run: pybabel compile -d letter_gen/locale -D {domain}"
+
+
+@pytest.mark.parametrize(
+    ("environ", "language"),
+    [
+        ({}, "vi"),
+        ({"LANG": "C.UTF-8"}, "vi"),
+        ({"LANG": "POSIX"}, "vi"),
+        ({"LANG": "vi_VN.UTF-8"}, "vi"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LANGUAGE": "en_GB:en", "LANG": "vi_VN.UTF-8"}, "en"),
+        ({"LC_ALL": "C", "LANG": "en_US.UTF-8"}, "vi"),
+        ({"LETTER_GEN_LANG": "en", "LANG": "vi_VN.UTF-8"}, "en"),
+        ({"LETTER_GEN_LANG": "vi", "LANG": "en_US.UTF-8"}, "vi"),
+    ],
+)
+def test_the_language_is_vietnamese_unless_english_is_asked_for(monkeypatch, environ, language):
+    for name in ("LETTER_GEN_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    assert i18n.language() == language
+
+
+def _run(args: list[str], **environ: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, args, env={"LETTER_GEN_LANG": "", "LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", **environ})
+
+
+def test_click_speaks_vietnamese_by_default_and_english_on_request():
+    vi = _run(["render", str(SAMPLE)], LANG="C.UTF-8")
+    assert vi.exit_code == 2
+    assert "Cách dùng: main render [OPTIONS] INPUT" in vi.stderr
+    assert "Lỗi: Thiếu tùy chọn '-o' / '--output'." in vi.stderr
+    en = _run(["render", str(SAMPLE)], LANG="en_US.UTF-8")
+    assert "Error: Missing option '-o' / '--output'." in en.stderr
+    assert "Lỗi" not in en.stderr
+
+
+def test_help_is_vietnamese_with_click_s_own_words_and_english_with_letter_gen_lang():
+    vi = _run(["render", "--help"])
+    assert vi.output.startswith("Cách dùng: main render [OPTIONS] INPUT\n\n  Ghi công văn của một tệp dữ liệu kiểm tra")
+    assert "Tùy chọn:" in vi.output and "Hiện hướng dẫn này rồi thoát." in vi.output and "[bắt buộc]" in vi.output
+    assert "Ví dụ:" in vi.output
+    en = _run(["render", "--help"], LETTER_GEN_LANG="en")
+    assert en.output.startswith("Usage: main render [OPTIONS] INPUT\n\n  Write the letter of one inspection input")
+    assert "Options:" in en.output and "Show this message and exit." in en.output
+
+
+def test_library_messages_follow_the_language(tmp_path):
+    out = str(tmp_path / "x.docx")
+    vi = _run(["render", str(SAMPLE), "-o", out, "--unit", "Trung tâm TGPL"])
+    assert vi.exit_code == 2
+    assert vi.stderr.startswith("--unit Trung tâm TGPL: tệp dữ liệu không có đơn vị nào mang tên này")
+    en = _run(["render", str(SAMPLE), "-o", out, "--unit", "Trung tâm TGPL"], LETTER_GEN_LANG="en")
+    assert en.stderr.startswith("--unit Trung tâm TGPL: no unit of the input is named so")
+    done = _run(["render", str(SAMPLE), "-o", out, "--unit", "1"])
+    assert done.output == f"đã ghi {out} (gửi Chi cục Tiêu chuẩn Đo lường Chất lượng, bản dự thảo)\n"
+
+
+def _commands(group, path=()):  # type: ignore[no-untyped-def]
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            yield from _commands(command, (*path, name))
+        else:
+            yield (*path, name), command
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_help_examples_are_printed_whole_and_the_command_list_is_never_cut(language):
+    top = _run(["--help"], LETTER_GEN_LANG=language, COLUMNS="80")
+    commands = top.output.split("Commands:" if language == "en" else "Các lệnh:")[1].splitlines()[1:]
+    assert len(commands) == len(main.commands)  # one line each: nothing wraps
+    assert all(len(line) <= 80 and not line.endswith("...") for line in commands), top.output
+    for path, command in _commands(main):
+        result = _run([*path, "--help"], LETTER_GEN_LANG=language, COLUMNS="80")
+        assert result.exit_code == 0, path
+        examples = [line.strip() for line in (command.callback.__doc__ or "").splitlines() if line.strip().startswith("letter-gen ")]
+        assert examples, path
+        for example in examples:
+            assert f"    {example}\n" in result.output, (path, example)
+
+
+def test_the_excel_form_written_in_english_mode_is_still_the_vietnamese_form(tmp_path):
+    vi, en = tmp_path / "vi.xlsx", tmp_path / "en.xlsx"
+    assert _run(["excel-template", str(vi)]).exit_code == 0
+    assert _run(["excel-template", str(en)], LETTER_GEN_LANG="en").exit_code == 0
+    import openpyxl
+
+    def texts(path: Path) -> list[object]:
+        return [c.value for ws in openpyxl.load_workbook(path) for row in ws.iter_rows() for c in row]
+
+    assert texts(vi) == texts(en)
