@@ -179,7 +179,7 @@ def _run(
     issuer = _Issuer(options) if options.issue else None
     converter = _Converter(options) if options.pdf or options.pdfa else None
     names: set[str] = set()
-    gate = _Gate(options, summary, on_letter)
+    gate = _Gate(options, summary, on_letter, writer)
     try:
         with _Manifest(options.out_dir) as manifest:
 
@@ -284,27 +284,34 @@ def _prepared(template: Path) -> PreparedTemplate:
 
 
 class _Gate:
-    """Decree 30's docx-level checks on drafts, before any number is taken.
+    """Decree 30's docx-level checks on every draft, before any number is taken.
 
-    The first letter of each input, mode and template is checked in full (the others come
-    from the same template, data and rules); with ``check_all`` every letter is. When a
-    checked letter fails, every letter of its group is refused with it.
+    Each draft is verified (:mod:`letter_gen.output.verifying`): the first letter of each
+    shape in full, the others by proof that only their words differ and by the rules their
+    words can break; with ``check_all`` every letter is checked in full. The drafts of a
+    chunk are verified in the writer's worker processes when it has them.
     """
 
-    def __init__(self, options: BatchOptions, summary: BatchSummary, on_letter: Callable[[LetterEvent], None] | None) -> None:
-        self.options, self.summary, self.on_letter = options, summary, on_letter
-        self.verdicts: dict[tuple[Path, str, Path], str | None] = {}
+    def __init__(
+        self, options: BatchOptions, summary: BatchSummary, on_letter: Callable[[LetterEvent], None] | None, writer: _Writer
+    ) -> None:
+        self.options, self.summary, self.on_letter, self.writer = options, summary, on_letter, writer
 
     def passing(self, chunk: list[_Draft]) -> list[_Draft]:
+        from letter_gen.output.verifying import Draft, verify_drafts
+
         if not self.options.check:
             return chunk
+        drafts = [Draft(_template_of(round_, self.options), content, f"{path.stem} ({content.mode})") for path, round_, content in chunk]
+        pool = self.writer._pool  # the workers that write letters verify them first
+        if pool is None or len(drafts) < _POOL_THRESHOLD:
+            verdicts = verify_drafts(drafts, self.options.check_all)
+        else:
+            size = max(1, len(drafts) // (self.writer._workers * 4))
+            parts = [drafts[i : i + size] for i in range(0, len(drafts), size)]
+            verdicts = [v for part in pool.map(verify_drafts, parts, [self.options.check_all] * len(parts)) for v in part]
         kept: list[_Draft] = []
-        for path, round_, content in chunk:
-            template = _template_of(round_, self.options)
-            group = (path, content.mode, template)
-            if self.options.check_all or group not in self.verdicts:
-                self.verdicts[group] = self._problems(template, content, path)
-            problems = self.verdicts[group]
+        for (path, round_, content), problems in zip(chunk, verdicts):
             if problems is None:
                 kept.append((path, round_, content))
                 continue
@@ -313,15 +320,6 @@ class _Gate:
             if self.on_letter:
                 self.on_letter(LetterEvent("failed", None, problems))
         return kept
-
-    def _problems(self, template: Path, content: LetterContent, path: Path) -> str | None:
-        from letter_gen.output.writer import conforming
-
-        try:
-            conforming(_prepared(template).render(content), f"{path.stem} ({content.mode})")
-        except LetterGenError as err:
-            return "\n  ".join([err.message, *err.problems])
-        return None
 
 
 def _counted(job: _Job, outcome: tuple[str, str] | str, summary: BatchSummary, on_letter: Callable[[LetterEvent], None] | None) -> bool:
