@@ -121,17 +121,20 @@ def render(
 
         letter-gen render data/cchc-2021.yaml -o output/cchc-2021.docx
     """
-    from letter_gen.output.writer import IssueOptions, render_file
+    from letter_gen.output.writer import WriteOptions, render_file
 
     _issue_flags_need_issue(issue, issue_date, reissue)
-    issuing = IssueOptions(register_path, issue_date.date() if issue_date else None, reissue) if issue else None
+    options = WriteOptions(
+        issue=issue, date=issue_date.date() if issue_date else None, register_path=register_path,
+        reissue=reissue, check=not no_check,
+    )  # fmt: skip
     letter = render_file(
-        input_path, output, unit=unit, issuing=issuing, template=template, clean_text=clean_text,
-        check=not no_check, pdf=pdf, pdfa=pdfa,
+        input_path, output, unit=unit, options=options, template=template, clean_text=clean_text, pdf=pdf, pdfa=pdfa,
     )
     _warn(letter.warnings)
     number = f" as số {letter.content.number_line.removeprefix('Số: ')}" if letter.content.number else ""
-    click.echo(f"wrote {letter.path}{number}" + (f" and {letter.pdf}" if letter.pdf else ""))
+    verb = "wrote" if letter.status == "written" else "unchanged:"
+    click.echo(f"{verb} {letter.path}{number}" + (f" and {letter.pdf}" if letter.pdf else ""))
 
 
 @main.command()
@@ -467,3 +470,106 @@ def template_vars() -> None:
 
     for name, meaning in template_variables():
         click.echo(f"{name}\t{meaning}")
+
+
+def _credential(kind: str, p12: Path | None, library: Path | None, token_label: str | None, cert_label: str | None) -> Any:
+    """A PKCS#12 file (password from LETTER_GEN_<KIND>_PASSWORD or asked) or a token (PIN asked)."""
+    import os
+
+    from letter_gen.errors import UsageError
+    from letter_gen.signing import Pkcs11, Pkcs12
+
+    if p12 is not None and (token_label or cert_label):
+        raise UsageError(f"give the {kind}'s certificate as a PKCS#12 file or as a token, not both")
+    if p12 is not None:
+        password = os.environ.get(f"LETTER_GEN_{kind.upper()}_PASSWORD")
+        if password is None:
+            password = click.prompt(f"Password of {p12}", hide_input=True, default="", show_default=False, err=True)
+        return Pkcs12(p12, password.encode() if password else None)
+    if token_label or cert_label:
+        if not (library and token_label and cert_label):
+            raise UsageError(f"the {kind}'s token needs --pkcs11-lib, its token label and its certificate label")
+        pin = click.prompt(f"PIN of token \"{token_label}\"", hide_input=True, err=True)
+        return Pkcs11(library, token_label, cert_label, pin)
+    return None
+
+
+@main.command()
+@click.argument("pdfs", metavar="FILE.pdf...", nargs=-1, required=True, type=_existing_file)
+@click.option("--signer", "signer_p12", type=_existing_file, default=None, help="The signer's certificate, a PKCS#12 file (.p12, .pfx).")
+@click.option("--signature-image", type=_existing_file, default=None, help="The signer's signature: a blue PNG with a transparent background.")
+@click.option("--agency", "agency_p12", type=_existing_file, default=None, help="The agency's certificate, a PKCS#12 file (.p12, .pfx).")
+@click.option("--seal-image", type=_existing_file, default=None, help="The agency's seal: a red PNG with a transparent background, at its real size.")
+@click.option("--pkcs11-lib", type=_existing_file, default=None, help="The token's PKCS#11 library (.so), for certificates on a token.")
+@click.option("--token-label", default=None, help="The signer's token label (with --pkcs11-lib).")
+@click.option("--cert-label", default=None, help="The signer's certificate label on the token.")
+@click.option("--agency-token-label", default=None, help="The agency's token label (with --pkcs11-lib).")
+@click.option("--agency-cert-label", default=None, help="The agency's certificate label on the token.")
+@click.option("--tsa", "tsa_url", default=None, help="A time-stamp server (RFC 3161) URL: signatures carry its trusted time.")
+@click.option("--attachment-of", type=_existing_file, default=None, help="Sign FILE.pdf as an attachment of this issued letter (agency only).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for the signed files (default: beside each file).")
+def sign(
+    pdfs: tuple[Path, ...], signer_p12: Path | None, signature_image: Path | None, agency_p12: Path | None,
+    seal_image: Path | None, pkcs11_lib: Path | None, token_label: str | None, cert_label: str | None,
+    agency_token_label: str | None, agency_cert_label: str | None, tsa_url: str | None, attachment_of: Path | None,
+    out_dir: Path | None,
+) -> None:
+    """Sign issued letters (PDF) as Decree 30 lays them out: the signer's PAdES signature
+    with the signature image between the title and the name, then the agency's with the
+    seal over the left third of the signature image. Drafts are refused.
+
+    Writes NAME-signed.pdf beside each letter (or into --out). PKCS#12 passwords are asked,
+    or read from LETTER_GEN_SIGNER_PASSWORD and LETTER_GEN_AGENCY_PASSWORD; a token's PIN is
+    always asked. With --attachment-of LETTER.pdf, each FILE.pdf is an attachment: the
+    agency signs it with the line "số và ký hiệu; date; time" at the top right of page 1.
+
+    Example:
+
+    \b
+        letter-gen sign output/01-SKHCN.pdf --signer ky.p12 --signature-image chu-ky.png \\
+            --agency so.p12 --seal-image dau.png
+        letter-gen sign --attachment-of output/01-SKHCN.pdf phu-luc.pdf --agency so.p12
+    """
+    from letter_gen.signing import SignOptions, sign_attachment, sign_letters
+
+    signer = None if attachment_of else _credential("signer", signer_p12, pkcs11_lib, token_label, cert_label)
+    agency = _credential("agency", agency_p12, pkcs11_lib, agency_token_label, agency_cert_label)
+    options = SignOptions(signer, signature_image, agency, seal_image, tsa_url, out_dir)
+    if attachment_of:
+        results = [sign_attachment(pdf, attachment_of, options) for pdf in pdfs]
+    else:
+        results = sign_letters(list(pdfs), options)
+    _warn(list(dict.fromkeys(w for r in results for w in r.warnings)))
+    for result in results:
+        if result.ok:
+            when = f" (signed {result.signed_at.isoformat(sep=' ')})" if result.signed_at else ""
+            click.echo(f"wrote {result.path}{when}")
+        else:
+            click.echo(result.error, err=True)
+    if not all(r.ok for r in results):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("pdfs", metavar="FILE.pdf...", nargs=-1, required=True, type=_existing_file)
+@click.option("--trust", "trust", multiple=True, type=_existing_file, help="A root certificate (PEM or DER) to trust; repeatable.")
+def verify(pdfs: tuple[Path, ...], trust: tuple[Path, ...]) -> None:
+    """Check every signature of signed letters: whose, when, whether it covers the whole
+    document, intact or modified after signing, trusted or not.
+
+    Exit code 0 only when every signature of every file is intact and trusted.
+    Revocation is not checked online.
+
+    Example:
+
+    \b
+        letter-gen verify output/01-SKHCN-signed.pdf --trust ca-root.pem
+    """
+    from letter_gen.signing.verify import verify_files
+
+    reports = verify_files(list(pdfs), list(trust))
+    for report in reports:
+        for line in report.lines():
+            click.echo(line)
+    if not all(r.ok for r in reports):
+        sys.exit(1)

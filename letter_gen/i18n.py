@@ -1,12 +1,13 @@
-"""Translation of the messages a clerk reads.
+"""Translation hook for messages a clerk reads.
 
-``_`` marks every user-facing message; it returns the English text for now. A gettext
-catalog (Vietnamese first) is to come: only this module will change.
+Every user-facing message is wrapped in :func:`_`. For now it returns the English text as
+it is; gettext catalogs (Vietnamese first) come later and will be plugged in here without
+touching the callers.
 """
 
 from __future__ import annotations
 
 
 def _(message: str) -> str:
-    """The message in the clerk's language (English until the gettext catalog comes)."""
+    """Return ``message`` in the clerk's language (English until the catalogs exist)."""
     return message

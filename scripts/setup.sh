@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 need_system=0
 command -v soffice >/dev/null 2>&1 || need_system=1
 command -v pdftotext >/dev/null 2>&1 || need_system=1
+command -v softhsm2-util >/dev/null 2>&1 || need_system=1
 [ -e /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need_system=1
 if [ "$need_system" = 1 ]; then
-  packages="libreoffice-writer-nogui fonts-liberation2 poppler-utils"
+  packages="libreoffice-writer-nogui fonts-liberation2 poppler-utils softhsm2"
   if [ "$(id -u)" = 0 ]; then
     apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $packages
   elif command -v sudo >/dev/null 2>&1; then

@@ -271,8 +271,10 @@ def test_an_issued_letter_on_disk_is_not_written_over_by_render(runner, tmp_path
     out.write_bytes(b"another signed letter")  # not a Word file: replaced only by the same letter
     result = runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), "--issue", "--date", "2021-03-05", "--register", str(register)])
     assert result.exit_code == 1
-    assert "another letter is already there" in result.stderr
+    assert "a file letter_gen did not write (or that was edited since) is there; it is not replaced" in result.stderr
+    assert "--force" in result.stderr
     assert out.read_bytes() == b"another signed letter"
+    assert not register.exists() or _numbers(register) == []  # refused before a number was taken
 
 
 def test_render_never_replaces_an_issued_letter_and_takes_no_number_when_it_refuses(runner, tmp_path):
@@ -285,9 +287,16 @@ def test_render_never_replaces_an_issued_letter_and_takes_no_number_when_it_refu
     issued = out.read_bytes()
     assert runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), *issue]).exit_code == 0  # the same letter again
     draft_over = runner.invoke(main, ["render", str(SAMPLE), "-o", str(out)])
-    assert draft_over.exit_code == 1 and "an issued letter is there; a draft is not written over it" in draft_over.stderr
+    assert draft_over.exit_code == 1 and "an issued letter with other content is already there" in draft_over.stderr
     other = runner.invoke(main, ["render", str(SAMPLE), "-o", str(out), "--unit", "0", *issue])
-    assert other.exit_code == 1 and "another letter is already there" in other.stderr
+    assert other.exit_code == 1 and "an issued letter with other content is already there" in other.stderr
     assert out.read_bytes() == issued
     with Register(register) as book:
         assert [e.number for e in book.entries()] == [1]  # the refused letter took no number
+
+
+def _numbers(register):
+    from letter_gen.register.store import Register
+
+    with Register(register) as book:
+        return [e.number for e in book.entries()]

@@ -88,6 +88,8 @@ class PreparedTemplate:
         with zipfile.ZipFile(base, "w", zipfile.ZIP_DEFLATED) as zipped:
             for info, data in entries:
                 patched = _patched_part(info.filename, data)
+                if info.filename == "docProps/app.xml":
+                    data = _marked(data)
                 if patched is None:
                     zipped.writestr(_fixed_info(info.filename), data)
                 else:
@@ -174,6 +176,30 @@ def shows_a_number(docx: bytes) -> bool | None:
         return None
     text = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
     return re.search(r"Số\s*:\s*\d", text) is not None
+
+
+#: The docx's ``<Application>`` (docProps/app.xml) names letter_gen; Word or LibreOffice put
+#: their own name there when a clerk saves the file, so an edited letter no longer carries it.
+GENERATOR = "letter-gen"
+_APPLICATION = re.compile(rb"<Application>[^<]*</Application>")
+
+
+def _marked(app_xml: bytes) -> bytes:
+    """The template's app.xml naming letter_gen as the program that wrote the letter."""
+    marker = f"<Application>{GENERATOR}</Application>".encode()
+    if _APPLICATION.search(app_xml):
+        return _APPLICATION.sub(marker, app_xml, count=1)
+    return app_xml.replace(b"</Properties>", marker + b"</Properties>", 1)
+
+
+def written_by_letter_gen(docx: bytes) -> bool:
+    """Whether a .docx is a letter letter_gen wrote and nobody saved since."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx)) as zipped:
+            app = zipped.read("docProps/app.xml")
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError):
+        return False
+    return f"<Application>{GENERATOR}</Application>".encode() in app
 
 
 def same_letter(one: bytes, other: bytes) -> bool:

@@ -25,17 +25,29 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from letter_gen import vn
-from letter_gen.letters.compose import LetterContent, compose, letters_of
-from letter_gen.errors import ExistingLetterError, LetterGenError, OutputError, UsageError
-from letter_gen.fileio import write_bytes_atomic
+from letter_gen.errors import LetterGenError, OutputError, UsageError
 from letter_gen.inputs.formats import find_inputs, load_input
 from letter_gen.inputs.model import InspectionRound, Period
-from letter_gen.output.writer import check_fits_page
-from letter_gen.letters.render import PreparedTemplate, same_letter
-from letter_gen.letters.bundled import template_path
+from letter_gen.letters.compose import LetterContent, compose, letters_of
+from letter_gen.letters.template_check import raise_for_problems
+from letter_gen.libreoffice import ConverterPool, combine_pdfs, declares_pdfa2
+from letter_gen.output.folder import FolderLock
+from letter_gen.output.writer import (
+    LetterJob,
+    LetterWriter,
+    Outcome,
+    WriteOptions,
+    check_fits_page,
+    chunks,
+    template_of,
+)
+from letter_gen.register.store import DEFAULT_REGISTER, Register
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 BatchMode = Literal["consolidated", "per-unit", "both"]
 MANIFEST_KEYS = ("input", "unit", "mode", "number", "symbol", "date", "subject", "recipients", "path", "sha256", "pdf", "pdf_sha256")
@@ -101,6 +113,8 @@ class BatchOptions:
     clean_text: bool = False
     check: bool = True  # refuse letters that break the docx-level Decree 30 checks
     check_all: bool = False  # check every letter, not the first of each input, mode and template
+    allow_future: bool = False  # an issue date more than a few days ahead
+    force: bool = False  # replace files letter_gen did not write
     pdf: bool = False
     pdfa: bool = False
 
@@ -134,17 +148,6 @@ class LetterEvent:
     message: str = ""
 
 
-@dataclass(frozen=True)
-class _Job:
-    """One letter to write, small enough to send to a worker process."""
-
-    content: LetterContent
-    template: Path
-    path: Path
-    issued: bool
-    input_name: str
-
-
 def run_batch(
     inputs: list[Path],
     options: BatchOptions,
@@ -155,11 +158,9 @@ def run_batch(
     started = time.perf_counter()
     summary = BatchSummary()
     if options.template is not None:
-        from letter_gen.letters.template_check import raise_for_problems
-
         raise_for_problems(options.template)  # a broken template fails every letter: say so once
-    with _Writer(options.workers) as writer, _FolderLock(options.out_dir):
-        _run(inputs, options, summary, writer, on_letter, on_total)
+    with _Pool(options.workers) as pool, FolderLock(options.out_dir):
+        _run(inputs, options, summary, pool, on_letter, on_total)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -168,7 +169,7 @@ def _run(
     inputs: list[Path],
     options: BatchOptions,
     summary: BatchSummary,
-    writer: _Writer,
+    pool: _Pool,
     on_letter: Callable[[LetterEvent], None] | None,
     on_total: Callable[[int], None] | None,
 ) -> None:
@@ -176,167 +177,65 @@ def _run(
     total = sum(count for _, count, _ in rounds)
     if on_total:
         on_total(total)
-    issuer = _Issuer(options) if options.issue else None
+    register = Register(options.register_path or DEFAULT_REGISTER) if options.issue else None
     converter = _Converter(options) if options.pdf or options.pdfa else None
     names: set[str] = set()
-    gate = _Gate(options, summary, on_letter, writer)
+    writer = LetterWriter(_write_options(options), register, pool.map)
+
+    def name(job: LetterJob, content: LetterContent) -> Path:
+        return options.out_dir / _file_name(content, job.source, names)
+
     try:
         with _Manifest(options.out_dir) as manifest:
-
-            def drain(jobs: list[_Job], outcomes: Iterable[tuple[str, str] | str]) -> None:
-                written = [
-                    (job, outcome) for job, outcome in zip(jobs, outcomes)
-                    if _counted(job, outcome, summary, on_letter) and not isinstance(outcome, str)
-                ]
+            for chunk in chunks(_jobs(rounds, options), _CHUNK):
+                outcomes = writer.write(chunk, name)
+                for outcome in outcomes:
+                    _count(outcome, summary, on_letter)
+                written = [o for o in outcomes if o.status != "failed"]
                 pdfs = converter.convert(written, summary) if converter else {}
-                for job, (_, digest) in written:
-                    manifest.add(_manifest_row(job, options.out_dir, digest, pdfs.get(job.path)))
-
-            pending: tuple[list[_Job], Iterable[tuple[str, str] | str]] | None = None
-            for chunk in _chunks(_drafts(rounds, options), _CHUNK):
-                chunk = gate.passing(chunk)  # checked as drafts: a letter that fails takes no number
-                jobs: list[_Job] = []
-                for path, round_, content in chunk if issuer is None else issuer.issue(chunk, summary, on_letter):
-                    name = _file_name(content, path, names)
-                    jobs.append(_Job(content, _template_of(round_, options), options.out_dir / name, content.number is not None, path.name))
-                submitted = (jobs, writer.write(jobs))
-                if pending is not None:  # the workers write this chunk while the next is composed
-                    drain(*pending)
-                pending = submitted
-            if pending is not None:
-                drain(*pending)
+                for outcome in written:
+                    manifest.add(_manifest_row(outcome, options.out_dir, pdfs.get(outcome.path)))
             os.sync()  # letters were written without a sync each; make them durable before the manifest
         if converter is not None:
             converter.combine(summary)
     finally:
-        if issuer is not None:
-            issuer.close()
+        if register is not None:
+            register.close()
         if converter is not None:
             converter.close()
 
 
 _CHUNK = 500  # letters composed, issued and written at a time: memory stays flat however big the batch
 
-_Draft = tuple[Path, InspectionRound, LetterContent]
+
+def _write_options(options: BatchOptions) -> WriteOptions:
+    return WriteOptions(
+        issue=options.issue, date=options.date, register_path=options.register_path, reissue=options.reissue,
+        allow_future=options.allow_future, check=options.check, check_all=options.check_all, force=options.force,
+        durable=False,
+    )  # fmt: skip
 
 
-def _drafts(rounds: list[_Surveyed], options: BatchOptions) -> Iterator[_Draft]:
+def _jobs(rounds: list[_Surveyed], options: BatchOptions) -> Iterator[LetterJob]:
     for path, _, kept in rounds:
         round_ = kept or load_input(path, clean_text=options.clean_text)  # big batches do not hold every input
+        template = template_of(round_, options.template)
         for mode, unit in letters_of(round_, options.mode):
-            yield path, round_, compose(round_, mode, unit)
+            yield LetterJob(path, round_, compose(round_, mode, unit), template)
 
 
-def _chunks(items: Iterator[_Draft], size: int) -> Iterator[list[_Draft]]:
-    chunk: list[_Draft] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-class _Issuer:
-    """Numbers for a batch's letters, a chunk per register transaction, in input order."""
-
-    def __init__(self, options: BatchOptions) -> None:
-        from letter_gen.register.store import DEFAULT_REGISTER, Register
-
-        self.options = options
-        self.register = Register(options.register_path or DEFAULT_REGISTER)
-
-    def issue(self, chunk: list[_Draft], summary: BatchSummary, on_letter: Callable[[LetterEvent], None] | None) -> list[_Draft]:
-        from letter_gen.register.issuing import issue_many
-
-        date = self.options.date or dt.date.today()
-        outcomes = issue_many(
-            self.register, [(path.name, round_, content) for path, round_, content in chunk], date=date, reissue=self.options.reissue
-        )
-        issued: list[_Draft] = []
-        for (path, round_, draft), outcome in zip(chunk, outcomes):
-            if isinstance(outcome, LetterGenError):
-                summary.failed += 1
-                summary.failures.append(f"{path}: {draft.unit or 'consolidated letter'}: {outcome.message}")
-                if on_letter:
-                    on_letter(LetterEvent("failed", None, outcome.message))
-                continue
-            content, new = outcome
-            summary.issued += int(new)
-            issued.append((path, round_, content))
-        return issued
-
-    def close(self) -> None:
-        self.register.close()
-
-
-def _template_of(round_: InspectionRound, options: BatchOptions) -> Path:
-    return options.template or template_path(round_.letter.kind)
-
-
-def _prepared(template: Path) -> PreparedTemplate:
-    """One prepared template per process (the main one and each worker)."""
-    prepared = _templates.get(template)
-    if prepared is None:
-        prepared = _templates[template] = PreparedTemplate(template)
-    return prepared
-
-
-class _Gate:
-    """Decree 30's docx-level checks on every draft, before any number is taken.
-
-    Each draft is verified (:mod:`letter_gen.output.verifying`): the first letter of each
-    shape in full, the others by proof that only their words differ and by the rules their
-    words can break; with ``check_all`` every letter is checked in full. The drafts of a
-    chunk are verified in the writer's worker processes when it has them.
-    """
-
-    def __init__(
-        self, options: BatchOptions, summary: BatchSummary, on_letter: Callable[[LetterEvent], None] | None, writer: _Writer
-    ) -> None:
-        self.options, self.summary, self.on_letter, self.writer = options, summary, on_letter, writer
-
-    def passing(self, chunk: list[_Draft]) -> list[_Draft]:
-        from letter_gen.output.verifying import Draft, verify_drafts
-
-        if not self.options.check:
-            return chunk
-        drafts = [Draft(_template_of(round_, self.options), content, f"{path.stem} ({content.mode})") for path, round_, content in chunk]
-        pool = self.writer._pool  # the workers that write letters verify them first
-        if pool is None or len(drafts) < _POOL_THRESHOLD:
-            verdicts = verify_drafts(drafts, self.options.check_all)
-        else:
-            size = max(1, len(drafts) // (self.writer._workers * 4))
-            parts = [drafts[i : i + size] for i in range(0, len(drafts), size)]
-            verdicts = [v for part in pool.map(verify_drafts, parts, [self.options.check_all] * len(parts)) for v in part]
-        kept: list[_Draft] = []
-        for (path, round_, content), problems in zip(chunk, verdicts):
-            if problems is None:
-                kept.append((path, round_, content))
-                continue
-            self.summary.failed += 1
-            self.summary.failures.append(f"{path.name}: {content.unit or 'consolidated letter'}: {problems}")
-            if self.on_letter:
-                self.on_letter(LetterEvent("failed", None, problems))
-        return kept
-
-
-def _counted(job: _Job, outcome: tuple[str, str] | str, summary: BatchSummary, on_letter: Callable[[LetterEvent], None] | None) -> bool:
-    """Count one letter's outcome; True when it is on disk."""
-    if isinstance(outcome, str):
+def _count(outcome: Outcome, summary: BatchSummary, on_letter: Callable[[LetterEvent], None] | None) -> None:
+    """Count one letter's outcome for the summary line and the progress bar."""
+    if outcome.status == "failed":
         summary.failed += 1
-        summary.failures.append(outcome)
-        event = LetterEvent("failed", job.path, outcome)
-    elif outcome[0] == "written":
+        summary.failures.append(outcome.describe())
+    elif outcome.status == "written":
         summary.written += 1
-        event = LetterEvent("written", job.path)
     else:
         summary.unchanged += 1
-        event = LetterEvent("unchanged", job.path)
+    summary.issued += int(outcome.newly_issued)
     if on_letter:
-        on_letter(event)
-    return not isinstance(outcome, str)
+        on_letter(LetterEvent(outcome.status, outcome.path, outcome.describe() if outcome.error else ""))
 
 
 class _Converter:
@@ -345,75 +244,41 @@ class _Converter:
     COMBINED = "letters.pdf"
 
     def __init__(self, options: BatchOptions) -> None:
-        from letter_gen.libreoffice import ConverterPool
-
         self.options = options
         self.pool = ConverterPool(workers=options.workers, pdfa=options.pdfa)
         self.pool.__enter__()
         self.pdfs: list[Path] = []
 
-    def convert(self, written: list[tuple[_Job, tuple[str, str]]], summary: BatchSummary) -> dict[Path, Path]:
+    def convert(self, written: list[Outcome], summary: BatchSummary) -> dict[Path | None, Path]:
         """The PDF of each letter; a letter unchanged since its PDF was made is not converted again."""
-        from letter_gen.libreoffice import declares_pdfa2
-
-        done: dict[Path, Path] = {}
+        done: dict[Path | None, Path] = {}
         todo: list[Path] = []
-        for job, (status, _) in written:
-            pdf = job.path.with_suffix(".pdf")
-            if status == "unchanged" and pdf.exists() and pdf.stat().st_mtime >= job.path.stat().st_mtime and (
+        for outcome in written:
+            letter = outcome.path
+            assert letter is not None
+            pdf = letter.with_suffix(".pdf")
+            if outcome.status == "unchanged" and pdf.exists() and pdf.stat().st_mtime >= letter.stat().st_mtime and (
                 not self.options.pdfa or declares_pdfa2(pdf)
             ):
-                done[job.path] = pdf
+                done[letter] = pdf
             else:
-                todo.append(job.path)
+                todo.append(letter)
         for result in self.pool.convert(todo) if todo else []:
             if result.pdf is None:
                 summary.failed += 1
                 summary.failures.append(result.error or f"{result.source}: no PDF")
             else:
                 done[result.source] = result.pdf
-        self.pdfs.extend(done[job.path] for job, _ in written if job.path in done)
+        self.pdfs.extend(done[o.path] for o in written if o.path in done)
         return done
 
     def combine(self, summary: BatchSummary) -> None:
-        from letter_gen.libreoffice import combine_pdfs
-
         if self.pdfs:
             combine_pdfs(self.pdfs, self.options.out_dir / self.COMBINED)
             summary.combined_pdf = self.options.out_dir / self.COMBINED
 
     def close(self) -> None:
         self.pool.close()
-
-
-class _FolderLock:
-    """One batch at a time per output folder; the holder may sweep what a killed batch left.
-
-    Temporary ``.*.part`` files are only ever half-written letters of an interrupted run.
-    """
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-
-    def __enter__(self) -> _FolderLock:
-        import fcntl
-
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            self._handle = (self.folder / ".letter-gen.lock").open("w")
-        except OSError as err:
-            raise OutputError(f"{self.folder}: cannot write here ({err.strerror})") from err
-        try:
-            fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as err:
-            self._handle.close()
-            raise OutputError(f"{self.folder}: another batch is writing into this folder; wait for it to finish") from err
-        for leftover in self.folder.glob(".*.part"):
-            leftover.unlink(missing_ok=True)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._handle.close()
 
 
 _Surveyed = tuple[Path, int, "InspectionRound | None"]
@@ -454,37 +319,7 @@ def _file_name(content: LetterContent, source: Path, taken: set[str]) -> str:
     return name
 
 
-# --- writing letters (in this process or in workers) ------------------------------------
-
-_templates: dict[Path, PreparedTemplate] = {}
-
-
-def _write_letter(job: _Job) -> tuple[str, str] | str:
-    """Render and write one letter: (status, sha256), or the error message."""
-    try:
-        data = _prepared(job.template).render(job.content)
-        digest = hashlib.sha256(data).hexdigest()
-        if job.path.exists():
-            existing = job.path.read_bytes()
-            if existing == data or same_letter(existing, data):
-                return "unchanged", hashlib.sha256(existing).hexdigest()
-            if job.issued:
-                raise ExistingLetterError(
-                    f"{job.path}: an issued letter with other content is already there; it is not"
-                    " overwritten (move it away to write this one)"
-                )
-        write_bytes_atomic(job.path, data, durable=False)
-        return "written", digest
-    except OutputError as err:
-        if not isinstance(err, ExistingLetterError):
-            raise  # a full disk or a read-only folder fails every letter: stop the batch
-        return _failure(job, err)
-    except LetterGenError as err:
-        return _failure(job, err)
-
-
-def _failure(job: _Job, err: LetterGenError) -> str:
-    return "\n  ".join([f"{job.input_name}: {job.content.unit or 'consolidated letter'}: {err.message}", *err.problems])
+# --- the process pool ---------------------------------------------------------------
 
 
 def _watch_parent(parent: int) -> None:
@@ -503,8 +338,8 @@ def _noop() -> None:
     """A first task: makes the pool start its workers now."""
 
 
-class _Writer:
-    """Writes letters in this process, or over a process pool for chunks big enough to gain.
+class _Pool:
+    """Renders and checks letters in this process, or over a process pool for chunks big enough to gain.
 
     The workers are started first thing, before the folder lock is taken or the register
     opened, so a forked worker inherits neither; each leaves when the batch process dies.
@@ -523,14 +358,14 @@ class _Writer:
             )
             self._pool.submit(_noop)
 
-    def __enter__(self) -> _Writer:
+    def __enter__(self) -> _Pool:
         return self
 
-    def write(self, jobs: list[_Job]) -> Iterable[tuple[str, str] | str]:
-        if self._pool is None or len(jobs) < _POOL_THRESHOLD:
-            return map(_write_letter, jobs)
-        chunk = max(1, min(32, len(jobs) // (self._workers * 4)))
-        return self._pool.map(_write_letter, jobs, chunksize=chunk)
+    def map(self, fn: Callable[[_T], _R], items: list[_T]) -> Iterable[_R]:
+        if self._pool is None or len(items) < _POOL_THRESHOLD:
+            return map(fn, items)
+        chunk = max(1, min(32, len(items) // (self._workers * 4)))
+        return self._pool.map(fn, items, chunksize=chunk)
 
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
@@ -540,10 +375,11 @@ class _Writer:
 # --- the manifest ---------------------------------------------------------------------
 
 
-def _manifest_row(job: _Job, out_dir: Path, digest: str, pdf: Path | None = None) -> dict[str, Any]:
-    content = job.content
+def _manifest_row(outcome: Outcome, out_dir: Path, pdf: Path | None = None) -> dict[str, Any]:
+    content, path = outcome.content, outcome.path
+    assert path is not None
     return {
-        "input": job.input_name,
+        "input": outcome.job.source.name,
         "unit": content.unit,
         "mode": content.mode,
         "number": content.number,
@@ -551,8 +387,8 @@ def _manifest_row(job: _Job, out_dir: Path, digest: str, pdf: Path | None = None
         "date": content.date.isoformat() if content.date else None,
         "subject": content.subject,
         "recipients": list(content.recipients),
-        "path": job.path.relative_to(out_dir).as_posix(),
-        "sha256": digest,
+        "path": path.relative_to(out_dir).as_posix(),
+        "sha256": outcome.sha256,
         "pdf": pdf.relative_to(out_dir).as_posix() if pdf else None,
         "pdf_sha256": hashlib.sha256(pdf.read_bytes()).hexdigest() if pdf else None,
     }

@@ -1,32 +1,289 @@
-"""The orchestrator of single letters: input file → model → compose → render → check → file → PDF.
+"""The one path that writes letters (văn bản), for ``render`` and ``batch`` alike.
 
-Each function is one command's job, so the CLI only parses options and calls one of them.
+A letter job goes: compose (done by the caller) → take its number inside a register
+transaction → render once → check once → decide its path (the folder's lock held) →
+commit the numbers → write atomically → one :class:`Outcome`. A letter that fails any step
+before the commit takes no number: the transaction gives its number back. ``render`` is a
+batch of one letter; ``batch`` adds discovery, chunking, the process pool and the manifest.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Literal
 
-from letter_gen.letters import layout as L
 from letter_gen import vn
-from letter_gen.letters.compose import LetterContent, Mode, compose
-from letter_gen.errors import ConversionError, ExistingLetterError, InputError, NonConformingError, UsageError
+from letter_gen.checking.rules import check_bytes
+from letter_gen.checking.verify import Verifier
+from letter_gen.errors import (
+    ConversionError,
+    ExistingLetterError,
+    InputError,
+    LetterGenError,
+    NonConformingError,
+    OutputError,
+    RegisterError,
+    UsageError,
+)
 from letter_gen.fileio import write_bytes_atomic
 from letter_gen.inputs.formats import load_input
 from letter_gen.inputs.model import InspectionRound
-from letter_gen.letters.render import PreparedTemplate, same_letter, shows_a_number
+from letter_gen.letters import layout as L
 from letter_gen.letters.bundled import template_path
+from letter_gen.letters.compose import LetterContent, Mode, compose
+from letter_gen.letters.render import PreparedTemplate, same_letter, shows_a_number, written_by_letter_gen
+from letter_gen.output.folder import FolderLock
+from letter_gen.register.issuing import check_issue_date, requests_for
+from letter_gen.register.store import Register
 
 
 @dataclass(frozen=True)
-class IssueOptions:
-    """Issue the letter from the register (``--issue``): where the register is, the date, ``--reissue``."""
+class LetterJob:
+    """One letter to write: the input it comes from, its draft, its template and, for
+    ``render -o``, the path the clerk chose (``None``: named from its number in the folder)."""
 
-    register_path: Path
+    source: Path
+    round_: InspectionRound
+    content: LetterContent
+    template: Path
+    path: Path | None = None
+
+    @property
+    def who(self) -> str:
+        """The letter as a clerk names it: its input file and its recipient."""
+        return f"{self.source.name}: {self.content.unit or 'công văn tổng hợp'}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one letter: written, unchanged (already there) or failed."""
+
+    status: Literal["written", "unchanged", "failed"]
+    job: LetterJob
+    content: LetterContent
+    path: Path | None = None
+    sha256: str | None = None
+    newly_issued: bool = False
+    error: LetterGenError | None = None
+
+    def describe(self) -> str:
+        """The one wording of a failure: input file, recipient, what is wrong, each problem."""
+        assert self.error is not None
+        return "\n  ".join([f"{self.job.who}: {self.error.message}", *self.error.problems])
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    """How letters are written: issued or drafts, checked or not, what may be replaced."""
+
+    issue: bool = False
     date: dt.date | None = None
+    register_path: Path | None = None
     reissue: bool = False
+    allow_future: bool = False
+    check: bool = True
+    check_all: bool = False
+    force: bool = False
+    durable: bool = True  # fsync each letter; batches sync once at the end instead
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    """A letter rendered and checked (in this process or a worker): its bytes or its error."""
+
+    data: bytes | None
+    error: LetterGenError | None = None
+
+
+#: How a letter is checked before its number is committed: not at all (--no-check), verified
+#: (the default: see :mod:`letter_gen.checking.verify`) or checked in full (--check-all, render).
+Checking = Literal["none", "verify", "full"]
+RenderMap = Callable[[Callable[[tuple[LetterJob, LetterContent, Checking]], _Rendered], list[tuple[LetterJob, LetterContent, Checking]]], Iterable[_Rendered]]
+
+
+class LetterWriter:
+    """Writes letters into one folder (its lock held) or to the paths jobs name.
+
+    ``render_map`` maps the render-and-check step over letters (``map`` here; a process pool's
+    ``map`` in big batches); everything that decides, numbers and writes stays in this process.
+    """
+
+    def __init__(self, options: WriteOptions, register: Register | None = None, render_map: RenderMap | None = None) -> None:
+        self.options = options
+        self.register = register
+        self._map: RenderMap = render_map or (lambda fn, items: map(fn, items))
+        self._taken: set[Path] = set()
+
+    def write(self, jobs: list[LetterJob], name: Callable[[LetterJob, LetterContent], Path] | None = None) -> list[Outcome]:
+        """Write ``jobs``; each gets one :class:`Outcome`, in order. ``name`` gives a letter's
+        path in the folder when its job names none."""
+        failed: dict[int, Outcome] = {}
+        date = self.options.date or dt.date.today()
+        if self.options.issue:
+            for i, job in enumerate(jobs):
+                try:
+                    check_issue_date(job.round_, date, allow_future=self.options.allow_future)
+                except LetterGenError as err:
+                    failed[i] = Outcome("failed", job, job.content, error=err)
+        pending = [i for i in range(len(jobs)) if i not in failed]
+        if not self.options.issue or self.register is None:
+            ready = self._prepare(jobs, {i: (jobs[i].content, False) for i in pending}, failed, name)
+        else:
+            with self.register.transaction() as tx:
+                while True:
+                    issued: dict[int, tuple[LetterContent, bool]] = {}
+                    results = tx.issue_many(requests_for([(jobs[i], date) for i in pending]), reissue=self.options.reissue)
+                    for i, result in zip(pending, results):
+                        if isinstance(result, RegisterError):
+                            failed[i] = Outcome("failed", jobs[i], jobs[i].content, error=result)
+                        else:
+                            content = jobs[i].content.issued(result.number, result.date, jobs[i].round_.agency.place)
+                            issued[i] = (content, result.new)
+                    attempt: dict[int, Outcome] = {}
+                    ready = self._prepare(jobs, issued, attempt, name)
+                    failed.update(attempt)
+                    if not any(issued[i][1] for i in attempt):
+                        break
+                    tx.undo()  # a letter that failed keeps no number: number the others again
+                    self._taken.difference_update(r.path for r in ready.values())
+                    pending = [i for i in pending if i not in failed]
+        written = {i: self._write_one(jobs[i], r) for i, r in ready.items()}
+        return [failed.get(i) or written[i] for i in range(len(jobs))]
+
+    def _prepare(
+        self,
+        jobs: list[LetterJob],
+        contents: dict[int, tuple[LetterContent, bool]],
+        failed: dict[int, Outcome],
+        name: Callable[[LetterJob, LetterContent], Path] | None,
+    ) -> dict[int, _Ready]:
+        """Render and check each letter, then decide its path; failures go to ``failed``."""
+        indexes = list(contents)
+        checking: Checking = "none" if not self.options.check else "full" if self.options.check_all else "verify"
+        items = [(jobs[i], contents[i][0], checking) for i in indexes]
+        ready: dict[int, _Ready] = {}
+        for i, rendered in zip(indexes, self._map(render_and_check, items)):
+            job, (content, new) = jobs[i], contents[i]
+            if rendered.error is not None or rendered.data is None:
+                failed[i] = Outcome("failed", job, content, error=rendered.error)
+                continue
+            path = job.path if job.path is not None else name(job, content) if name else None
+            assert path is not None, "a letter in a folder needs a name"
+            try:
+                same = self._decide(path, rendered.data)
+            except LetterGenError as err:
+                failed[i] = Outcome("failed", job, content, path=path, error=err)
+                continue
+            self._taken.add(path)
+            ready[i] = _Ready(path, content, rendered.data, same, new)
+        return ready
+
+    def _decide(self, path: Path, data: bytes) -> bool:
+        """Whether ``path`` already holds this very letter (True) or may take it (False); else
+        refused: a letter never goes over a file letter_gen did not write (or that was edited
+        since), nor over another issued letter; a draft of ours may be replaced. Decided before
+        any number is committed."""
+        if path in self._taken:
+            raise ExistingLetterError(f"{path}: two letters of this run would have the same name")
+        try:
+            existing = path.read_bytes()
+        except FileNotFoundError:
+            return False
+        except IsADirectoryError as err:
+            raise OutputError(f"{path}: that is a folder; give a file name ending in .docx") from err
+        except OSError as err:
+            raise OutputError(f"{path}: cannot read the file there ({err.strerror})") from err
+        if existing == data or same_letter(existing, data):
+            return True
+        if self.options.force:
+            return False
+        if not written_by_letter_gen(existing):
+            raise ExistingLetterError(
+                f"{path}: a file letter_gen did not write (or that was edited since) is there;"
+                " it is not replaced (give another name, or --force to replace it)"
+            )
+        if shows_a_number(existing):
+            raise ExistingLetterError(
+                f"{path}: an issued letter with other content is already there; it is not"
+                " replaced (give another name, or move the old one away)"
+            )
+        return False
+
+    def _write_one(self, job: LetterJob, ready: _Ready) -> Outcome:
+        if ready.same:
+            return Outcome("unchanged", job, ready.content, ready.path, _sha256(ready.path.read_bytes()), ready.new)
+        try:
+            write_bytes_atomic(ready.path, ready.data, durable=self.options.durable)
+        except ExistingLetterError as err:
+            return Outcome("failed", job, ready.content, ready.path, error=err)
+        # Any other OutputError (a full disk, a read-only folder) fails every letter: it stops the run.
+        return Outcome("written", job, ready.content, ready.path, _sha256(ready.data), ready.new)
+
+
+@dataclass(frozen=True)
+class _Ready:
+    """A letter rendered, checked and given its path, waiting for the commit."""
+
+    path: Path
+    content: LetterContent
+    data: bytes
+    same: bool  # the path already holds this very letter
+    new: bool  # its number was taken in this run
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# --- rendering and checking (in this process or in a pool's workers) -----------------------
+
+_templates: dict[Path, PreparedTemplate] = {}
+_verifier = Verifier()  # one per process: each keeps the letter shapes it has checked in full
+
+
+def prepared(template: Path) -> PreparedTemplate:
+    """One prepared template per process (the main one and each worker)."""
+    found = _templates.get(template)
+    if found is None:
+        found = _templates[template] = PreparedTemplate(template)
+    return found
+
+
+def render_and_check(item: tuple[LetterJob, LetterContent, Checking]) -> _Rendered:
+    """Render one letter once and check it against Decree 30 (docx-level rules).
+
+    Every letter is checked: ``full`` runs every rule on it; ``verify`` checks the first letter
+    of each shape in full and proves each other one differs from a checked letter only in its
+    words, then runs the rules its words can break (:class:`letter_gen.checking.verify.Verifier`).
+    """
+    job, content, checking = item
+    try:
+        data = prepared(job.template).render(content)
+        if checking != "none":
+            conforming(data, str(job.path) if job.path else f"{job.source.name} ({content.mode})", full=checking == "full")
+    except LetterGenError as err:
+        return _Rendered(None, err)
+    return _Rendered(data)
+
+
+def conforming(data: bytes, name: str, *, full: bool = True) -> bytes:
+    """``data`` when the letter passes the docx-level Decree 30 checks (``full``: every rule run
+    on it; else verified); else :class:`NonConformingError`."""
+    findings = check_bytes(data, name) if full else _verifier.verify(data, name)
+    if findings:
+        raise NonConformingError(
+            f"{name}: not written: the letter breaks Decree 30's layout rules"
+            " (fix the template or input; --no-check writes it anyway)",
+            problems=[str(f) for f in findings],
+        )
+    return data
+
+
+# --- one letter: `letter-gen render` ----------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -35,6 +292,7 @@ class RenderedLetter:
 
     path: Path
     content: LetterContent
+    status: Literal["written", "unchanged"] = "written"
     warnings: tuple[str, ...] = ()  # texts changed by --clean-text
     pdf: Path | None = None
 
@@ -59,32 +317,12 @@ def letter_content(round_: InspectionRound, unit: int | None) -> LetterContent:
         raise UsageError(f"--unit {unit}: the input has units[0] to units[{len(round_.units) - 1}]")
     if not round_.units[unit].has_anything_to_fix:
         raise UsageError(f"--unit {unit}: {round_.units[unit].name} has no findings and no actions, so it gets no letter")
-    mode: Mode = "per-unit"
-    return compose(round_, mode, unit)
+    return compose(round_, "per-unit", unit)
 
 
-def prepare_template(template: Path | None, kind: str) -> PreparedTemplate:
-    """The bundled template of ``kind``, or a clerk's own one after checking it."""
-    if template is None:
-        return PreparedTemplate(template_path(kind))
-    from letter_gen.letters.template_check import raise_for_problems
-
-    raise_for_problems(template)
-    return PreparedTemplate(template)
-
-
-def conforming(data: bytes, name: str) -> bytes:
-    """``data`` when the letter passes the docx-level Decree 30 checks; else :class:`NonConformingError`."""
-    from letter_gen.checking.rules import check_bytes
-
-    findings = check_bytes(data, name)
-    if findings:
-        raise NonConformingError(
-            f"{name}: not written: the letter breaks Decree 30's layout rules"
-            " (fix the template or input; --no-check writes it anyway)",
-            problems=[str(f) for f in findings],
-        )
-    return data
+def template_of(round_: InspectionRound, template: Path | None) -> Path:
+    """The clerk's template, or the bundled one of the letter's kind."""
+    return template or template_path(round_.letter.kind)
 
 
 def render_file(
@@ -93,17 +331,15 @@ def render_file(
     *,
     unit: int | None = None,
     template: Path | None = None,
-    issuing: IssueOptions | None = None,
+    options: WriteOptions = WriteOptions(),
     clean_text: bool = False,
-    check: bool = True,
     pdf: bool = False,
     pdfa: bool = False,
 ) -> RenderedLetter:
-    """Read one input and write its letter to ``output`` (atomically; nothing on error).
+    """Read one input and write its letter to ``output``: a batch of one letter.
 
-    The letter is checked against Decree 30 before it is written (and before a number is
-    taken); with ``issuing`` it takes its number and date from the register; with ``pdf`` a
-    PDF is written beside it.
+    The letter is rendered and checked once, with its number when ``options.issue``; the
+    number is taken only if the letter is written. ``pdf`` also writes a PDF beside it.
     """
     if output.suffix.lower() != ".docx":
         raise UsageError(f"-o {output}: a letter is a Word file: give a name ending in .docx")
@@ -113,46 +349,39 @@ def render_file(
     round_ = load_input(input_path, clean_text=clean_text, changes=warnings)
     check_fits_page(round_, str(input_path))
     content = letter_content(round_, unit)
-    prepared = prepare_template(template, content.kind)
-    draft = prepared.render(content)  # a letter that fails must fail before a number is taken
-    if check:
-        conforming(draft, str(output))
-    existing = output.read_bytes() if output.exists() else None
-    if issuing is None:
-        if existing is not None and shows_a_number(existing) is True and not same_letter(existing, draft):
-            raise ExistingLetterError(f"{output}: an issued letter is there; a draft is not written over it")
-    else:
-        from letter_gen.register.issuing import issue, letter_key
-        from letter_gen.register.store import Register
+    if template is not None:
+        from letter_gen.letters.template_check import raise_for_problems  # Jinja's AST walk: only for clerks' templates
 
-        with Register(issuing.register_path) as register:
-            if existing is not None and shows_a_number(existing) is not False:
-                # Decide before a number is taken: a draft may be replaced; an issued letter (or a
-                # file that is not a letter at all) only by the very same letter.
-                known = register.find(letter_key(input_path.name, round_, content))
-                same = known is not None and known.content_hash == content.content_hash() and same_letter(
-                    existing, prepared.render(content.issued(known.number, known.date, round_.agency.place))
-                )
-                if not same:
-                    raise ExistingLetterError(
-                        f"{output}: another letter is already there; an issued letter is not written over it"
-                        " (give another -o, or move the old one away)"
-                    )
-            content, _ = issue(
-                register, round_, content, input_name=input_path.name,
-                date=issuing.date or dt.date.today(), reissue=issuing.reissue,
-            )
-        draft = prepared.render(content)
-        if check:
-            conforming(draft, str(output))
-    write_bytes_atomic(output, draft)
+        raise_for_problems(template)
+    job = LetterJob(Path(input_path), round_, content, template_of(round_, template), output)
+    with FolderLock(output.parent, wait=True), _register_for(options) as register:
+        (outcome,) = LetterWriter(replace(options, check_all=True), register).write([job])
+    if outcome.error is not None:
+        raise outcome.error
+    assert outcome.status != "failed"
     pdf_path = convert_one(output, pdfa=pdfa) if pdf or pdfa else None
-    return RenderedLetter(output, content, tuple(warnings), pdf_path)
+    return RenderedLetter(output, outcome.content, outcome.status, tuple(warnings), pdf_path)
+
+
+class _NoRegister:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _register_for(options: WriteOptions) -> Register | _NoRegister:
+    if not options.issue:
+        return _NoRegister()
+    if options.register_path is None:
+        raise UsageError("--issue needs a register")
+    return Register(options.register_path)
 
 
 def convert_one(docx: Path, *, pdfa: bool = False) -> Path:
     """The PDF beside one letter, through LibreOffice."""
-    from letter_gen.libreoffice import convert_files
+    from letter_gen.libreoffice import convert_files  # LibreOffice's pool: only when a PDF is asked for
 
     (result,) = convert_files([docx], workers=1, pdfa=pdfa)
     if result.pdf is None:
@@ -166,3 +395,15 @@ def validate_file(input_path: Path, *, clean_text: bool = False) -> tuple[Inspec
     round_ = load_input(input_path, clean_text=clean_text, changes=warnings)
     check_fits_page(round_, str(input_path))
     return round_, warnings
+
+
+def chunks(items: Iterator[LetterJob], size: int) -> Iterator[list[LetterJob]]:
+    """``items`` in lists of ``size`` (the last may be shorter)."""
+    chunk: list[LetterJob] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

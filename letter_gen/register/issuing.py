@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import Protocol
 
 from letter_gen.letters.compose import LetterContent
 from letter_gen.errors import RegisterError
 from letter_gen.inputs.model import InspectionRound
-from letter_gen.register.store import IssuedLetter, IssueRequest, Register
+from letter_gen.register.store import IssueRequest
+from letter_gen.vn import short_date
+
+
+class LetterJobLike(Protocol):
+    """What issuing reads of a letter job (output's LetterJob): its input, round and draft."""
+
+    @property
+    def source(self) -> Path: ...
+    @property
+    def round_(self) -> InspectionRound: ...
+    @property
+    def content(self) -> LetterContent: ...
 
 KIND_LABELS = {"follow-up": "Công văn"}
 
@@ -18,6 +32,32 @@ def letter_key(input_name: str, round_: InspectionRound, content: LetterContent)
     may have several rounds), the mode and the unit it goes to."""
     stem = input_name.rsplit(".", 1)[0]
     return f"{round_.agency.code}|{round_.period.label}|{round_.inspection.plan.number}|{stem}|{content.mode}|{content.unit or '*'}"
+
+
+#: How many days ahead of today an issue date may be without --allow-future.
+FUTURE_DAYS = 3
+
+
+def check_issue_date(round_: InspectionRound, date: dt.date, *, allow_future: bool = False, today: dt.date | None = None) -> None:
+    """Refuse an issue date a clerk would not mean: before the plan the letter follows up
+    (kế hoạch), or more than a few days after today (unless the letter is prepared ahead)."""
+    plan = round_.inspection.plan
+    if date < plan.date:
+        raise RegisterError(
+            f"ngày ban hành {short_date(date)} is before the plan it follows up"
+            f" ({plan.kind} số {plan.number}, {short_date(plan.date)}): give --date on or after {short_date(plan.date)}"
+        )
+    today = today or dt.date.today()
+    if date > today + dt.timedelta(days=FUTURE_DAYS) and not allow_future:
+        raise RegisterError(
+            f"ngày ban hành {short_date(date)} is after today ({short_date(today)}):"
+            " check --date, or add --allow-future for a letter prepared ahead"
+        )
+
+
+def requests_for(letters: list[tuple[LetterJobLike, dt.date]]) -> list[IssueRequest]:
+    """The register's requests for (job, issue date) pairs of the letter-writing path."""
+    return [_request(job.source.name, job.round_, job.content, date) for job, date in letters]
 
 
 def _request(input_name: str, round_: InspectionRound, content: LetterContent, date: dt.date) -> IssueRequest:
@@ -37,42 +77,3 @@ def _request(input_name: str, round_: InspectionRound, content: LetterContent, d
         recipients=recipients,
         archive=", ".join(round_.archive),
     )
-
-
-def issue(
-    register: Register,
-    round_: InspectionRound,
-    content: LetterContent,
-    *,
-    input_name: str,
-    date: dt.date,
-    reissue: bool = False,
-) -> tuple[LetterContent, IssuedLetter]:
-    """Give a draft its number (or the one it already has) and return the issued letter.
-
-    A letter issued before keeps its first number and date, so a re-run changes nothing.
-    """
-    issued = register.issue(_request(input_name, round_, content, date), reissue=reissue)
-    return content.issued(issued.number, issued.date, round_.agency.place), issued
-
-
-def issue_many(
-    register: Register,
-    letters: list[tuple[str, InspectionRound, LetterContent]],
-    *,
-    date: dt.date,
-    reissue: bool = False,
-) -> list[tuple[LetterContent, bool] | RegisterError]:
-    """Issue (input name, round, draft) letters in one register transaction.
-
-    Each gets (the issued letter, whether its number is new), or the error that refused it.
-    """
-    requests = [_request(name, round_, content, date) for name, round_, content in letters]
-    outcomes = register.issue_many(requests, reissue=reissue)
-    results: list[tuple[LetterContent, bool] | RegisterError] = []
-    for (_, round_, content), outcome in zip(letters, outcomes):
-        if isinstance(outcome, RegisterError):
-            results.append(outcome)
-        else:
-            results.append((content.issued(outcome.number, outcome.date, round_.agency.place), outcome.new))
-    return results

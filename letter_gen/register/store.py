@@ -271,6 +271,13 @@ class Register:
                     outcomes.append(err)
         return outcomes
 
+    @contextmanager
+    def transaction(self) -> Iterator[IssuingTransaction]:
+        """Hold the register's write lock while letters are numbered, rendered and checked:
+        numbers given inside are committed at the end, or not at all if anything fails."""
+        with self._write("issue numbers"):
+            yield IssuingTransaction(self)
+
     def _issue_locked(self, request: IssueRequest, reissue: bool) -> IssuedLetter:
         """:meth:`issue` inside a write transaction already held."""
         current = self._conn.execute(
@@ -496,6 +503,33 @@ class Register:
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
                 raise
+
+
+class IssuingTransaction:
+    """Numbers taken inside :meth:`Register.transaction`; :meth:`undo` gives back the last
+    :meth:`issue_many`'s numbers, so letters that then fail never keep one."""
+
+    def __init__(self, register: Register) -> None:
+        self._register = register
+
+    def issue_many(self, requests: list[IssueRequest], *, reissue: bool = False) -> list[IssuedLetter | RegisterError]:
+        """As :meth:`Register.issue_many`, inside the open transaction."""
+        for request in requests:
+            _check_request(request)
+        conn = self._register._conn
+        conn.execute("SAVEPOINT attempt")
+        outcomes: list[IssuedLetter | RegisterError] = []
+        for request in requests:
+            try:
+                outcomes.append(self._register._issue_locked(request, reissue))
+            except RegisterError as err:
+                outcomes.append(err)
+        return outcomes
+
+    def undo(self) -> None:
+        """Give back every number the last :meth:`issue_many` took."""
+        self._register._conn.execute("ROLLBACK TO attempt")
+        self._register._conn.execute("RELEASE attempt")
 
 
 def _check_sequence(agency: str, year: int) -> None:

@@ -1,0 +1,48 @@
+"""An output folder held by one letter_gen at a time (its ``.letter-gen.lock``)."""
+
+from __future__ import annotations
+
+import fcntl
+import time
+from pathlib import Path
+
+from letter_gen.errors import OutputError
+
+LOCK_NAME = ".letter-gen.lock"
+WAIT_S = 30.0
+
+
+class FolderLock:
+    """One writer at a time per folder: deciding that a path may be written, taking the
+    number and writing the file all happen under it. A batch refuses a busy folder at once;
+    ``render`` (``wait=True``) waits its turn. The holder sweeps ``.*.part`` files, which are
+    only ever half-written files of an interrupted run."""
+
+    def __init__(self, folder: Path, *, wait: bool = False) -> None:
+        self.folder = Path(folder)
+        self.wait = wait
+
+    def __enter__(self) -> FolderLock:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._handle = (self.folder / LOCK_NAME).open("a")
+        except OSError as err:
+            raise OutputError(f"{self.folder}: cannot write here ({err.strerror})") from err
+        deadline = time.monotonic() + (WAIT_S if self.wait else 0.0)
+        while True:
+            try:
+                fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError as err:
+                if time.monotonic() >= deadline:
+                    self._handle.close()
+                    raise OutputError(
+                        f"{self.folder}: another letter-gen is writing into this folder; wait for it to finish"
+                    ) from err
+                time.sleep(0.05)
+        for leftover in self.folder.glob(".*.part"):
+            leftover.unlink(missing_ok=True)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._handle.close()
