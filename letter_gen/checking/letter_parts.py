@@ -20,7 +20,8 @@ from typing import Any
 import docx
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
-from letter_gen import vn
+from letter_gen import limits, vn
+from letter_gen.i18n import _
 from letter_gen.errors import InputError
 from letter_gen.checking.word_format import (
     Formatter,
@@ -108,9 +109,23 @@ def pt_range(lo: float, hi: float, unit: str = "pt") -> str:
     return f"{lo:g} {unit}" if lo == hi else f"{lo:g}–{hi:g} {unit}"
 
 
+def _refuse_oversized(source: Any, name: object) -> None:
+    """:class:`InputError` when a .docx unpacks to more than a letter could (read from the
+    zip's directory, before anything is unpacked); a file that is no zip is left to python-docx."""
+    try:
+        with zipfile.ZipFile(source) as zipped:
+            sizes = [(i.filename, i.file_size) for i in zipped.infolist()]
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return
+    too_big = limits.oversized_parts(sizes, limits.CHECKED_PART_BYTES, limits.CHECKED_BYTES)
+    if too_big:
+        raise InputError(_("{name}: too big to be a letter: {problem}").format(name=name, problem=too_big))
+
+
 def open_docx(path: Path) -> Any:
     if not path.is_file():
         raise InputError(f"{path}: no such file")
+    _refuse_oversized(path, path)
     try:
         return docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as err:
@@ -122,6 +137,7 @@ def open_docx(path: Path) -> Any:
 
 def open_docx_bytes(data: bytes, name: str) -> Any:
     """A letter held in memory, opened with python-docx; :class:`InputError` when it is not a .docx."""
+    _refuse_oversized(io.BytesIO(data), name)
     try:
         return docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as err:
