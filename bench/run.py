@@ -37,12 +37,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.rounds import make_round  # noqa: E402  (realistic Vietnamese inspection data)
-
-from letter_gen.output.batch import read_manifest  # noqa: E402
-from letter_gen.letters.compose import compose, letters_of  # noqa: E402
 from letter_gen.inputs.formats import load_input  # noqa: E402
 from letter_gen.letters.bundled import template_path  # noqa: E402
+from letter_gen.letters.compose import compose, letters_of  # noqa: E402
+from letter_gen.output.manifest import read_manifest  # noqa: E402
+from tests.rounds import make_round  # noqa: E402  (realistic Vietnamese inspection data)
 
 TARGETS = {"batch_yaml_ratio": 50.0, "batch_excel_ratio": 30.0, "render_one_s": 0.25, "pdf_ratio": 20.0, "rss_mb": 400.0, "help_s": 0.3}
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

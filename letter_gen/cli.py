@@ -3,30 +3,48 @@
 Only this module imports click. Every :class:`~letter_gen.errors.LetterGenError` becomes a
 message on stderr and its exit code in one place (:class:`_Group`); a traceback reaching a
 clerk is a bug.
+
+Commands import the library inside their bodies, on purpose: ``letter-gen --help`` must start
+fast (under 0.3 s, see bench/run.py), and the library brings lxml, python-docx, docxtpl, Jinja,
+pydantic and openpyxl, which only the command that runs needs.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import json
+import os
+import signal
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
-from letter_gen.errors import LetterGenError
-from letter_gen.register.store import DEFAULT_REGISTER  # sqlite3 and csv only: cheap at start-up
+from letter_gen.errors import LetterGenError, UsageError
+from letter_gen.interrupts import Interrupted, stop_on_signals
+from letter_gen.register.where import RegisterLocation, locate, stray_old_register
 
 
 class _Group(click.Group):
-    """Turns library errors into a message and an exit code, for every command."""
+    """Turns library errors into a message and an exit code, for every command, and a stop
+    (Ctrl-C, SIGTERM, SIGHUP) into one line saying what was done."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        stop_on_signals()
         try:
             return super().invoke(ctx)
         except LetterGenError as err:
             for line in err.lines():
                 click.echo(line, err=True)
             sys.exit(err.exit_code)
+        except (Interrupted, KeyboardInterrupt) as stop:
+            stopped = stop if isinstance(stop, Interrupted) else Interrupted(signal.SIGINT)
+            _Progress.close_all()
+            click.echo(f"stopped ({stopped.name}): {_Progress.done_so_far()}", err=True)
+            sys.exit(stopped.exit_code)
 
 
 _existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -37,12 +55,40 @@ def _register_option(command: Any) -> Any:
         "--register",
         "register_path",
         type=click.Path(dir_okay=False, path_type=Path),
-        default=DEFAULT_REGISTER,
-        show_default=True,
-        envvar="LETTER_GEN_REGISTER",
-        callback=lambda _ctx, _param, value: value.expanduser() if value else value,
-        help="The outgoing register (sổ văn bản đi), an SQLite file created on first use"
-        " (or set LETTER_GEN_REGISTER, so every folder uses the same one).",
+        default=None,
+        help="The outgoing register (sổ văn bản đi). Default: LETTER_GEN_REGISTER, else a letter-gen.toml"
+        " here or above, else your data folder (letter-gen register where shows it).",
+    )(command)
+
+
+@contextlib.contextmanager
+def _register_in_use(option: Path | None, *, creating: bool = True) -> Iterator[RegisterLocation]:
+    """The register a command uses; says on stderr when a NEW one is created, and refuses to
+    create one while a register left by an older letter_gen in ./data would be forgotten."""
+    location = locate(option)
+    old = stray_old_register(location)
+    existed = location.path.exists()
+    if old is not None:
+        adopt = f"letter-gen register adopt {old}"
+        if creating and not existed:
+            raise UsageError(
+                f"{old} holds the numbers an older letter-gen gave here, but the register in use is now"
+                f" {location.describe()}, which does not exist yet: issuing would start again at 01."
+                f" Take the old one over first ({adopt}), or name it with --register {old}"
+            )
+        click.echo(f"note: {old} is a register an older letter-gen kept here, not the one in use"
+                   f" ({location.describe()}); to carry its numbers over: {adopt}", err=True)
+    try:
+        yield location
+    finally:
+        if not existed and location.path.exists():
+            click.echo(f"note: created a NEW register: {location.describe()}", err=True)
+
+
+def _force_option(command: Any) -> Any:
+    return click.option(
+        "--force", is_flag=True,
+        help="Replace a file already there that letter_gen did not write (never an input of this command).",
     )(command)
 
 
@@ -67,11 +113,9 @@ def _output_options(command: Any) -> Any:
     return click.option("--pdf", is_flag=True, help="Also write a PDF beside each .docx (needs LibreOffice).")(command)
 
 
-def _issue_flags_need_issue(issue: bool, issue_date: Any, reissue: bool) -> None:
-    if not issue and (issue_date is not None or reissue):
-        from letter_gen.errors import UsageError
-
-        raise UsageError("--date and --reissue only apply with --issue (a draft has no number and no date)")
+def _issue_flags_need_issue(issue: bool, issue_date: Any, reissue: bool, allow_future: bool = False) -> None:
+    if not issue and (issue_date is not None or reissue or allow_future):
+        raise UsageError("--date, --reissue and --allow-future only apply with --issue (a draft has no number and no date)")
 
 
 def _warn(lines: list[str] | tuple[str, ...]) -> None:
@@ -83,10 +127,25 @@ def _issue_options(command: Any) -> Any:
     """--issue, --date and --reissue, shared by render and batch."""
     command = click.option("--reissue", is_flag=True, help="Issue a changed letter again under a new number; the register keeps both.")(command)
     command = click.option(
-        "--date", "issue_date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Issue date YYYY-MM-DD (default: today)."
+        "--allow-future", is_flag=True, help="Accept an issue date more than 3 days after today (a letter prepared ahead).",
+    )(command)
+    command = click.option(
+        "--date", "issue_date", type=click.DateTime(formats=["%d/%m/%Y", "%Y-%m-%d"]), default=None,
+        help="Issue date, 05/07/2021 or 2021-07-05 (default: today); not before the plan's date.",
     )(command)
     command = click.option("--issue", is_flag=True, help="Number the letters from the register (without it: drafts).")(command)
     return _register_option(command)
+
+
+#: The kinds, as --kind's help lists them (letters/kinds.py holds the kinds; not imported here: start-up time).
+_KIND_HELP = (
+    "Which document of the round: follow-up, reminder, team-decision, plan, invitation, conclusion-notice"
+    " or report (default: the input's letter.kind)."
+)
+
+
+def _kind_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--kind", default=None, metavar="KIND", help=_KIND_HELP)(command)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -99,19 +158,24 @@ def main() -> None:
 @click.argument("input_path", metavar="INPUT", type=_existing_file)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The .docx to write.")
 @click.option("--unit", type=click.IntRange(min=0), default=None, help="Write the per-unit letter of units[N] (from 0).")
+@_kind_option
 @_issue_options
 @_template_option
 @_clean_text_option
 @_output_options
+@_force_option
 def render(
-    input_path: Path, output: Path, unit: int | None, issue: bool, issue_date: Any, reissue: bool, register_path: Path,
-    template: Path | None, clean_text: bool, pdf: bool, pdfa: bool, no_check: bool,
+    input_path: Path, output: Path, unit: int | None, kind: str | None, issue: bool, issue_date: Any, reissue: bool, allow_future: bool,
+    register_path: Path | None, template: Path | None, clean_text: bool, pdf: bool, pdfa: bool, no_check: bool, force: bool,
 ) -> None:
     """Write the letter of one inspection input (YAML, JSON or Excel).
 
     Without --unit: the consolidated letter to every unit, like the seed letter.
     With --unit N: the letter to units[N] alone, its findings and actions after the
     general requirements.
+
+    With --kind K: that document of the round (a decision, plan, invitation, notice, report
+    or reminder) instead of the input's letter.kind.
 
     With --issue the letter takes the next number of the agency's sequence from the
     register (or the number it was given before) and the issue date. A letter that breaks
@@ -120,19 +184,30 @@ def render(
     Example:
 
         letter-gen render data/cchc-2021.yaml -o output/cchc-2021.docx
+        letter-gen render data/cchc-2021-kinds.yaml --kind team-decision -o output/quyet-dinh.docx
     """
     from letter_gen.output.writer import WriteOptions, render_file
 
-    _issue_flags_need_issue(issue, issue_date, reissue)
-    options = WriteOptions(
-        issue=issue, date=issue_date.date() if issue_date else None, register_path=register_path,
-        reissue=reissue, check=not no_check,
-    )  # fmt: skip
-    letter = render_file(
-        input_path, output, unit=unit, options=options, template=template, clean_text=clean_text, pdf=pdf, pdfa=pdfa,
-    )
+    _issue_flags_need_issue(issue, issue_date, reissue, allow_future)
+    with _register_in_use(register_path) if issue else contextlib.nullcontext() as location:
+        options = WriteOptions(
+            issue=issue, date=issue_date.date() if issue_date else None, register_path=location.path if location else None,
+            reissue=reissue, allow_future=allow_future, check=not no_check, force=force,
+        )  # fmt: skip
+        letter = render_file(
+            input_path, output, unit=unit, kind=kind, options=options, template=template, clean_text=clean_text, pdf=pdf, pdfa=pdfa,
+        )
     _warn(letter.warnings)
     number = f" as số {letter.content.number_line.removeprefix('Số: ')}" if letter.content.number else ""
+    asked = issue_date.date() if issue_date else dt.date.today()
+    if letter.content.date is not None and letter.content.date != asked:
+        click.echo(
+            f"note: this letter was issued before as số {letter.content.number_line.removeprefix('Số: ')} on"
+            f" {letter.content.date:%d/%m/%Y} and keeps that number and date, not {asked:%d/%m/%Y}. To change them,"
+            f" withdraw the number (letter-gen register void {letter.content.number} --agency"
+            f" {letter.content.agency_code} --year {letter.content.date.year} --reason ...) and issue the letter again",
+            err=True,
+        )
     verb = "wrote" if letter.status == "written" else "unchanged:"
     click.echo(f"{verb} {letter.path}{number}" + (f" and {letter.pdf}" if letter.pdf else ""))
 
@@ -160,7 +235,8 @@ def validate(input_path: Path, clean_text: bool) -> None:
 
 @main.command("excel-template")
 @click.argument("output", metavar="FILE.xlsx", type=click.Path(dir_okay=False, path_type=Path))
-def excel_template(output: Path) -> None:
+@_force_option
+def excel_template(output: Path, force: bool) -> None:
     """Write a blank Excel workbook a clerk fills in: one inspection round.
 
     Sheets: "Đợt kiểm tra" (the round), "Đơn vị" (units), "Tồn tại - Khắc phục" (one row per
@@ -172,11 +248,10 @@ def excel_template(output: Path) -> None:
         letter-gen excel-template output/kiem-tra-2021.xlsx
     """
     from letter_gen.inputs.excel import write_workbook
-    from letter_gen.errors import UsageError
 
     if output.suffix.lower() != ".xlsx":
         raise UsageError(f"{output}: the workbook must end in .xlsx")
-    write_workbook(output)
+    write_workbook(output, force=force)
     click.echo(f"wrote {output}")
 
 
@@ -184,7 +259,8 @@ def excel_template(output: Path) -> None:
 @click.argument("input_path", metavar="IN", type=_existing_file)
 @click.argument("output", metavar="OUT", type=click.Path(dir_okay=False, path_type=Path))
 @_clean_text_option
-def convert(input_path: Path, output: Path, clean_text: bool) -> None:
+@_force_option
+def convert(input_path: Path, output: Path, clean_text: bool, force: bool) -> None:
     """Convert an inspection input between YAML, JSON and Excel (by the file suffixes).
 
     The input is validated first; the output reads back as the same round.
@@ -195,8 +271,10 @@ def convert(input_path: Path, output: Path, clean_text: bool) -> None:
     """
     from letter_gen.inputs.formats import load_input, save_round
 
+    if output.absolute() == input_path.absolute() or (output.exists() and output.samefile(input_path)):
+        raise UsageError(f"{output}: that is the input file; give another name for the converted copy")
     warnings: list[str] = []
-    save_round(load_input(input_path, clean_text=clean_text, changes=warnings), output)
+    save_round(load_input(input_path, clean_text=clean_text, changes=warnings), output, force=force)
     _warn(warnings)
     click.echo(f"wrote {output}")
 
@@ -209,16 +287,18 @@ def convert(input_path: Path, output: Path, clean_text: bool) -> None:
     "--mode", type=click.Choice(["consolidated", "per-unit", "both"]), default="both", show_default=True,
     help="One letter per input to all its units, one per unit with something to fix, or both.",
 )
+@_kind_option
 @_issue_options
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes rendering letters (default: the number of cores).")
 @_template_option
 @_clean_text_option
 @_output_options
 @click.option("--check-all", is_flag=True, help="Check every letter against Decree 30, not the first of each input and mode.")
+@_force_option
 def batch(
-    inputs: tuple[Path, ...], out_dir: Path, period: str | None, mode: str, issue: bool, issue_date: Any,
-    reissue: bool, register_path: Path, workers: int | None, template: Path | None, clean_text: bool,
-    pdf: bool, pdfa: bool, no_check: bool, check_all: bool,
+    inputs: tuple[Path, ...], out_dir: Path, period: str | None, mode: str, kind: str | None, issue: bool, issue_date: Any,
+    reissue: bool, allow_future: bool, register_path: Path | None, workers: int | None, template: Path | None,
+    clean_text: bool, pdf: bool, pdfa: bool, no_check: bool, check_all: bool, force: bool,
 ) -> None:
     """Write every letter of a reporting period: files and folders of inputs, mixed.
 
@@ -230,21 +310,23 @@ def batch(
     Example:
 
         letter-gen batch data/ --period 2021-Q2 --out output/2021-Q2 --issue --date 2021-07-05
+        letter-gen batch data/cchc-2021-kinds.yaml --kind report --out output/bao-cao --issue
     """
-    import os
+    from letter_gen.inputs.period import parse_period
+    from letter_gen.output.batch import BatchOptions
 
-    from letter_gen.output.batch import BatchOptions, parse_period, run_batch
-
-    _issue_flags_need_issue(issue, issue_date, reissue)
-
-    options = BatchOptions(
+    _issue_flags_need_issue(issue, issue_date, reissue, allow_future)
+    with _register_in_use(register_path) if issue else contextlib.nullcontext() as location:
+        summary = _run_batch(inputs, BatchOptions(
         out_dir=out_dir,
-        mode=mode,  # type: ignore[arg-type]
+            mode=mode,  # type: ignore[arg-type]
+        kind=kind,
         period=parse_period(period) if period else None,
         issue=issue,
         date=issue_date.date() if issue_date else None,
-        register_path=register_path,
+        register_path=location.path if location else None,
         reissue=reissue,
+        allow_future=allow_future,
         workers=workers or os.cpu_count() or 1,
         template=template,
         clean_text=clean_text,
@@ -252,10 +334,8 @@ def batch(
         check_all=check_all,
         pdf=pdf,
         pdfa=pdfa,
-    )
-    progress = _Progress()
-    summary = run_batch(list(inputs), options, on_letter=progress.step, on_total=progress.start)
-    progress.finish()
+        force=force,
+    ))
     _warn(summary.warnings)
     for failure in summary.failures:
         click.echo(failure, err=True)
@@ -263,77 +343,191 @@ def batch(
         f"{summary.written} written, {summary.issued} newly issued, {summary.unchanged} unchanged (skipped),"
         f" {summary.failed} failed; {summary.inputs_read} input{'' if summary.inputs_read == 1 else 's'} read"
         + (f", {summary.inputs_outside_period} outside {period}" if period else "")
+        + (f"; {summary.pdfs} PDF{'' if summary.pdfs == 1 else 's'} made" if pdf or pdfa else "")
         + f"; {summary.seconds:.1f} s"
     )
+    if summary.kept_dates:
+        click.echo(
+            f"note: {summary.kept_dates} letters were issued before and keep their numbers and dates; to change"
+            " one, withdraw its number (letter-gen register void) and issue it again", err=True,
+        )
+    if summary.drafts_removed:
+        click.echo(f"{summary.drafts_removed} drafts of this folder were replaced by their issued letters")
     if summary.combined_pdf:
         click.echo(f"all letters in one PDF: {summary.combined_pdf}")
+    if summary.combined_removed:
+        click.echo(f"{out_dir / 'letters.pdf'} was removed: it no longer matched the letters (add --pdf to rebuild it)")
     if not summary.ok:
         sys.exit(1)
 
 
+def _run_batch(inputs: tuple[Path, ...], options: Any) -> Any:
+    from letter_gen.output.batch import run_batch
+
+    progress = _Progress()
+    try:
+        return run_batch(list(inputs), options, on_letter=progress.step, on_total=progress.start)
+    finally:
+        progress.finish()
+
+
 class _Progress:
-    """A progress bar on a terminal; nothing when output is redirected."""
+    """Progress bars on a terminal (letters, then PDFs), nothing when output is redirected;
+    and what was done so far, for the line printed when a batch is stopped."""
+
+    _current: _Progress | None = None
 
     def __init__(self) -> None:
-        self._bar: Any = None
+        self._bars: dict[str, Any] = {}
+        self._total = 0
+        self.written = self.issued = self.pdfs = 0
+        _Progress._current = self
 
     def start(self, total: int) -> None:
-        if sys.stderr.isatty() and total:
-            self._bar = click.progressbar(length=total, label="letters", file=sys.stderr)
-            self._bar.__enter__()
+        self._total = total
+        self._bar("letters")
 
-    def step(self, _event: Any) -> None:
-        if self._bar is not None:
-            self._bar.update(1)
+    def _bar(self, label: str) -> Any:
+        if label not in self._bars and sys.stderr.isatty() and self._total:
+            for bar in self._bars.values():
+                bar.render_finish()
+            self._bars[label] = click.progressbar(length=self._total, label=label, file=sys.stderr)
+            self._bars[label].__enter__()
+        return self._bars.get(label)
+
+    def step(self, event: Any) -> None:
+        if event.status == "pdf":
+            self.pdfs += 1
+            bar = self._bar("PDF")
+        else:
+            self.written += event.status == "written"
+            self.issued += bool(event.newly_issued)
+            bar = self._bars.get("letters")
+        if bar is not None:
+            bar.update(1)
 
     def finish(self) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(None, None, None)
+        for bar in self._bars.values():
+            bar.__exit__(None, None, None)
+        self._bars = {}
+
+    @classmethod
+    def close_all(cls) -> None:
+        if cls._current is not None:
+            cls._current.finish()
+
+    @classmethod
+    def done_so_far(cls) -> str:
+        """``75 letters written, 121 numbers taken, 0 PDFs; every number is in the register...``."""
+        now = cls._current
+        if now is None:
+            return "nothing was left half-written; run the same command again"
+        return (
+            f"{now.written} letters written, {now.issued} numbers taken, {now.pdfs} PDFs made; nothing was"
+            " left half-written and every number taken is in the register: run the same command again to"
+            " finish the batch (letters already numbered keep their numbers)"
+        )
 
 
 @main.group()
 def register() -> None:
-    """The outgoing register (sổ đăng ký văn bản đi): list, reserve, export."""
+    """The outgoing register (sổ đăng ký văn bản đi): where, list, reserve, void, export, backup."""
+
+
+@register.command("where")
+@_register_option
+def register_where(register_path: Path | None) -> None:
+    """Show which register the commands use here, and how it was found.
+
+    The order: --register, then LETTER_GEN_REGISTER, then register = "..." in a
+    letter-gen.toml in this folder or one above it, then your data folder.
+
+    \b
+    Example:
+        letter-gen register where
+    """
+    from letter_gen.register.store import Register
+
+    location = locate(register_path)
+    click.echo(location.describe())
+    if not location.path.exists():
+        click.echo("it does not exist yet: the first --issue creates it")
+    else:
+        with Register(location.path, read_only=True) as book:
+            entries = book.entries()
+            backup = book.last_backup()
+        click.echo(f"{len(entries)} line{'' if len(entries) == 1 else 's'}; last backup: {backup or 'never'}")
+    old = stray_old_register(location)
+    if old is not None:
+        click.echo(f"note: {old} is a register an older letter-gen kept here; to carry its numbers over:"
+                   f" letter-gen register adopt {old}")
+
+
+@register.command("adopt")
+@click.argument("old", metavar="OLD.sqlite", type=_existing_file)
+@_register_option
+def register_adopt(old: Path, register_path: Path | None) -> None:
+    """Take over a register kept elsewhere (e.g. ./data/register.sqlite of an older letter-gen)
+    as the register in use, when there is none yet; the old file is left as it was.
+
+    \b
+    Example:
+        letter-gen register adopt data/register.sqlite
+    """
+    from letter_gen.register.store import Register
+
+    location = locate(register_path)
+    if location.path.exists():
+        raise UsageError(
+            f"{location.describe()} already exists; registers are not merged. Use the old one with"
+            f" --register {old} (or LETTER_GEN_REGISTER), or move the new one away first"
+        )
+    with Register(old, read_only=True) as book:
+        book.backup(location.path)
+    click.echo(f"the register in use is now {location.describe()}, a copy of {old}")
 
 
 @register.command("list")
 @click.option("--year", type=int, default=None, help="Only this year.")
-@click.option("--agency", default=None, help="Only this agency code (e.g. SKHCN).")
+@click.option("--agency", default=None, help="Only this agency code (e.g. SKHCN), in any case.")
 @_register_option
-def register_list(year: int | None, agency: str | None, register_path: Path) -> None:
-    """Print the register, one line per number.
+def register_list(year: int | None, agency: str | None, register_path: Path | None) -> None:
+    """Print the register, one line per number (a voided number says so, when and why).
 
+    \b
     Example:
-
         letter-gen register list --year 2021 --agency SKHCN
     """
     from letter_gen.register.store import Register
 
-    with Register(register_path, must_exist=True) as book:
+    location = locate(register_path)
+    with Register(location.path, read_only=True) as book:
         entries = book.entries(year=year, agency=agency)
+        backup = book.last_backup()
     if not entries:
         click.echo("the register has no letters" + (f" for {year}" if year else "") + (f" of {agency}" if agency else ""))
     for entry in entries:
         when = entry.date.strftime("%d/%m/%Y") if entry.date else ""
         click.echo("\t".join(filter(None, [entry.number_text, when, entry.title, entry.remarks])))
+    click.echo(f"({location.describe()}; last backup: {backup or 'never, see letter-gen register backup'})", err=True)
 
 
 @register.command("reserve")
 @click.option("--agency", required=True, help="The agency code (e.g. SKHCN).")
-@click.option("--year", type=int, required=True, help="The year of the sequence.")
-@click.option("--upto", type=click.IntRange(min=1), required=True, help="The last number given outside letter_gen.")
+@click.option("--year", type=click.IntRange(1900, 9999), required=True, help="The year of the sequence.")
+@click.option("--upto", type=click.IntRange(min=1, max=99_999), required=True, help="The last number given outside letter_gen.")
 @click.option("--note", default=None, help="Why (e.g. 'issued by hand before 1 July').")
 @_register_option
-def register_reserve(agency: str, year: int, upto: int, note: str | None, register_path: Path) -> None:
+def register_reserve(agency: str, year: int, upto: int, note: str | None, register_path: Path | None) -> None:
     """Account for numbers issued elsewhere in the agency: numbering goes on after --upto.
 
+    \b
     Example:
-
         letter-gen register reserve --agency SKHCN --year 2021 --upto 120
     """
     from letter_gen.register.store import Register
 
-    with Register(register_path) as book:
+    with _register_in_use(register_path) as location, Register(location.path) as book:
         reserved = book.reserve(agency, year, upto, note)
         following = book.next_number(agency, year)
     if reserved is None:
@@ -342,31 +536,101 @@ def register_reserve(agency: str, year: int, upto: int, note: str | None, regist
         click.echo(f"reserved {reserved.first}–{reserved.upto} of {agency} {year}; the next number is {following}")
 
 
+@register.command("unreserve")
+@click.option("--agency", required=True, help="The agency code (e.g. SKHCN).")
+@click.option("--year", type=click.IntRange(1900, 9999), required=True, help="The year of the sequence.")
+@_register_option
+def register_unreserve(agency: str, year: int, register_path: Path | None) -> None:
+    """Undo the last reservation (a slip in --upto), while no letter was numbered after it.
+
+    \b
+    Example:
+        letter-gen register unreserve --agency SKHCN --year 2021
+    """
+    from letter_gen.register.store import Register
+
+    with Register(locate(register_path).path, must_exist=True) as book:
+        undone = book.unreserve(agency, year)
+        following = book.next_number(agency, year)
+    if undone is None:
+        click.echo(f"{agency} {year} has no reservation to undo")
+    else:
+        click.echo(f"undid the reservation {undone.first}–{undone.upto} of {agency} {year}; the next number is {following}")
+
+
+@register.command("void")
+@click.argument("number", type=click.IntRange(1, 99_999))
+@click.option("--agency", required=True, help="The agency code (e.g. SKHCN).")
+@click.option("--year", type=click.IntRange(1900, 9999), required=True, help="The year of the number.")
+@click.option("--reason", required=True, help="Why the number is withdrawn (kept in the register).")
+@_register_option
+def register_void(number: int, agency: str, year: int, reason: str, register_path: Path | None) -> None:
+    """Withdraw an issued number (thu hồi, hủy số): it stays in the register, marked void
+    with the reason and time, and is never given again. The letter can then be issued anew
+    under a new number and date.
+
+    \b
+    Example:
+        letter-gen register void 5 --agency SKHCN --year 2021 --reason "ghi sai ngày ban hành"
+    """
+    from letter_gen.register.store import Register
+
+    with Register(locate(register_path).path, must_exist=True) as book:
+        entry = book.void(agency, year, number, reason)
+    click.echo(f"số {entry.number_text} of {entry.date:%d/%m/%Y} is void: {reason}; issue the letter again to give it a new number")
+
+
 @register.command("export")
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write an Excel workbook, ready to print and bind.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write a CSV file (UTF-8).")
 @click.option("--year", type=int, default=None, help="Only this year.")
 @click.option("--agency", default=None, help="Only this agency code.")
 @_register_option
-def register_export(xlsx_path: Path | None, csv_path: Path | None, year: int | None, agency: str | None, register_path: Path) -> None:
+@_force_option
+def register_export(
+    xlsx_path: Path | None, csv_path: Path | None, year: int | None, agency: str | None, register_path: Path | None, force: bool,
+) -> None:
     """Write the register with the columns of Phụ lục IV (sổ đăng ký văn bản đi).
 
+    \b
     Example:
-
         letter-gen register export --xlsx output/so-van-ban-di-2021.xlsx --year 2021
     """
-    from letter_gen.errors import UsageError
+    from letter_gen.register.export import export_csv, export_xlsx
     from letter_gen.register.store import Register
 
     if (xlsx_path is None) == (csv_path is None):
         raise UsageError("register export: give exactly one of --xlsx FILE or --csv FILE")
-    with Register(register_path, must_exist=True) as book:
-        if xlsx_path:
-            book.export_xlsx(xlsx_path, year=year, agency=agency)
-        else:
-            assert csv_path is not None
-            book.export_csv(csv_path, year=year, agency=agency)
-    click.echo(f"wrote {xlsx_path or csv_path}")
+    target = xlsx_path or csv_path
+    assert target is not None
+    location = locate(register_path)
+    if target.absolute() == location.path.absolute():
+        raise UsageError(f"{target}: that is the register itself; give another file name for the export")
+    with Register(location.path, read_only=True) as book:
+        entries = book.entries(year=year, agency=agency)
+    if xlsx_path:
+        export_xlsx(entries, xlsx_path, year=year, agency=agency, force=force)
+    else:
+        export_csv(entries, target, force=force)
+    click.echo(f"wrote {target}")
+
+
+@register.command("backup")
+@click.argument("destination", metavar="DEST.sqlite", type=click.Path(dir_okay=False, path_type=Path))
+@_register_option
+def register_backup(destination: Path, register_path: Path | None) -> None:
+    """Write a consistent copy of the register (safe while others issue numbers).
+
+    \b
+    Example:
+        letter-gen register backup /mnt/backup/so-di-2021-12-31.sqlite
+    """
+    from letter_gen.register.store import Register
+
+    location = locate(register_path)
+    with Register(location.path, must_exist=True) as book:
+        book.backup(destination)
+    click.echo(f"backed up {location.path} to {destination}")
 
 
 @main.command()
@@ -410,8 +674,6 @@ def check(letters: tuple[Path, ...], laid_out: bool, as_json: bool) -> None:
 
         letter-gen check output/cchc-2021.docx --pdf
     """
-    import json
-
     from letter_gen.checking.rules import check_files
 
     results = check_files(list(letters), pdf=laid_out)
@@ -474,9 +736,6 @@ def template_vars() -> None:
 
 def _credential(kind: str, p12: Path | None, library: Path | None, token_label: str | None, cert_label: str | None) -> Any:
     """A PKCS#12 file (password from LETTER_GEN_<KIND>_PASSWORD or asked) or a token (PIN asked)."""
-    import os
-
-    from letter_gen.errors import UsageError
     from letter_gen.signing import Pkcs11, Pkcs12
 
     if p12 is not None and (token_label or cert_label):

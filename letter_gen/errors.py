@@ -48,7 +48,11 @@ class OutputError(LetterGenError):
     """Raised when a file cannot be written (disk full, read-only folder): a batch stops."""
 
 
-class ExistingLetterError(OutputError):
+class ExistingFileError(OutputError):
+    """Raised when a file letter_gen did not write is where it would write (``--force`` replaces it)."""
+
+
+class ExistingLetterError(ExistingFileError):
     """Raised when an issued letter with other content is already where a letter would go."""
 
 

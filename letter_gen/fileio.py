@@ -3,20 +3,63 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+import re
 import tempfile
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
-from letter_gen.errors import OutputError
+from letter_gen.errors import ExistingFileError, OutputError
+
+#: How letter_gen marks the files it writes (a workbook's last-modified-by, a letter's
+#: application): a clerk's save in Word or Excel replaces the mark, so edited files are never ours.
+GENERATOR = "letter-gen"
 
 
-def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+def workbook_written_by_letter_gen(data: bytes) -> bool:
+    """Whether an .xlsx was last saved by letter_gen (its core properties' last-modified-by):
+    Excel and LibreOffice put the clerk's name there when they save it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zipped:
+            core = zipped.read("docProps/core.xml")
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError):
+        return False
+    return re.search(rb"<cp:lastModifiedBy>" + GENERATOR.encode() + rb"</cp:lastModifiedBy>", core) is not None
+
+
+def refuse_to_replace(path: Path, data: bytes, ours: Callable[[bytes], bool], *, force: bool = False) -> None:
+    """Refuse to write over a file letter_gen did not write as this kind of output (or that was
+    edited since): the same bytes or a file of ours may be replaced; anything else needs ``force``."""
+    try:
+        existing = Path(path).read_bytes()
+    except FileNotFoundError:
+        return
+    except IsADirectoryError as err:
+        raise OutputError(f"{path}: that is a folder; give a file name") from err
+    except OSError as err:
+        raise OutputError(f"{path}: cannot read the file there ({err.strerror})") from err
+    if force or existing == data or ours(existing):
+        return
+    raise ExistingFileError(
+        f"{path}: a file letter_gen did not write (or that was edited since) is there; it is not replaced"
+        " (give another name, or --force to replace it)"
+    )
+
+
+def write_bytes_atomic(
+    path: Path, data: bytes, *, durable: bool = True, ours: Callable[[bytes], bool] | None = None, force: bool = False
+) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
 
     ``durable=False`` skips the per-file fsync, for batches that sync once at the end (a
-    killed process loses nothing either way; only a power cut needs the sync).
+    killed process loses nothing either way; only a power cut needs the sync). With ``ours``,
+    a file already there is replaced only as :func:`refuse_to_replace` allows.
     """
     path = Path(path)
+    if ours is not None:
+        refuse_to_replace(path, data, ours, force=force)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
@@ -39,16 +82,14 @@ def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True) -> None
         raise
 
 
-def write_text_atomic(path: Path, text: str) -> None:
+def write_text_atomic(path: Path, text: str, *, ours: Callable[[bytes], bool] | None = None, force: bool = False) -> None:
     """Write UTF-8 text atomically (see :func:`write_bytes_atomic`)."""
-    write_bytes_atomic(path, text.encode("utf-8"))
+    write_bytes_atomic(path, text.encode("utf-8"), ours=ours, force=force)
 
 
 def _remove_quietly(path: str) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass
 
 
 

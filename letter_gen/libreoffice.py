@@ -21,6 +21,7 @@ rename, so an interrupted batch never leaves a half-written PDF under a letter's
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import io
 import math
@@ -416,10 +417,8 @@ class ConverterPool:
                     if batch.cancelled:
                         raise _Cancelled
                     return f"LibreOffice made no progress for {self.timeout:g} s and was stopped"
-                try:
+                with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=_POLL)
-                except subprocess.TimeoutExpired:
-                    pass
         finally:
             with self._lock:
                 self._procs.pop(slot, None)

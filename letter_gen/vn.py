@@ -8,17 +8,21 @@ else, so each rule has one place and one set of tests.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
+from dataclasses import dataclass
+
+from letter_gen import decree30
 
 #: Quốc hiệu and Tiêu ngữ (ô 1), fixed by the decree.
-NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
+NATIONAL_TITLE: str = decree30.NATIONAL_TITLE.text or ""
+MOTTO: str = decree30.MOTTO.text or ""
 
-#: Authority prefixes (thẩm quyền ký) of the signature block.
-AUTHORITIES = ("KT", "TM", "TL", "TUQ", "Q")
+#: Authority prefixes (thẩm quyền ký) of the signature block: defined in letter_gen.decree30.
+AUTHORITIES = decree30.AUTHORITIES
 
-#: Urgency marks (độ khẩn, ô 10b).
-URGENCIES = ("KHẨN", "THƯỢNG KHẨN", "HỎA TỐC")
+#: Urgency marks (độ khẩn, ô 10b): defined in letter_gen.decree30.
+URGENCIES = decree30.URGENCIES
 
 #: Blank left for the number in a draft: ``Số:      /SKHCN-TTr``.
 DRAFT_NUMBER_BLANK = " " * 5
@@ -60,6 +64,50 @@ def number_line(number: int | None, symbol_text: str) -> str:
     return f"Số: {shown}/{symbol_text}"
 
 
+@dataclass(frozen=True)
+class NumberLine:
+    """A Số line as written, read by :func:`parse_number_line`: the parts exactly as typed
+    (``number_text``, ``symbol_text``) for checking, and what they mean (``number``, ``symbol``)."""
+
+    colon: bool  # "Số:" rather than "Số"
+    slash: bool  # a "/" between the number and the ký hiệu
+    number_text: str  # before the "/", as typed: "05", " 5 ", "     " in a draft
+    symbol_text: str  # after the "/", as typed
+
+    @property
+    def blank(self) -> bool:
+        """A draft's number: nothing but spaces, dots or underscores before the "/"."""
+        return _BLANK.fullmatch(self.number_text) is not None
+
+    @property
+    def number(self) -> int | None:
+        digits = self.number_text.strip()
+        return int(digits) if digits.isdigit() else None
+
+    @property
+    def symbol(self) -> str:
+        return self.symbol_text.strip()
+
+    @property
+    def recognisable(self) -> bool:
+        """Whether the line reads as a Số line at all: ``Số:`` or ``Số 05/``, ``Số .../``."""
+        return self.colon or (self.slash and re.fullmatch(r"\s*[\d.…_]*\s*", self.number_text) is not None)
+
+
+_BLANK = re.compile(r"[\s.…_]*")
+_NUMBER_LINE = re.compile(r"Số\s*(:?)(.*)", re.S)
+
+
+def parse_number_line(text: str) -> NumberLine | None:
+    """The parts of a Số line (``Số: 05/SKHCN-TTr``, ``Số:      /SKHCN-TTr``); None when the
+    text does not start with "Số". The inverse of :func:`number_line`."""
+    m = _NUMBER_LINE.fullmatch(text.strip())
+    if m is None:
+        return None
+    number, slash, symbol_text = m.group(2).partition("/")
+    return NumberLine(bool(m.group(1)), bool(slash), number if slash else "", symbol_text if slash else m.group(2))
+
+
 def date_phrase(date: dt.date) -> str:
     """``ngày 05 tháng 3 năm 2021``: days 1–9 and months 1–2 padded, months 3–12 never."""
     month = f"{date.month:02d}" if date.month <= 2 else str(date.month)
@@ -75,6 +123,69 @@ def place_date_line(place: str, date: dt.date | None, year: int) -> str:
     """Địa danh and date (ô 4): ``Bà Rịa - Vũng Tàu, ngày 05 tháng 3 năm 2021``."""
     phrase = draft_date_phrase(year) if date is None else date_phrase(date)
     return f"{place}, {phrase}"
+
+
+def widest_place_date_line(place: str, year: int) -> str:
+    """The date line at its widest for ``place`` and ``year`` (``..., ngày 28 tháng 12 năm 2021``):
+    what must fit on one line whatever day the letter is issued, drafts included (a two-digit
+    day and month: Times New Roman's digits are all equally wide)."""
+    return place_date_line(place, dt.date(year, 12, 28), year)
+
+
+@dataclass(frozen=True)
+class DatePhrase:
+    """A date line as written (địa danh, ngày ... tháng ... năm ...), read by
+    :func:`parse_date_phrase`; ``day_text`` and ``month_text`` exactly as typed (blank or
+    dots in a draft), ``day`` and ``month`` None when blank."""
+
+    place: str  # the place name, without the comma
+    comma: bool  # a comma between the place name and "ngày"
+    day_text: str
+    month_text: str
+    year: int
+
+    @property
+    def readable(self) -> bool:
+        """Day and month are each digits, or blank (a draft's dots)."""
+        return all(t.isdigit() or _BLANK.fullmatch(t) for t in (self.day_text, self.month_text))
+
+    @property
+    def day(self) -> int | None:
+        return int(self.day_text) if self.day_text.isdigit() else None
+
+    @property
+    def month(self) -> int | None:
+        return int(self.month_text) if self.month_text.isdigit() else None
+
+    @property
+    def date(self) -> dt.date | None:
+        """The date it names; None for a draft or a date that does not exist."""
+        if self.day is None or self.month is None:
+            return None
+        try:
+            return dt.date(self.year, self.month, self.day)
+        except ValueError:
+            return None
+
+
+_DATE_PHRASE = re.compile(r"ngày(?P<d>.*?)tháng(?P<m>.*?)năm\s*(?P<y>\d{4})", re.I)
+
+
+def parse_date_phrase(text: str) -> DatePhrase | None:
+    """The parts of a date line (``Bà Rịa - Vũng Tàu, ngày 05 tháng 3 năm 2021``, a draft's
+    ``ngày ... tháng ... năm 2021``); None when it has no ``ngày … tháng … năm YYYY``.
+    The inverse of :func:`place_date_line`; it reads what clerks type too (``ngày 5``)."""
+    m = _DATE_PHRASE.search(text)
+    if m is None:
+        return None
+    before = text[: m.start()].rstrip()
+    return DatePhrase(
+        place=before.rstrip(",").strip(),
+        comma=before.endswith(","),
+        day_text=m.group("d").strip(),
+        month_text=m.group("m").strip(),
+        year=int(m.group("y")),
+    )
 
 
 def short_date(date: dt.date) -> str:
@@ -98,6 +209,37 @@ def period_label(
     if month is not None:
         return f"tháng {month} năm {year}"
     return f"năm {year}"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A reporting period read by :func:`parse_period_label`: the year and at most one part."""
+
+    year: int
+    quarter: int | None = None
+    half: int | None = None
+    month: int | None = None
+
+
+_QUARTERS_ROMAN = {roman: n for n, roman in _ROMAN_QUARTERS.items()}
+_PERIOD = re.compile(
+    r"(?:quý (?P<q>IV|I{1,3}) |6 tháng (?P<h>đầu|cuối) |tháng (?P<m>[1-9]|1[0-2]) )?năm (?P<y>\d{4})"
+)
+
+
+def parse_period_label(text: str) -> Period | None:
+    """The period a label names (``quý II năm 2021`` → year 2021, quarter 2); None when the text
+    is not a label :func:`period_label` writes. Its inverse."""
+    m = _PERIOD.fullmatch(nfc(text))
+    if m is None:
+        return None
+    half = {"đầu": 1, "cuối": 2}.get(m.group("h") or "")
+    return Period(
+        int(m.group("y")),
+        quarter=_QUARTERS_ROMAN[m.group("q")] if m.group("q") else None,
+        half=half,
+        month=int(m.group("m")) if m.group("m") else None,
+    )
 
 
 def signature_titles(authority: str | None, for_title: str | None, title: str | None) -> list[str]:

@@ -9,10 +9,10 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from letter_gen.letters.compose import compose
 from letter_gen.inputs.model import validate_data
-from letter_gen.letters.render import PreparedTemplate
 from letter_gen.letters.bundled import template_path
+from letter_gen.letters.compose import compose
+from letter_gen.letters.render import PreparedTemplate
 
 _prepared: dict[str, PreparedTemplate] = {}
 

@@ -16,10 +16,12 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from letter_gen.output.batch import BatchOptions, manifest_csv_rows, parse_period, read_manifest, run_batch, slugify
 from letter_gen.cli import main
 from letter_gen.errors import UsageError
 from letter_gen.inputs.model import Period
+from letter_gen.inputs.period import parse_period
+from letter_gen.output.batch import BatchOptions, run_batch, slugify
+from letter_gen.output.manifest import manifest_csv_rows, read_manifest
 from letter_gen.register.store import Register
 
 from .letters import all_text
@@ -101,8 +103,9 @@ def test_the_manifest_lists_every_letter_with_its_sha256_and_fields(two_quarters
     manifest = read_manifest(out)
     assert sorted(p.name for p in out.glob("*.docx")) == sorted(row["path"] for row in manifest)
     for row in manifest:
-        assert set(row) == {"input", "unit", "mode", "number", "symbol", "date", "subject", "recipients", "path", "sha256", "pdf", "pdf_sha256"}
-        assert row["pdf"] is None
+        assert set(row) == {"input", "unit", "mode", "number", "symbol", "date", "subject", "recipients", "path", "sha256",
+                            "pdf", "pdf_sha256", "status", "replaces", "replaced_by"}
+        assert row["pdf"] is None and row["status"] == "current" and row["replaces"] is None and row["replaced_by"] is None
         assert hashlib.sha256((out / row["path"]).read_bytes()).hexdigest() == row["sha256"]
         assert row["number"] is None and row["date"] is None and row["symbol"] == "STC-TTr"
         assert re.fullmatch(r"draft-STC-[a-z0-9-]+\.docx", row["path"])
@@ -141,7 +144,7 @@ def test_issuing_numbers_letters_consecutively_from_01_per_agency(two_quarters, 
         number = f"{row['number']:02d}/{row['symbol']}"
         text = all_text(Document(str(out / row["path"])))
         assert f"Số: {number}" in text and "ngày 05 tháng 7 năm 2021" in text
-        assert row["path"].startswith(f"{row['number']:03d}-{row['symbol'].split('-')[0]}-")
+        assert row["path"].startswith(f"{row['date'][:4]}-{row['number']:03d}-{row['symbol'].split('-')[0]}-")
     for numbers in by_agency.values():
         assert numbers == list(range(1, len(numbers) + 1))
     assert summary.issued == len(manifest)
@@ -181,7 +184,7 @@ def test_a_changed_letter_is_refused_without_reissue_and_kept_twice_with_it(tmp_
     with Register(register) as book:
         entries = book.entries()
     assert [(e.number, e.superseded) for e in entries] == [(1, True), (2, False)]
-    assert (out / "001-STC-tong-hop-round.docx").exists() and (out / "002-STC-tong-hop-round.docx").exists()
+    assert (out / "2021-001-STC-tong-hop-round.docx").exists() and (out / "2021-002-STC-tong-hop-round.docx").exists()
 
 
 def test_numbering_continues_after_a_reservation(tmp_path):
@@ -209,7 +212,7 @@ def test_an_issued_letter_on_disk_is_never_overwritten_silently(tmp_path):
     register, out = tmp_path / "register.sqlite", tmp_path / "out"
     source = write_round(tmp_path / "round.yaml", make_round(units=1))
     run_batch([source], issue_options(out, register, mode="consolidated"))
-    letter = out / "001-STC-tong-hop-round.docx"
+    letter = out / "2021-001-STC-tong-hop-round.docx"
     letter.write_bytes(b"signed copy edited by hand")
     summary = run_batch([source], issue_options(out, register, mode="consolidated"))
     assert summary.failed == 1 and "is not replaced" in summary.failures[0]
@@ -335,6 +338,7 @@ def test_a_year_of_two_quarters_from_yaml_json_and_excel_issues_consecutive_conf
     from letter_gen.checking.rules import check_docx
     from letter_gen.inputs.excel import write_workbook
     from letter_gen.inputs.model import validate_data
+    from letter_gen.register.export import export_xlsx
 
     inputs = tmp_path / "inputs"
     write_round(inputs / "q1-phong.yaml", make_round(agency="SKHCN", agency_name="Sở Khoa học và Công nghệ", quarter=1, units=12, seed=1))
@@ -365,7 +369,7 @@ def test_a_year_of_two_quarters_from_yaml_json_and_excel_issues_consecutive_conf
     export = tmp_path / "so-van-ban-di.xlsx"
     with Register(register) as book:
         assert len(book.entries()) == len(numbers)
-        book.export_xlsx(export, year=2021)
+        export_xlsx(book.entries(year=2021), export, year=2021)
     sheet = openpyxl.load_workbook(export).active
     values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
     assert "01/SKHCN-TTr" in values and f"{len(numbers):02d}/SKHCN-TTr" in values
@@ -378,7 +382,7 @@ def test_a_re_run_keeps_letters_whose_parts_are_the_same_however_they_were_compr
     register, out = tmp_path / "register.sqlite", tmp_path / "out"
     source = write_round(tmp_path / "round.yaml", make_round(units=1))
     run_batch([source], issue_options(out, register, mode="consolidated"))
-    letter = out / "001-STC-tong-hop-round.docx"
+    letter = out / "2021-001-STC-tong-hop-round.docx"
     recompressed = _io.BytesIO()
     with _zipfile.ZipFile(letter) as old, _zipfile.ZipFile(recompressed, "w", _zipfile.ZIP_DEFLATED, compresslevel=9) as new:
         for name in old.namelist():

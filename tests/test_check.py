@@ -59,6 +59,7 @@ def good(folder: Path) -> dict[str, Path]:
         "dated": render_file(dated_input, folder / "dated.docx").path,
         "scratch": scratch_letter(folder / "scratch.docx"),
         "scratch-no-tables": scratch_letter(folder / "scratch-no-tables.docx", tables=False),
+        "plan": scratch_letter(folder / "plan.docx", plan=True),
     }
 
 
@@ -161,11 +162,12 @@ def border(paragraph: Paragraph, side: float) -> None:
     paragraph._p.get_or_add_pPr().insert(0, borders)
 
 
-def scratch_letter(path: Path, *, tables: bool = True, mistakes: bool = False) -> Path:
+def scratch_letter(path: Path, *, tables: bool = True, mistakes: bool = False, plan: bool = False) -> Path:
     """A Sở Nội vụ letter typed in plain python-docx: Word's default template, a header
     table (or plain centred paragraphs), a line shape under the agency name, the Tiêu
     ngữ's own bottom border as its rule. ``mistakes`` types it the way Word's defaults
-    and a hurried clerk do."""
+    and a hurried clerk do. ``plan`` makes it a kế hoạch: a title block (KẾ HOẠCH, its
+    trích yếu, a line shape under it) instead of the V/v line and Kính gửi."""
     doc = Document()  # Letter paper, 1" margins, Cambria/Calibri theme fonts, 11 pt
     if not mistakes:
         normal = doc.styles["Normal"]
@@ -217,14 +219,22 @@ def scratch_letter(path: Path, *, tables: bool = True, mistakes: bool = False) -
     if not mistakes:  # the Tiêu ngữ's own bottom border, indented to the text's length
         column = (right_mm - 2 * 108 / 56.7) if tables else 165.0
         border(motto, side=(column - text_width_mm(vn.MOTTO, 13, "bold")) / 2)
-    para(number_cell, "Số: 5/SNV-VP" if mistakes else "Số: 12/SNV-VP", 13).paragraph_format.space_before = Pt(6)
-    para(number_cell, "V/v góp ý dự thảo Quy chế văn thư", 12).paragraph_format.space_before = Pt(6)
+    number = "Số: 5/SNV-VP" if mistakes else "Số: 12/KH-SNV" if plan else "Số: 12/SNV-VP"
+    para(number_cell, number, 13).paragraph_format.space_before = Pt(6)
+    if not plan:
+        para(number_cell, "V/v góp ý dự thảo Quy chế văn thư", 12).paragraph_format.space_before = Pt(6)
     date = "Đồng Nai, ngày 5 tháng 03 năm 2024" if mistakes else "Đồng Nai, ngày 05 tháng 01 năm 2024"
     para(date_cell, date, 13, italic=True).paragraph_format.space_before = Pt(6)
 
-    kinh = para(doc, "Kính gửi: Sở Tư pháp tỉnh Đồng Nai.", align=WD_ALIGN_PARAGRAPH.LEFT)
-    kinh.paragraph_format.left_indent = Cm(3)
-    kinh.paragraph_format.space_before = Pt(12)
+    if plan:
+        para(doc, "KẾ HOẠCH", 14, bold=True).paragraph_format.space_before = Pt(12)
+        summary = "Góp ý dự thảo Quy chế công tác văn thư của tỉnh"
+        para(doc, summary, 14, bold=True)
+        para(doc)._p.append(line_shape(0.4 * text_width_mm(summary, 14, "bold"), 3))
+    else:
+        kinh = para(doc, "Kính gửi: Sở Tư pháp tỉnh Đồng Nai.", align=WD_ALIGN_PARAGRAPH.LEFT)
+        kinh.paragraph_format.left_indent = Cm(3)
+        kinh.paragraph_format.space_before = Pt(12)
     for i in range(9):
         text = f"{i + 1}. {BODY_TEXT}" + ("./." if i == 8 else ".")
         p = para(doc, text, align=WD_ALIGN_PARAGRAPH.LEFT if mistakes else WD_ALIGN_PARAGRAPH.JUSTIFY)
@@ -242,7 +252,7 @@ def scratch_letter(path: Path, *, tables: bool = True, mistakes: bool = False) -
         para(doc)
     label = para(noi, "Nơi nhận:", 12, bold=not mistakes, italic=not mistakes, align=WD_ALIGN_PARAGRAPH.LEFT)
     label.paragraph_format.space_before = Pt(12)
-    for item in ("- Như trên;", "- Giám đốc Sở (b/c);", "- Lưu: VT, VP."):
+    for item in ("- Sở Tư pháp;" if plan else "- Như trên;", "- Giám đốc Sở (b/c);", "- Lưu: VT, VP."):
         para(noi, item, 11, align=WD_ALIGN_PARAGRAPH.LEFT)
     if not tables:
         para(doc)
@@ -380,13 +390,17 @@ BREAKS: dict[str, tuple[str, Edit, str]] = {
         "page-number",
     ),
     "page numbers at 11 pt": ("unit", _header_runs_size, "page-number"),
+    "a kế hoạch's title not bold": ("plan", _bold("KẾ HOẠCH", False), "title"),
+    "a kế hoạch's trích yếu at 12 pt": ("plan", _size("Góp ý dự thảo", 12), "title"),
+    "the rule under a kế hoạch's trích yếu removed": ("plan", _remove_after("Góp ý dự thảo"), "title-rule"),
+    "a phiếu trình, not a kind of the decree": ("plan", _text("KẾ HOẠCH", "KẾ HOẠCH", "PHIẾU TRÌNH"), "kind"),
 }
 
 
 # --- good letters pass --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["consolidated", "unit", "dated", "scratch", "scratch-no-tables"])
+@pytest.mark.parametrize("name", ["consolidated", "unit", "dated", "scratch", "scratch-no-tables", "plan"])
 def test_a_letter_that_follows_the_decree_has_no_finding(good: dict[str, Path], name: str) -> None:
     assert [str(f) for f in check_docx(good[name])] == []
 
@@ -613,11 +627,19 @@ def _past_the_right_margin(doc: Any) -> None:
     body(doc, 2).paragraph_format.right_indent = Mm(-12)
 
 
+def _closing_alone(document: Any) -> None:
+    """A page break after the last body paragraph: Nơi nhận and the signature start a page alone."""
+    from docx.enum.text import WD_BREAK
+
+    document.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+
+
 PDF_BREAKS: dict[str, tuple[str, Edit, set[str]]] = {
     "a Quốc hiệu that wraps in a narrowed column": ("consolidated", _narrow_national_title, {"pdf-one-line"}),
     "a body paragraph past the right margin": ("unit", _past_the_right_margin, {"pdf-margins"}),
     "the agency rule removed": ("consolidated", _remove_after("SỞ KHOA HỌC"), {"agency-rule", "pdf-agency-rule"}),
     "the Tiêu ngữ rule too short": ("consolidated", _rule_indent("Độc lập", 30), {"motto-rule", "pdf-motto-rule"}),
+    "the closing block pushed alone onto a page": ("unit", _closing_alone, {"pdf-signature-alone"}),
     "titlePg removed": (
         "consolidated",
         lambda d: setattr(d.sections[0], "different_first_page_header_footer", False),
@@ -637,7 +659,7 @@ def laid_out(good: dict[str, Path], folder: Path) -> dict[str, list[Finding]]:
     return dict(zip(paths, results))
 
 
-@pytest.mark.parametrize("name", ["consolidated", "unit", "dated", "scratch", "scratch-no-tables"])
+@pytest.mark.parametrize("name", ["consolidated", "unit", "dated", "scratch", "scratch-no-tables", "plan"])
 def test_a_good_letter_laid_out_by_libreoffice_has_no_finding(laid_out: dict[str, list[Finding]], name: str) -> None:
     assert [str(f) for f in laid_out[name]] == []
 

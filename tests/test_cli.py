@@ -220,7 +220,7 @@ def test_render_refuses_a_per_unit_letter_to_a_unit_with_nothing_to_fix(runner, 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--date", "2021-03-05"], "--date and --reissue only apply with --issue (a draft has no number and no date)\n"),
+        (["--date", "2021-03-05"], "--date, --reissue and --allow-future only apply with --issue (a draft has no number and no date)\n"),
         (["-o", "letter.pdf"], "-o letter.pdf: a letter is a Word file: give a name ending in .docx\n"),
     ],
 )

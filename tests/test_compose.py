@@ -2,8 +2,8 @@
 
 import pytest
 
-from letter_gen.letters.compose import compose, letters_of
 from letter_gen.inputs.model import validate_data
+from letter_gen.letters.compose import compose, letters_of
 
 from .conftest import SEED_LETTER
 from .letters import all_text, body_paragraphs, render_data, seed_body

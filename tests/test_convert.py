@@ -21,6 +21,7 @@ from docx import Document
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
+from letter_gen.errors import ConversionError
 from letter_gen.libreoffice import (
     SOFFICE_ENV,
     ConversionResult,
@@ -29,7 +30,6 @@ from letter_gen.libreoffice import (
     convert_files,
     find_soffice,
 )
-from letter_gen.errors import ConversionError
 
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 

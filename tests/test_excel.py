@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import openpyxl
 import pytest
 
-from letter_gen.errors import InputError
+from letter_gen.errors import ExistingFileError, InputError
 from letter_gen.inputs.excel import (
     ITEMS_SHEET,
     REQUIREMENTS_SHEET,
@@ -140,7 +141,7 @@ def test_the_template_offers_a_list_for_every_field_with_fixed_values(template):
     row = {field: row_of(book, field) for field in
            ("letter.kind", "letter.urgency", "period.quarter", "period.half", "period.month", "signer.authority")}
     assert lists == {
-        f"B{row['letter.kind']}": '"follow-up"',
+        f"B{row['letter.kind']}": '"follow-up,reminder,team-decision,plan,invitation,conclusion-notice,report"',
         f"B{row['letter.urgency']}": '"KHẨN,THƯỢNG KHẨN,HỎA TỐC"',
         f"B{row['period.quarter']}": '"1,2,3,4"',
         f"B{row['period.half']}": '"1,2"',
@@ -166,12 +167,27 @@ def test_the_template_formats_date_cells_as_dd_mm_yyyy_and_the_number_as_a_whole
     assert ws.cell(row_of(book, "inspection.plan.number"), 2).number_format == "@"
 
 
-def test_the_template_is_written_atomically_and_replaces_an_old_file(tmp_path):
+def test_the_template_is_written_atomically_and_replaces_its_own_old_file(tmp_path):
     path = tmp_path / "mau.xlsx"
-    path.write_bytes(b"old")
     write_workbook(path)
+    write_workbook(path)  # its own output: replaced
     assert openpyxl.load_workbook(path).sheetnames[0] == ROUND_SHEET
     assert [p.name for p in tmp_path.iterdir()] == ["mau.xlsx"]
+
+
+def test_the_template_never_replaces_a_workbook_a_clerk_saved(tmp_path):
+    path = tmp_path / "filled.xlsx"
+    write_workbook(path)
+    book = openpyxl.load_workbook(path)
+    book[ROUND_SHEET]["B3"] = "điền tay"
+    book.properties.lastModifiedBy = "Nguyễn Văn Thư"  # as Excel records the clerk who saved it
+    book.save(path)
+    filled = path.read_bytes()
+    with pytest.raises(ExistingFileError, match="--force"):
+        write_workbook(path)
+    assert path.read_bytes() == filled
+    write_workbook(path, force=True)
+    assert path.read_bytes() != filled
 
 
 def test_a_template_filled_by_hand_reads_into_a_valid_round(template):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
@@ -14,9 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from letter_gen import fileio
-from letter_gen.output.batch import BatchOptions, read_manifest, run_batch
 from letter_gen.cli import main
 from letter_gen.errors import OutputError
+from letter_gen.output.batch import BatchOptions, run_batch
+from letter_gen.output.manifest import read_manifest
 from letter_gen.register.store import Register
 
 from .rounds import make_round, write_round
@@ -41,10 +43,8 @@ def test_a_batch_killed_at_random_moments_is_completed_without_duplicate_or_gap(
     for _ in range(3):
         process = _batch(inputs, out, register)
         time.sleep(rng.uniform(0.2, 2.5))
-        try:
+        with contextlib.suppress(ProcessLookupError):
             process.kill()
-        except ProcessLookupError:
-            pass
         process.communicate()
     final = _batch(inputs, out, register)
     _, err = final.communicate(timeout=300)

@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from letter_gen import vn
-from letter_gen.letters.compose import compose
 from letter_gen.errors import InputError
 from letter_gen.inputs.formats import load_input
 from letter_gen.inputs.model import validate_data
+from letter_gen.letters.compose import compose
 
 from .letters import body_paragraphs, prepared, set_path
 from .rounds import make_round

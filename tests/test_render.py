@@ -11,12 +11,12 @@ from docx import Document
 from docx.oxml.ns import qn
 from lxml import etree
 
-from letter_gen.letters.build import build_follow_up
-from letter_gen.letters.compose import compose
 from letter_gen.errors import TemplateError
 from letter_gen.inputs.model import validate_data
-from letter_gen.letters.render import PreparedTemplate
+from letter_gen.letters.build import build_follow_up
 from letter_gen.letters.bundled import template_path
+from letter_gen.letters.compose import compose
+from letter_gen.letters.render import PreparedTemplate
 
 from .letters import all_text, body_paragraphs, render_data, set_path
 

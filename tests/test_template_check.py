@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Sequence
 from dataclasses import fields
 from pathlib import Path
-from typing import Sequence
 
 import pytest
 from docx import Document
 
-from letter_gen.letters.compose import LetterContent, Paragraph, compose
 from letter_gen.errors import TemplateError
 from letter_gen.inputs.formats import load_input
-from letter_gen.letters.render import PreparedTemplate
 from letter_gen.letters.bundled import template_path
+from letter_gen.letters.compose import LetterContent, Paragraph, compose
+from letter_gen.letters.render import PreparedTemplate
 from letter_gen.letters.template_check import (
     KINDS,
     RENDER_VARIABLES,

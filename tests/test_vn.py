@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from letter_gen import vn
 
@@ -121,3 +123,65 @@ def test_upper_keeps_vietnamese_marks():
 def test_nfc_composes_and_strips():
     decomposed = "  Vie\u0302\u0323t Nam \n"
     assert vn.nfc(decomposed) == "Việt Nam"
+
+
+# --- parsers beside their formatters ------------------------------------------------------
+
+PLACES = st.sampled_from(["Bà Rịa - Vũng Tàu", "Hà Nội", "Thành phố Hồ Chí Minh", "TP. Hồ Chí Minh", "Đồng Nai"])
+
+
+@given(PLACES, st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2999, 12, 31)))
+def test_a_date_line_reads_back_as_its_place_and_date(place, date):
+    phrase = vn.parse_date_phrase(vn.place_date_line(place, date, date.year))
+    assert phrase is not None and phrase.readable
+    assert (phrase.place, phrase.comma, phrase.date, phrase.year) == (place, True, date, date.year)
+
+
+@given(PLACES, st.integers(1900, 2999))
+def test_a_drafts_date_line_reads_back_with_blank_day_and_month(place, year):
+    phrase = vn.parse_date_phrase(vn.place_date_line(place, None, year))
+    assert phrase is not None and phrase.readable
+    assert (phrase.place, phrase.day, phrase.month, phrase.date, phrase.year) == (place, None, None, None, year)
+
+
+def test_the_date_parser_keeps_what_a_clerk_typed():
+    phrase = vn.parse_date_phrase("Đồng Nai ngày 5 tháng 03 năm 2024")
+    assert phrase == vn.DatePhrase("Đồng Nai", False, "5", "03", 2024)
+    assert phrase.date == dt.date(2024, 3, 5)
+    assert vn.parse_date_phrase("Hà Nội, ngày 30 tháng 02 năm 2021").date is None  # no such day
+    assert not vn.parse_date_phrase("Hà Nội, ngày mùng tháng 3 năm 2021").readable
+    assert vn.parse_date_phrase("Kế hoạch số 09/KH-SKHCN ngày 23/02/2021") is None
+
+
+@given(st.one_of(st.none(), st.integers(1, 100_000)), st.from_regex(r"[A-Z]{2,6}(-[A-Za-z]{1,4})?", fullmatch=True))
+def test_a_number_line_reads_back_as_its_number_and_symbol(number, symbol):
+    parsed = vn.parse_number_line(vn.number_line(number, symbol))
+    assert parsed is not None and parsed.colon and parsed.slash and parsed.recognisable
+    assert (parsed.number, parsed.symbol, parsed.blank) == (number, symbol, number is None)
+
+
+def test_the_number_parser_keeps_what_a_clerk_typed():
+    assert vn.parse_number_line("Số 5 /SNV-VP") == vn.NumberLine(False, True, "5 ", "SNV-VP")
+    assert vn.parse_number_line("Số: 05 SNV") == vn.NumberLine(True, False, "", " 05 SNV")
+    assert not vn.parse_number_line("Số liệu năm 2021").recognisable
+    assert vn.parse_number_line("Kính gửi: Sở Nội vụ.") is None
+
+
+@given(
+    st.integers(1900, 2999),
+    st.sampled_from(["year", "quarter", "half", "month"]),
+    st.integers(1, 12),
+)
+def test_a_period_label_reads_back_as_its_period(year, part, n):
+    given_part = {} if part == "year" else {part: 1 + (n - 1) % {"quarter": 4, "half": 2, "month": 12}[part]}
+    assert vn.parse_period_label(vn.period_label(year, **given_part)) == vn.Period(year, **given_part)
+
+
+def test_the_period_parser_refuses_other_texts():
+    assert vn.parse_period_label("quý V năm 2021") is None
+    assert vn.parse_period_label("tháng 13 năm 2021") is None
+    assert vn.parse_period_label("năm nay") is None
+
+
+def test_the_widest_date_line_has_a_two_digit_day_and_month():
+    assert vn.widest_place_date_line("Hà Nội", 2021) == "Hà Nội, ngày 28 tháng 12 năm 2021"

@@ -9,10 +9,8 @@ page numbers from page 2 only, and every word inside the margins. Words come fro
 from __future__ import annotations
 
 import html
-import os
 import re
 import shutil
-import signal
 import subprocess
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -23,11 +21,16 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from letter_gen.checking.rules import Finding, _mm, _sections, _underscores
+from letter_gen import decree30 as D
+from letter_gen import ooxml
+from letter_gen.checking.findings import Finding, is_underscores, sections
+from letter_gen.checking.findings import length_mm as _mm
 from letter_gen.checking.letter_parts import Letter, at, short
 from letter_gen.checking.word_format import w
 from letter_gen.errors import ConversionError
+from letter_gen.libreoffice import convert_files
 from letter_gen.metrics import MM_PER_PT
+
 
 @dataclass(frozen=True)
 class _Word:
@@ -72,7 +75,7 @@ def pdf_pages(pdf: Path) -> list[_Page]:
         ]
         rules = list(drawn[n - 1]) if n - 1 < len(drawn) else []
         # A line typed as underscores is drawn as text: count it as a rule.
-        rules += [(x.x0, x.x1, x.y1 - 0.2 * (x.y1 - x.y0)) for x in words if _underscores(x.text)]
+        rules += [(x.x0, x.x1, x.y1 - 0.2 * (x.y1 - x.y0)) for x in words if is_underscores(x.text)]
         pages.append(_Page(n, float(m.group(1)), float(m.group(2)), words, rules))
     return pages
 
@@ -94,8 +97,10 @@ def _pdf_lines(pdf: Path) -> list[list[tuple[float, float, float]]]:
         paths: list[list[tuple[float, float]]] = []
 
         def point(x: float, y: float) -> tuple[float, float]:
-            a, b, c, d, e, f = ctm
-            return x * a + y * c + e - left, top - (x * b + y * d + f)
+            # Late binding on purpose: the current transformation (ctm) of this page, as the loop
+            # below changes it.
+            a, b, c, d, e, f = ctm  # noqa: B023
+            return x * a + y * c + e - left, top - (x * b + y * d + f)  # noqa: B023
 
         for operands, op in ops:
             nums = [float(v) for v in operands if isinstance(v, (int, float))]
@@ -194,21 +199,53 @@ def layout_findings(letter: Letter, pages: list[_Page]) -> Iterator[Finding]:
     if letter.motto:
         rows = _rows(_locate(first.words, " ".join(line.shown for line in letter.motto)))
         if rows:
-            yield from _pdf_rule(first, rows, "pdf-motto-rule", "PDF page 1: rule under the Tiêu ngữ", 1.0, 1.0, 0.10)
+            yield from _pdf_rule(first, rows, "pdf-motto-rule", "PDF page 1: rule under the Tiêu ngữ", D.MOTTO_RULE)
     if letter.agency:
         rows = _rows(_locate(first.words, " ".join(line.shown for line in letter.agency)))
         if rows:
-            yield from _pdf_rule(
-                first, rows, "pdf-agency-rule", "PDF page 1: rule under the agency name", 1 / 3, 1 / 2, 0.05
-            )
+            yield from _pdf_rule(first, rows, "pdf-agency-rule", "PDF page 1: rule under the agency name", D.AGENCY_RULE)
     yield from _pdf_page_numbers(letter, pages)
-    sections = _sections(letter)
-    yield from _pdf_margins(pages, sections[0].find(w("pgMar")) if sections else None)
+    yield from _pdf_signature_alone(letter, pages)
+    sects = sections(letter)
+    yield from _pdf_margins(pages, sects[0].find(w("pgMar")) if sects else None, _running_words(letter))
 
 
-def _pdf_rule(
-    page: _Page, rows: list[list[_Word]], rule: str, where: str, low: float, high: float, tol: float
-) -> Iterator[Finding]:
+def _pdf_signature_alone(letter: Letter, pages: list[_Page]) -> Iterator[Finding]:
+    """A signature block alone on the last page could be attached to anything: at least the
+    last lines of the body stand on its page."""
+    if len(pages) < 2 or letter.noi_nhan is None:
+        return
+    last = pages[-1]
+    label = [w for w in last.words if _squash(w.text).startswith(_squash("Nơi"))]
+    if not label:
+        return
+    top = min(w.y0 for w in label)
+    margin = D.MARGINS["top"].low / MM_PER_PT
+    running = _running_words(letter)
+    above = [w for w in last.words if w.y1 <= top and w.y0 > margin and _squash(w.text) not in running]
+    if not above:
+        yield Finding(
+            "pdf-signature-alone",
+            f"PDF page {last.number}",
+            "Nơi nhận and the signature stand alone on the last page; keep at least the last two lines of the body"
+            " with them (keep with next on the last body paragraphs)",
+        )
+
+
+def _running_words(letter: Letter) -> set[str]:
+    """Every word printed in a header or footer, squashed like the PDF's words."""
+    words: set[str] = set()
+    related = letter.document.part.related_parts
+    for sect in sections(letter):
+        for ref in [*sect.findall(w("headerReference")), *sect.findall(w("footerReference"))]:
+            part = related.get(ref.get(f"{{{ooxml.R}}}id"))
+            if part is not None:
+                words |= {_squash(x) for x in " ".join(t.text or "" for t in part.element.iter(w("t"))).split()}
+    return words - {""}
+
+
+def _pdf_rule(page: _Page, rows: list[list[_Word]], rule: str, where: str, length: D.RuleLength) -> Iterator[Finding]:
+    low, high, tol = length.share.low, length.share.high, length.pdf_tolerance
     widest = max(rows, key=lambda row: _span(row)[1] - _span(row)[0])
     x0, x1, _, _ = _span(widest)
     found = _rule_below(page, rows[-1])
@@ -221,20 +258,20 @@ def _pdf_rule(
         yield Finding(rule, where, f'the line runs through the text "{short(" ".join(x.text for x in crossed), 40)}"')
     share = (found[1] - found[0]) / (x1 - x0)
     if not low * (1 - tol) <= share <= high * (1 + tol):
-        wanted = "as wide as the text" if low == high else "1/3 to 1/2 of the text's width"
+        wanted = "as wide as the text" if low == high else f"{length.share.in_words()} of the text's width"
         yield Finding(
             rule,
             where,
             f"{(found[1] - found[0]) * MM_PER_PT:.0f} mm wide, {share:.0%} of the text; it must be {wanted}",
         )
     offset = abs((found[0] + found[1]) / 2 - (x0 + x1) / 2) * MM_PER_PT
-    if offset > 2:
-        yield Finding(rule, where, f"off centre by {offset:.0f} mm; it must be centred under the text")
+    if offset >= D.RULE_CENTRE_TOLERANCE_MM:
+        yield Finding(rule, where, f"off centre by {offset:.0f} mm: centre it under the text")
 
 
 def _pdf_page_numbers(letter: Letter, pages: list[_Page]) -> Iterator[Finding]:
-    sections = _sections(letter)
-    margins = sections[0].find(w("pgMar")) if sections else None
+    sects = sections(letter)
+    margins = sects[0].find(w("pgMar")) if sects else None
     top, left, right = (_mm(margins, side) * _PT_PER_MM for side in ("top", "left", "right"))
     for page in pages:
         in_top = [x for x in page.words if x.y1 <= top + 1 and re.fullmatch(r"\d+", x.text)]
@@ -257,59 +294,46 @@ def _pdf_page_numbers(letter: Letter, pages: list[_Page]) -> Iterator[Finding]:
             yield Finding("pdf-page-number", where, f"the page number is {off:.0f} mm off centre; it must be centred")
 
 
-def _pdf_margins(pages: list[_Page], margins: Any) -> Iterator[Finding]:
-    top, bottom, left, right = (_mm(margins, side) * _PT_PER_MM for side in ("top", "bottom", "left", "right"))
+#: The decree's narrowest margins (mm): text closer to the edge than this is outside them.
+_MIN_MARGINS_MM = {side: float(allowed.low) for side, allowed in D.MARGINS.items()}
+
+
+def _pdf_margins(pages: list[_Page], margins: Any, running: frozenset[str] | set[str] = frozenset()) -> Iterator[Finding]:
+    """Words closer to the paper's edge than the decree's minimum margins, whatever the
+    document's own margins (a margin set outside 20–25/30–35/15–20 mm is page-margins'
+    finding). Header and footer text (``running``: their words) lives in the margin by
+    design and is left to page-number."""
+    top, bottom = (_mm(margins, side) * _PT_PER_MM for side in ("top", "bottom"))
     slack = _PT_PER_MM  # 1 mm: glyph boxes of stacked Vietnamese diacritics reach a little higher
+    wanted_mm = dict(_MIN_MARGINS_MM)
     for page in pages:
-        outside: list[tuple[_Word, str, float]] = []
+        limits = {side: mm * _PT_PER_MM for side, mm in wanted_mm.items()}
+        outside: dict[str, list[tuple[_Word, float]]] = {}
         for x in page.words:
-            if x.y1 <= top + 1 and re.fullmatch(r"\d+", x.text):
-                continue  # the page number belongs in the top margin
-            for side, over in (("left", left - x.x0), ("right", x.x1 - (page.width - right)),
-                               ("top", top - x.y0), ("bottom", x.y1 - (page.height - bottom))):  # fmt: skip
+            middle = (x.y0 + x.y1) / 2
+            in_band = middle <= max(top, limits["top"]) or middle >= page.height - max(bottom, limits["bottom"])
+            if in_band and (re.fullmatch(r"\d+", x.text) or _squash(x.text) in running):
+                continue  # a page number, or the header's or footer's text
+            for side, over in (("left", limits["left"] - x.x0), ("right", x.x1 - (page.width - limits["right"])),
+                               ("top", limits["top"] - x.y0), ("bottom", x.y1 - (page.height - limits["bottom"]))):  # fmt: skip
                 if over > slack:
-                    outside.append((x, side, over))
-                    break
+                    outside.setdefault(side, []).append((x, over))
         if outside:
-            word, side, over = outside[0]
-            more = f" and {len(outside) - 1} more words" if len(outside) > 1 else ""
+            parts = []
+            for side, found in outside.items():
+                word, _ = found[0]
+                more = f" and {len(found) - 1} more words" if len(found) > 1 else ""
+                deepest = max(over for _, over in found) * MM_PER_PT
+                parts.append(f'"{word.text}"{more} {deepest:.1f} mm into the {side} margin')
+            wanted = ", ".join(f"{side} {wanted_mm[side]:.0f} mm" for side in outside)
             yield Finding("pdf-margins", f"PDF page {page.number}",
-                          f'"{word.text}"{more} outside the {side} margin (by {over * MM_PER_PT:.1f} mm);'
-                          " text stays inside the margins")  # fmt: skip
-
-
-def _soffice_convert(inputs: list[Path], out: Path) -> None:
-    """Convert with one direct ``soffice --headless --convert-to pdf`` run (own profile)."""
-    try:
-        from letter_gen.libreoffice import find_soffice
-
-        exe: str | None = find_soffice()
-    except ImportError:
-        exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if exe is None:
-        raise ConversionError(
-            "LibreOffice is needed to check the laid-out letter: apt-get install libreoffice-writer-nogui"
-        )
-    profile = (out.parent / "profile").resolve()
-    args = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nolockcheck",
-            "--convert-to", "pdf", "--outdir", str(out), *map(str, inputs)]  # fmt: skip
-    proc = subprocess.Popen(
-        args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-    )
-    try:
-        proc.wait(timeout=90 + 30 * len(inputs))
-    except subprocess.TimeoutExpired as err:
-        raise ConversionError("LibreOffice did not finish converting the letters to PDF") from err
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)  # its own group: soffice.bin may outlive the launcher
-        except (ProcessLookupError, PermissionError):
-            pass
-        proc.wait()
+                          f"{'; '.join(parts)}: keep text inside the margins ({wanted} from the edge)")  # fmt: skip
 
 
 def convert_for_check(paths: Sequence[Path], folder: Path, workers: int | None) -> list[Path]:
-    """PDFs of ``paths`` in ``folder``: through letter_gen.libreoffice when it works, else soffice."""
+    """PDFs of ``paths`` in ``folder``, one per letter, made by the converter pool
+    (:func:`letter_gen.libreoffice.convert_files`). Raises :class:`ConversionError` naming
+    each letter LibreOffice could not lay out."""
     inbox, out = folder / "in", folder / "pdf"
     inbox.mkdir()
     out.mkdir()
@@ -318,20 +342,9 @@ def convert_for_check(paths: Sequence[Path], folder: Path, workers: int | None) 
         inputs.append(inbox / f"{i:04d}.docx")
         shutil.copyfile(path, inputs[-1])
     errors: dict[int, str] = {}
-    converted = False
-    try:
-        from letter_gen.libreoffice import convert_files
-
-        for i, result in enumerate(convert_files(inputs, workers=workers, out_dir=out)):
-            if result.pdf is None:
-                errors[i] = result.error or "LibreOffice could not convert it"
-        converted = True
-    except ConversionError:
-        raise  # LibreOffice is missing or broken: calling it directly fails the same way
-    except Exception:  # no batch converter here, or a fault in it: call soffice directly
-        converted = False
-    if not converted:
-        _soffice_convert(inputs, out)
+    for i, result in enumerate(convert_files(inputs, workers=workers, out_dir=out)):
+        if result.pdf is None:
+            errors[i] = result.error or "LibreOffice could not convert it"
     pdfs = [out / f"{i:04d}.pdf" for i in range(len(inputs))]
     failed = [i for i, pdf in enumerate(pdfs) if not pdf.is_file()]
     if failed:
@@ -340,4 +353,3 @@ def convert_for_check(paths: Sequence[Path], folder: Path, workers: int | None) 
             problems=[f"{paths[i]}: {errors.get(i, 'no PDF written')}" for i in failed],
         )
     return pdfs
-

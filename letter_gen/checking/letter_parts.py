@@ -17,12 +17,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+
 import docx
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
+
 from letter_gen import limits, vn
-from letter_gen.i18n import _
-from letter_gen.errors import InputError
+from letter_gen.checking import kinds
+from letter_gen.checking.kinds import Kind
 from letter_gen.checking.word_format import (
     Formatter,
     ParagraphFormat,
@@ -31,11 +33,16 @@ from letter_gen.checking.word_format import (
     run_text,
     w,
 )
+from letter_gen.errors import InputError
+from letter_gen.i18n import _
 
 _DASHES = ("- ", "– ")  # Word's AutoCorrect turns "- " into "– "; both read as a dash
 AUTHORITY_LINE = re.compile(r"^\s*([A-ZĐ]{1,4}(?:\.[A-ZĐ]{1,3})*)(\.|\s)\s*\S")
-_NUMBER_LINE = re.compile(r"^\s*Số\s*(?::|[\d.…_]*\s*/)")
-_DATE_LINE = re.compile(r"ngày\b.*tháng\b.*năm\s*\d{4}", re.I)
+_WHITE = ("FFFFFF",)
+#: A first line that names no agency by itself: "ỦY BAN NHÂN DÂN" / "TỈNH LÂM ĐỒNG" is one name.
+_AGENCY_STARTS = ("UY BAN NHAN DAN", "HOI DONG NHAN DAN", "UY BAN MAT TRAN TO QUOC VIET NAM")
+#: The line before a quyết định's articles ("QUYẾT ĐỊNH:"), centred by rule, not body text.
+_ENACTING = re.compile(r"^(QUYET DINH|QUYET NGHI|CHI THI|BAN HANH)\s*:$")
 
 # --- the letter as lines with resolved formatting ---------------------------------------
 
@@ -103,10 +110,6 @@ def at(label: str, text: str) -> str:
 
 def pts(values: set[float] | list[float]) -> str:
     return " and ".join(f"{v:g}" for v in sorted(set(values))) + " pt"
-
-
-def pt_range(lo: float, hi: float, unit: str = "pt") -> str:
-    return f"{lo:g} {unit}" if lo == hi else f"{lo:g}–{hi:g} {unit}"
 
 
 def _refuse_oversized(source: Any, name: object) -> None:
@@ -184,9 +187,9 @@ def build_para(
     line = Line(para, [])
     para.lines.append(line)
     for text, fmt_ in runs:
-        if not text or fmt_.hidden:
-            continue
-        chunks = text.split("\n")
+        if not text or fmt_.hidden or (fmt_.color or "").upper() in _WHITE:
+            continue  # not printed: hidden (w:vanish) or white on the page
+        chunks = unicodedata.normalize("NFC", text).split("\n")  # capitals stored as NFD are capitals
         for i, chunk in enumerate(chunks):
             if i:
                 line = Line(para, [])
@@ -218,6 +221,11 @@ class Letter:
     items: list[Line] = field(default_factory=list)
     titles: list[Line] = field(default_factory=list)
     signer: Line | None = None
+    kind: Kind = kinds.CONG_VAN
+    kind_title: list[Line] = field(default_factory=list)  # tên loại: "QUYẾT ĐỊNH"
+    summary: list[Line] = field(default_factory=list)  # trích yếu under the tên loại
+    authority: list[Line] = field(default_factory=list)  # "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …"
+    set_apart: list[Para] = field(default_factory=list)  # in the body's span, not body text
 
     @property
     def body(self) -> list[Para]:
@@ -247,6 +255,11 @@ def _find_phrase(lines: list[Line], plain: str | re.Pattern[str], start: int = 0
 _MOTTO_PLAIN = re.compile(r"DOC LAP ?[-–—]? ?TU DO ?[-–—]? ?HANH PHUC")
 
 
+def _is_number_line(text: str) -> bool:
+    parsed = vn.parse_number_line(text)
+    return parsed is not None and parsed.recognisable
+
+
 def analyse(document: Any) -> Letter:
     """A python-docx document read as a letter: its paragraphs, then its components."""
     formatter = Formatter.for_part(document.part)
@@ -270,8 +283,8 @@ def find_parts(letter: Letter) -> Letter:
     letter.national = _find_phrase(header, _plain(vn.NATIONAL_TITLE))
     start = header.index(letter.national[-1]) + 1 if letter.national else 0
     letter.motto = _find_phrase(header, _MOTTO_PLAIN, start) or _find_phrase(header, _MOTTO_PLAIN)
-    letter.number = next((line for line in header if _NUMBER_LINE.match(line.text)), None)
-    letter.date = next((line for line in header if _DATE_LINE.search(line.text)), None)
+    letter.number = next((line for line in header if _is_number_line(line.text)), None)
+    letter.date = next((line for line in header if vn.parse_date_phrase(line.text) is not None), None)
     subject = next((line for line in header if line.text.casefold().startswith("v/v")), None)
     if subject is not None:
         letter.subject = [subject]
@@ -282,6 +295,7 @@ def find_parts(letter: Letter) -> Letter:
                     break
                 letter.subject.append(line)
     _find_agency(letter, header)
+    _find_kind(letter, kinh)
     if kinh is not None:
         _find_recipients(letter, kinh)
     if noi is not None:
@@ -309,20 +323,146 @@ def _find_agency(letter: Letter, header: list[Line]) -> None:
             break
         if not set(line.text) <= set("_-–—"):
             agency_block.append(line)
-    # The issuing agency is the trailing bold lines; what precedes is the parent. When
-    # every line is bold and they span paragraphs, the last paragraph is the agency (a
-    # bold parent is the likelier slip than an agency name broken over two paragraphs).
+    # The issuing agency is the trailing bold lines; what precedes is the parent. A line
+    # that names no agency by itself ("ỦY BAN NHÂN DÂN") goes with the next one. When every
+    # line is bold and there are several names, the last one is the agency (a bold parent
+    # is the likelier slip than an agency name broken over two paragraphs).
+    units: list[list[Line]] = []
+    for line in agency_block:
+        if units and _plain(units[-1][-1].text) in _AGENCY_STARTS and len(units[-1]) == 1:
+            units[-1].append(line)
+        else:
+            units.append([line])
+
+    def bold(unit: list[Line]) -> bool:
+        return all(line.formats() and all(f.bold for f in line.formats()) for line in unit)
+
     count = 0
-    for line in reversed(agency_block):
-        if not (line.formats() and all(f.bold for f in line.formats())):
+    for unit in reversed(units):
+        if not bold(unit):
             break
         count += 1
-    if agency_block and count == 0:  # nothing bold: the last line names the agency
+    if units and count == 0:  # nothing bold: the last name is the agency
         count = 1
-    elif count == len(agency_block) and len({x.para.index for x in agency_block}) > 1:
-        count = sum(1 for x in agency_block if x.para is agency_block[-1].para)
-    cut = len(agency_block) - count
-    letter.agency, letter.parent = agency_block[cut:], agency_block[:cut]
+    elif count == len(units) > 1:
+        last = units[-1][-1].para
+        count = max(1, sum(1 for unit in units if any(x.para is last for x in unit)))
+    agency = [line for unit in units[len(units) - count :] for line in unit]
+    letter.agency, letter.parent = agency, agency_block[: len(agency_block) - len(agency)]
+
+
+_DRAFT_STAMP = ("DU THAO",)
+
+
+def _find_kind(letter: Letter, kinh: Para | None) -> None:
+    """The kind of document, from the title line under the header (or the ký hiệu), and its
+    title block: tên loại, trích yếu, and a quyết định's issuing-authority line."""
+    header = [x for x in [*letter.national, *letter.motto, letter.number, letter.date, *letter.subject] if x]
+    start = max((x.para.index for x in header), default=-1) + 1
+    header_table = letter.national[0].para.table if letter.national else None
+    stop = kinh.index if kinh is not None else len(letter.paras)
+    first = [p for p in letter.paras[start:stop] if p.text and (p.table is None or p.table is not header_table)][:3]
+    title: Para | None = next((p for p in first if kinds.by_title(p.lines[0].shown)), None)
+    kind = kinds.by_title(title.lines[0].shown) if title else None
+    if kind is None and first and not letter.subject:
+        candidate = first[0]
+        text = next(x.shown for x in candidate.lines if x.text)
+        if (candidate.fmt.alignment == "center" and kinds.looks_like_title(text)
+                and _plain(text) not in _DRAFT_STAMP and len(candidate.lines) == 1):  # fmt: skip
+            title, kind = candidate, kinds.not_a_decree_kind(text)
+    if kind is None:
+        kind = kinds.CONG_VAN if letter.subject else kinds.by_symbol(letter.number.text if letter.number else None)
+    letter.kind = kind or kinds.CONG_VAN
+    if title is None or not letter.kind.decree:
+        letter.kind_title = [title.lines[0]] if title else []
+        return
+    lines = [x for x in title.lines if x.text]
+    letter.kind_title, summary = lines[:1], lines[1:]
+    after = title.index
+    for para in letter.paras[title.index + 1 : stop]:
+        if not para.text:
+            if summary:
+                break
+            continue
+        text = para.text
+        if para.cell is not title.cell or para.fmt.alignment != "center" or set(text) <= set("_-–—. "):
+            break
+        if summary and letter.kind.has_authority_line and text == vn.upper(text):
+            break
+        summary += [x for x in para.lines if x.text]
+        after = para.index
+    letter.summary = summary
+    if letter.kind.has_authority_line:
+        for para in letter.paras[after + 1 : stop]:
+            if not para.text:
+                continue
+            if para.fmt.alignment == "center" and para.text == vn.upper(para.text) and not _ENACTING.match(_plain(para.text)):
+                letter.authority = [x for x in para.lines if x.text]
+            break
+
+
+def first_line_mm(letter: Letter, para: Para) -> float:
+    """Where the first line starts, from the paragraph's indent: a leading tab (typed to
+    indent it) moves it to the next tab stop, Word's default every 12.7 mm unless the
+    document sets another (``w:defaultTabStop``)."""
+    fmt = para.fmt
+    start = fmt.first_line_mm
+    raw = next((t for line in para.lines[:1] for t, _ in line.pieces), "")
+    if raw.startswith("\t"):
+        settings = letter.document.settings.element
+        stop = settings.find(w("defaultTabStop"))
+        try:
+            step = int(stop.get(w("val"))) / 56.6929 if stop is not None else 12.7
+        except (TypeError, ValueError):
+            step = 12.7
+        step = step if step > 0 else 12.7
+        position = fmt.left_mm + start
+        start = (position // step + 1) * step - fmt.left_mm
+    return start
+
+
+def paras_below(letter: Letter, para: Para, limit: int = 3) -> list[Para]:
+    """Up to ``limit`` paragraphs printed right under ``para``: the next ones in its cell (or
+    at its level), then the first ones of the same column in the table's next row."""
+    found: list[Para] = []
+    for after in letter.paras[para.index + 1 : para.index + 1 + limit]:
+        if after.cell is not para.cell:
+            break
+        found.append(after)
+    if len(found) < limit and para.cell is not None and (not found or found[-1].cell is para.cell):
+        below = _cell_below(para.cell)
+        if below is not None:
+            found += [p for p in letter.paras if p.cell is below][: limit - len(found)]
+    return found
+
+
+def _cell_below(tc: Any) -> Any:
+    """The cell of the next table row that starts at the same grid column as ``tc``."""
+    row = tc.getparent()
+    column = 0
+    for cell in row.iterchildren(w("tc")):
+        if cell is tc:
+            break
+        column += _span(cell)
+    following = row.getnext()
+    while following is not None and following.tag != w("tr"):
+        following = following.getnext()
+    if following is None:
+        return None
+    start = 0
+    for cell in following.iterchildren(w("tc")):
+        if start == column:
+            return cell
+        start += _span(cell)
+    return None
+
+
+def _span(tc: Any) -> int:
+    span = tc.find(f"{w('tcPr')}/{w('gridSpan')}")
+    try:
+        return int(span.get(w("val"))) if span is not None else 1
+    except (TypeError, ValueError):
+        return 1
 
 
 def is_dash(line: Line) -> bool:
@@ -407,9 +547,10 @@ def _find_signature(letter: Letter, kinh: Para | None) -> None:
 def _find_body(letter: Letter, kinh: Para | None) -> None:
     marks = [
         line.para.index
-        for line in [*letter.national, *letter.motto, letter.number, letter.date, *letter.subject]
+        for line in [*letter.national, *letter.motto, letter.number, letter.date, *letter.subject,
+                     *letter.kind_title, *letter.summary, *letter.authority]
         if line
-    ]
+    ]  # fmt: skip
     start = max(marks, default=-1)
     if kinh is not None:
         start = max([kinh.index, *(line.para.index for line in letter.recipients)])
@@ -421,6 +562,17 @@ def _find_body(letter: Letter, kinh: Para | None) -> None:
         if line.para.table is not None:
             ends.append(min(p.index for p in letter.paras if p.table is line.para.table))
     end = min(ends)
-    letter.body_all = [p for p in letter.paras[start + 1 : end] if p.cell is None]
-
-
+    span = [p for p in letter.paras[start + 1 : end] if p.cell is None]
+    # The recipient's address under Kính gửi, "(Địa chỉ: …)", centred: part of Kính gửi.
+    if kinh is not None:
+        for para in span:
+            if not para.text:
+                continue
+            if para.text.startswith("(") and para.text.endswith(")") and para.fmt.alignment == "center":
+                letter.set_apart.append(para)
+                continue
+            break
+    for para in span:  # "QUYẾT ĐỊNH:" before the articles, centred by rule
+        if para.fmt.alignment == "center" and _ENACTING.match(_plain(para.text)):
+            letter.set_apart.append(para)
+    letter.body_all = [p for p in span if p not in letter.set_apart]

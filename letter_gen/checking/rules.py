@@ -22,10 +22,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from letter_gen import vn
+from letter_gen import decree30 as D
+from letter_gen import ooxml, vn
+from letter_gen.checking import kind_rules, kinds
+from letter_gen.checking.findings import Finding, is_underscores, length_mm, sections
+from letter_gen.checking.laid_out import convert_for_check, layout_findings, pdf_pages
+from letter_gen.checking.letter_parts import (
+    AUTHORITY_LINE,
+    Letter,
+    Line,
+    Para,
+    analyse,
+    at,
+    first_line_mm,
+    is_dash,
+    open_docx,
+    open_docx_bytes,
+    paras_below,
+    pts,
+)
 from letter_gen.checking.word_format import (
     MC_NS,
-    TWIPS_PER_MM,
     RunFormat,
     on_off,
     paragraph_runs,
@@ -33,62 +50,15 @@ from letter_gen.checking.word_format import (
     w,
     wattr,
 )
-from letter_gen.errors import InputError
-from letter_gen.checking.letter_parts import Letter, Line, Para, analyse, at, is_dash, open_docx, open_docx_bytes, pt_range, pts
-from letter_gen.checking.letter_parts import AUTHORITY_LINE
 from letter_gen.metrics import MM_PER_PT, text_width_mm, wrapped_line_widths
 
 __all__ = ["RULES", "Finding", "check_docx", "check_files", "check_layout"]
 
-#: Every rule id with what it checks (docx level first, then the laid-out PDF).
-RULES: dict[str, str] = {
-    "page-size": "paper is A4 (210 × 297 mm), portrait",
-    "page-margins": "margins: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm",
-    "font": "every run of text is Times New Roman (styles and theme fonts resolved)",
-    "national-title": "Quốc hiệu reads CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM: capitals, bold, 12–13 pt, centred",
-    "motto": "Tiêu ngữ reads Độc lập - Tự do - Hạnh phúc: bold, 13–14 pt, centred",
-    "motto-rule": "a solid rule under the Tiêu ngữ, as long as its text (±15%), centred under it",
-    "agency": "issuing agency name: capitals, bold, 12–13 pt, centred",
-    "parent-agency": "parent agency (if any): capitals, not bold, 12–13 pt, centred",
-    "agency-rule": "a solid rule under the agency name, 1/3–1/2 of its length, centred under it",
-    "number": "Số line: 'Số:', 13 pt upright, number padded below 10, '/' then a ký hiệu without spaces",
-    "date": "date line: italic 13–14 pt, centred, a real date written 'ngày 05 tháng 3 năm 2021'",
-    "subject": "V/v line (trích yếu): 12–13 pt, upright, not bold, centred",
-    "kinh-gui": "Kính gửi: 13–14 pt upright, a colon; several recipients '- X;' one a line, the last '.'",
-    "body-size": "body text is 13–14 pt",
-    "body-align": "body paragraphs are justified",
-    "body-indent": "body paragraphs start at the margin with a first-line indent of 1 cm or 1.27 cm",
-    "body-spacing": "at least 6 pt between body paragraphs",
-    "body-line-spacing": "body line spacing from single to 1.5 lines",
-    "body-end": "the body ends with './.'",
-    "noi-nhan": "'Nơi nhận:' label: 12 pt, bold italic, flush left",
-    "noi-nhan-items": "Nơi nhận items: 11 pt upright, '- X;' each, '- Như trên;' first, '- Lưu: ...' last ending '.'",
-    "signature-title": "signature titles: capitals, bold, 13–14 pt; prefix KT./TM./TL./TUQ./Q.",
-    "signer-name": "signer's name: bold, 13–14 pt, not all capitals, no academic title",
-    "page-number": "page numbers: PAGE field in the header, centred, 13–14 pt, Arabic, none on page 1",
-    "pdf-one-line": "laid out: Quốc hiệu, Tiêu ngữ and the date line each on one line",
-    "pdf-motto-rule": "laid out: the rule under the Tiêu ngữ is as wide as its text (±10%) and centred",
-    "pdf-agency-rule": "laid out: the rule under the agency name is 1/3–1/2 of its width and centred",
-    "pdf-page-number": "laid out: no number on page 1; pages 2+ show their number centred in the top margin",
-    "pdf-margins": "laid out: every word lies inside the page margins",
-}
+#: Every rule id with what it checks (docx level first, then the laid-out PDF), from the decree's table.
+RULES: dict[str, str] = D.RULES
 
 _TNR = "times new roman"
 _ACADEMIC = re.compile(r"^(GS|PGS|TS|ThS|TSKH|KS|BS|CN|Ths)\.|^(Tiến sĩ|Thạc sĩ|Giáo sư|Phó giáo sư)\b", re.I)
-_DATE_PARTS = re.compile(r"ngày\s*(?P<d>\d+|[.…_\s]*?)\s*tháng\s*(?P<m>\d+|[.…_\s]*?)\s*năm\s*(?P<y>\d{4})", re.I)
-_BLANK = re.compile(r"^[\s.…_]*$")
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One broken rule (lỗi thể thức): ``rule`` id (see ``RULES``), where, and what is wanted."""
-
-    rule: str
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
 
 
 # --- formatting checks shared by the components ----------------------------------------------
@@ -99,7 +69,7 @@ _ALIGN_NAMES = {"left": "left-aligned", "both": "justified", "center": "centred"
 def _format(
     line: Line,
     *,
-    size: tuple[float, float] | None = None,
+    size: D.Range | None = None,
     bold: bool | None = None,
     italic: bool | None = None,
     upper: bool = False,
@@ -110,8 +80,8 @@ def _format(
     formats = line.formats()
     if size is not None:
         sizes = {f.size_pt for f in formats}
-        if any(not size[0] - 0.01 <= s <= size[1] + 0.01 for s in sizes):
-            problems.append(f"size {pts(sizes)}; the decree wants {pt_range(*size)}")
+        if any(not size.holds(s) for s in sizes):
+            problems.append(f"size {pts(sizes)}; the decree wants {size}")
     for wanted, name in ((bold, "bold"), (italic, "italic")):
         if wanted is None or not formats:
             continue
@@ -126,6 +96,14 @@ def _format(
         shown = _ALIGN_NAMES.get(line.para.fmt.alignment, line.para.fmt.alignment)
         problems.append(f"{shown}; it must be {_ALIGN_NAMES[align]}")
     return problems
+
+
+def _format_as(line: Line, component: D.Component) -> list[str]:
+    """What is wrong with a line's formatting for ``component``, as the decree's table sets it."""
+    return _format(
+        line, size=component.size, bold=component.bold, italic=component.italic, upper=component.upper,
+        align=component.align,
+    )  # fmt: skip
 
 
 def _findings(rule: str, where: str, messages: list[str]) -> Iterator[Finding]:
@@ -158,8 +136,7 @@ def _line_width(line: Line) -> float:
 
 # --- rules (đường kẻ) under the Tiêu ngữ and the agency name ---------------------------------
 
-WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-V_NS = "urn:schemas-microsoft-com:vml"
+WP_NS, V_NS = ooxml.WP, ooxml.V
 _EMU_PER_MM = 36000
 _VML_MM = {"pt": 25.4 / 72, "in": 25.4, "cm": 10.0, "mm": 1.0, "px": 25.4 / 96, "": 25.4 / 96}
 
@@ -170,10 +147,10 @@ class _Rule:
     length_mm: float | None
     centre_mm: float | None
     solid: bool = True
+    drop_mm: float | None = None  # a shape's offset down from the top of its paragraph
 
 
-def _underscores(text: str) -> bool:
-    return len(text) >= 3 and set(text) <= {"_"}
+_underscores = is_underscores
 
 
 def _border_rule(para: Para, side: str) -> _Rule | None:
@@ -202,7 +179,7 @@ def _shape_rules(para: Para) -> list[_Rule]:
             continue
         extent = el.find(f"{{{WP_NS}}}extent")
         cx, cy = (int(extent.get(k, "0")) for k in ("cx", "cy")) if extent is not None else (0, 0)
-        geometry = el.find(".//{http://schemas.openxmlformats.org/drawingml/2006/main}prstGeom")
+        geometry = el.find(f".//{{{ooxml.A}}}prstGeom")
         is_line = geometry is not None and geometry.get("prst") in ("line", "straightConnector1")
         if not is_line or cx <= 0 or cy > _EMU_PER_MM:
             continue
@@ -217,15 +194,37 @@ def _shape_rules(para: Para) -> list[_Rule]:
                 centre = fmt.width_mm / 2
             elif offset is not None:
                 centre = int(offset) / _EMU_PER_MM + length / 2
-        dash = el.find(".//{http://schemas.openxmlformats.org/drawingml/2006/main}prstDash")
-        found.append(_Rule("line shape", length, centre, dash is None or dash.get("val") == "solid"))
+        dash = el.find(f".//{{{ooxml.A}}}prstDash")
+        vertical = el.find(f"{{{WP_NS}}}positionV")
+        drop = vertical.findtext(f"{{{WP_NS}}}posOffset") if vertical is not None else None
+        drop_mm = int(drop) / _EMU_PER_MM if drop and vertical.get("relativeFrom") in ("paragraph", "line") else None
+        found.append(_Rule("line shape", length, centre, dash is None or dash.get("val") == "solid", drop_mm))
     for el in para.el.iter(f"{{{V_NS}}}line"):
         if _in_fallback(el):
             continue
         start, end = (_vml_point(el.get(k, "0,0")) for k in ("from", "to"))
         if start is not None and end is not None and abs(start[1] - end[1]) < 1:
-            found.append(_Rule("line shape", abs(end[0] - start[0]), None))
+            found.append(_Rule("line shape", abs(end[0] - start[0]), None, drop_mm=min(start[1], end[1])))
+    for el in para.el.iter(f"{{{V_NS}}}shape"):  # a VML connector (type _x0000_t32): width, no height
+        if _in_fallback(el) or not (el.get("type") or "").endswith("_t32"):
+            continue
+        style = dict(
+            (k.strip(), v.strip()) for k, _, v in (part.partition(":") for part in (el.get("style") or "").split(";"))
+        )
+        width, height = _vml_length(style.get("width", "")), _vml_length(style.get("height", "0"))
+        if width is not None and height is not None and height < 1:
+            left = _vml_length(style.get("margin-left", ""))
+            relative = style.get("mso-position-horizontal-relative", "text") in ("text", "column")
+            centre = left + width / 2 if left is not None and relative else None
+            found.append(_Rule("line shape", width, centre, drop_mm=_vml_length(style.get("margin-top", "0"))))
     return found
+
+
+def _vml_length(value: str) -> float | None:
+    m = re.fullmatch(r"\s*(-?[\d.]+)\s*([a-z]*)\s*", value)
+    if not m or m.group(2) not in _VML_MM or m.group(1) in ("", "-", "."):
+        return None
+    return float(m.group(1)) * _VML_MM[m.group(2)]
 
 
 def _vml_point(value: str) -> tuple[float, float] | None:
@@ -261,11 +260,10 @@ def _rule_under(letter: Letter, line: Line) -> _Rule | None:
     shapes = _shape_rules(para)
     if shapes:
         return shapes[0]
-    for after in letter.paras[para.index + 1 : para.index + 4]:
-        if after.cell is not para.cell:
-            break
+    for after in paras_below(letter, para):
         if after.text and not _underscores(after.text):
-            break
+            # a shape anchored at the very top of the next line of text is drawn under ours
+            return next((r for r in _shape_rules(after) if r.drop_mm is not None and r.drop_mm < 2), None)
         if after.text:
             return _underscore_rule(after.lines[0])
         found = _border_rule(after, "top") or _border_rule(after, "bottom") or next(iter(_shape_rules(after)), None)
@@ -278,44 +276,76 @@ def _rule_under(letter: Letter, line: Line) -> _Rule | None:
 
 
 def _check_header(letter: Letter) -> Iterator[Finding]:
-    yield from _check_fixed(letter.national, "national-title", "Quốc hiệu", vn.NATIONAL_TITLE,
-                            size=(12, 13), upper=True)  # fmt: skip
-    yield from _check_fixed(letter.motto, "motto", "Tiêu ngữ", vn.MOTTO, size=(13, 14), upper=False)
+    yield from _check_fixed(letter.national, D.NATIONAL_TITLE, "Quốc hiệu", vn.NATIONAL_TITLE)
+    yield from _check_fixed(letter.motto, D.MOTTO, "Tiêu ngữ", vn.MOTTO)
     if letter.motto:
         line = letter.motto[-1]
         first = line.first()
         want = text_width_mm(line.shown, first.size_pt, first.face) if first else None
-        yield from _check_rule(letter, line, "motto-rule", "Rule under the Tiêu ngữ", want, want, 0.15,
+        low, high = (share * want if want is not None else None for share in (D.MOTTO_RULE.share.low, D.MOTTO_RULE.share.high))
+        yield from _check_rule(letter, line, "motto-rule", "Rule under the Tiêu ngữ", low, high, D.MOTTO_RULE.tolerance,
                                "as long as the Tiêu ngữ")  # fmt: skip
     for line in letter.parent:
         where = at("Parent agency", line.shown)
         yield from _findings(
-            "parent-agency", where, _format(line, size=(12, 13), bold=False, upper=True, align="center")
+            "parent-agency", where, _format_as(line, D.PARENT_AGENCY)
         )
     if not letter.agency:
         yield Finding("agency", "Agency name", "not found; it goes in the left header column, in bold capitals")
     else:
         for line in letter.agency:
             where = at("Agency name", line.shown)
-            yield from _findings("agency", where, _format(line, size=(12, 13), bold=True, upper=True, align="center"))
+            yield from _findings("agency", where, _format_as(line, D.AGENCY))
         longest = max(_line_width(line) for line in letter.agency)
         yield from _check_rule(letter, letter.agency[-1], "agency-rule", "Rule under the agency name",
-                               longest / 3, longest / 2, 0.05, "1/3 to 1/2 as long as the agency name")  # fmt: skip
+                               D.AGENCY_RULE.share.low * longest, D.AGENCY_RULE.share.high * longest,
+                               D.AGENCY_RULE.tolerance, f"{D.AGENCY_RULE.share.in_words()} as long as the agency name")  # fmt: skip
+    if not letter.kind.decree:  # an internal form: its Số and date follow no decree pattern
+        if letter.number is not None:
+            yield from _findings("number", at("Số line", letter.number.text), _format_as(letter.number, D.NUMBER))
+        return
     yield from _check_number(letter.number)
     yield from _check_date(letter.date)
+    if letter.kind.has_title_block:
+        yield from _check_title_block(letter)
+        return
     if not letter.subject:
-        yield Finding("subject", "V/v line", 'not found; a công văn states its subject under the Số line: "V/v ..."')
+        yield Finding("subject", "V/v line", 'not found: state the công văn\'s subject under the Số line, "V/v ..."')
     for line in letter.subject:
         where = at("V/v line", line.text)
-        yield from _findings("subject", where, _format(line, size=(12, 13), bold=False, italic=False, align="center"))
+        yield from _findings("subject", where, _format_as(line, D.SUBJECT))
 
 
-def _check_fixed(
-    lines: list[Line], rule: str, label: str, text: str, *, size: tuple[float, float], upper: bool
-) -> Iterator[Finding]:
+def _check_title_block(letter: Letter) -> Iterator[Finding]:
+    """Tên loại and trích yếu (ô 5a) of every kind but the công văn, and the rule under them."""
+    name = letter.kind.title
+    if not letter.kind_title:
+        yield Finding("title", "Title", f'not found: put "{name}" centred under the header, then the trích yếu')
+        return
+    for line in letter.kind_title:
+        yield from _findings("title", at("Title", line.shown), _format_as(line, D.KIND_TITLE))
+    if not letter.summary:
+        yield Finding("title", "Trích yếu", f'not found: state what the {name.lower()} is about under "{name}"')
+        return
+    for line in letter.summary:
+        yield from _findings("title", at("Trích yếu", line.text), _format_as(line, D.SUMMARY))
+    # "1/3 to 1/2 of the line": the line it is drawn under (the last) or the longest one. A
+    # rule is flagged only when it fits neither reading.
+    last = letter.summary[-1]
+    first = last.first()
+    column = last.para.fmt.text_width_mm or 1000.0
+    width = wrapped_line_widths(last.shown, column, first.size_pt, first.face)[-1] if first else 0.0
+    longest = max(_line_width(line) for line in letter.summary)
+    share = D.TITLE_RULE.share
+    yield from _check_rule(letter, last, "title-rule", "Rule under the trích yếu", share.low * min(width, longest),
+                           share.high * longest, D.TITLE_RULE.tolerance,
+                           f"{share.in_words()} as long as the trích yếu's line")  # fmt: skip
+
+
+def _check_fixed(lines: list[Line], component: D.Component, label: str, text: str) -> Iterator[Finding]:
     """The Quốc hiệu or the Tiêu ngữ: exact text on one line, bold, centred."""
     if not lines:
-        yield Finding(rule, label, f'not found; the header must show "{text}"')
+        yield Finding(component.id, label, f'not found; the header must show "{text}"')
         return
     shown = " ".join(line.shown for line in lines)
     problems: list[str] = []
@@ -324,8 +354,8 @@ def _check_fixed(
     if " ".join(shown.split()) != text:
         problems.append(f'must read exactly "{text}"')
     for line in lines:
-        problems += _format(line, size=size, bold=True, upper=upper, align="center")
-    yield from _findings(rule, at(label, shown), problems)
+        problems += _format_as(line, component)
+    yield from _findings(component.id, at(label, shown), problems)
 
 
 def _check_rule(
@@ -343,10 +373,8 @@ def _check_rule(
             target = f"{low:.0f} mm" if abs(high - low) < 0.5 else f"{low:.0f}–{high:.0f} mm"
             yield Finding(rule_id, label, f"{rule.length_mm:.0f} mm long ({rule.how}); it must be {wanted}: {target}")
     centre = _text_centre(line)
-    if rule.centre_mm is not None and centre is not None and abs(rule.centre_mm - centre) > 2:
-        yield Finding(
-            rule_id, label, f"off centre by {abs(rule.centre_mm - centre):.0f} mm; it must be centred under the text"
-        )
+    if rule.centre_mm is not None and centre is not None and abs(rule.centre_mm - centre) >= D.RULE_CENTRE_TOLERANCE_MM:
+        yield Finding(rule_id, label, f"off centre by {abs(rule.centre_mm - centre):.0f} mm: centre it under the text")
 
 
 def _check_number(line: Line | None) -> Iterator[Finding]:
@@ -354,16 +382,15 @@ def _check_number(line: Line | None) -> Iterator[Finding]:
         yield Finding("number", "Số line", 'not found; a công văn shows "Số: 05/SKHCN-TTr" under the agency name')
         return
     problems: list[str] = []
-    m = re.match(r"^Số\s*(:?)(.*)$", line.text)
-    rest = m.group(2) if m else ""
-    if m and not m.group(1):
+    parsed = vn.parse_number_line(line.text)
+    if parsed and not parsed.colon:
         problems.append('"Số" must be followed by a colon: "Số: 05/..."')
-    if "/" not in rest:
+    if parsed is None or not parsed.slash:
         problems.append('a "/" goes between the number and the ký hiệu')
     else:
-        number, _, symbol = rest.partition("/")
+        number, symbol = parsed.number_text, parsed.symbol_text
         digits = number.strip()
-        if not _BLANK.match(number):  # a draft leaves the number blank: "Số:   /SKHCN-TTr"
+        if not parsed.blank:  # a draft leaves the number blank: "Số:   /SKHCN-TTr"
             if not digits.isdigit() or int(digits) < 1:
                 problems.append(f'"{digits}" is not a letter number')
             else:
@@ -377,7 +404,7 @@ def _check_number(line: Line | None) -> Iterator[Finding]:
             problems.append('a ký hiệu goes after "/", e.g. "SKHCN-TTr"')
         elif re.search(r"\s", symbol.strip()) or symbol != symbol.lstrip():
             problems.append("no spaces inside the ký hiệu")
-    problems += _format(line, size=(13, 13), italic=False)
+    problems += _format_as(line, D.NUMBER)
     yield from _findings("number", at("Số line", line.text), problems)
 
 
@@ -386,16 +413,15 @@ def _check_date(line: Line | None) -> Iterator[Finding]:
         yield Finding("date", "Date line", 'not found; it reads like "Bà Rịa - Vũng Tàu, ngày 05 tháng 3 năm 2021"')
         return
     problems: list[str] = []
-    m = _DATE_PARTS.search(line.text)
-    if m is None:
+    phrase = vn.parse_date_phrase(line.text)
+    if phrase is None or not phrase.readable:
         problems.append('write the date as "ngày 05 tháng 3 năm 2021"')
     else:
-        place = line.text[: m.start()].rstrip()
-        if not place.rstrip(",").strip():
+        if not phrase.place:
             problems.append("the place name (địa danh) goes before the date")
-        elif not place.endswith(","):
+        elif not phrase.comma:
             problems.append('a comma goes between the place name and "ngày"')
-        d, mo, year = m.group("d").strip(), m.group("m").strip(), int(m.group("y"))
+        d, mo, year = phrase.day_text, phrase.month_text, phrase.year
         if d.isdigit() and d != f"{int(d):02d}":
             problems.append(f'write "ngày {int(d):02d}": days 1–9 get a leading 0')
         if mo.isdigit():
@@ -411,7 +437,7 @@ def _check_date(line: Line | None) -> Iterator[Finding]:
                 problems.append(f"{int(d)}/{int(mo)}/{year} is not a real date")
         elif d.isdigit():
             problems.append("a day without a month: fill both in, or leave both blank in a draft")
-    problems += _format(line, size=(13, 14), italic=True, align="center")
+    problems += _format_as(line, D.DATE)
     yield from _findings("date", at("Date line", line.text), problems)
 
 
@@ -421,9 +447,11 @@ def _check_date(line: Line | None) -> Iterator[Finding]:
 def _check_kinh_gui(letter: Letter) -> Iterator[Finding]:
     line = letter.kinh_gui
     if line is None:
-        yield Finding("kinh-gui", "Kính gửi", 'not found; a công văn names its recipients: "Kính gửi: ..."')
+        if letter.kind.kinh_gui == "required":
+            kind = "công văn" if letter.kind is kinds.CONG_VAN else letter.kind.title.lower()
+            yield Finding("kinh-gui", "Kính gửi", f'not found: name the {kind}\'s recipients, "Kính gửi: ..."')
         return
-    problems = _format(line, size=(13, 14), italic=False)
+    problems = _format_as(line, D.KINH_GUI)
     if not re.match(r"^Kính gửi\s*:", line.text):
         problems.append('write "Kính gửi:" with a colon')
     yield from _findings("kinh-gui", at("Kính gửi", line.text), problems)
@@ -434,7 +462,7 @@ def _check_kinh_gui(letter: Letter) -> Iterator[Finding]:
                       )  # fmt: skip
         return
     for i, item in enumerate(recipients):
-        problems = _format(item, size=(13, 14), italic=False)
+        problems = _format_as(item, D.KINH_GUI)
         if not is_dash(item):
             problems.append('with several recipients each line starts with "- "')
         end = "." if i == len(recipients) - 1 else ";"
@@ -473,33 +501,33 @@ def _check_body(letter: Letter) -> Iterator[Finding]:
             found.setdefault(rule, []).append((n, t, message))
 
         for line in para.lines:
-            for message in _format(line, size=(13, 14)):
+            for message in _format(line, size=D.BODY.size):
                 add("body-size", message)
-        if fmt.alignment != "both":
+        if fmt.alignment != D.BODY.align:
             add("body-align", f"{_ALIGN_NAMES.get(fmt.alignment, fmt.alignment)}; body paragraphs are justified")
         if abs(fmt.left_mm) > 0.5:
             add("body-indent", f"indented {fmt.left_mm:.1f} mm from the margin; body paragraphs start at the margin")
-        elif not any(abs(fmt.first_line_mm - want) <= 0.5 for want in (10.0, 12.7)):
-            add("body-indent", f"first-line indent {fmt.first_line_mm:.1f} mm; the decree wants 1 cm or 1.27 cm")
+        elif not D.BODY_FIRST_LINE_INDENT_RANGE_MM.holds(indent := first_line_mm(letter, para)):
+            add("body-indent", f"first-line indent {indent:.1f} mm: indent the first line {D.BODY_FIRST_LINE_INDENTS_TEXT}")
         spacing = fmt.line_spacing
         size = max((f.size_pt for line in para.lines for f in line.formats()), default=14.0)
         single = 1.15 * size  # Times New Roman's single line is about 1.15 em
         lines = spacing.value if spacing.rule == "auto" else spacing.value / single
         if spacing.rule == "atLeast":
             lines = max(1.0, lines)
-        if not 0.95 <= lines <= 1.55 or (spacing.rule == "auto" and lines < 0.99):
+        if not D.BODY_LINE_SPACING.holds(lines, 0.05) or (spacing.rule == "auto" and lines < 0.99):
             shown = f"{spacing.value:g} lines" if spacing.rule == "auto" else f"{spacing.rule} {spacing.value:g} pt"
-            add("body-line-spacing", f"line spacing {shown}; the decree wants single to 1.5 lines")
+            add("body-line-spacing", f"line spacing {shown}; the decree wants {D.BODY_LINE_SPACING_TEXT}")
         if previous is not None:
             between = letter.paras[previous.index + 1 : para.index]
             gap = previous.fmt.space_after_pt + fmt.space_before_pt
             if fmt.contextual_spacing and previous.fmt.contextual_spacing and fmt.style_id == previous.fmt.style_id:
                 gap = 0.0  # Word drops spacing between paragraphs of one style with this option
-            if not between and gap < 6 - 0.01:
+            if not between and gap < D.BODY_PARAGRAPH_SPACING.low - 0.01:
                 add(
                     "body-spacing",
                     f"{gap:g} pt above it (space after the paragraph before + before this one);"
-                    " the decree wants at least 6 pt",
+                    f" the decree wants at least {D.BODY_PARAGRAPH_SPACING.low:g} pt",
                 )
         previous = para
     for rule in ("body-size", "body-align", "body-indent", "body-spacing", "body-line-spacing"):
@@ -516,7 +544,7 @@ def _check_noi_nhan(letter: Letter) -> Iterator[Finding]:
             "noi-nhan", "Nơi nhận", 'not found; the letter ends with "Nơi nhận:" and its list, left of the signature'
         )
         return
-    problems = _format(label, size=(12, 12), bold=True, italic=True)
+    problems = _format(label, size=D.NOI_NHAN.size, bold=D.NOI_NHAN.bold, italic=D.NOI_NHAN.italic)
     if label.text != "Nơi nhận:":
         problems.append('write exactly "Nơi nhận:"')
     if (
@@ -532,7 +560,7 @@ def _check_noi_nhan(letter: Letter) -> Iterator[Finding]:
         )
         return
     for i, item in enumerate(items):
-        problems = _format(item, size=(11, 11), italic=False)
+        problems = _format_as(item, D.NOI_NHAN_ITEMS)
         if not is_dash(item):
             problems.append('each item starts with "- "')
         last = i == len(items) - 1
@@ -553,7 +581,7 @@ def _check_signature(letter: Letter) -> Iterator[Finding]:
             "signature-title", "Signature", "no signature block found (title in capitals, then the signer's name)"
         )
     for i, line in enumerate(letter.titles):
-        problems = _format(line, size=(13, 14), bold=True, upper=True)
+        problems = _format_as(line, D.SIGNATURE_TITLE)
         prefix = AUTHORITY_LINE.match(line.text) if i == 0 else None
         if prefix and (prefix.group(2) == "." or prefix.group(1) in vn.AUTHORITIES):
             name = prefix.group(1).replace(".", "")
@@ -568,7 +596,7 @@ def _check_signature(letter: Letter) -> Iterator[Finding]:
         if letter.titles:
             yield Finding("signer-name", "Signer name", "not found; the signer's name goes under the title")
         return
-    problems = _format(signer, size=(13, 14), bold=True)
+    problems = _format_as(signer, D.SIGNER_NAME)
     if signer.shown == vn.upper(signer.shown):
         problems.append("in capitals; the name is written in normal case (Trần Duy Tâm Thanh)")
     if _ACADEMIC.match(signer.text):
@@ -578,21 +606,10 @@ def _check_signature(letter: Letter) -> Iterator[Finding]:
 
 # --- page, fonts, page numbers -----------------------------------------------------------------
 
-_MARGINS = {"top": (20, 25), "bottom": (20, 25), "left": (30, 35), "right": (15, 20)}
 _PAPERS = {(215.9, 279.4): "Letter", (215.9, 355.6): "Legal", (297.0, 210.0): "A4 landscape", (148.0, 210.0): "A5"}
 
 
-def _sections(letter: Letter) -> list[Any]:
-    body = letter.document.element.body
-    return [s for s in body.xpath("./w:p/w:pPr/w:sectPr | ./w:sectPr")]
-
-
-def _mm(element: Any, attr: str) -> float:
-    value = wattr(element, attr)
-    try:
-        return abs(float(value)) / TWIPS_PER_MM if value is not None else 0.0
-    except ValueError:
-        return 0.0
+_sections, _mm = sections, length_mm
 
 
 def _check_page(letter: Letter) -> Iterator[Finding]:
@@ -601,20 +618,26 @@ def _check_page(letter: Letter) -> Iterator[Finding]:
         label = "Page" if len(sections) == 1 else f"Section {n}"
         size, margins = sect.find(w("pgSz")), sect.find(w("pgMar"))
         width, height = _mm(size, "w"), _mm(size, "h")
-        if abs(width - 210) > 1 or abs(height - 297) > 1:
+        landscape_a4 = abs(width - D.PAGE.height_mm) <= D.PAGE.tolerance_mm and abs(height - D.PAGE.width_mm) <= D.PAGE.tolerance_mm
+        if n > 1 and landscape_a4:
+            pass  # a later section turned landscape for a wide table: allowed
+        elif abs(width - D.PAGE.width_mm) > D.PAGE.tolerance_mm or abs(height - D.PAGE.height_mm) > D.PAGE.tolerance_mm:
             name = next(
                 (f" ({v})" for (pw, ph), v in _PAPERS.items() if abs(pw - width) < 1 and abs(ph - height) < 1), ""
             )
             yield Finding(
-                "page-size", label, f"{width:.1f} × {height:.1f} mm{name}; the decree wants A4, 210 × 297 mm, portrait"
+                "page-size",
+                label,
+                f"{width:.1f} × {height:.1f} mm{name}; the decree wants A4, {D.PAGE.width_mm:g} × {D.PAGE.height_mm:g} mm,"
+                " portrait",
             )
-        for side, (low, high) in _MARGINS.items():
+        for side, allowed in D.MARGINS.items():
             value = _mm(margins, side) + (_mm(margins, "gutter") if side == "left" else 0.0)
-            if not low - 0.1 <= value <= high + 0.1:
+            if not allowed.holds(value, D.MARGIN_TOLERANCE_MM):
                 yield Finding(
                     "page-margins",
                     f"{label} margins",
-                    f"{side} margin {value:.1f} mm; the decree wants {low}–{high} mm",
+                    f"{side} margin {value:.1f} mm; the decree wants {allowed}",
                 )
 
 
@@ -622,7 +645,7 @@ def _story_parts(letter: Letter, sect: Any, kind: str) -> dict[str, Any]:
     """Header (or footer) roots of a section by type: default, first, even."""
     parts: dict[str, Any] = {}
     for ref in sect.findall(w(f"{kind}Reference")):
-        rid = ref.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+        rid = ref.get(f"{{{ooxml.R}}}id")
         part = letter.document.part.related_parts.get(rid)
         if part is not None:
             parts[wattr(ref, "type") or "default"] = part.element
@@ -668,7 +691,8 @@ def _check_page_numbers(letter: Letter) -> Iterator[Finding]:
     numbered = fields.get("default", [])
     if not numbered:
         if any(_page_fields(root) for root in footers.values()):
-            yield Finding("page-number", where, "in the footer; page numbers go in the header (top margin), centred")
+            if _estimated_pages(letter) > 1.0:  # on one page no number shows at all
+                yield Finding("page-number", where, "in the footer: put page numbers in the header (top margin), centred")
         elif _estimated_pages(letter) > 1.15:
             yield Finding(
                 "page-number",
@@ -678,13 +702,13 @@ def _check_page_numbers(letter: Letter) -> Iterator[Finding]:
     for p, code, runs in numbered:
         fmt = letter.formatter.paragraph(p)
         problems = []
-        if fmt.alignment != "center":
+        if fmt.alignment != D.PAGE_NUMBER.align:
             problems.append(
                 f"{_ALIGN_NAMES.get(fmt.alignment, fmt.alignment)}; page numbers are centred in the top margin"
             )
         sizes = {letter.formatter.run(p, r).size_pt for r in runs}
-        if any(not 12.99 <= s <= 14.01 for s in sizes):
-            problems.append(f"size {pts(sizes)}; the decree wants 13–14 pt")
+        if any(not D.PAGE_NUMBER.size.holds(s) for s in sizes):
+            problems.append(f"size {pts(sizes)}; the decree wants {D.PAGE_NUMBER.size}")
         if any(letter.formatter.run(p, r).italic for r in runs):
             problems.append("italic; page numbers are upright")
         style = wattr(sect.find(w("pgNumType")), "fmt")
@@ -736,6 +760,13 @@ def _estimated_pages(letter: Letter) -> float:
     return total / page if page > 0 else 1.0
 
 
+def _is_tnr(name: str) -> bool:
+    """Times New Roman, or one of its faces named as a font ("Times New Roman Bold")."""
+    name = " ".join(name.casefold().split())
+    faces = set(name[len(_TNR) :].split())
+    return name == _TNR or (name.startswith(_TNR + " ") and faces <= {"bold", "italic", "regular"})
+
+
 def _check_fonts(letter: Letter) -> Iterator[Finding]:
     yield from _font_findings(_paragraph_fonts(letter, _font_roots(letter)))
 
@@ -760,7 +791,8 @@ def _font_labels(letter: Letter) -> dict[int, str]:
         ("Agency name", letter.agency), ("Số line", [letter.number]), ("Date line", [letter.date]),
         ("V/v line", letter.subject), ("Kính gửi", [letter.kinh_gui]), ("Kính gửi recipient", letter.recipients),
         ("Nơi nhận", [letter.noi_nhan]), ("Nơi nhận item", letter.items), ("Signature title", letter.titles),
-        ("Signer name", [letter.signer]),
+        ("Signer name", [letter.signer]), ("Title", letter.kind_title), ("Trích yếu", letter.summary),
+        ("Authority", letter.authority),
     ]  # fmt: skip
     for name, lines in named:
         for line in lines:
@@ -786,7 +818,7 @@ def _paragraph_fonts(letter: Letter, roots: list[tuple[str, Any]]) -> Iterator[F
                 text += shown
                 fmt = letter.formatter.run(p, r) if shown.strip() else None
                 if fmt is not None and not fmt.hidden:
-                    fonts |= {f for f in fmt.fonts_for(shown) if f is not None and f.casefold() != _TNR}
+                    fonts |= {f for f in fmt.fonts_for(shown) if f is not None and not _is_tnr(f)}
             if fonts:
                 yield _font_finding(at(labels.get(id(p), label), texts.get(id(p), text)), fonts)
 
@@ -798,7 +830,7 @@ def _line_fonts(letter: Letter) -> Iterator[Finding]:
     for para in letter.paras:
         fonts = {
             f for line in para.lines for text, fmt in line.pieces if not _all_tnr(fmt) and text.strip()
-            for f in fmt.fonts_for(text) if f is not None and f.casefold() != _TNR
+            for f in fmt.fonts_for(text) if f is not None and not _is_tnr(f)
         }  # fmt: skip
         if fonts:
             labels = _font_labels(letter) if labels is None else labels
@@ -807,7 +839,7 @@ def _line_fonts(letter: Letter) -> Iterator[Finding]:
 
 def _all_tnr(fmt: RunFormat) -> bool:
     """Whether a run shows any text in Times New Roman (both its font slots are)."""
-    return all(f is None or f.casefold() == _TNR for f in (fmt.font, fmt.font_hansi))
+    return all(f is None or _is_tnr(f) for f in (fmt.font, fmt.font_hansi))
 
 
 def _font_finding(where: str, fonts: set[str]) -> Finding:
@@ -825,12 +857,41 @@ def _font_findings(found: Iterable[Finding]) -> Iterator[Finding]:
 # --- public API ---------------------------------------------------------------------------------
 
 
-def _check_letter(letter: Letter) -> list[Finding]:
-    checks: list[Callable[[Letter], Iterator[Finding]]] = [
-        _check_page, _check_fonts, _check_header, _check_kinh_gui, _check_body,
-        _check_noi_nhan, _check_signature, _check_page_numbers,
+def _check_kind(letter: Letter) -> Iterator[Finding]:
+    if not letter.kind.decree:
+        yield Finding("kind", at("Title", letter.kind.title),
+                      "not a kind of document Decree 30 lists (Phụ lục III), so only its page, fonts and header "
+                      "were checked: for a document that leaves the agency use one of its kinds")  # fmt: skip
+
+
+def _check_letter(letter: Letter, fixed: FixedFindings | None = None) -> list[Finding]:
+    """Every docx-level rule on ``letter``; with ``fixed``, the findings of the rules that read
+    only its sections, headers and footers are taken from there (see :func:`check_text`)."""
+    view = kind_rules.adapt(letter)  # a quyết định, kế hoạch, ...: its own parts leave the body
+    Check = Callable[[Letter], Iterator[Finding]]
+    page: Check = _check_page
+    fonts: Check = _check_fonts
+    page_numbers: Check = _check_page_numbers
+    if fixed is not None:
+        known = fixed
+        page = lambda _: iter(known.page)  # noqa: E731
+        fonts = lambda letter: _font_findings([*_line_fonts(letter), *known.story_fonts])  # noqa: E731
+        page_numbers = lambda _: iter(known.page_numbers)  # noqa: E731
+    checks: list[Check] = [
+        _check_kind, page, fonts, _check_header, _check_kinh_gui, _check_body,
+        _check_noi_nhan, _check_signature, page_numbers,
     ]  # fmt: skip
-    return [finding for check in checks for finding in check(letter)]
+    if not letter.kind.decree:  # an internal form: no body, Nơi nhận or signature of Phụ lục I
+        checks = [_check_kind, page, fonts, _check_header, page_numbers]
+        return [finding for check in checks for finding in check(letter)]
+    if view is not None and (not view.form.kinh_gui or letter.kinh_gui is None):
+        checks.remove(_check_kinh_gui)  # kind_rules says whether its form has one
+    found = [finding for check in checks for finding in check(letter)]
+    if view is not None:
+        titled = view.form.title is not None
+        found = [f for f in found if not (titled and f.rule == "subject")]  # no V/v: the title block instead
+        found += kind_rules.check(letter, view)
+    return found
 
 
 def check_letter(letter: Letter) -> list[Finding]:
@@ -852,11 +913,10 @@ def fixed_findings(letter: Letter) -> FixedFindings | None:
     """The findings of the rules that only read a letter's sections, headers and footers;
     None when the page-number rule would read its text too (no PAGE field: it then estimates
     the page count from the text)."""
-    sections = _sections(letter)
-    if sections:
-        sect = sections[0]
-        headers = _story_parts(letter, sect, "header")
-        footers = _story_parts(letter, sect, "footer")
+    found = _sections(letter)
+    if found:
+        headers = _story_parts(letter, found[0], "header")
+        footers = _story_parts(letter, found[0], "footer")
         numbered = "default" in headers and bool(_page_fields(headers["default"]))
         if not numbered and not any(_page_fields(root) for root in footers.values()):
             return None
@@ -870,17 +930,9 @@ def fixed_findings(letter: Letter) -> FixedFindings | None:
 def check_text(letter: Letter, fixed: FixedFindings) -> list[Finding]:
     """Every docx-level rule on a letter whose sections, headers, footers and formatting are
     those of a letter whose :func:`fixed_findings` are ``fixed``: what :func:`check_letter`
-    finds, without reading the sections again or resolving any format (``letter`` may be read
-    with formats taken from that letter)."""
-    text_checks: list[Callable[[Letter], Iterator[Finding]]] = [
-        _check_header, _check_kinh_gui, _check_body, _check_noi_nhan, _check_signature,
-    ]  # fmt: skip
-    return [
-        *fixed.page,
-        *_font_findings([*_line_fonts(letter), *fixed.story_fonts]),
-        *(finding for check in text_checks for finding in check(letter)),
-        *fixed.page_numbers,
-    ]
+    finds, through the same checks, without reading the sections again or resolving any format
+    (``letter`` may be read with formats taken from that letter)."""
+    return _check_letter(letter, fixed)
 
 
 def check_files(paths: Sequence[Path], *, pdf: bool = False, workers: int | None = None) -> list[list[Finding]]:
@@ -894,8 +946,6 @@ def check_files(paths: Sequence[Path], *, pdf: bool = False, workers: int | None
     results = [_check_letter(letter) for letter in letters]
     if pdf and paths:
         with tempfile.TemporaryDirectory(prefix="letter_gen-check-") as folder:
-            from letter_gen.checking.laid_out import convert_for_check, layout_findings, pdf_pages
-
             for letter, found, laid_out in zip(letters, results, convert_for_check(paths, Path(folder), workers)):
                 found.extend(layout_findings(letter, pdf_pages(laid_out)))
     return results
@@ -916,6 +966,4 @@ def check_bytes(data: bytes, name: str = "letter.docx") -> list[Finding]:
 
 def check_layout(path: Path, pdf_path: Path) -> list[Finding]:
     """Only the laid-out checks (``pdf-*`` rules), on a PDF already made from ``path``."""
-    from letter_gen.checking.laid_out import layout_findings, pdf_pages
-
     return list(layout_findings(analyse(open_docx(Path(path))), pdf_pages(Path(pdf_path))))

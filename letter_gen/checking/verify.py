@@ -35,7 +35,8 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import cast
+from types import SimpleNamespace
+from typing import Any, cast
 
 from lxml import etree
 
@@ -48,7 +49,7 @@ from letter_gen.checking.letter_parts import (
     open_docx_bytes,
     walk_paragraphs,
 )
-from letter_gen.checking.rules import FixedFindings, Finding, check_letter, check_text, fixed_findings
+from letter_gen.checking.rules import Finding, FixedFindings, check_letter, check_text, fixed_findings
 from letter_gen.checking.word_format import Formatter, ParagraphFormat, RunFormat, paragraph_runs, run_text, w
 from letter_gen.i18n import _
 from letter_gen.metrics import text_width_mm
@@ -73,6 +74,7 @@ class _Reference:
     others: dict[str, bytes]
     formats: list[tuple[ParagraphFormat, str | None, tuple[RunFormat, ...]]]
     fixed: FixedFindings
+    settings: Any  # word/settings.xml's root (default tab stops), a part the letter shares
 
 
 class Verifier:
@@ -123,7 +125,7 @@ class Verifier:
             runs = tuple(letter.formatter.run(para.el, r) for r in paragraph_runs(para.el))
             formats.append((para.fmt, para.marker, runs))
             index += count
-        self._references[skeleton] = _Reference(others, formats, fixed)
+        self._references[skeleton] = _Reference(others, formats, fixed, letter.document.settings.element)
         if len(self._references) > self._shapes:
             self._references.popitem(last=False)
 
@@ -159,7 +161,7 @@ def _read_with(reference: _Reference, document: bytes, counts: list[int]) -> Let
     paras = []
     index = 0
     for (fmt, marker, run_formats), count in zip(reference.formats, counts):
-        for _ in range(count):
+        for _copy in range(count):
             p, cell, table = walked[index]
             runs = list(paragraph_runs(p))
             if len(runs) != len(run_formats):
@@ -167,8 +169,10 @@ def _read_with(reference: _Reference, document: bytes, counts: list[int]) -> Let
             texts = ((run_text(r), f) for r, f in zip(runs, run_formats))
             paras.append(build_para(p, index, cell, table, fmt, marker, texts))
             index += 1
-    # No document or formatter: the text checks read only the paragraphs and their formats.
-    return find_parts(Letter(None, cast(Formatter, None), paras))
+    # No formatter: the checks read the paragraphs' formats; of the document only its body and
+    # its settings (the tab stops a paragraph typed with a leading tab starts at).
+    view = SimpleNamespace(element=SimpleNamespace(body=body), settings=SimpleNamespace(element=reference.settings))
+    return find_parts(Letter(view, cast(Formatter, None), paras))
 
 
 def _text_findings(letter: Letter) -> Iterator[Finding]:

@@ -31,6 +31,7 @@ from typing import Any
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
+from letter_gen import ooxml
 from letter_gen.metrics import Face
 
 __all__ = [
@@ -38,9 +39,7 @@ __all__ = [
     "effective_paragraph", "effective_run", "paragraph_runs", "run_text", "section_text_width_mm",
 ]  # fmt: skip
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
-MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+W_NS, A_NS, MC_NS = ooxml.W, ooxml.A, ooxml.MC
 
 TWIPS_PER_MM = 1440 / 25.4
 WORD_DEFAULT_SIZE_PT = 10.0  # Word's size when no level sets w:sz

@@ -41,7 +41,7 @@ from pydantic import ValidationError
 
 from letter_gen import vn
 from letter_gen.errors import InputError, OutputError
-from letter_gen.fileio import write_bytes_atomic
+from letter_gen.fileio import GENERATOR, workbook_written_by_letter_gen, write_bytes_atomic
 from letter_gen.inputs.model import InspectionRound, clean_data, describe_error, field_path, validate_data
 
 ROUND_SHEET = "Đợt kiểm tra"
@@ -80,8 +80,9 @@ def _list(*values: str) -> str:
 
 _SECTIONS: tuple[tuple[str, tuple[_Field, ...]], ...] = (
     ("CÔNG VĂN", (
-        _Field("letter.kind", "Loại công văn", "follow-up = công văn khắc phục sau kiểm tra",
-               choices=_list("follow-up")),
+        _Field("letter.kind", "Loại văn bản", "follow-up = công văn khắc phục; reminder, team-decision, plan,"
+               " invitation, conclusion-notice, report: xem README",
+               choices=_list("follow-up", "reminder", "team-decision", "plan", "invitation", "conclusion-notice", "report")),
         _Field("letter.number", "Số", "để trống = bản dự thảo (Số:   /SKHCN-TTr)", "int"),
         _Field("letter.date", "Ngày ban hành", "dd/mm/yyyy; để trống = bản dự thảo", "date"),
         _Field("letter.subject", "Trích yếu (V/v)", "phần sau “V/v”"),
@@ -159,15 +160,17 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 # --- writing -------------------------------------------------------------------------------
 
 
-def write_workbook(path: Path, round: InspectionRound | None = None) -> None:  # noqa: A002
+def write_workbook(path: Path, round: InspectionRound | None = None, *, force: bool = False) -> None:  # noqa: A002
     """Write the clerk's workbook (bảng tính): blank when ``round`` is None, else filled from it.
 
-    Built in memory and written atomically, so a failed run never leaves half a workbook.
+    Built in memory and written atomically, so a failed run never leaves half a workbook. A
+    workbook a clerk has saved (filled in) is never replaced without ``force``.
     """
     book = _build(round)
+    book.properties.creator = book.properties.lastModifiedBy = GENERATOR
     buffer = io.BytesIO()
     book.save(buffer)
-    write_bytes_atomic(Path(path), buffer.getvalue())
+    write_bytes_atomic(Path(path), buffer.getvalue(), ours=workbook_written_by_letter_gen, force=force)
 
 
 def _build(round_: InspectionRound | None) -> Workbook:

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from letter_gen.errors import InputError
+from letter_gen.fileio import write_text_atomic
 from letter_gen.inputs.model import InspectionRound, clean_data, validate_data
 
 #: File suffixes read as inspection inputs.
@@ -171,20 +172,26 @@ def find_inputs(paths: list[Path], *, skip: Path | None = None) -> list[Path]:
     return found
 
 
-def save_round(round_: InspectionRound, path: Path) -> None:
-    """Write a round as YAML, JSON or an Excel workbook, by the file's suffix (``letter-gen convert``)."""
-    from letter_gen.fileio import write_text_atomic
+def save_round(round_: InspectionRound, path: Path, *, force: bool = False) -> None:
+    """Write a round as YAML, JSON or an Excel workbook, by the file's suffix (``letter-gen convert``).
 
+    A file already there is replaced only if letter_gen wrote it (or with ``force``).
+    """
     suffix = path.suffix.lower()
     if suffix not in INPUT_SUFFIXES:
         raise InputError(f"{path}: cannot write this kind of file; expected .yaml, .yml, .json or .xlsx")
     if suffix == ".xlsx":
-        from letter_gen.inputs.excel import write_workbook
+        from letter_gen.inputs.excel import write_workbook  # openpyxl is heavy: only for workbooks
 
-        write_workbook(path, round_)
+        write_workbook(path, round_, force=force)
         return
     data = round_.model_dump(mode="json", by_alias=True)
     if suffix == ".json":
-        write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n", ours=lambda _: False, force=force)
     else:
-        write_text_atomic(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100))
+        text = YAML_MARK + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+        write_text_atomic(path, text, ours=lambda old: old.startswith(YAML_MARK.encode()), force=force)
+
+
+#: The first line of a YAML file ``letter-gen convert`` wrote (so a re-run may replace it).
+YAML_MARK = "# Written by letter-gen convert; an inspection round (see the README).\n"

@@ -13,8 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BeforeValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PositiveInt,
@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from letter_gen import vn
+from letter_gen import decree30, vn
 from letter_gen.errors import InputError
 
 # C0 controls other than tab and newline, and lone surrogates, cannot live in a docx (XML 1.0).
@@ -108,11 +108,13 @@ class _Strict(BaseModel):
 class LetterInfo(_Strict):
     """The letter itself: template kind, số (number), ngày (date), trích yếu (subject), độ khẩn."""
 
-    kind: Literal["follow-up"] = "follow-up"
+    kind: Literal["follow-up", "reminder", "team-decision", "plan", "invitation", "conclusion-notice", "report"] = (
+        "follow-up"
+    )
     number: PositiveInt | None = None
     date: DateField | None = None
     subject: RequiredText
-    urgency: Literal["KHẨN", "THƯỢNG KHẨN", "HỎA TỐC"] | None = None
+    urgency: decree30.Urgency | None = None
 
     @field_validator("urgency", mode="before")
     @classmethod
@@ -213,7 +215,7 @@ class Unit(_Strict):
 class Signer(_Strict):
     """Who signs (người ký) and with what authority (thẩm quyền ký: KT., TM., TL., TUQ., Q.)."""
 
-    authority: Literal["KT", "TM", "TL", "TUQ", "Q"] | None = None
+    authority: decree30.Authority | None = None
     for_: Text | None = Field(default=None, alias="for")
     title: Text | None = None
     name: RequiredText
@@ -241,6 +243,97 @@ class Signer(_Strict):
         """The title lines of the signature block, in capitals."""
         return vn.signature_titles(self.authority, self.for_, self.title)
 
+# --- the sections of the other document kinds (letters/kinds.py) ----------------------------
+
+
+class Member(_Strict):
+    """A member of the inspection team (thành viên Đoàn kiểm tra): name, title, role."""
+
+    name: RequiredText  # "Ông Nguyễn Văn An"
+    title: RequiredText  # chức vụ: "Chánh Thanh tra Sở"
+    role: RequiredText  # nhiệm vụ trong đoàn: "Trưởng đoàn"
+
+
+class Decision(_Strict):
+    """The decision that sets up the inspection team (Quyết định thành lập Đoàn kiểm tra)."""
+
+    subject: Text | None = None  # after "Về việc"; None: "thành lập <team> <period>"
+    authority: Text | None = None  # thẩm quyền ban hành; None: the head's title and the agency
+    bases: list[RequiredText] = Field(min_length=1)  # "Căn cứ ..." without the final ";"
+    proposer: Text | None = None  # "Theo đề nghị của <proposer>."
+    members: list[Member] = Field(min_length=1)
+    duties: Text | None = None  # Điều 2; None: the team's duties from the plan
+    executors: Text | None = None  # Điều 3: who carries the decision out
+
+
+class ScheduleRow(_Strict):
+    """One line of a plan's schedule (lịch kiểm tra): unit, date, content."""
+
+    unit: RequiredText
+    date: RequiredText  # as the plan prints it: "15/3/2021", "tuần 2 tháng 3"
+    content: RequiredText
+
+
+class PlanDocument(_Strict):
+    """The inspection plan (Kế hoạch kiểm tra): its purposes, contents, schedule."""
+
+    subject: Text | None = None  # None: "Kiểm tra <field> <period>"
+    purposes: list[RequiredText] = Field(min_length=1)  # I. MỤC ĐÍCH, YÊU CẦU
+    contents: list[RequiredText] = Field(min_length=1)  # II. NỘI DUNG
+    schedule: list[ScheduleRow] = Field(min_length=1)  # III. THỜI GIAN, ĐƠN VỊ, as a table
+    organisation: list[RequiredText] = []  # IV. TỔ CHỨC THỰC HIỆN; empty: the team reports back
+
+
+class Meeting(_Strict):
+    """The meeting a Giấy mời invites to (chủ trì, thời gian, địa điểm)."""
+
+    subject: Text | None = None  # None: "Dự họp thông qua kết quả kiểm tra <field> <period>"
+    attendees: list[RequiredText] = []  # trân trọng kính mời; empty: the head of every unit
+    purpose: RequiredText  # Tới dự
+    chair: RequiredText  # Chủ trì
+    time: RequiredText  # Thời gian: "08 giờ 00, thứ Năm, ngày 10/6/2021"
+    place: RequiredText  # Địa điểm
+
+
+class FollowUpLetter(_Strict):
+    """The follow-up letter a reminder cites: its number and date."""
+
+    number: RequiredText  # "15/SKHCN-TTr"
+    date: DateField
+
+
+class OpenItem(_Strict):
+    """What a unit still has to fix, and by when."""
+
+    unit: RequiredText  # a name of units[]
+    text: RequiredText
+    deadline: DateField | None = None
+
+
+class Reminder(_Strict):
+    """The reminder (công văn đôn đốc khắc phục): the follow-up it cites, what is still open."""
+
+    subject: Text | None = None  # after "V/v"; None: "đôn đốc khắc phục sau kiểm tra <field> <period>"
+    follow_up: FollowUpLetter
+    open_items: list[OpenItem] = Field(min_length=1)
+    new_deadline: DateField | None = None  # report back by this date
+
+
+class Notice(_Strict):
+    """The conclusion notice (Thông báo kết luận kiểm tra); findings and requirements come from the round."""
+
+    subject: Text | None = None  # None: "Kết luận kiểm tra <field> <period>"
+    conclusions: list[RequiredText] = []  # after the assessment
+
+
+class Report(_Strict):
+    """The report (Báo cáo kết quả kiểm tra) to the higher body."""
+
+    subject: Text | None = None  # None: "Kết quả kiểm tra <field> <period>"
+    recipient: RequiredText  # Kính gửi: the higher body
+    general: list[RequiredText] = []  # I. KHÁI QUÁT CHUNG, after the opening
+    proposals: list[RequiredText] = Field(min_length=1)  # IV. KIẾN NGHỊ, ĐỀ XUẤT
+
 
 class InspectionRound(_Strict):
     """One input file: one inspection round and the letter that follows it up."""
@@ -257,6 +350,21 @@ class InspectionRound(_Strict):
     recipients: list[RequiredText] | None = None
     cc: list[RequiredText] = []
     archive: list[Code] = Field(min_length=1)
+    # The sections of the other kinds (letter.kind; README: "Document kinds").
+    decision: Decision | None = None
+    plan: PlanDocument | None = None
+    meeting: Meeting | None = None
+    reminder: Reminder | None = None
+    notice: Notice | None = None
+    report: Report | None = None
+
+    @model_validator(mode="after")
+    def _open_items_name_units(self) -> InspectionRound:
+        names = {u.name for u in self.units}
+        for index, item in enumerate(self.reminder.open_items if self.reminder else []):
+            if item.unit not in names:
+                raise ValueError(f"reminder.open_items[{index}].unit: {item.unit!r} is not a name of units[]")
+        return self
 
     @model_validator(mode="after")
     def _unit_names_unique(self) -> InspectionRound:

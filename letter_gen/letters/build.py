@@ -28,8 +28,8 @@ from docx.shared import Mm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
-from letter_gen.letters import layout as L
 from letter_gen import vn
+from letter_gen.letters import layout as L
 from letter_gen.letters.bundled import AGENCY_RULE_STYLE, MOTTO_RULE_STYLE, template_path
 
 FOLLOW_UP = "follow-up"
@@ -64,8 +64,8 @@ def _set_defaults(doc: DocumentObject) -> None:
     for child in list(rpr_default):
         rpr_default.remove(child)
     rpr_default.append(_fonts())
-    rpr_default.append(_val("w:sz", str(L.SIZE_BODY * 2)))
-    rpr_default.append(_val("w:szCs", str(L.SIZE_BODY * 2)))
+    rpr_default.append(_val("w:sz", str(round(L.SIZE_BODY * 2))))
+    rpr_default.append(_val("w:szCs", str(round(L.SIZE_BODY * 2))))
     lang = OxmlElement("w:lang")
     lang.set(qn("w:val"), "vi-VN")
     lang.set(qn("w:eastAsia"), "en-US")
@@ -104,9 +104,9 @@ def _val(tag: str, value: str) -> BaseOxmlElement:
     return element
 
 
-def _add_rule_styles(doc: DocumentObject) -> None:
-    """Paragraph styles of the two rules: an empty line that only draws its bottom border."""
-    for name in (AGENCY_RULE_STYLE, MOTTO_RULE_STYLE):
+def _add_rule_styles(doc: DocumentObject, names: tuple[str, ...] = (AGENCY_RULE_STYLE, MOTTO_RULE_STYLE)) -> None:
+    """Paragraph styles of the rules: an empty line that only draws its bottom border."""
+    for name in names:
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = doc.styles["Normal"]
         style.font.size = Pt(1)
@@ -241,8 +241,9 @@ def _indent(paragraph: Paragraph, left_mm: float = 0, right_mm: float = 0, hangi
 # --- the letter -------------------------------------------------------------------------
 
 
-def _header_table(doc: DocumentObject) -> None:
-    """Ô 1–5: agency and Quốc hiệu on the first row; Số, V/v and the date on the second."""
+def _header_table(doc: DocumentObject, subject_line: bool = True) -> None:
+    """Ô 1–5: agency and Quốc hiệu on the first row; Số, V/v and the date on the second
+    (a document with a title block has no V/v: ``subject_line=False``)."""
     (agency, nation), (number, date) = _borderless_table(doc, (L.HEADER_LEFT_MM, L.HEADER_RIGHT_MM), 2)
     _tag(agency, "if parent_agency")
     _para(agency, "{{ parent_agency }}", size=L.SIZE_PARENT)
@@ -258,13 +259,14 @@ def _header_table(doc: DocumentObject) -> None:
     side = (L.HEADER_RIGHT_MM - L.motto_rule_mm(vn.MOTTO)) / 2
     _indent(motto_rule, side, side)
 
-    _para(number, "{{ number_line }}", size=L.SIZE_NUMBER, before=6)
+    _para(number, "{{ number_line }}", size=L.SIZE_NUMBER, before=L.HEADER_SPACE_BEFORE_PT)
     _tag(number, "if urgency")
-    urgent = _para(number, "{{ urgency }}", size=L.SIZE_URGENCY, bold=True, before=6)
+    urgent = _para(number, "{{ urgency }}", size=L.SIZE_URGENCY, bold=True, before=L.HEADER_SPACE_BEFORE_PT)
     _box(urgent)
     _tag(number, "endif")
-    _para(number, "{{ subject_line }}", size=L.SIZE_SUBJECT, before=6)
-    _para(date, "{{ place_date }}", size=L.SIZE_DATE, italic=True, before=6)
+    if subject_line:
+        _para(number, "{{ subject_line }}", size=L.SIZE_SUBJECT, before=L.HEADER_SPACE_BEFORE_PT)
+    _para(date, "{{ place_date }}", size=L.SIZE_DATE, italic=True, before=L.HEADER_SPACE_BEFORE_PT)
 
 
 def _box(paragraph: Paragraph) -> None:
@@ -280,16 +282,16 @@ def _box(paragraph: Paragraph) -> None:
 
 def _kinh_gui(doc: DocumentObject) -> None:
     """Ô 9a: one recipient on the Kính gửi line; several one per line, dashes under the colon."""
-    label_mm = L.text_width_mm("Kính gửi", L.SIZE_BODY)
-    dash_mm = L.text_width_mm("- ", L.SIZE_BODY)
+    label_mm = L.text_width_mm("Kính gửi", L.SIZE_KINH_GUI)
+    dash_mm = L.text_width_mm("- ", L.SIZE_KINH_GUI)
     _tag(doc, "if kinh_gui_single")
-    single = _para(doc, "{{ kinh_gui_single }}", align=LEFT, before=12)
+    single = _para(doc, "{{ kinh_gui_single }}", size=L.SIZE_KINH_GUI, align=LEFT, before=12)
     _indent(single, L.KINH_GUI_INDENT_MM + label_mm + dash_mm, hanging_mm=label_mm + dash_mm)
     _tag(doc, "else")
-    label = _para(doc, "Kính gửi:", align=LEFT, before=12)
+    label = _para(doc, "Kính gửi:", size=L.SIZE_KINH_GUI, align=LEFT, before=12)
     _indent(label, L.KINH_GUI_INDENT_MM)
     _tag(doc, "for line in kinh_gui_lines")
-    item = _para(doc, "{{ line }}", align=LEFT)
+    item = _para(doc, "{{ line }}", size=L.SIZE_KINH_GUI, align=LEFT)
     _indent(item, L.KINH_GUI_INDENT_MM + label_mm + dash_mm, hanging_mm=dash_mm)
     _tag(doc, "endfor")
     _tag(doc, "endif")
@@ -298,10 +300,12 @@ def _kinh_gui(doc: DocumentObject) -> None:
 def _body(doc: DocumentObject) -> None:
     """Ô 6: justified, first-line indent, 6 pt between paragraphs; unit headings in bold."""
     _tag(doc, "for paragraph in body")
-    for bold, tag in ((True, "if paragraph.heading"), (False, "else")):
+    # Headings and the last two paragraphs keep with the next: the signature never stands alone.
+    for bold, keep, tag in ((True, True, "if paragraph.heading"), (False, True, "elif paragraph.keep_with_next"), (False, False, "else")):
         _tag(doc, tag)
         text = _para(doc, "{{ paragraph.text }}", bold=bold, align=JUSTIFY, before=L.PARAGRAPH_SPACING_PT)
         text.paragraph_format.first_line_indent = Mm(L.BODY_FIRST_LINE_INDENT_MM)
+        text.paragraph_format.keep_with_next = keep or None
     _tag(doc, "endif")
     _tag(doc, "endfor")
 
@@ -320,7 +324,7 @@ def _closing_table(doc: DocumentObject) -> None:
     _tag(signature, "endfor")
     for _ in range(L.SIGNATURE_ROOM_LINES):
         _para(signature, size=L.SIZE_SIGNATURE)
-    _para(signature, "{{ signer_name }}", size=L.SIZE_SIGNATURE, bold=True)
+    _para(signature, "{{ signer_name }}", size=L.SIZE_SIGNER_NAME, bold=True)
     # Nơi nhận and the signature start level with each other, 12 pt under the body.
     for cell in (noi_nhan, signature):
         margins = OxmlElement("w:tcMar")
@@ -331,11 +335,11 @@ def _closing_table(doc: DocumentObject) -> None:
         cell._tc.get_or_add_tcPr().append(margins)
 
 
-def _deterministic(doc: DocumentObject) -> bytes:
+def _deterministic(doc: DocumentObject, title: str = "Công văn khắc phục sau kiểm tra") -> bytes:
     """Save with fixed core properties and zip dates, so every build gives the same bytes."""
     props = doc.core_properties
     props.author = props.last_modified_by = "letter_gen"
-    props.title = "Công văn khắc phục sau kiểm tra"
+    props.title = title
     props.comments = "Built by letter_gen.letters.build (python -m letter_gen.letters.build)."
     props.revision = 1
     props.created = props.modified = dt.datetime(2021, 1, 1)

@@ -13,6 +13,8 @@ from pathlib import Path
 #: Paragraph styles the builder gives the header's rules; the renderer sets their indents per letter.
 AGENCY_RULE_STYLE = "AgencyRule"
 MOTTO_RULE_STYLE = "MottoRule"
+#: The rule under the trích yếu of a document with a title block (quyết định, kế hoạch, ...).
+TITLE_RULE_STYLE = "TitleRule"
 
 
 def templates_dir() -> Path:

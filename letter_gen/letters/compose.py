@@ -22,10 +22,18 @@ Mode = Literal["consolidated", "per-unit"]
 
 @dataclass(frozen=True)
 class Paragraph:
-    """One body paragraph (đoạn văn, ô 6); ``heading`` marks a numbered unit heading."""
+    """One body paragraph (đoạn văn, ô 6); ``heading`` marks a numbered unit heading.
+
+    The other kinds (letters/kinds.py) use ``style``: ``"basis"`` (a quyết định's Căn cứ lines,
+    italic), ``"center"`` (``QUYẾT ĐỊNH:``, bold, centred); and ``lead``, a bold start
+    (``Điều 1.``) before the text."""
 
     text: str
     heading: bool = False
+    #: The last two paragraphs stay on the page of the signature, which never stands alone.
+    keep_with_next: bool = False
+    style: str = "text"
+    lead: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,12 @@ class LetterContent:
     signature_titles: tuple[str, ...]  # thẩm quyền ký and chức vụ
     signer_name: str
     period_label: str
+    # The other kinds (letters/kinds.py); a công văn leaves them empty.
+    title: str | None = None  # tên loại (ô 5a): "QUYẾT ĐỊNH"; None in a công văn
+    issuing_authority: str | None = None  # a quyết định's "GIÁM ĐỐC SỞ ..."
+    table_header: tuple[str, ...] = ()  # a plan's schedule, a report's summary: column headings
+    table_rows: tuple[tuple[str, ...], ...] = ()
+    body_after: tuple[Paragraph, ...] = ()  # body paragraphs after the table
 
     def context(self) -> dict[str, Any]:
         """The template context: every field by name (body paragraphs keep their attributes)."""
@@ -71,6 +85,12 @@ class LetterContent:
         for key in ("number", "date", "number_line", "place_date"):
             said.pop(key)
         said["body"] = [(p.text, p.heading) for p in self.body]
+        if self.title is None and not self.body_after:
+            for key in _KIND_FIELDS:  # a công văn's hash stays what it was before the other kinds
+                said.pop(key)
+        else:
+            said["body"] = [(p.text, p.heading, p.style, p.lead) for p in self.body]
+            said["body_after"] = [(p.text, p.heading, p.style, p.lead) for p in self.body_after]
         blob = json.dumps(said, ensure_ascii=False, sort_keys=True, default=str)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
@@ -83,6 +103,9 @@ class LetterContent:
             number_line=vn.number_line(number, self.symbol),
             place_date=vn.place_date_line(place, date, self.year),
         )
+
+
+_KIND_FIELDS = ("title", "issuing_authority", "table_header", "table_rows", "body_after")
 
 
 def compose(round_: InspectionRound, mode: Mode = "consolidated", unit_index: int | None = None) -> LetterContent:
@@ -226,5 +249,7 @@ def _per_unit_body(round_: InspectionRound, unit: Unit) -> list[Paragraph]:
 
 
 def _with_body_end(body: list[Paragraph]) -> list[Paragraph]:
+    """The body ending ``./.``, its last two paragraphs kept with the signature block."""
     last = body[-1]
-    return [*body[:-1], Paragraph(vn.body_end(last.text), heading=last.heading)]
+    body = [*body[:-1], replace(last, text=vn.body_end(last.text))]
+    return [*body[:-2], *(replace(p, keep_with_next=True) for p in body[-2:])]

@@ -1,12 +1,14 @@
 """The page of a công văn in numbers (Nghị định 30/2020/NĐ-CP, Phụ lục I).
 
-One place for sizes and positions: the template builder lays the page out with them,
-rendering sizes the rule under the agency name with them, and the checks compare letters
-against the decree's ranges, not against these choices.
+Geometry computed from the decree's table (:mod:`letter_gen.decree30`): the template builder
+lays the page out with these, rendering sizes the rule under the agency name with them. Every
+number the decree sets, and every size chosen inside its ranges, is read from the table; the
+checks compare letters against the table's ranges, not against these choices.
 """
 
 from __future__ import annotations
 
+from letter_gen import decree30 as D
 from letter_gen.metrics import text_width_mm, wrapped_line_widths
 
 TWIPS_PER_MM = 1440 / 25.4
@@ -18,10 +20,10 @@ def twips(mm: float) -> int:
     return round(mm * TWIPS_PER_MM)
 
 
-# Page: A4 portrait, margins inside the decree's ranges.
-PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210.0, 297.0
-MARGIN_TOP_MM, MARGIN_BOTTOM_MM = 20.0, 20.0
-MARGIN_LEFT_MM, MARGIN_RIGHT_MM = 30.0, 15.0
+# Page: A4 portrait, margins inside the decree's ranges (the choices live in letter_gen.decree30).
+PAGE_WIDTH_MM, PAGE_HEIGHT_MM = D.PAGE.width_mm, D.PAGE.height_mm
+MARGIN_TOP_MM, MARGIN_BOTTOM_MM = D.MARGINS_CHOSEN_MM["top"], D.MARGINS_CHOSEN_MM["bottom"]
+MARGIN_LEFT_MM, MARGIN_RIGHT_MM = D.MARGINS_CHOSEN_MM["left"], D.MARGINS_CHOSEN_MM["right"]
 HEADER_DISTANCE_MM = 10.0  # page numbers sit in the top margin
 TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM
 
@@ -32,33 +34,36 @@ HEADER_RIGHT_MM = TEXT_WIDTH_MM - HEADER_LEFT_MM
 CLOSING_LEFT_MM = 80.0
 CLOSING_RIGHT_MM = TEXT_WIDTH_MM - CLOSING_LEFT_MM
 
-# Font sizes in points, each inside the decree's range.
-SIZE_PARENT = 13  # cơ quan chủ quản, 12–13
-SIZE_AGENCY = 13  # cơ quan ban hành, 12–13
-SIZE_NATIONAL_TITLE = 12  # Quốc hiệu, 12–13
-SIZE_MOTTO = 13  # Tiêu ngữ, 13–14
-SIZE_NUMBER = 13  # Số, ký hiệu, 13
-SIZE_DATE = 13  # địa danh, ngày, 13–14
-SIZE_SUBJECT = 12  # trích yếu, 12–13
-SIZE_URGENCY = 13  # độ khẩn, 13–14
-SIZE_BODY = 14  # Kính gửi and body, 13–14
-SIZE_SIGNATURE = 14  # signature titles and name, 13–14
-SIZE_NOI_NHAN_LABEL = 12  # "Nơi nhận:", 12
-SIZE_NOI_NHAN_ITEM = 11  # its items, 11
-SIZE_PAGE_NUMBER = 13  # 13–14
+# Font sizes in points: the size the template chose inside each decree range (decree30).
+SIZE_PARENT = D.PARENT_AGENCY.chosen_pt
+SIZE_AGENCY = D.AGENCY.chosen_pt
+SIZE_NATIONAL_TITLE = D.NATIONAL_TITLE.chosen_pt
+SIZE_MOTTO = D.MOTTO.chosen_pt
+SIZE_NUMBER = D.NUMBER.chosen_pt
+SIZE_DATE = D.DATE.chosen_pt
+SIZE_SUBJECT = D.SUBJECT.chosen_pt
+SIZE_URGENCY = D.URGENCY.chosen_pt
+SIZE_KINH_GUI = D.KINH_GUI.chosen_pt
+SIZE_BODY = D.BODY.chosen_pt
+SIZE_SIGNATURE = D.SIGNATURE_TITLE.chosen_pt
+SIZE_SIGNER_NAME = D.SIGNER_NAME.chosen_pt
+SIZE_NOI_NHAN_LABEL = D.NOI_NHAN.chosen_pt
+SIZE_NOI_NHAN_ITEM = D.NOI_NHAN_ITEMS.chosen_pt
+SIZE_PAGE_NUMBER = D.PAGE_NUMBER.chosen_pt
 
-BODY_FIRST_LINE_INDENT_MM = 12.7
-PARAGRAPH_SPACING_PT = 6
+BODY_FIRST_LINE_INDENT_MM = D.BODY_FIRST_LINE_INDENT_CHOSEN_MM
+PARAGRAPH_SPACING_PT = D.BODY_PARAGRAPH_SPACING.low
+HEADER_SPACE_BEFORE_PT = D.HEADER_SPACE_BEFORE_PT
 KINH_GUI_INDENT_MM = 25.0
 SIGNATURE_ROOM_LINES = 4
 RULE_THICKNESS_EIGHTHS = 6  # a 0.75 pt solid rule
 
 #: The agency rule is this share of the agency name's longest line (the decree: 1/3–1/2).
-AGENCY_RULE_SHARE = 0.4
+AGENCY_RULE_SHARE = D.AGENCY_RULE.chosen
 
 
 def agency_rule_mm(agency_name: str, column_mm: float = HEADER_LEFT_MM) -> float:
-    """Length of the rule under the agency name: 40% of its longest line in the column."""
+    """Length of the rule under the agency name: its chosen share of its longest line in the column."""
     longest = max(wrapped_line_widths(agency_name, column_mm, SIZE_AGENCY, "bold"))
     return AGENCY_RULE_SHARE * longest
 
@@ -68,9 +73,15 @@ def side_indent_twips(column_mm: float, rule_mm: float) -> int:
     return max(0, twips((column_mm - rule_mm) / 2))
 
 
+def title_rule_mm(subject: str) -> float:
+    """The rule under a title block's trích yếu: its chosen share of the trích yếu's longest line."""
+    longest = max(wrapped_line_widths(subject, TEXT_WIDTH_MM, D.TITLE_SUBJECT.chosen_pt, "bold"))
+    return D.TITLE_RULE.chosen * longest
+
+
 def motto_rule_mm(motto: str) -> float:
     """The rule under the Tiêu ngữ is as long as the Tiêu ngữ."""
-    return text_width_mm(motto, SIZE_MOTTO, "bold")
+    return D.MOTTO_RULE.chosen * text_width_mm(motto, SIZE_MOTTO, "bold")
 
 
 #: The right column widens for a long place name up to this, narrowing the agency's column.

@@ -9,6 +9,7 @@ strict about undefined variables.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import struct
@@ -23,12 +24,12 @@ import jinja2
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from letter_gen.letters import layout as L
-from letter_gen.letters.bundled import AGENCY_RULE_STYLE, MOTTO_RULE_STYLE
-from letter_gen.letters.compose import LetterContent
-from letter_gen import limits
+from letter_gen import limits, vn
 from letter_gen.errors import TemplateError
 from letter_gen.i18n import _
+from letter_gen.letters import layout as L
+from letter_gen.letters.bundled import AGENCY_RULE_STYLE, MOTTO_RULE_STYLE, TITLE_RULE_STYLE
+from letter_gen.letters.compose import LetterContent
 from letter_gen.letters.sandbox import LetterSandbox, LimitError
 
 _TAG = re.compile(r"\{[{%#]")
@@ -46,7 +47,11 @@ def _rule_paragraph(style: str) -> re.Pattern[str]:
 # paragraphs or widths is left as it is.
 _RULE_INDENTS = [
     (_rule_paragraph(style), f'<w:ind w:left="{{{{ {var} }}}}" w:right="{{{{ {var} }}}}"/>')
-    for style, var in ((AGENCY_RULE_STYLE, "layout_agency_rule_indent"), (MOTTO_RULE_STYLE, "layout_motto_rule_indent"))
+    for style, var in (
+        (AGENCY_RULE_STYLE, "layout_agency_rule_indent"),
+        (MOTTO_RULE_STYLE, "layout_motto_rule_indent"),
+        (TITLE_RULE_STYLE, "layout_title_rule_indent"),
+    )
 ]
 _HEADER_WIDTHS = [
     (f'w:w="{L.twips(L.HEADER_LEFT_MM)}"', 'w:w="{{ layout_header_left }}"'),
@@ -54,16 +59,22 @@ _HEADER_WIDTHS = [
 ]
 
 
+def _keep_first_group(match: re.Match[str], tail: str) -> str:
+    return match.group(1) + tail
+
+
 def layout_context(content: LetterContent, adapts_columns: bool = True) -> dict[str, int]:
     """The header geometry of one letter, in twips (``layout_*`` template variables); the
     columns keep their widths in a template whose header is not the bundled one."""
-    widest = content.place_date.replace("ngày ... tháng ...", "ngày 28 tháng 12")
+    phrase = vn.parse_date_phrase(content.place_date)
+    widest = vn.widest_place_date_line(phrase.place, content.year) if phrase else content.place_date
     left, right = L.header_columns(widest) if adapts_columns else (L.HEADER_LEFT_MM, L.HEADER_RIGHT_MM)
     return {
         "layout_header_left": L.twips(left),
         "layout_header_right": L.twips(right),
         "layout_agency_rule_indent": L.side_indent_twips(left, L.agency_rule_mm(content.agency_name, left)),
         "layout_motto_rule_indent": L.side_indent_twips(right, L.motto_rule_mm(content.motto)),
+        "layout_title_rule_indent": L.side_indent_twips(L.TEXT_WIDTH_MM, L.title_rule_mm(content.subject)),
     }
 
 
@@ -104,7 +115,7 @@ class PreparedTemplate:
 
     def _compile(self, part: str, patched: str) -> jinja2.Template:
         for pattern, indent in _RULE_INDENTS:
-            patched = pattern.sub(lambda m: m.group(1) + indent, patched)
+            patched = pattern.sub(functools.partial(_keep_first_group, tail=indent), patched)
         header_end = patched.find("</w:tbl>")  # the first table is the header
         if header_end > 0:
             header = patched[:header_end]

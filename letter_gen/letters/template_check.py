@@ -35,19 +35,20 @@ import re
 import types
 import typing
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import jinja2
 from jinja2 import meta, nodes
 from jinja2.runtime import LoopContext
 from lxml import etree
 
-from letter_gen.letters.compose import LetterContent, Paragraph
+from letter_gen import limits, ooxml, vn
 from letter_gen.errors import TemplateError
-from letter_gen import limits, vn
 from letter_gen.i18n import _
+from letter_gen.letters.compose import LetterContent, Paragraph
 from letter_gen.letters.render import docxtpl_patch, make_environment
 from letter_gen.letters.sandbox import LimitError, constant_value
 
@@ -83,13 +84,27 @@ TEMPLATE_VARIABLES: dict[str, str] = {
     " 'KT. GIÁM ĐỐC', 'PHÓ GIÁM ĐỐC', a list",
     "signer_name": "Signer's full name (họ tên người ký)",
     "period_label": "Inspection period (kỳ kiểm tra): 'năm 2021'",
+    "title": "Tên loại of a document with a title block (ô 5a): 'QUYẾT ĐỊNH', 'KẾ HOẠCH', ...; None in a công văn",
+    "issuing_authority": "A quyết định's issuing authority line (thẩm quyền ban hành):"
+    " 'GIÁM ĐỐC SỞ KHOA HỌC VÀ CÔNG NGHỆ'; None otherwise",
+    "table_header": "Column headings of a plan's schedule or a report's summary (bảng), a list; empty otherwise",
+    "table_rows": "Rows of that table (dòng của bảng), each a list of cell texts: {%tr for item in table_rows %}",
+    "body_after": "Body paragraphs after the table (nội dung sau bảng), a list like body",
     "paragraph.text": "Inside {%p for paragraph in body %}: the paragraph's text (nội dung đoạn văn)",
     "paragraph.heading": "Inside {%p for paragraph in body %}: True for a numbered unit heading"
     " (tiêu đề đơn vị, printed bold): {%p if paragraph.heading %}",
+    "paragraph.keep_with_next": "Inside the body loop: True for the last two paragraphs, which keep with the"
+    " signature block (giữ với đoạn sau) so it never stands alone on a page",
+    "paragraph.style": "Inside the body loop: 'text', 'basis' (a quyết định's Căn cứ line, in"
+    " italics: căn cứ) or 'center' (QUYẾT ĐỊNH:, bold, centred)",
+    "paragraph.lead": "Inside the body loop: a bold start before the text ('Điều 1.', 'Tới dự:'; phần mở đầu in đậm),"
+    " or empty",
     "layout_agency_rule_indent": "Left and right indent, in twips, that centres the rule under the agency"
     " name (đường kẻ dưới tên cơ quan); set when rendering",
     "layout_motto_rule_indent": "Left and right indent, in twips, that centres the rule under the Tiêu ngữ"
     " in its column; set when rendering",
+    "layout_title_rule_indent": "Left and right indent, in twips, that centres the rule under the trích yếu"
+    " of a document with a title block (quyết định, kế hoạch, ...); set when rendering",
     "layout_header_left": "Width, in twips, of the header's left column (agency, Số, V/v); set when rendering",
     "layout_header_right": "Width, in twips, of the header's right column (Quốc hiệu, date): wider for a"
     " long place name (địa danh); set when rendering",
@@ -98,6 +113,7 @@ TEMPLATE_VARIABLES: dict[str, str] = {
 #: Variables rendering adds to LetterContent's fields (see ``PreparedTemplate.render``).
 RENDER_VARIABLES: dict[str, type] = {
     "layout_agency_rule_indent": int, "layout_motto_rule_indent": int, "layout_header_left": int, "layout_header_right": int,
+    "layout_title_rule_indent": int,
 }
 
 KINDS = ("not-docx", "too-large", "unknown-variable", "syntax", "split-tag", "unbalanced-block", "autoescape-off")
@@ -192,7 +208,7 @@ def raise_for_problems(path: Path | str) -> None:
 
 # --- reading the parts ------------------------------------------------------------------
 
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W = ooxml.W
 _P, _T, _TBL, _TR, _TC = (f"{{{_W}}}{tag}" for tag in ("p", "t", "tbl", "tr", "tc"))
 _TEMPLATED_PART = re.compile(r"word/(document|header\d*|footer\d*|footnotes)\.xml")
 _P_START = re.compile(r"<w:p(?=[ >/])")

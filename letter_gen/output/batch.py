@@ -10,11 +10,8 @@ no half-written letter and a re-run completes it with the numbers already given.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
-import json
 import multiprocessing
 import os
 import re
@@ -28,13 +25,17 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from letter_gen import vn
-from letter_gen.errors import LetterGenError, OutputError, UsageError
+from letter_gen.errors import LetterGenError, UsageError
 from letter_gen.inputs.formats import find_inputs, load_input
-from letter_gen.inputs.model import InspectionRound, Period
-from letter_gen.letters.compose import LetterContent, compose, letters_of
+from letter_gen.inputs.model import InspectionRound
+from letter_gen.inputs.period import PeriodFilter
+from letter_gen.letters.compose import LetterContent
+from letter_gen.letters.kinds import compose, letters_of, require_section, with_kind
 from letter_gen.letters.template_check import raise_for_problems
-from letter_gen.libreoffice import ConverterPool, combine_pdfs, declares_pdfa2
+from letter_gen.interrupts import worker_signals
+from letter_gen.libreoffice import ConversionResult, ConverterPool, combine_pdfs, declares_pdfa2
 from letter_gen.output.folder import FolderLock
+from letter_gen.output.manifest import Manifest, read_manifest
 from letter_gen.output.writer import (
     LetterJob,
     LetterWriter,
@@ -44,44 +45,16 @@ from letter_gen.output.writer import (
     chunks,
     template_of,
 )
-from letter_gen.register.store import DEFAULT_REGISTER, Register
+from letter_gen.register.issuing import round_identity
+from letter_gen.register.store import Register
+from letter_gen.register.where import locate
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
 
 BatchMode = Literal["consolidated", "per-unit", "both"]
-MANIFEST_KEYS = ("input", "unit", "mode", "number", "symbol", "date", "subject", "recipients", "path", "sha256", "pdf", "pdf_sha256")
 _SLUG_LIMIT = 60
 _POOL_THRESHOLD = 64  # below this many letters a process pool costs more than it saves
-
-
-@dataclass(frozen=True)
-class PeriodFilter:
-    """A reporting period asked for on the command line: ``2021``, ``2021-Q2``, ``2021-H1``, ``2021-06``."""
-
-    text: str
-    year: int
-    first_month: int
-    last_month: int
-
-    def covers(self, period: Period) -> bool:
-        """Whether an input's period lies inside this one (``2021-Q2`` lies in ``2021-H1`` and ``2021``)."""
-        first, last = period.months
-        return period.year == self.year and self.first_month <= first and last <= self.last_month
-
-
-def parse_period(text: str) -> PeriodFilter:
-    """Read ``2021``, ``2021-Q2``, ``2021-H1`` or ``2021-06``; :class:`UsageError` otherwise."""
-    match = re.fullmatch(r"(\d{4})(?:-(?:[Qq]([1-4])|[Hh]([12])|(0[1-9]|1[0-2])))?", text.strip())
-    if not match:
-        raise UsageError(f"--period {text!r}: expected a year (2021), a quarter (2021-Q2), a half (2021-H1) or a month (2021-06)")
-    year = int(match.group(1))
-    quarter, half, month = (int(g) if g else None for g in match.group(2, 3, 4))
-    try:
-        months = Period(year=year, quarter=quarter, half=half, month=month).months
-    except ValueError as err:  # pydantic's ValidationError: a year out of range
-        raise UsageError(f"--period {text!r}: the year must be between 1945 and 2200") from err
-    return PeriodFilter(text.strip(), year, *months)
 
 
 def slugify(text: str, limit: int = _SLUG_LIMIT) -> str:
@@ -103,6 +76,7 @@ class BatchOptions:
 
     out_dir: Path
     mode: BatchMode = "both"
+    kind: str | None = None  # write this document of every round instead of its letter.kind (--kind)
     period: PeriodFilter | None = None
     issue: bool = False
     date: dt.date | None = None
@@ -131,8 +105,13 @@ class BatchSummary:
     inputs_outside_period: int = 0
     seconds: float = 0.0
     failures: list[str] = field(default_factory=list)
+    rounds: dict[tuple[str, str, str, str], list[Path]] = field(default_factory=dict)  # round → its input files
     warnings: list[str] = field(default_factory=list)  # texts changed by --clean-text
     combined_pdf: Path | None = None
+    combined_removed: bool = False  # an old letters.pdf no longer matched the letters
+    drafts_removed: int = 0  # drafts of this folder replaced by their issued letters
+    pdfs: int = 0  # PDFs made in this run
+    kept_dates: int = 0  # letters issued before, on another date than this run's
 
     @property
     def ok(self) -> bool:
@@ -143,9 +122,10 @@ class BatchSummary:
 class LetterEvent:
     """Reported after each letter, for progress bars: its status and path (or error)."""
 
-    status: Literal["written", "unchanged", "failed"]
+    status: Literal["written", "unchanged", "failed", "pdf"]
     path: Path | None
     message: str = ""
+    newly_issued: bool = False  # the letter took its number in this run
 
 
 def run_batch(
@@ -173,11 +153,11 @@ def _run(
     on_letter: Callable[[LetterEvent], None] | None,
     on_total: Callable[[int], None] | None,
 ) -> None:
-    rounds = list(_survey(find_inputs(inputs, skip=options.out_dir), options, summary))
+    rounds = _one_set_per_round(list(_survey(find_inputs(inputs, skip=options.out_dir), options, summary)), summary)
     total = sum(count for _, count, _ in rounds)
     if on_total:
         on_total(total)
-    register = Register(options.register_path or DEFAULT_REGISTER) if options.issue else None
+    register = Register(options.register_path or locate(None).path) if options.issue else None
     converter = _Converter(options) if options.pdf or options.pdfa else None
     names: set[str] = set()
     writer = LetterWriter(_write_options(options), register, pool.map)
@@ -186,18 +166,19 @@ def _run(
         return options.out_dir / _file_name(content, job.source, names)
 
     try:
-        with _Manifest(options.out_dir) as manifest:
+        with Manifest(options.out_dir, _earlier_letters(options, summary)) as manifest:
             for chunk in chunks(_jobs(rounds, options), _CHUNK):
                 outcomes = writer.write(chunk, name)
                 for outcome in outcomes:
                     _count(outcome, summary, on_letter)
+                    earlier = outcome.content.date
+                    summary.kept_dates += bool(earlier and not outcome.newly_issued and earlier != (options.date or dt.date.today()))
                 written = [o for o in outcomes if o.status != "failed"]
-                pdfs = converter.convert(written, summary) if converter else {}
+                pdfs = converter.convert(written, summary, on_letter) if converter else {}
                 for outcome in written:
                     manifest.add(_manifest_row(outcome, options.out_dir, pdfs.get(outcome.path)))
             os.sync()  # letters were written without a sync each; make them durable before the manifest
-        if converter is not None:
-            converter.combine(summary)
+        _combined_pdf(options, summary, converter, manifest)
     finally:
         if register is not None:
             register.close()
@@ -206,6 +187,44 @@ def _run(
 
 
 _CHUNK = 500  # letters composed, issued and written at a time: memory stays flat however big the batch
+
+
+def _earlier_letters(options: BatchOptions, summary: BatchSummary) -> list[dict[str, Any]]:
+    """The folder's manifest before this run. A folder holds one batch's letters: drafts are
+    not written among issued letters; issuing removes the folder's own drafts it supersedes."""
+    rows = read_manifest(options.out_dir)
+    issued = [row for row in rows if row.get("number") is not None]
+    if issued and not options.issue:
+        raise UsageError(
+            f"{options.out_dir}: this folder holds issued letters (see its manifest.json); drafts are not"
+            " mixed in with them: write the drafts to another folder (--out), or add --issue"
+        )
+    if options.issue:
+        kept = []
+        for row in rows:
+            draft = options.out_dir / str(row.get("path"))
+            if row.get("number") is None and draft.is_file() and _sha256_of(draft) == row.get("sha256"):
+                draft.unlink()  # letter_gen's own draft, unchanged since: its issued letter replaces it
+                summary.drafts_removed += 1
+            else:
+                kept.append(row)
+        rows = kept
+    return rows
+
+
+def _sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _combined_pdf(options: BatchOptions, summary: BatchSummary, converter: _Converter | None, manifest: Manifest) -> None:
+    """``letters.pdf`` always matches the manifest: rebuilt from every current letter's PDF, or
+    removed when this run changed letters without making PDFs."""
+    combined = options.out_dir / _Converter.COMBINED
+    if converter is not None:
+        converter.combine(summary, manifest.current_pdfs())
+    elif combined.exists() and summary.written:
+        combined.unlink()
+        summary.combined_removed = True
 
 
 def _write_options(options: BatchOptions) -> WriteOptions:
@@ -218,7 +237,7 @@ def _write_options(options: BatchOptions) -> WriteOptions:
 
 def _jobs(rounds: list[_Surveyed], options: BatchOptions) -> Iterator[LetterJob]:
     for path, _, kept in rounds:
-        round_ = kept or load_input(path, clean_text=options.clean_text)  # big batches do not hold every input
+        round_ = kept or with_kind(load_input(path, clean_text=options.clean_text), options.kind)  # big batches do not hold every input
         template = template_of(round_, options.template)
         for mode, unit in letters_of(round_, options.mode):
             yield LetterJob(path, round_, compose(round_, mode, unit), template)
@@ -235,7 +254,7 @@ def _count(outcome: Outcome, summary: BatchSummary, on_letter: Callable[[LetterE
         summary.unchanged += 1
     summary.issued += int(outcome.newly_issued)
     if on_letter:
-        on_letter(LetterEvent(outcome.status, outcome.path, outcome.describe() if outcome.error else ""))
+        on_letter(LetterEvent(outcome.status, outcome.path, outcome.describe() if outcome.error else "", outcome.newly_issued))
 
 
 class _Converter:
@@ -247,9 +266,10 @@ class _Converter:
         self.options = options
         self.pool = ConverterPool(workers=options.workers, pdfa=options.pdfa)
         self.pool.__enter__()
-        self.pdfs: list[Path] = []
 
-    def convert(self, written: list[Outcome], summary: BatchSummary) -> dict[Path | None, Path]:
+    def convert(
+        self, written: list[Outcome], summary: BatchSummary, on_letter: Callable[[LetterEvent], None] | None = None
+    ) -> dict[Path | None, Path]:
         """The PDF of each letter; a letter unchanged since its PDF was made is not converted again."""
         done: dict[Path | None, Path] = {}
         todo: list[Path] = []
@@ -263,18 +283,22 @@ class _Converter:
                 done[letter] = pdf
             else:
                 todo.append(letter)
-        for result in self.pool.convert(todo) if todo else []:
+        def done_one(result: ConversionResult) -> None:
+            if on_letter is not None and result.pdf is not None:
+                on_letter(LetterEvent("pdf", result.pdf))
+
+        for result in self.pool.convert(todo, on_done=done_one) if todo else []:
             if result.pdf is None:
                 summary.failed += 1
                 summary.failures.append(result.error or f"{result.source}: no PDF")
             else:
                 done[result.source] = result.pdf
-        self.pdfs.extend(done[o.path] for o in written if o.path in done)
+                summary.pdfs += 1
         return done
 
-    def combine(self, summary: BatchSummary) -> None:
-        if self.pdfs:
-            combine_pdfs(self.pdfs, self.options.out_dir / self.COMBINED)
+    def combine(self, summary: BatchSummary, pdfs: list[Path]) -> None:
+        if pdfs:
+            combine_pdfs(pdfs, self.options.out_dir / self.COMBINED)
             summary.combined_pdf = self.options.out_dir / self.COMBINED
 
     def close(self) -> None:
@@ -293,7 +317,8 @@ def _survey(paths: list[Path], options: BatchOptions, summary: BatchSummary) -> 
     kept_units = 0
     for path in paths:
         try:
-            round_ = load_input(path, clean_text=options.clean_text, changes=summary.warnings)
+            round_ = with_kind(load_input(path, clean_text=options.clean_text, changes=summary.warnings), options.kind)
+            require_section(round_, str(path))
             check_fits_page(round_, str(path))
         except LetterGenError as err:
             summary.failed += 1
@@ -304,13 +329,35 @@ def _survey(paths: list[Path], options: BatchOptions, summary: BatchSummary) -> 
             summary.inputs_outside_period += 1
             continue
         kept_units += len(round_.units)
+        summary.rounds.setdefault(round_identity(round_, path.name), []).append(path)
         yield path, len(letters_of(round_, options.mode)), round_ if kept_units <= _KEEP_UNITS else None
 
 
+def _one_set_per_round(rounds: list[_Surveyed], summary: BatchSummary) -> list[_Surveyed]:
+    """Inputs that are the same round (same agency, period, plan and file name, as a round kept
+    both as .xlsx and as its converted .yaml) would give the same letters twice: they are refused
+    together, before any number is taken. Two files of one plan (đợt 1, đợt 2) stay two rounds."""
+    twice: set[Path] = set()
+    for (agency, period, plan, stem), paths in summary.rounds.items():
+        if len(paths) > 1:
+            twice.update(paths)
+            summary.failed += 1
+            summary.failures.append(
+                f"{', '.join(p.name for p in paths)}: these files are the same inspection round ({agency},"
+                f" {period}, {plan}, file {stem}), so they would give the same letters twice; none of them"
+                " was written: keep one file per round (move the copy, e.g. the converted .yaml, out of the folder)"
+            )
+    return [r for r in rounds if r[0] not in twice]
+
+
 def _file_name(content: LetterContent, source: Path, taken: set[str]) -> str:
-    """``007-STC-ban-qlda-dtxd-tinh.docx``; drafts ``draft-STC-...``; never from raw text."""
-    prefix = f"{content.number:03d}" if content.number is not None else "draft"
+    """``2021-007-STC-ban-qlda-dtxd-tinh.docx`` (year and number); drafts ``draft-STC-...``;
+    never from raw text. The year keeps two years' letters apart in one folder."""
+    issued_in = content.date.year if content.date else content.year
+    prefix = f"{issued_in}-{content.number:03d}" if content.number is not None else "draft"
     who = slugify(content.unit) if content.unit else f"tong-hop-{slugify(source.stem, 40)}"
+    if content.kind != "follow-up":  # the other documents of a round: 2021-012-SKHCN-team-decision-tong-hop-...
+        who = f"{content.kind}-{who}"
     stem = f"{prefix}-{_ascii_code(content.agency_code)}-{who}"
     name, counter = f"{stem}.docx", 2
     while name in taken:  # two drafts for one unit from two inputs
@@ -323,7 +370,9 @@ def _file_name(content: LetterContent, source: Path, taken: set[str]) -> str:
 
 
 def _watch_parent(parent: int) -> None:
-    """In a worker: exit as soon as the batch process that started it is gone."""
+    """In a worker: exit as soon as the batch process that started it is gone; stopping
+    (Ctrl-C, SIGTERM) is the main process's to handle."""
+    worker_signals()
 
     def watch() -> None:
         # An orphan is re-parented the moment its parent dies, zombie or not.
@@ -391,55 +440,5 @@ def _manifest_row(outcome: Outcome, out_dir: Path, pdf: Path | None = None) -> d
         "sha256": outcome.sha256,
         "pdf": pdf.relative_to(out_dir).as_posix() if pdf else None,
         "pdf_sha256": hashlib.sha256(pdf.read_bytes()).hexdigest() if pdf else None,
+        "replaces": outcome.replaces,
     }
-
-
-class _Manifest:
-    """``manifest.json`` and ``manifest.csv``, streamed to temporary files and renamed at the end."""
-
-    def __init__(self, out_dir: Path) -> None:
-        self.out_dir = out_dir
-        self._json_tmp = out_dir / ".manifest.json.part"
-        self._csv_tmp = out_dir / ".manifest.csv.part"
-        self._count = 0
-
-    def __enter__(self) -> _Manifest:
-        try:
-            self._json = self._json_tmp.open("w", encoding="utf-8")
-            self._csv_file = self._csv_tmp.open("w", encoding="utf-8-sig", newline="")
-        except OSError as err:
-            raise OutputError(f"{self.out_dir}: cannot write the manifest ({err.strerror})") from err
-        self._json.write("[")
-        self._csv = csv.DictWriter(self._csv_file, fieldnames=MANIFEST_KEYS)
-        self._csv.writeheader()
-        return self
-
-    def add(self, row: dict[str, Any]) -> None:
-        self._json.write(("," if self._count else "") + "\n  " + json.dumps(row, ensure_ascii=False))
-        self._csv.writerow({**{k: "" if v is None else v for k, v in row.items()}, "recipients": "; ".join(row["recipients"])})
-        self._count += 1
-
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        self._json.write("\n]\n")
-        for handle in (self._json, self._csv_file):
-            handle.flush()
-            os.fsync(handle.fileno())
-            handle.close()
-        if exc_type is None:
-            os.replace(self._json_tmp, self.out_dir / "manifest.json")
-            os.replace(self._csv_tmp, self.out_dir / "manifest.csv")
-        else:
-            for tmp in (self._json_tmp, self._csv_tmp):
-                tmp.unlink(missing_ok=True)
-
-
-def read_manifest(out_dir: Path) -> list[dict[str, Any]]:
-    """The manifest of a batch folder, as written."""
-    rows: list[dict[str, Any]] = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
-    return rows
-
-
-def manifest_csv_rows(out_dir: Path) -> list[dict[str, str]]:
-    """The CSV manifest's rows (for tests and tools)."""
-    with io.open(out_dir / "manifest.csv", encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))

@@ -15,8 +15,8 @@ WAIT_S = 30.0
 class FolderLock:
     """One writer at a time per folder: deciding that a path may be written, taking the
     number and writing the file all happen under it. A batch refuses a busy folder at once;
-    ``render`` (``wait=True``) waits its turn. The holder sweeps ``.*.part`` files, which are
-    only ever half-written files of an interrupted run."""
+    ``render`` (``wait=True``) waits its turn. The holder sweeps ``.*.part`` files when it takes
+    and leaves the folder: they are only ever half-written files of a stopped run."""
 
     def __init__(self, folder: Path, *, wait: bool = False) -> None:
         self.folder = Path(folder)
@@ -40,9 +40,13 @@ class FolderLock:
                         f"{self.folder}: another letter-gen is writing into this folder; wait for it to finish"
                     ) from err
                 time.sleep(0.05)
-        for leftover in self.folder.glob(".*.part"):
-            leftover.unlink(missing_ok=True)
+        self._sweep()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._sweep()  # a run stopped mid-write leaves nothing half-written behind
         self._handle.close()
+
+    def _sweep(self) -> None:
+        for leftover in self.folder.glob(".*.part"):
+            leftover.unlink(missing_ok=True)

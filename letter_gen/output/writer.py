@@ -30,15 +30,18 @@ from letter_gen.errors import (
     UsageError,
 )
 from letter_gen.fileio import write_bytes_atomic
+from letter_gen.i18n import _
 from letter_gen.inputs.formats import load_input
 from letter_gen.inputs.model import InspectionRound
 from letter_gen.letters import layout as L
 from letter_gen.letters.bundled import template_path
-from letter_gen.letters.compose import LetterContent, Mode, compose
+from letter_gen.letters.compose import LetterContent
+from letter_gen.letters.kinds import compose, has_unit_letter, kind_of, require_section, with_kind
 from letter_gen.letters.render import PreparedTemplate, same_letter, shows_a_number, written_by_letter_gen
 from letter_gen.output.folder import FolderLock
 from letter_gen.register.issuing import check_issue_date, requests_for
 from letter_gen.register.store import Register
+from letter_gen.register.where import sequences
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class Outcome:
     sha256: str | None = None
     newly_issued: bool = False
     error: LetterGenError | None = None
+    replaces: int | None = None  #: the number of the letter this one replaces (--reissue)
 
     def describe(self) -> str:
         """The one wording of a failure: input file, recipient, what is wrong, each problem."""
@@ -89,6 +93,7 @@ class WriteOptions:
     check_all: bool = False
     force: bool = False
     durable: bool = True  # fsync each letter; batches sync once at the end instead
+    sequences: tuple[tuple[str, str], ...] | None = None  # kind → its own sequence; None: from letter-gen.toml
 
 
 @dataclass(frozen=True)
@@ -139,13 +144,16 @@ class LetterWriter:
             with self.register.transaction() as tx:
                 while True:
                     issued: dict[int, tuple[LetterContent, bool]] = {}
-                    results = tx.issue_many(requests_for([(jobs[i], date) for i in pending]), reissue=self.options.reissue)
+                    replaces: dict[int, int | None] = {}
+                    requests = requests_for([(jobs[i], date) for i in pending], self._sequences())
+                    results = tx.issue_many(requests, reissue=self.options.reissue)
                     for i, result in zip(pending, results):
                         if isinstance(result, RegisterError):
                             failed[i] = Outcome("failed", jobs[i], jobs[i].content, error=result)
                         else:
                             content = jobs[i].content.issued(result.number, result.date, jobs[i].round_.agency.place)
                             issued[i] = (content, result.new)
+                            replaces[i] = result.replaces
                     attempt: dict[int, Outcome] = {}
                     ready = self._prepare(jobs, issued, attempt, name)
                     failed.update(attempt)
@@ -154,8 +162,15 @@ class LetterWriter:
                     tx.undo()  # a letter that failed keeps no number: number the others again
                     self._taken.difference_update(r.path for r in ready.values())
                     pending = [i for i in pending if i not in failed]
+                ready = {i: replace(r, replaces=replaces[i]) for i, r in ready.items()}
         written = {i: self._write_one(jobs[i], r) for i, r in ready.items()}
         return [failed.get(i) or written[i] for i in range(len(jobs))]
+
+    def _sequences(self) -> dict[str, str]:
+        """The kinds with a number sequence of their own (``letter-gen.toml``'s ``[sequences]``)."""
+        if self.options.sequences is not None:
+            return dict(self.options.sequences)
+        return sequences()
 
     def _prepare(
         self,
@@ -218,13 +233,13 @@ class LetterWriter:
 
     def _write_one(self, job: LetterJob, ready: _Ready) -> Outcome:
         if ready.same:
-            return Outcome("unchanged", job, ready.content, ready.path, _sha256(ready.path.read_bytes()), ready.new)
+            return Outcome("unchanged", job, ready.content, ready.path, _sha256(ready.path.read_bytes()), ready.new, replaces=ready.replaces)
         try:
             write_bytes_atomic(ready.path, ready.data, durable=self.options.durable)
         except ExistingLetterError as err:
             return Outcome("failed", job, ready.content, ready.path, error=err)
         # Any other OutputError (a full disk, a read-only folder) fails every letter: it stops the run.
-        return Outcome("written", job, ready.content, ready.path, _sha256(ready.data), ready.new)
+        return Outcome("written", job, ready.content, ready.path, _sha256(ready.data), ready.new, replaces=ready.replaces)
 
 
 @dataclass(frozen=True)
@@ -236,6 +251,7 @@ class _Ready:
     data: bytes
     same: bool  # the path already holds this very letter
     new: bool  # its number was taken in this run
+    replaces: int | None = None
 
 
 def _sha256(data: bytes) -> str:
@@ -307,7 +323,7 @@ class RenderedLetter:
 
 def check_fits_page(round_: InspectionRound, source: str) -> None:
     """Refuse inputs whose lines that must not wrap would wrap (the date line, ô 4)."""
-    widest = vn.place_date_line(round_.agency.place, dt.date(round_.period.year, 12, 28), round_.period.year)
+    widest = vn.widest_place_date_line(round_.agency.place, round_.period.year)
     if not L.date_line_fits(widest):
         width = L.text_width_mm(widest, L.SIZE_DATE, "italic")
         raise InputError(
@@ -321,8 +337,15 @@ def letter_content(round_: InspectionRound, unit: int | None) -> LetterContent:
     """The consolidated letter, or with ``unit`` the per-unit letter of ``units[unit]``."""
     if unit is None:
         return compose(round_, "consolidated")
+    kind = kind_of(round_.letter.kind)
+    if not kind.per_unit:
+        raise UsageError(_("--unit {unit}: a {kind} is one document for the whole round; leave out --unit").format(
+            unit=unit, kind=kind.id))  # fmt: skip
     if not 0 <= unit < len(round_.units):
         raise UsageError(f"--unit {unit}: the input has units[0] to units[{len(round_.units) - 1}]")
+    if kind.id == "reminder" and not has_unit_letter(round_, unit):
+        raise UsageError(_("--unit {unit}: {name} has nothing open in reminder.open_items, so it gets no reminder").format(
+            unit=unit, name=round_.units[unit].name))  # fmt: skip
     if not round_.units[unit].has_anything_to_fix:
         raise UsageError(f"--unit {unit}: {round_.units[unit].name} has no findings and no actions, so it gets no letter")
     return compose(round_, "per-unit", unit)
@@ -338,6 +361,7 @@ def render_file(
     output: Path,
     *,
     unit: int | None = None,
+    kind: str | None = None,
     template: Path | None = None,
     options: WriteOptions = WriteOptions(),
     clean_text: bool = False,
@@ -348,13 +372,15 @@ def render_file(
 
     The letter is rendered and checked once, with its number when ``options.issue``; the
     number is taken only if the letter is written. ``pdf`` also writes a PDF beside it.
+    ``kind`` writes that document of the round instead of its ``letter.kind`` (``--kind``).
     """
     if output.suffix.lower() != ".docx":
         raise UsageError(f"-o {output}: a letter is a Word file: give a name ending in .docx")
     if output.resolve() == Path(input_path).resolve():
         raise UsageError(f"-o {output}: that is the input file; give another name")
     warnings: list[str] = []
-    round_ = load_input(input_path, clean_text=clean_text, changes=warnings)
+    round_ = with_kind(load_input(input_path, clean_text=clean_text, changes=warnings), kind)
+    require_section(round_, str(input_path))
     check_fits_page(round_, str(input_path))
     content = letter_content(round_, unit)
     if template is not None:

@@ -10,10 +10,11 @@ transaction (SQLite's write lock), so two letters never share a number and no ga
 
 from __future__ import annotations
 
-import csv
-import io
+import os
 import sqlite3
+import tempfile
 import time
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,31 +23,27 @@ from pathlib import Path
 from types import TracebackType
 
 from letter_gen.errors import RegisterError
-from letter_gen.fileio import write_bytes_atomic
 from letter_gen.vn import format_number, short_date
 
-SCHEMA_VERSION = 1
-#: Where the register is when no --register is given (relative to the folder the command runs in).
-DEFAULT_REGISTER = Path("data/register.sqlite")
+SCHEMA_VERSION = 2
+#: Letter numbers run from 1 to this in a year (a sequence past it is a slip, not a letter).
+MAX_NUMBER = 99_999
 #: Marks the file as ours (PRAGMA application_id, "LGRG"), so a foreign database is refused.
 APPLICATION_ID = 0x4C475247
 BUSY_TIMEOUT_S = 30.0
 
-#: Phụ lục IV columns, in the decree's order and wording.
-HEADINGS = (
-    "Số, ký hiệu văn bản",
-    "Ngày tháng văn bản",
-    "Tên loại và trích yếu nội dung văn bản",
-    "Người ký",
-    "Nơi nhận văn bản",
-    "Đơn vị, người nhận bản lưu",
-    "Số lượng bản",
-    "Ngày chuyển",
-    "Ký nhận",
-    "Ghi chú",
-)
-TITLE = "SỔ ĐĂNG KÝ VĂN BẢN ĐI"
 RESERVED_NOTE = "cấp ngoài phần mềm"
+
+#: From one format version to the next, in order; each runs inside the write transaction.
+_MIGRATIONS = {
+    2: (
+        "ALTER TABLE letters ADD COLUMN voided_at TEXT",
+        "ALTER TABLE letters ADD COLUMN void_reason TEXT",
+        "DROP INDEX letters_current_key",
+        "CREATE UNIQUE INDEX letters_current_key ON letters (key) WHERE superseded_by IS NULL AND voided_at IS NULL",
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ),
+}
 
 _SCHEMA = """
 CREATE TABLE letters (
@@ -67,10 +64,16 @@ CREATE TABLE letters (
     note          TEXT,
     replaces      INTEGER,                   -- number of the letter this one replaces
     superseded_by INTEGER,                   -- number of the letter that replaced this one
-    created_at    TEXT    NOT NULL           -- UTC, for the audit trail
+    created_at    TEXT    NOT NULL,          -- UTC, for the audit trail
+    voided_at     TEXT,                      -- UTC: the number was withdrawn (thu hồi, hủy số)
+    void_reason   TEXT
 );
 CREATE UNIQUE INDEX letters_number ON letters (agency, year, number);
-CREATE UNIQUE INDEX letters_current_key ON letters (key) WHERE superseded_by IS NULL;
+CREATE UNIQUE INDEX letters_current_key ON letters (key) WHERE superseded_by IS NULL AND voided_at IS NULL;
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 CREATE TABLE reservations (
     id         INTEGER PRIMARY KEY,
     agency     TEXT    NOT NULL,
@@ -129,6 +132,7 @@ class IssuedLetter:
     note: str | None
     replaces: int | None
     superseded_by: int | None
+    void_reason: str | None = None  #: why the number was withdrawn (hủy số), if it was
 
     @property
     def number_text(self) -> str:
@@ -168,6 +172,8 @@ class RegisterEntry:
     reservation: bool
     replaces: int | None
     superseded_by: int | None
+    voided_at: str | None = None
+    void_reason: str | None = None
 
     @property
     def superseded(self) -> bool:
@@ -187,11 +193,18 @@ class RegisterEntry:
         return " ".join(part for part in (self.kind_label, self.subject) if part)
 
     @property
+    def void(self) -> bool:
+        """True for a number withdrawn (số đã hủy): it stays in the register, never given again."""
+        return self.voided_at is not None
+
+    @property
     def remarks(self) -> str:
-        """Ghi chú as exported; a reservation says its numbers were given by hand."""
+        """Ghi chú as exported; a reservation says its numbers were given by hand, a withdrawn
+        number says so, when and why."""
         if self.reservation:
             return "; ".join(p for p in (RESERVED_NOTE, self.note) if p)
-        return self.note or ""
+        voided = f"ĐÃ HỦY SỐ ngày {self.voided_at[:10]}: {self.void_reason}" if self.voided_at else None
+        return "; ".join(p for p in (self.note, voided) if p)
 
 
 class Register:
@@ -201,23 +214,27 @@ class Register:
     :meth:`close`.
     """
 
-    def __init__(self, path: Path, *, must_exist: bool = False) -> None:
+    def __init__(self, path: Path, *, must_exist: bool = False, read_only: bool = False) -> None:
         self.path = Path(path)
-        if must_exist and not self.path.exists():
+        self.read_only = read_only
+        exists = self.path.exists()
+        if (must_exist or read_only) and not exists:
             raise RegisterError(
                 f"{self.path}: there is no register here (it is created by the first --issue);"
-                " give its path with --register"
+                " give its path with --register (letter-gen register where shows which one is in use)"
             )
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as err:
+        if exists and self.path.is_file() and self.path.stat().st_size == 0:
             raise RegisterError(
-                f"{self.path.parent}: cannot create the register's folder ({err.strerror})"
-            ) from err
+                f"{self.path}: the register file is empty (0 bytes): it was emptied or a copy failed,"
+                " so its numbers are lost here. Restore it from a backup (letter-gen register backup"
+                " makes one) before issuing; a new register is only ever created where no file exists"
+            )
+        #: True when this call made the new register file.
+        self.created = not exists and _create(self.path)
         try:
             # isolation_level=None: we issue BEGIN/COMMIT ourselves (the module's implicit
             # transactions would start a deferred one, which can deadlock under contention).
-            self._conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            self._conn = sqlite3.connect(self._address(), timeout=BUSY_TIMEOUT_S, isolation_level=None, uri=True)
         except sqlite3.Error as err:
             raise RegisterError(f"{self.path}: cannot open the register ({err})") from err
         try:
@@ -227,6 +244,15 @@ class Register:
         except BaseException:
             self._conn.close()
             raise
+
+    def _address(self) -> str:
+        """The SQLite URI: read-only registers on a read-only folder or file (an archived year
+        on a share) are opened immutable, since SQLite cannot make its lock files there."""
+        uri = "file:" + urllib.parse.quote(str(self.path.absolute()))
+        if not self.read_only:
+            return uri
+        writable = os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
+        return uri + ("?mode=ro" if writable else "?mode=ro&immutable=1")
 
     def __enter__(self) -> Register:
         return self
@@ -262,6 +288,7 @@ class Register:
         """
         for request in requests:
             _check_request(request)
+        self._verify()
         outcomes: list[IssuedLetter | RegisterError] = []
         with self._write("issue numbers"):
             for request in requests:
@@ -275,13 +302,14 @@ class Register:
     def transaction(self) -> Iterator[IssuingTransaction]:
         """Hold the register's write lock while letters are numbered, rendered and checked:
         numbers given inside are committed at the end, or not at all if anything fails."""
+        self._verify()
         with self._write("issue numbers"):
             yield IssuingTransaction(self)
 
     def _issue_locked(self, request: IssueRequest, reissue: bool) -> IssuedLetter:
         """:meth:`issue` inside a write transaction already held."""
         current = self._conn.execute(
-            "SELECT * FROM letters WHERE key = ? AND superseded_by IS NULL", (request.key,)
+            "SELECT * FROM letters WHERE key = ? AND superseded_by IS NULL AND voided_at IS NULL", (request.key,)
         ).fetchone()
         if current is not None and current["content_hash"] == request.content_hash:
             return _letter(current, new=False)
@@ -298,7 +326,8 @@ class Register:
                 )
             note = _join(note, f"thay thế văn bản số {old} ngày {short_date(old_date)}")
         latest = self._conn.execute(
-            "SELECT number, symbol, date FROM letters WHERE agency = ? AND year = ? ORDER BY date DESC, number DESC LIMIT 1",
+            "SELECT number, symbol, date FROM letters WHERE agency = ? AND year = ? AND voided_at IS NULL"
+            " ORDER BY date DESC, number DESC LIMIT 1",
             (request.agency, request.year),
         ).fetchone()
         if latest is not None and date.fromisoformat(latest["date"]) > request.date:
@@ -309,6 +338,11 @@ class Register:
                 f"{short_date(request.date)}, before it: issue it with that date or later"
             )
         number = self._next_number(request.agency, request.year)
+        if number > MAX_NUMBER:
+            raise RegisterError(
+                f"{request.agency} {request.year}: the sequence has reached {MAX_NUMBER:,}, the most a year holds;"
+                " a reservation too high (letter-gen register unreserve) or a wrong year is the likely cause"
+            )
         if current is not None:
             # Mark the old line first: only one current line per key (partial unique index).
             replaced_by = (f"được thay thế bằng văn bản số {number_and_symbol(number, request.symbol)}"
@@ -339,9 +373,9 @@ class Register:
         when every number up to ``upto`` is already issued or reserved (nothing to do).
         """
         _check_sequence(agency, year)
-        if upto < 1:
+        if not 1 <= upto <= MAX_NUMBER:
             raise RegisterError(
-                f"Reserve: the last number given outside the software must be 1 or more, got {upto}"
+                f"Reserve: the last number given outside the software must be from 1 to {MAX_NUMBER:,}, got {upto}"
             )
         with self._write("reserve numbers"):
             first = self._next_number(agency, year)
@@ -354,6 +388,83 @@ class Register:
             )
             return Reservation(agency, year, first, upto, note)
 
+    def unreserve(self, agency: str, year: int) -> Reservation | None:
+        """Undo the last reservation of ``agency``/``year`` while no letter was numbered above
+        its first number (a slip in ``--upto``); None when there is none to undo."""
+        _check_sequence(agency, year)
+        with self._write("undo a reservation"):
+            row = self._conn.execute(
+                "SELECT * FROM reservations WHERE agency = ? AND year = ? ORDER BY upto DESC LIMIT 1", (agency, year)
+            ).fetchone()
+            if row is None:
+                return None
+            above = self._conn.execute(
+                "SELECT max(number) FROM letters WHERE agency = ? AND year = ? AND number > ?",
+                (agency, year, row["first"]),
+            ).fetchone()[0]
+            if above is not None:
+                raise RegisterError(
+                    f"{agency} {year}: numbers {row['first']}–{row['upto']} stay reserved: letter số {above}"
+                    " was issued after them, and numbers are never taken back"
+                )
+            self._conn.execute("DELETE FROM reservations WHERE id = ?", (row["id"],))
+            return Reservation(agency, year, row["first"], row["upto"], row["note"])
+
+    def void(self, agency: str, year: int, number: int, reason: str) -> RegisterEntry:
+        """Withdraw a number (thu hồi, hủy số): its line stays, marked void with the reason and
+        time, and is never given again; the letter it belonged to may then be issued anew."""
+        _check_sequence(agency, year)
+        if not reason.strip():
+            raise RegisterError("Void: give the reason (--reason), it is kept in the register")
+        with self._write("void a number"):
+            row = self._conn.execute(
+                "SELECT * FROM letters WHERE upper(agency) = upper(?) AND year = ? AND number = ?",
+                (agency, year, number),
+            ).fetchone()
+            if row is None:
+                raise RegisterError(f"{agency} {year}: số {format_number(number)} was not issued by letter_gen; nothing to void")
+            if row["voided_at"] is not None:
+                raise RegisterError(
+                    f"{agency} {year}: số {number_and_symbol(number, row['symbol'])} was already voided on {row['voided_at'][:10]}"
+                )
+            self._conn.execute(
+                "UPDATE letters SET voided_at = ?, void_reason = ? WHERE id = ?", (_now(), reason.strip(), row["id"])
+            )
+            row = self._conn.execute("SELECT * FROM letters WHERE id = ?", (row["id"],)).fetchone()
+        return _entry_of_letter(row)
+
+    def backup(self, destination: Path) -> None:
+        """A consistent copy of the register (SQLite's backup API, safe while others issue)."""
+        destination = Path(destination)
+        if destination.exists():
+            raise RegisterError(f"{destination}: a file is already there; give a new file name for the backup")
+        tmp = destination.with_name(f".{destination.name}.part")
+        try:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            with self._guard("back up the register"):
+                copy = sqlite3.connect(tmp)
+                try:
+                    self._conn.backup(copy)
+                finally:
+                    copy.close()
+            os.replace(tmp, destination)
+        except OSError as err:
+            tmp.unlink(missing_ok=True)
+            raise RegisterError(f"{destination}: cannot write the backup ({err.strerror})") from err
+        if not self.read_only:
+            with self._write("note the backup"):
+                self._conn.execute(
+                    "INSERT INTO meta (key, value) VALUES ('last_backup', ?)"
+                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (f"{_now()} {destination.absolute()}",),
+                )
+
+    def last_backup(self) -> str | None:
+        """When and where the last backup was made (``2026-11-28T21:00:00+00:00 /path``), if ever."""
+        with self._guard("read the register"):
+            row = self._conn.execute("SELECT value FROM meta WHERE key = 'last_backup'").fetchone()
+        return None if row is None else str(row[0])
+
     def next_number(self, agency: str, year: int) -> int:
         """The number the next letter of ``agency`` in ``year`` would get (for previews)."""
         with self._guard("read the register"):
@@ -365,7 +476,7 @@ class Register:
         """The current (not superseded) letter issued under ``key``, if any."""
         with self._guard("read the register"):
             row = self._conn.execute(
-                "SELECT * FROM letters WHERE key = ? AND superseded_by IS NULL", (key,)
+                "SELECT * FROM letters WHERE key = ? AND superseded_by IS NULL AND voided_at IS NULL", (key,)
             ).fetchone()
         return None if row is None else _letter(row, new=False)
 
@@ -381,39 +492,30 @@ class Register:
         lines.sort(key=lambda e: (e.year, e.agency, e.number))
         return lines
 
-    # -- export (Phụ lục IV) ---------------------------------------------------------------
-
-    def export_csv(self, path: Path, year: int | None = None, agency: str | None = None) -> None:
-        """Write the register as CSV with the Phụ lục IV headings (UTF-8 with BOM for Excel)."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(HEADINGS)
-        for entry in self.entries(year, agency):
-            writer.writerow(
-                "" if v is None else short_date(v) if isinstance(v, date) else str(v)
-                for v in _cells(entry)
-            )
-        write_bytes_atomic(Path(path), buffer.getvalue().encode("utf-8-sig"))
-
-    def export_xlsx(self, path: Path, year: int | None = None, agency: str | None = None) -> None:
-        """Write the register as an xlsx workbook ready to print and bind: one sheet per
-        agency and year, landscape A4, headings repeated on every page, Times New Roman."""
-        entries = self.entries(year, agency)
-        groups: dict[tuple[int | None, str | None], list[RegisterEntry]] = {}
-        for entry in entries:
-            groups.setdefault((entry.year, entry.agency), []).append(entry)
-        if not groups:  # an empty register still prints its headings
-            groups[(year, agency)] = []
-        sheets = [(y, a, [_cells(e) for e in group]) for (y, a), group in groups.items()]
-        write_bytes_atomic(Path(path), _workbook(sheets))
-
     # -- internals -------------------------------------------------------------------------
 
     def _prepare(self) -> None:
         """Refuse a file that is not a register, then create the schema if the file is new."""
         with self._guard("open the register"):
             state = self._identify()
+            if self.read_only:
+                if state == "new":
+                    raise RegisterError(f"{self.path}: this file holds no register (an empty database)")
+                if state == "old":
+                    raise RegisterError(
+                        f"{self.path}: the register is in an older format; open it once where it can be"
+                        " written (e.g. letter-gen register list on a copy) to update it"
+                    )
+                self._verify()
+                return
             self._use_wal()  # only after _identify: a foreign database is never converted
+            if state == "old":
+                with self._write("update the register's format"):
+                    version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+                    for target in range(version + 1, SCHEMA_VERSION + 1):
+                        for statement in _MIGRATIONS[target]:
+                            self._conn.execute(statement)
+                    self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             if state == "new":
                 with self._write("create the register"):
                     if self._identify() == "new":  # another process may have won the race
@@ -453,13 +555,24 @@ class Register:
                 f"{self.path}: this SQLite database is not a letter register; "
                 "give the path of a register file (or of a new file to create one)"
             )
-        # (Migrations from older versions will go here once there is a version 2.)
+        if version < SCHEMA_VERSION:
+            return "old"
         if version > SCHEMA_VERSION:
             raise RegisterError(
                 f"{self.path}: the register was written by a newer letter_gen (format "
                 f"version {version}; this one reads version {SCHEMA_VERSION}). Update letter_gen."
             )
         return "ours"
+
+    def _verify(self) -> None:
+        """SQLite's quick_check: a damaged register is refused before it is read or numbered from."""
+        with self._guard("check the register"):
+            problems = [row[0] for row in self._conn.execute("PRAGMA quick_check(5)").fetchall()]
+        if problems != ["ok"]:
+            raise RegisterError(
+                f"{self.path}: the register file is damaged ({'; '.join(problems)[:200]});"
+                " nothing was read or numbered. Restore it from a backup (letter-gen register backup makes one)"
+            )
 
     def _next_number(self, agency: str, year: int) -> int:
         # Numbers given by hand count too: continue after the highest issued or reserved.
@@ -478,6 +591,10 @@ class Register:
             yield
         except sqlite3.Error as err:
             text = str(err)
+            if "malformed" in text:
+                raise RegisterError(
+                    f"{self.path}: the register file is damaged ({text}); restore it from a backup"
+                ) from err
             if "not a database" in text:
                 raise RegisterError(
                     f"{self.path}: not a letter register (not an SQLite database)"
@@ -503,6 +620,40 @@ class Register:
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
                 raise
+
+
+def _create(path: Path) -> bool:
+    """Make a new register at ``path`` whole, or not at all: built under a temporary name and
+    linked into place, so a register file is never seen empty (an empty one is refused as lost).
+    False when another process created it first."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        os.close(fd)
+    except OSError as err:
+        raise RegisterError(f"{path.parent}: cannot create the register here ({err.strerror})") from err
+    tmp = Path(name)
+    try:
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            conn.execute("BEGIN")
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+            conn.execute("PRAGMA journal_mode = WAL")
+        finally:
+            conn.close()
+        os.link(tmp, path)
+        return True
+    except FileExistsError:
+        return False
+    except (OSError, sqlite3.Error) as err:
+        raise RegisterError(f"{path}: cannot create the register ({err})") from err
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 class IssuingTransaction:
@@ -561,7 +712,7 @@ def _filter(year: int | None, agency: str | None) -> tuple[str, list[object]]:
         clauses.append("year = ?")
         params.append(year)
     if agency is not None:
-        clauses.append("agency = ?")
+        clauses.append("upper(agency) = upper(?)")  # agency codes are written in any case
         params.append(agency)
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
@@ -578,6 +729,7 @@ def _letter(row: sqlite3.Row, *, new: bool) -> IssuedLetter:
 
 def _entry_of_letter(row: sqlite3.Row) -> RegisterEntry:
     return RegisterEntry(
+        voided_at=row["voided_at"], void_reason=row["void_reason"],
         agency=row["agency"], year=row["year"], number=row["number"], last_number=row["number"],
         symbol=row["symbol"], date=date.fromisoformat(row["date"]), kind_label=row["kind_label"],
         subject=row["subject"], signer=row["signer"], recipients=row["recipients"],
@@ -594,12 +746,6 @@ def _entry_of_reservation(row: sqlite3.Row) -> RegisterEntry:
     )
 
 
-def _cells(entry: RegisterEntry) -> tuple[str | date | int | None, ...]:
-    """The ten Phụ lục IV cells of one line; ngày chuyển and ký nhận are filled by hand."""
-    return (entry.number_text, entry.date, entry.title, entry.signer, entry.recipients,
-            entry.archive, entry.copies, None, None, entry.remarks)
-
-
 def _join(*parts: str | None) -> str | None:
     text = "; ".join(p for p in parts if p)
     return text or None
@@ -607,60 +753,3 @@ def _join(*parts: str | None) -> str | None:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-_Sheet = tuple[int | None, str | None, list[tuple[str | date | int | None, ...]]]
-#: Column widths in characters, in HEADINGS order; about 190 in all, fitted to A4 landscape.
-_WIDTHS = (16, 12, 42, 18, 30, 18, 8, 11, 12, 24)
-
-
-def _workbook(sheets: list[_Sheet]) -> bytes:
-    """The register as xlsx bytes: one printable sheet per (year, agency)."""
-    from openpyxl import Workbook  # imported here: keeps CLI start-up fast
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
-
-    font, bold = Font(name="Times New Roman", size=12), Font(name="Times New Roman", size=12, bold=True)
-    thin = Side(style="thin")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    centre = Alignment(wrap_text=True, horizontal="center", vertical="center")
-    book = Workbook()
-    for blank in list(book.worksheets):
-        book.remove(blank)
-    for year, agency, rows in sheets:
-        name = " ".join(str(p) for p in (agency, year) if p is not None) or "So di"
-        sheet = book.create_sheet(title="".join("-" if c in "[]:*?/\\" else c for c in name)[:31])
-        last = get_column_letter(len(HEADINGS))
-        subtitle = " — ".join(p for p in (
-            f"Cơ quan: {agency}" if agency else "", f"Năm {year}" if year else "") if p)
-        for row, text, style in ((1, TITLE, Font(name="Times New Roman", size=14, bold=True)),
-                                 (2, subtitle, Font(name="Times New Roman", size=12, italic=True))):
-            sheet.merge_cells(f"A{row}:{last}{row}")
-            cell = sheet.cell(row=row, column=1, value=text or None)
-            cell.font, cell.alignment = style, Alignment(horizontal="center")
-        for col, (heading, width) in enumerate(zip(HEADINGS, _WIDTHS), start=1):
-            cell = sheet.cell(row=3, column=col, value=heading)
-            cell.font, cell.alignment, cell.border = bold, centre, box
-            sheet.column_dimensions[get_column_letter(col)].width = width
-        for r, values in enumerate(rows, start=4):
-            for col, value in enumerate(values, start=1):
-                cell = sheet.cell(row=r, column=col, value=value)
-                if isinstance(value, str):
-                    cell.data_type = "s"  # a recipient "=..." is text, never a formula
-                cell.font, cell.alignment, cell.border = font, wrap, box
-                if isinstance(value, date):
-                    cell.number_format = "dd/mm/yyyy"
-        sheet.freeze_panes = "A4"
-        sheet.print_title_rows = "3:3"  # headings on every printed page
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        # Wider left margin (inches) leaves room to bind the printed book.
-        sheet.page_margins.left, sheet.page_margins.right = 1.0, 0.5
-        sheet.print_options.horizontalCentered = True
-        sheet.oddFooter.center.text = "Trang &P/&N"  # numbered pages for the bound book
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
