@@ -414,7 +414,7 @@ def test_every_problem_is_reported_at_once_in_sheet_and_row_order(seed_book):
     problems = problems_of(seed_book)
     assert [p.split(": ")[2] for p in problems] == [
         "letter.number", "period.quarter", "units[0].short_name", "requirements[1]"]
-    assert problems[1].endswith("period.quarter: input should be less than or equal to 4 (got 5)")
+    assert problems[1].endswith("period.quarter: expected a quarter from 1 to 4 (got 5)")
     assert problems[3].endswith("requirements[1]: expected text (got TRUE)")
 
 

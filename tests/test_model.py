@@ -139,6 +139,9 @@ INVALID_CASES = [
     ("control character", ("units", 0, "findings", 0), "a\x07b",
      "units[0].findings[0]: contains U+0007, a control character a letter cannot carry (remove it, or run with --clean-text) (got 'a\\x07b')"),
     ("two parts of a year", ("period",), {"year": 2021, "quarter": 2, "month": 5}, "period: give at most one of quarter, half, month (got quarter, month)"),
+    ("a year typed yes/no", ("period", "year"), True, "period.year: expected a year such as 2021 (got True)"),
+    ("a number past the register's", ("letter", "number"), 12345678901234567890123456789012,
+     "letter.number: expected a whole number from 1 to 99,999 (got 12345678901234567890123456789012)"),
 ]
 
 
@@ -156,7 +159,7 @@ def test_each_invalid_input_gets_its_documented_message(seed_data, case, path, v
 def test_a_key_given_twice_is_refused_in_yaml_and_json(tmp_path):
     twice = tmp_path / "twice.yaml"
     twice.write_text("letter:\n  subject: a\n  subject: b\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"line 3, column 3: invalid YAML \(the key 'subject' is given twice\)"):
+    with pytest.raises(InputError, match=r"line 3, column 3: the key 'subject' is given twice"):
         load_input(twice)
     twice_json = tmp_path / "twice.json"
     twice_json.write_text('{"letter": {"subject": "a", "subject": "b"}}', encoding="utf-8")

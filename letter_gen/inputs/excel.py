@@ -42,6 +42,9 @@ from pydantic import ValidationError
 from letter_gen import vn
 from letter_gen.errors import InputError, OutputError
 from letter_gen.fileio import GENERATOR, workbook_written_by_letter_gen, write_bytes_atomic
+from letter_gen.i18n import _
+from letter_gen.inputs.limits import Limits, byte_size
+from letter_gen.inputs.limits import current as current_limits
 from letter_gen.inputs.model import InspectionRound, clean_data, describe_error, field_path, validate_data
 
 ROUND_SHEET = "Đợt kiểm tra"
@@ -349,22 +352,26 @@ _VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _LEADING_PATH = re.compile(r"^([a-z_]+(?:\[\d+\]|\.[a-z_]+)*): ")
 
 
-def load_round(path: Path, *, clean_text: bool = False, changes: list[str] | None = None) -> InspectionRound:
+def load_round(
+    path: Path, *, clean_text: bool = False, changes: list[str] | None = None, limits: Limits | None = None
+) -> InspectionRound:
     """Read a clerk's workbook into a validated :class:`InspectionRound` (kết quả kiểm tra).
 
     Raises :class:`InputError` listing every problem, each with its sheet, row, column and
     contract field path. With ``clean_text``, characters a letter cannot carry are removed
-    and each field changed is appended to ``changes``.
+    and each field changed is appended to ``changes``. ``limits`` bound the file, its
+    unzipped XML, its rows and its texts (default: this run's).
     """
     path = Path(path)
-    reader = _Reader(path)
+    limits = limits or current_limits()
+    reader = _Reader(path, limits)
     data = reader.read()
     if clean_text:
         data, cleaned = clean_data(data)
         if changes is not None:
             changes.extend(f"{path}: {line}" for line in cleaned)
     try:
-        round_ = validate_data(data, str(path))
+        round_ = validate_data(data, str(path), limits)
     except InputError as err:
         reader.add_model_problems(err)
     else:
@@ -373,23 +380,50 @@ def load_round(path: Path, *, clean_text: bool = False, changes: list[str] | Non
     raise reader.error()
 
 
-def read_workbook(path: Path) -> dict[str, Any]:
+def read_workbook(path: Path, *, limits: Limits | None = None) -> dict[str, Any]:
     """The contract-shaped data of a workbook, before validation (as ``read_data`` gives YAML).
 
     Prefer :func:`load_round`: only it can name the cell of a problem the model finds.
     """
-    reader = _Reader(Path(path))
+    reader = _Reader(Path(path), limits or current_limits())
     data = reader.read()
     if reader.problems:
         raise reader.error()
     return data
 
 
+def check_workbook_size(path: Path, limits: Limits) -> None:
+    """Refuse a workbook too big to read, from its size and its zip directory, before parsing.
+
+    An .xlsx is a zip of XML parts; a 300 KB file can hold a part that unzips to 300 MB (one
+    shared string repeated). The directory states each part's unzipped size, and reading a
+    part stops at that size, so summing them bounds what openpyxl will read.
+    """
+    size = path.stat().st_size
+    if size > limits.input_bytes:
+        raise InputError(_(
+            f"{path}: the file is {byte_size(size)}; an input file may be at most {byte_size(limits.input_bytes)}"
+            f" (a round of 10,000 units is a few MB); to read a bigger one, set {Limits.variable('input_bytes')}"
+        ))
+    with zipfile.ZipFile(path) as archive:
+        parts = [(info.file_size, info.filename) for info in archive.infolist()
+                 if info.filename.lower().endswith((".xml", ".rels"))]
+    unzipped = sum(part_size for part_size, _name in parts)
+    if unzipped > limits.workbook_xml_bytes:
+        biggest = max(parts)[1]
+        raise InputError(_(
+            f"{path}: the workbook unzips to {byte_size(unzipped)} of XML ({biggest} the most), more than"
+            f" the {byte_size(limits.workbook_xml_bytes)} an input may hold; a round of 10,000 units is a few MB"
+            f" (to read a bigger one, set {Limits.variable('workbook_xml_bytes')})"
+        ))
+
+
 class _Reader:
     """Reads the four sheets into contract data, remembering the cell of every field path."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, limits: Limits) -> None:
         self.path = path
+        self.limits = limits
         self.cells: dict[str, _Where] = {}
         self.problems: list[tuple[tuple[int, int, int], str]] = []
         self.bad: set[str] = set()  # paths already reported: the model's word on them is noise
@@ -408,6 +442,7 @@ class _Reader:
             # and the library never prints.
             warnings.simplefilter("ignore")
             try:
+                check_workbook_size(self.path, self.limits)
                 book = load_workbook(self.path, read_only=True, data_only=True)
             except FileNotFoundError as err:
                 raise InputError(f"{self.path}: no such file") from err
@@ -438,8 +473,28 @@ class _Reader:
                              f"the sheet is missing (the workbook has {has}); start from letter-gen excel-template")
                 sheets[sheet] = None
             else:
-                sheets[sheet] = list(_data_rows(book[name], len(_HEADINGS[sheet])))
+                sheets[sheet] = list(self._data_rows(book[name], sheet))
         return sheets
+
+    def _data_rows(self, ws: Any, sheet: str) -> Iterator[tuple[int, list[Any]]]:
+        """(row number, values) of each row under the heading that is not wholly empty.
+
+        Every row the sheet holds is read, whatever used range (``<dimension>``) the file
+        states: a stale one would otherwise drop the rows typed below it, silently.
+        """
+        width = len(_HEADINGS[sheet])
+        ws.reset_dimensions()
+        last_row = self.limits.sheet_rows + 1  # the heading, then the rows
+        for number, values in enumerate(ws.iter_rows(min_row=2, max_col=width, values_only=True), 2):
+            cells = (list(values) + [None] * width)[:width]
+            if all(_blank(v) for v in cells):
+                continue
+            if number > last_row:
+                raise InputError(_(
+                    f'{self.path}: sheet "{sheet}", row {number}: more than {self.limits.sheet_rows:,} rows;'
+                    f" a round of 10,000 units fits in far fewer (to read more, set {Limits.variable('sheet_rows')})"
+                ))
+            yield number, cells
 
     def _to_data(self, sheets: dict[str, list[_Row] | None]) -> dict[str, Any]:
         data: dict[str, Any] = {}
@@ -458,7 +513,7 @@ class _Reader:
 
     def _read_round(self, rows: list[_Row], data: dict[str, Any]) -> None:
         seen: dict[str, int] = {}
-        for number, (label, value, key, *_) in rows:
+        for number, (label, value, key, *_hint) in rows:
             if _blank(key):
                 continue  # a section heading or a note
             path = str(key).strip()
@@ -485,7 +540,7 @@ class _Reader:
 
     def _read_units(self, rows: list[_Row]) -> list[dict[str, Any]]:
         units: list[dict[str, Any]] = []
-        for number, (_, name, short_name) in rows:
+        for number, (_stt, name, short_name) in rows:
             if _blank(name) and _blank(short_name):
                 continue  # STT alone: a row numbered in advance
             base = f"units[{len(units)}]"
@@ -527,7 +582,7 @@ class _Reader:
 
     def _read_list(self, rows: list[_Row], sheet: str, name: str) -> list[Any]:
         items: list[Any] = []
-        for number, (_, text) in rows:
+        for number, (_stt, text) in rows:
             path = f"{name}[{len(items)}]"
             where = _Where(sheet, number, 2)
             converted = self._convert(text, "text", where, path)
@@ -585,14 +640,6 @@ class _Reader:
             return _Where("")
         label = f" ({_FIELDS[path].label})" if path in _FIELDS else ""
         return _Where(ROUND_SHEET, text=f"no row with {path}{label} in column C")
-
-
-def _data_rows(ws: Any, width: int) -> Iterator[tuple[int, list[Any]]]:
-    """(row number, values) of each row under the heading that is not wholly empty."""
-    for number, values in enumerate(ws.iter_rows(min_row=2, max_col=width, values_only=True), 2):
-        cells = (list(values) + [None] * width)[:width]
-        if not all(_blank(v) for v in cells):
-            yield number, cells
 
 
 def _blank(value: Any) -> bool:

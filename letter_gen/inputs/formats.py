@@ -6,7 +6,9 @@ what is valid, so the three formats accept exactly the same rounds.
 
 from __future__ import annotations
 
+import codecs
 import json
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -16,6 +18,10 @@ import yaml
 
 from letter_gen.errors import InputError
 from letter_gen.fileio import write_text_atomic
+from letter_gen.i18n import _
+from letter_gen.inputs import yaml_reader, yaml_syntax
+from letter_gen.inputs.limits import MB, Limits, byte_size
+from letter_gen.inputs.limits import current as current_limits
 from letter_gen.inputs.model import InspectionRound, clean_data, validate_data
 
 #: File suffixes read as inspection inputs.
@@ -24,10 +30,11 @@ INPUT_SUFFIXES = (*YAML_SUFFIXES, ".json", ".xlsx")
 
 
 class _TextDateLoader(yaml.SafeLoader):
-    """A safe YAML loader that leaves dates as text.
+    """A safe ``yaml.load`` loader that leaves dates as text and refuses a key given twice.
 
-    PyYAML turns ``2021-02-30`` into a traceback; as text it reaches the model, which
-    reports it with its field path like any other bad value.
+    For tests and tools that load a trusted file with ``yaml.load``; inputs themselves are read
+    by :mod:`letter_gen.inputs.yaml_reader` (libyaml's events, within limits). PyYAML turns
+    ``2021-02-30`` into a traceback; as text it reaches the model, which names the field.
     """
 
 
@@ -35,7 +42,7 @@ def _unique_mapping(loader: _TextDateLoader, node: yaml.MappingNode, deep: bool 
     """A mapping that refuses a key given twice: the second would silently drop the first."""
     loader.flatten_mapping(node)  # YAML merge keys (<<: *base) first, as PyYAML does
     seen: set[Any] = set()
-    for key_node, _ in node.value:
+    for key_node, _value in node.value:
         key = loader.construct_object(key_node, deep=deep)
         try:
             hash(key)
@@ -63,88 +70,151 @@ _TextDateLoader.yaml_implicit_resolvers = {
 }
 
 
-def load_input(path: Path | str, *, clean_text: bool = False, changes: list[str] | None = None) -> InspectionRound:
+def load_input(
+    path: Path | str, *, clean_text: bool = False, changes: list[str] | None = None, limits: Limits | None = None
+) -> InspectionRound:
     """Read and validate one inspection input; raise :class:`InputError` naming file and field.
 
     With ``clean_text`` the characters a letter cannot carry (control characters) are removed
-    instead of refused, and one line per field changed is appended to ``changes``.
+    instead of refused, and one line per field changed is appended to ``changes``. ``limits``
+    bound its size (default: this run's, see :mod:`letter_gen.inputs.limits`).
     """
     path = Path(path)
+    limits = limits or current_limits()
     if path.suffix.lower() == ".xlsx":
         from letter_gen.inputs.excel import load_round  # openpyxl is heavy: only for workbooks
 
-        return load_round(path, clean_text=clean_text, changes=changes)
-    data = read_data(path, clean_text=clean_text, changes=changes)
+        return load_round(path, clean_text=clean_text, changes=changes, limits=limits)
+    data = read_data(path, clean_text=clean_text, changes=changes, limits=limits)
     if clean_text:
         data, cleaned = clean_data(data)
         if changes is not None:
             changes.extend(f"{path}: {line}" for line in cleaned)
-    return validate_data(data, str(path))
+    return validate_data(data, str(path), limits)
 
 
-def read_data(path: Path, *, clean_text: bool = False, changes: list[str] | None = None) -> Any:
-    """The raw data of an input file, before validation.
+def read_data(
+    path: Path, *, clean_text: bool = False, changes: list[str] | None = None, limits: Limits | None = None
+) -> Any:
+    """The raw data of an input file, before validation, read within ``limits`` (default: this run's).
 
     A character XML cannot carry typed raw into the file (not as an escape) stops the YAML
     reader itself; it is named by line and column, or removed with ``clean_text``.
     """
     suffix = path.suffix.lower()
     if suffix not in INPUT_SUFFIXES:
-        raise InputError(f"{path}: not an inspection input; expected a .yaml, .yml, .json or .xlsx file")
+        raise InputError(_(f"{path}: not an inspection input; expected a .yaml, .yml, .json or .xlsx file"))
+    limits = limits or current_limits()
     if suffix == ".xlsx":
         from letter_gen.inputs.excel import read_workbook  # openpyxl is heavy: only for workbooks
 
-        return read_workbook(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as err:
-        raise InputError(f"{path}: no such file") from err
-    except IsADirectoryError as err:
-        raise InputError(f"{path}: is a folder, expected a file") from err
-    except UnicodeDecodeError as err:
-        raise InputError(f"{path}: not UTF-8 text (byte {err.start}); save it as UTF-8") from err
-    except OSError as err:
-        raise InputError(f"{path}: cannot read ({err.strerror})") from err
-    text = _raw_controls(path, text, clean_text, changes)
+        return read_workbook(path, limits=limits)
+    raw = read_bytes(path, limits)
+    raw = _raw_controls(path, raw, clean_text, changes)
+    _check_utf8(path, raw)
     if suffix == ".json":
-        try:
-            return json.loads(text, object_pairs_hook=_unique_json_object)
-        except json.JSONDecodeError as err:
-            raise InputError(f"{path}: line {err.lineno}, column {err.colno}: invalid JSON ({err.msg})") from err
-        except ValueError as err:
-            raise InputError(f"{path}: {err}") from err
-        except RecursionError as err:
-            raise InputError(f"{path}: invalid JSON (nested too deeply)") from err
+        return _load_json(path, raw)
+    return _load_yaml(path, raw, limits)
+
+
+def read_bytes(path: Path, limits: Limits) -> bytes:
+    """The bytes of an input file, refused before reading when bigger than ``limits.input_bytes``."""
     try:
-        return yaml.load(text, Loader=_TextDateLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise InputError(f"{path}: {where}invalid YAML ({err.problem})") from err
-    except yaml.YAMLError as err:
-        raise InputError(f"{path}: invalid YAML ({err})") from err
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            raw = handle.read(limits.input_bytes + 1) if size <= limits.input_bytes else b""
+    except FileNotFoundError as err:
+        raise InputError(_(f"{path}: no such file")) from err
+    except IsADirectoryError as err:
+        raise InputError(_(f"{path}: is a folder, expected a file")) from err
+    except OSError as err:
+        raise InputError(_(f"{path}: cannot read ({err.strerror})")) from err
+    if size > limits.input_bytes or len(raw) > limits.input_bytes:
+        raise InputError(_(
+            f"{path}: the file is {byte_size(max(size, len(raw)))}; an input file may be at most"
+            f" {byte_size(limits.input_bytes)} (a round of 10,000 units is a few MB);"
+            f" to read a bigger one, set {Limits.variable('input_bytes')}"
+        ))
+    return raw
+
+
+def _check_utf8(path: Path, raw: bytes, chunk: int = MB) -> None:
+    """Refuse a file that is not UTF-8, a chunk at a time (the text itself is not kept)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    for offset in range(0, len(raw), chunk):
+        try:
+            decoder.decode(raw[offset:offset + chunk], final=offset + chunk >= len(raw))
+        except UnicodeDecodeError as err:
+            raise InputError(_(f"{path}: not UTF-8 text (byte {offset + err.start}); save it as UTF-8")) from err
+
+
+def _load_json(path: Path, raw: bytes) -> Any:
+    try:
+        return json.loads(raw.removeprefix(codecs.BOM_UTF8).decode("utf-8"), object_pairs_hook=_unique_json_object)
+    except json.JSONDecodeError as err:
+        said = next((words for start, words in _JSON_SLIPS.items() if err.msg.startswith(start)), None)
+        what = said or _(f"invalid JSON ({err.msg})")
+        raise InputError(f"{path}: " + _(f"line {err.lineno}, column {err.colno}: ") + what) from err
+    except ValueError as err:
+        raise InputError(f"{path}: {err}") from err
     except RecursionError as err:
-        raise InputError(f"{path}: invalid YAML (an alias refers to itself)") from err
+        raise InputError(_(f"{path}: invalid JSON (nested too deeply)")) from err
 
 
-def _raw_controls(path: Path, text: str, clean_text: bool, changes: list[str] | None) -> str:
+#: json's messages for the common slips, in a clerk's terms.
+_JSON_SLIPS = {
+    "Expecting ',' delimiter": _("a comma (,) is missing between two items"),
+    "Expecting property name enclosed in double quotes": _(
+        "expected a field name in double quotes (is a comma left after the last item?)"),
+    "Expecting value": _("a value is missing here (is a comma left after the last item?)"),
+    "Expecting ':' delimiter": _("a colon (:) is missing after the field name"),
+    "Unterminated string starting at": _("a quote opened here is not closed; end the text with \""),
+    "Invalid control character at": _(
+        "a text not closed on its line (a quote \" is missing), or a tab or line break typed inside it (write \\t or \\n)"),
+}
+
+
+def _load_yaml(path: Path, raw: bytes, limits: Limits) -> Any:
+    try:
+        return yaml_reader.load(raw, limits)
+    except yaml_reader.YamlProblem as err:
+        raise InputError(f"{path}: {_where(err.mark)}{err.message}") from err
+    except yaml.MarkedYAMLError as err:
+        raise InputError(f"{path}: {yaml_syntax.explain(err, raw)}") from err
+    except yaml.YAMLError as err:
+        raise InputError(f"{path}: " + _(f"invalid YAML ({err})")) from err
+    except RecursionError as err:
+        raise InputError(f"{path}: " + _("invalid YAML (nested too deeply)")) from err
+
+
+def _where(mark: Any) -> str:
+    return _(f"line {mark.line + 1}, column {mark.column + 1}: ") if mark is not None else ""
+
+
+def _raw_controls(path: Path, raw: bytes, clean_text: bool, changes: list[str] | None) -> bytes:
+    """Control characters typed raw into the file, by line and column (UTF-8 never uses these
+    bytes inside another character, so the bytes can be searched)."""
     found = []
-    for line_number, line in enumerate(text.split("\n"), start=1):
-        for match in _RAW_CONTROL.finditer(line):
-            found.append(f"line {line_number}, column {match.start() + 1}: U+{ord(match.group()):04X}")
+    line, line_start, scanned = 1, 0, 0
+    for match in _RAW_CONTROL.finditer(raw):
+        line += raw.count(b"\n", scanned, match.start())
+        scanned = match.start()
+        line_start = raw.rfind(b"\n", 0, match.start()) + 1
+        column = len(raw[line_start:match.start()].decode("utf-8", "replace")) + 1
+        found.append(_(f"line {line}, column {column}: U+{ord(match.group()):04X}"))
     if not found:
-        return text
+        return raw
     if not clean_text:
         raise InputError(
-            f"{path}: {len(found)} control character(s) a letter cannot carry (remove them, or run with --clean-text)",
+            _(f"{path}: {len(found)} control character(s) a letter cannot carry (remove them, or run with --clean-text)"),
             problems=found,
         )
     if changes is not None:
-        changes.extend(f"{path}: {where}: removed" for where in found)
-    return _RAW_CONTROL.sub("", text)
+        changes.extend(_(f"{path}: {where}: removed") for where in found)
+    return _RAW_CONTROL.sub(b"", raw)
 
 
-_RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_RAW_CONTROL = re.compile(b"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def find_inputs(paths: list[Path], *, skip: Path | None = None) -> list[Path]:

@@ -17,14 +17,17 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    PositiveInt,
+    Strict,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from letter_gen import decree30, vn
 from letter_gen.errors import InputError
+from letter_gen.i18n import _
+from letter_gen.inputs.limits import DEFAULTS, Limits
 
 # C0 controls other than tab and newline, and lone surrogates, cannot live in a docx (XML 1.0).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -65,7 +68,19 @@ def clean_data(data: Any, path: tuple[int | str, ...] = ()) -> tuple[Any, list[s
     return data, []
 
 
-def _clean_text(value: str) -> str:
+def _limits(info: ValidationInfo) -> Limits:
+    context = info.context
+    limits = context.get("limits") if isinstance(context, dict) else None
+    return limits if isinstance(limits, Limits) else DEFAULTS
+
+
+def _clean_text(value: str, info: ValidationInfo) -> str:
+    most = _limits(info).text_chars
+    if len(value) > most:
+        raise ValueError(_(
+            f"{len(value):,} characters; a text of a letter holds at most {most:,}"
+            f" (to allow longer ones, set {Limits.variable('text_chars')})"
+        ))
     # "\r\n" from Windows or Excel is one line break, not two.
     value = vn.nfc(value.replace("\r\n", "\n").replace("\r", "\n"))
     bad = illegal_characters(value)
@@ -90,15 +105,36 @@ def _date_not_number(value: Any) -> Any:
     return value
 
 
+def _whole(what: str, low: int, high: int, *, span: str, below: str | None = None) -> BeforeValidator:
+    """A whole number from ``low`` to ``high``, typed as one: not true/false, not text, not 2021.0."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError(_(f"expected {what} (got {value})"))
+        if not isinstance(value, int):
+            raise ValueError(_(f"expected {what}"))
+        if value < low and below:
+            raise ValueError(below)
+        if not low <= value <= high:
+            raise ValueError(_(f"expected {span}"))
+        return value
+
+    return BeforeValidator(check)
+
+
 #: A date of the input: YYYY-MM-DD text (or a real date from a workbook), never a number.
 DateField = Annotated[dt.date, BeforeValidator(_date_not_number)]
 
-#: Any text of the input: NFC, stripped, XML-safe.
-Text = Annotated[str, AfterValidator(_clean_text)]
+#: Any text of the input: text as typed (not a number, not bytes), NFC, stripped, XML-safe.
+Text = Annotated[str, Strict(), AfterValidator(_clean_text)]
 #: A text that must say something.
-RequiredText = Annotated[str, AfterValidator(_clean_text), AfterValidator(_non_empty)]
+RequiredText = Annotated[str, Strict(), AfterValidator(_clean_text), AfterValidator(_non_empty)]
 #: A code inside a ký hiệu (SKHCN, TTr, VT): letters and digits only.
-Code = Annotated[str, AfterValidator(_clean_text), Field(pattern=r"^[^\W_]+$")]
+Code = Annotated[str, Strict(), AfterValidator(_clean_text), Field(pattern=r"^[^\W_]+$")]
+#: A letter's số: 1 to 99,999 (the register counts a year's letters from 01).
+LetterNumber = Annotated[
+    int, _whole(_("a whole number"), 1, 99_999, span=_("a whole number from 1 to 99,999"), below=_("must be 1 or more"))
+]
 
 
 class _Strict(BaseModel):
@@ -111,7 +147,7 @@ class LetterInfo(_Strict):
     kind: Literal["follow-up", "reminder", "team-decision", "plan", "invitation", "conclusion-notice", "report"] = (
         "follow-up"
     )
-    number: PositiveInt | None = None
+    number: LetterNumber | None = None
     date: DateField | None = None
     subject: RequiredText
     urgency: decree30.Urgency | None = None
@@ -123,13 +159,6 @@ class LetterInfo(_Strict):
             return value
         # "HOẢ" puts the tone mark on the other vowel, as many keyboards type it: the same word.
         return vn.upper(vn.nfc(value)).replace("HOẢ", "HỎA")
-
-    @field_validator("number", mode="before")
-    @classmethod
-    def _number_not_bool(cls, value: Any) -> Any:
-        if isinstance(value, bool):
-            raise ValueError(f"expected a whole number (got {value})")
-        return value
 
 
 class Agency(_Strict):
@@ -145,10 +174,10 @@ class Agency(_Strict):
 class Period(_Strict):
     """The reporting period (kỳ báo cáo): a year, or one quarter, half or month of it."""
 
-    year: int = Field(ge=1945, le=2200)
-    quarter: int | None = Field(default=None, ge=1, le=4)
-    half: int | None = Field(default=None, ge=1, le=2)
-    month: int | None = Field(default=None, ge=1, le=12)
+    year: Annotated[int, _whole(_("a year such as 2021"), 1945, 2200, span=_("a year from 1945 to 2200"))]
+    quarter: Annotated[int, _whole(_("a quarter"), 1, 4, span=_("a quarter from 1 to 4"))] | None = None
+    half: Annotated[int, _whole(_("a half of the year"), 1, 2, span=_("a half from 1 to 2"))] | None = None
+    month: Annotated[int, _whole(_("a month"), 1, 12, span=_("a month from 1 to 12"))] | None = None
 
     @model_validator(mode="after")
     def _at_most_one_part(self) -> Period:
@@ -391,15 +420,16 @@ class InspectionRound(_Strict):
         return list(self.recipients) if self.recipients is not None else [u.name for u in self.units]
 
 
-def validate_data(data: Any, source: str) -> InspectionRound:
+def validate_data(data: Any, source: str, limits: Limits | None = None) -> InspectionRound:
     """Validate parsed data (from YAML, JSON or a workbook) into an :class:`InspectionRound`.
 
-    Raises :class:`InputError` listing every problem with its field path.
+    Raises :class:`InputError` listing every problem with its field path. ``limits`` (the
+    defaults when None) bound the length of each text.
     """
     if not isinstance(data, dict):
         raise InputError(f"{source}: expected a mapping with letter, agency, period, ... at the top")
     try:
-        return InspectionRound.model_validate(data)
+        return InspectionRound.model_validate(data, context={"limits": limits or DEFAULTS})
     except ValidationError as err:
         problems = [describe_error(e) for e in err.errors()]
         raise InputError(f"{source}: {len(problems)} problem(s) in the input", problems=problems) from err

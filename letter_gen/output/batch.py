@@ -29,6 +29,7 @@ from letter_gen.errors import LetterGenError, UsageError
 from letter_gen.inputs.formats import find_inputs, load_input
 from letter_gen.inputs.model import InspectionRound
 from letter_gen.inputs.period import PeriodFilter
+from letter_gen.inputs.spool import SpooledRound
 from letter_gen.letters.compose import LetterContent
 from letter_gen.letters.kinds import compose, letters_of, require_section, with_kind
 from letter_gen.letters.template_check import raise_for_problems
@@ -236,8 +237,14 @@ def _write_options(options: BatchOptions) -> WriteOptions:
 
 
 def _jobs(rounds: list[_Surveyed], options: BatchOptions) -> Iterator[LetterJob]:
-    for path, _, kept in rounds:
-        round_ = kept or with_kind(load_input(path, clean_text=options.clean_text), options.kind)  # big batches do not hold every input
+    """Each surveyed input's letters; ``rounds`` is consumed, so a written input is not held."""
+    while rounds:
+        path, _, kept = rounds.pop(0)
+        if isinstance(kept, SpooledRound):  # parsed once, by the survey: loaded back, not read again
+            round_ = kept.load()
+            kept.close()
+        else:
+            round_ = kept
         template = template_of(round_, options.template)
         for mode, unit in letters_of(round_, options.mode):
             yield LetterJob(path, round_, compose(round_, mode, unit), template)
@@ -305,16 +312,19 @@ class _Converter:
         self.pool.close()
 
 
-_Surveyed = tuple[Path, int, "InspectionRound | None"]
-_KEEP_UNITS = 2000  # inputs are kept in memory up to this many units in all, then read again
+_Surveyed = tuple[Path, int, "InspectionRound | SpooledRound"]
+_KEEP_UNITS = 2000  # inputs are kept in memory up to this many units in all, then put aside on disk
 
 
 def _survey(paths: list[Path], options: BatchOptions, summary: BatchSummary) -> Iterator[_Surveyed]:
     """The valid inputs of the period and their letter counts; each bad input becomes a
-    failure line and is skipped. Small inputs are kept so they are parsed once."""
+    failure line and is skipped. Each input is parsed once: small inputs are kept in memory,
+    the others are put aside on disk (:class:`SpooledRound`), except the last, which the
+    letters start from anyway: memory stays flat in the number of inputs."""
     if not paths:
         raise UsageError("no inspection inputs found (.yaml, .yml, .json or .xlsx)")
     kept_units = 0
+    last: tuple[Path, int, InspectionRound] | None = None
     for path in paths:
         try:
             round_ = with_kind(load_input(path, clean_text=options.clean_text, changes=summary.warnings), options.kind)
@@ -328,9 +338,17 @@ def _survey(paths: list[Path], options: BatchOptions, summary: BatchSummary) -> 
         if options.period and not options.period.covers(round_.period):
             summary.inputs_outside_period += 1
             continue
-        kept_units += len(round_.units)
         summary.rounds.setdefault(round_identity(round_, path.name), []).append(path)
-        yield path, len(letters_of(round_, options.mode)), round_ if kept_units <= _KEEP_UNITS else None
+        if last is not None:
+            held = len(last[2].units)
+            if kept_units + held <= _KEEP_UNITS:
+                kept_units += held
+                yield last
+            else:
+                yield last[0], last[1], SpooledRound(last[2])
+        last = (path, len(letters_of(round_, options.mode)), round_)
+    if last is not None:
+        yield last
 
 
 def _one_set_per_round(rounds: list[_Surveyed], summary: BatchSummary) -> list[_Surveyed]:

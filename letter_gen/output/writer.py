@@ -107,10 +107,7 @@ class _Rendered:
 #: How a letter is checked before its number is committed: not at all (--no-check), verified
 #: (the default: see :mod:`letter_gen.checking.verify`) or checked in full (--check-all, render).
 Checking = Literal["none", "verify", "full"]
-#: What a worker needs to render and check one letter: its template, its name in messages, what
-#: it says and how to check it; never the whole input (pickled for every chunk of letters).
-RenderItem = tuple[Path, str, LetterContent, Checking]
-RenderMap = Callable[[Callable[[RenderItem], _Rendered], list[RenderItem]], Iterable[_Rendered]]
+RenderMap = Callable[[Callable[["_RenderItem"], _Rendered], list["_RenderItem"]], Iterable[_Rendered]]
 
 
 class LetterWriter:
@@ -182,7 +179,7 @@ class LetterWriter:
         """Render and check each letter, then decide its path; failures go to ``failed``."""
         indexes = list(contents)
         checking: Checking = "none" if not self.options.check else "full" if self.options.check_all else "verify"
-        items = [(jobs[i].template, _name(jobs[i], contents[i][0]), contents[i][0], checking) for i in indexes]
+        items = [_RenderItem.of(jobs[i], contents[i][0], checking) for i in indexes]
         ready: dict[int, _Ready] = {}
         for i, rendered in zip(indexes, self._map(render_and_check, items)):
             job, (content, new) = jobs[i], contents[i]
@@ -272,23 +269,33 @@ def prepared(template: Path) -> PreparedTemplate:
     return found
 
 
-def _name(job: LetterJob, content: LetterContent) -> str:
-    """A letter as its check findings name it: the path chosen, or its input and mode."""
-    return str(job.path) if job.path else f"{job.source.name} ({content.mode})"
+@dataclass(frozen=True)
+class _RenderItem:
+    """What a worker needs to render and check one letter: never the whole input round, which
+    would be pickled with every letter of a 100,000-unit batch."""
+
+    template: Path
+    content: LetterContent
+    checking: Checking
+    name: str  # how findings name the letter
+
+    @classmethod
+    def of(cls, job: LetterJob, content: LetterContent, checking: Checking) -> _RenderItem:
+        name = str(job.path) if job.path else f"{job.source.name} ({content.mode})"
+        return cls(job.template, content, checking, name)
 
 
-def render_and_check(item: RenderItem) -> _Rendered:
+def render_and_check(item: _RenderItem) -> _Rendered:
     """Render one letter once and check it against Decree 30 (docx-level rules).
 
     Every letter is checked: ``full`` runs every rule on it; ``verify`` checks the first letter
     of each shape in full and proves each other one differs from a checked letter only in its
     words, then runs the rules its words can break (:class:`letter_gen.checking.verify.Verifier`).
     """
-    template, name, content, checking = item
     try:
-        data = prepared(template).render(content)
-        if checking != "none":
-            conforming(data, name, full=checking == "full")
+        data = prepared(item.template).render(item.content)
+        if item.checking != "none":
+            conforming(data, item.name, full=item.checking == "full")
     except LetterGenError as err:
         return _Rendered(None, err)
     return _Rendered(data)
