@@ -14,7 +14,7 @@ PACKAGE = ROOT / "letter_gen"
 SOURCES = sorted(PACKAGE.rglob("*.py"))
 
 #: Modules every layer may use; they import no subpackage.
-BASE = {"errors", "fileio", "vn", "metrics", "decree30", "libreoffice", "i18n", "ooxml", "interrupts", "__init__"}
+BASE = {"errors", "fileio", "vn", "metrics", "decree30", "libreoffice", "i18n", "ooxml", "interrupts", "limits", "__init__"}
 #: What each subpackage may import besides the base modules and itself.
 ALLOWED: dict[str, set[str]] = {
     "base": set(),

@@ -8,11 +8,13 @@ decree's rules to it.
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ import docx
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
-from letter_gen import vn
+from letter_gen import limits, vn
 from letter_gen.checking import kinds
 from letter_gen.checking.kinds import Kind
 from letter_gen.checking.word_format import (
@@ -32,6 +34,7 @@ from letter_gen.checking.word_format import (
     w,
 )
 from letter_gen.errors import InputError
+from letter_gen.i18n import _
 
 _DASHES = ("- ", "– ")  # Word's AutoCorrect turns "- " into "– "; both read as a dash
 AUTHORITY_LINE = re.compile(r"^\s*([A-ZĐ]{1,4}(?:\.[A-ZĐ]{1,3})*)(\.|\s)\s*\S")
@@ -54,7 +57,7 @@ class Para:
     lines: list[Line] = field(default_factory=list)
     marker: str | None = None  # bullet text of an automatic list ("-")
 
-    @property
+    @cached_property  # read once the paragraph is built (build_para)
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines).strip()
 
@@ -64,11 +67,11 @@ class Line:
     para: Para
     pieces: list[tuple[str, RunFormat]]
 
-    @property
+    @cached_property  # read once the line is built (build_para)
     def text(self) -> str:
         return unicodedata.normalize("NFC", "".join(t for t, _ in self.pieces)).strip()
 
-    @property
+    @cached_property
     def shown(self) -> str:
         """The text as printed: capitals where the run has the caps property."""
         return unicodedata.normalize("NFC", "".join(t.upper() if f.caps else t for t, f in self.pieces)).strip()
@@ -86,6 +89,16 @@ def _plain(text: str) -> str:
     return " ".join(vn.without_marks(text).upper().split())
 
 
+def _starts_plain(text: str, plain: str) -> bool:
+    """Whether ``_plain(text)`` starts with ``plain``, folding only the start of a long text
+    (a prefix folds to a prefix of the whole)."""
+    first = text[:1]
+    if first and not unicodedata.combining(first) and first.isascii() and first.upper() != plain[:1]:
+        return False  # most paragraphs: an ASCII first letter that is not the one wanted
+    head = _plain(text[: 2 * len(plain) + 8])
+    return head.startswith(plain) if len(head) >= len(plain) else _plain(text).startswith(plain)
+
+
 def short(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -99,9 +112,23 @@ def pts(values: set[float] | list[float]) -> str:
     return " and ".join(f"{v:g}" for v in sorted(set(values))) + " pt"
 
 
+def _refuse_oversized(source: Any, name: object) -> None:
+    """:class:`InputError` when a .docx unpacks to more than a letter could (read from the
+    zip's directory, before anything is unpacked); a file that is no zip is left to python-docx."""
+    try:
+        with zipfile.ZipFile(source) as zipped:
+            sizes = [(i.filename, i.file_size) for i in zipped.infolist()]
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return
+    too_big = limits.oversized_parts(sizes, limits.CHECKED_PART_BYTES, limits.CHECKED_BYTES)
+    if too_big:
+        raise InputError(_("{name}: too big to be a letter: {problem}").format(name=name, problem=too_big))
+
+
 def open_docx(path: Path) -> Any:
     if not path.is_file():
         raise InputError(f"{path}: no such file")
+    _refuse_oversized(path, path)
     try:
         return docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as err:
@@ -109,6 +136,15 @@ def open_docx(path: Path) -> Any:
         raise InputError(f"{path}: not a Word .docx file{hint} ({err})") from err
     except OSError as err:
         raise InputError(f"{path}: cannot read this file ({err.strerror or err})") from err
+
+
+def open_docx_bytes(data: bytes, name: str) -> Any:
+    """A letter held in memory, opened with python-docx; :class:`InputError` when it is not a .docx."""
+    _refuse_oversized(io.BytesIO(data), name)
+    try:
+        return docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as err:
+        raise InputError(f"{name}: not a Word .docx file ({err})") from err
 
 
 def _walk(container: Any, cell: Any, table: Any) -> Iterator[tuple[Any, Any, Any]]:
@@ -131,16 +167,27 @@ def _walk(container: Any, cell: Any, table: Any) -> Iterator[tuple[Any, Any, Any
             yield from _walk(child, cell, table)
 
 
+def walk_paragraphs(body: Any) -> Iterator[tuple[Any, Any, Any]]:
+    """The paragraphs of a document body the checks read, in reading order, each with its
+    innermost cell and outermost table (None at body level)."""
+    return _walk(body, None, None)
+
+
 def _make_para(formatter: Formatter, p: Any, index: int, cell: Any, table: Any) -> Para:
-    para = Para(p, index, cell, table, formatter.paragraph(p), marker=formatter.list_marker(p))
+    runs = ((text, formatter.run(p, r)) for r in paragraph_runs(p) if (text := run_text(r)))
+    return build_para(p, index, cell, table, formatter.paragraph(p), formatter.list_marker(p), runs)
+
+
+def build_para(
+    p: Any, index: int, cell: Any, table: Any, fmt: ParagraphFormat, marker: str | None,
+    runs: Iterable[tuple[str, RunFormat]],
+) -> Para:  # fmt: skip
+    """A paragraph read into lines from its runs' texts and resolved formats."""
+    para = Para(p, index, cell, table, fmt, marker=marker)
     line = Line(para, [])
     para.lines.append(line)
-    for r in paragraph_runs(p):
-        text = run_text(r)
-        if not text:
-            continue
-        fmt = formatter.run(p, r)
-        if fmt.hidden or (fmt.color or "").upper() in _WHITE:
+    for text, fmt_ in runs:
+        if not text or fmt_.hidden or (fmt_.color or "").upper() in _WHITE:
             continue  # not printed: hidden (w:vanish) or white on the page
         chunks = unicodedata.normalize("NFC", text).split("\n")  # capitals stored as NFD are capitals
         for i, chunk in enumerate(chunks):
@@ -148,7 +195,7 @@ def _make_para(formatter: Formatter, p: Any, index: int, cell: Any, table: Any) 
                 line = Line(para, [])
                 para.lines.append(line)
             if chunk:
-                line.pieces.append((chunk, fmt))
+                line.pieces.append((chunk, fmt_))
     return para
 
 
@@ -214,13 +261,20 @@ def _is_number_line(text: str) -> bool:
 
 
 def analyse(document: Any) -> Letter:
+    """A python-docx document read as a letter: its paragraphs, then its components."""
     formatter = Formatter.for_part(document.part)
     body = document.element.body
     paras = [_make_para(formatter, p, i, c, t) for i, (p, c, t) in enumerate(_walk(body, None, None))]
-    letter = Letter(document, formatter, paras)
-    kinh = next((p for p in paras if p.lines[0].text and _plain(p.lines[0].text).startswith("KINH GUI")), None)
+    return find_parts(Letter(document, formatter, paras))
+
+
+def find_parts(letter: Letter) -> Letter:
+    """Name the components of a letter read into paragraphs (``letter.paras``), by their text
+    and position: the header, Kính gửi, body, Nơi nhận and signature."""
+    paras = letter.paras
+    kinh = next((p for p in paras if p.lines[0].text and _starts_plain(p.lines[0].text, "KINH GUI")), None)
     noi = next(
-        (p for p in paras if p.lines[0].text and _plain(p.lines[0].text).startswith("NOI NHAN")
+        (p for p in paras if p.lines[0].text and _starts_plain(p.lines[0].text, "NOI NHAN")
          and (kinh is None or p.index > kinh.index)),
         None,
     )  # fmt: skip

@@ -14,19 +14,13 @@ lines that must not wrap, the two rules (đường kẻ) as drawn, page numbers 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import re
 import tempfile
-import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import docx
-from docx.opc.exceptions import PackageNotFoundError
-from lxml import etree
 
 from letter_gen import decree30 as D
 from letter_gen import ooxml, vn
@@ -43,18 +37,19 @@ from letter_gen.checking.letter_parts import (
     first_line_mm,
     is_dash,
     open_docx,
+    open_docx_bytes,
     paras_below,
     pts,
 )
 from letter_gen.checking.word_format import (
     MC_NS,
+    RunFormat,
     on_off,
     paragraph_runs,
     run_text,
     w,
     wattr,
 )
-from letter_gen.errors import InputError
 from letter_gen.metrics import MM_PER_PT, text_width_mm, wrapped_line_widths
 
 __all__ = ["RULES", "Finding", "check_docx", "check_files", "check_layout"]
@@ -773,6 +768,21 @@ def _is_tnr(name: str) -> bool:
 
 
 def _check_fonts(letter: Letter) -> Iterator[Finding]:
+    yield from _font_findings(_paragraph_fonts(letter, _font_roots(letter)))
+
+
+def _font_roots(letter: Letter, *, body: bool = True, stories: bool = True) -> list[tuple[str, Any]]:
+    """Where the font rule looks: the body, and the headers and footers of every section."""
+    roots: list[tuple[str, Any]] = [("Paragraph", letter.document.element.body)] if body else []
+    if stories:
+        for sect in _sections(letter):
+            for kind in ("header", "footer"):
+                roots += [(kind.capitalize(), root) for root in _story_parts(letter, sect, kind).values()]
+    return roots
+
+
+def _font_labels(letter: Letter) -> dict[int, str]:
+    """What each paragraph of the letter is, for the font rule's findings."""
     labels: dict[int, str] = {}
     for number, para in enumerate(letter.body, start=1):
         labels[id(para.el)] = f"Body paragraph {number}"
@@ -788,12 +798,13 @@ def _check_fonts(letter: Letter) -> Iterator[Finding]:
         for line in lines:
             if line is not None:
                 labels.setdefault(id(line.para.el), name)
+    return labels
+
+
+def _paragraph_fonts(letter: Letter, roots: list[tuple[str, Any]]) -> Iterator[Finding]:
+    """A finding for each paragraph of ``roots`` with text in a font other than Times New Roman."""
+    labels = _font_labels(letter)
     texts = {id(p.el): p.text for p in letter.paras}
-    roots: list[tuple[str, Any]] = [("Paragraph", letter.document.element.body)]
-    for sect in _sections(letter):
-        for kind in ("header", "footer"):
-            roots += [(kind.capitalize(), root) for root in _story_parts(letter, sect, kind).values()]
-    bad: list[Finding] = []
     seen: set[int] = set()
     for label, root in roots:
         for p in root.iter(w("p")):
@@ -809,12 +820,35 @@ def _check_fonts(letter: Letter) -> Iterator[Finding]:
                 if fmt is not None and not fmt.hidden:
                     fonts |= {f for f in fmt.fonts_for(shown) if f is not None and not _is_tnr(f)}
             if fonts:
-                where = at(labels.get(id(p), label), texts.get(id(p), text))
-                bad.append(
-                    Finding(
-                        "font", where, f"font {', '.join(sorted(fonts))}; the decree wants Times New Roman everywhere"
-                    )
-                )
+                yield _font_finding(at(labels.get(id(p), label), texts.get(id(p), text)), fonts)
+
+
+def _line_fonts(letter: Letter) -> Iterator[Finding]:
+    """The font rule on the paragraphs a letter was read into, from their runs' resolved formats
+    (what :func:`_paragraph_fonts` finds in the body, without resolving the formats again)."""
+    labels: dict[int, str] | None = None
+    for para in letter.paras:
+        fonts = {
+            f for line in para.lines for text, fmt in line.pieces if not _all_tnr(fmt) and text.strip()
+            for f in fmt.fonts_for(text) if f is not None and not _is_tnr(f)
+        }  # fmt: skip
+        if fonts:
+            labels = _font_labels(letter) if labels is None else labels
+            yield _font_finding(at(labels.get(id(para.el), "Paragraph"), para.text), fonts)
+
+
+def _all_tnr(fmt: RunFormat) -> bool:
+    """Whether a run shows any text in Times New Roman (both its font slots are)."""
+    return all(f is None or _is_tnr(f) for f in (fmt.font, fmt.font_hansi))
+
+
+def _font_finding(where: str, fonts: set[str]) -> Finding:
+    return Finding("font", where, f"font {', '.join(sorted(fonts))}; the decree wants Times New Roman everywhere")
+
+
+def _font_findings(found: Iterable[Finding]) -> Iterator[Finding]:
+    """The font findings, the first five in full and the others counted."""
+    bad = list(found)
     yield from bad[:5]
     if len(bad) > 5:
         yield Finding("font", f"{len(bad) - 5} more paragraphs", bad[5].message)
@@ -830,14 +864,25 @@ def _check_kind(letter: Letter) -> Iterator[Finding]:
                       "were checked: for a document that leaves the agency use one of its kinds")  # fmt: skip
 
 
-def _check_letter(letter: Letter) -> list[Finding]:
+def _check_letter(letter: Letter, fixed: FixedFindings | None = None) -> list[Finding]:
+    """Every docx-level rule on ``letter``; with ``fixed``, the findings of the rules that read
+    only its sections, headers and footers are taken from there (see :func:`check_text`)."""
     view = kind_rules.adapt(letter)  # a quyết định, kế hoạch, ...: its own parts leave the body
-    checks: list[Callable[[Letter], Iterator[Finding]]] = [
-        _check_kind, _check_page, _check_fonts, _check_header, _check_kinh_gui, _check_body,
-        _check_noi_nhan, _check_signature, _check_page_numbers,
+    Check = Callable[[Letter], Iterator[Finding]]
+    page: Check = _check_page
+    fonts: Check = _check_fonts
+    page_numbers: Check = _check_page_numbers
+    if fixed is not None:
+        known = fixed
+        page = lambda _: iter(known.page)  # noqa: E731
+        fonts = lambda letter: _font_findings([*_line_fonts(letter), *known.story_fonts])  # noqa: E731
+        page_numbers = lambda _: iter(known.page_numbers)  # noqa: E731
+    checks: list[Check] = [
+        _check_kind, page, fonts, _check_header, _check_kinh_gui, _check_body,
+        _check_noi_nhan, _check_signature, page_numbers,
     ]  # fmt: skip
     if not letter.kind.decree:  # an internal form: no body, Nơi nhận or signature of Phụ lục I
-        checks = [_check_kind, _check_page, _check_fonts, _check_header, _check_page_numbers]
+        checks = [_check_kind, page, fonts, _check_header, page_numbers]
         return [finding for check in checks for finding in check(letter)]
     if view is not None and (not view.form.kinh_gui or letter.kinh_gui is None):
         checks.remove(_check_kinh_gui)  # kind_rules says whether its form has one
@@ -847,6 +892,47 @@ def _check_letter(letter: Letter) -> list[Finding]:
         found = [f for f in found if not (titled and f.rule == "subject")]  # no V/v: the title block instead
         found += kind_rules.check(letter, view)
     return found
+
+
+def check_letter(letter: Letter) -> list[Finding]:
+    """Every docx-level rule on a letter already read (:func:`letter_parts.analyse`)."""
+    return _check_letter(letter)
+
+
+@dataclass(frozen=True)
+class FixedFindings:
+    """What the rules a letter's words cannot change found in a letter: page size and margins,
+    page numbers, and the fonts of its headers and footers (see :func:`check_text`)."""
+
+    page: list[Finding]
+    story_fonts: list[Finding]
+    page_numbers: list[Finding]
+
+
+def fixed_findings(letter: Letter) -> FixedFindings | None:
+    """The findings of the rules that only read a letter's sections, headers and footers;
+    None when the page-number rule would read its text too (no PAGE field: it then estimates
+    the page count from the text)."""
+    found = _sections(letter)
+    if found:
+        headers = _story_parts(letter, found[0], "header")
+        footers = _story_parts(letter, found[0], "footer")
+        numbered = "default" in headers and bool(_page_fields(headers["default"]))
+        if not numbered and not any(_page_fields(root) for root in footers.values()):
+            return None
+    return FixedFindings(
+        list(_check_page(letter)),
+        list(_paragraph_fonts(letter, _font_roots(letter, body=False))),
+        list(_check_page_numbers(letter)),
+    )
+
+
+def check_text(letter: Letter, fixed: FixedFindings) -> list[Finding]:
+    """Every docx-level rule on a letter whose sections, headers, footers and formatting are
+    those of a letter whose :func:`fixed_findings` are ``fixed``: what :func:`check_letter`
+    finds, through the same checks, without reading the sections again or resolving any format
+    (``letter`` may be read with formats taken from that letter)."""
+    return _check_letter(letter, fixed)
 
 
 def check_files(paths: Sequence[Path], *, pdf: bool = False, workers: int | None = None) -> list[list[Finding]]:
@@ -875,11 +961,7 @@ def check_docx(path: Path, *, pdf: bool = False) -> list[Finding]:
 
 def check_bytes(data: bytes, name: str = "letter.docx") -> list[Finding]:
     """The docx-level checks of a letter held in memory (before it is written)."""
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as err:
-        raise InputError(f"{name}: not a Word .docx file ({err})") from err
-    return _check_letter(analyse(document))
+    return _check_letter(analyse(open_docx_bytes(data, name)))
 
 
 def check_layout(path: Path, pdf_path: Path) -> list[Finding]:

@@ -16,20 +16,21 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from docxtpl import DocxTemplate
-from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from letter_gen import vn
+from letter_gen import limits, vn
 from letter_gen.errors import TemplateError
 from letter_gen.i18n import _
 from letter_gen.letters import layout as L
 from letter_gen.letters.bundled import AGENCY_RULE_STYLE, MOTTO_RULE_STYLE, TITLE_RULE_STYLE
 from letter_gen.letters.compose import LetterContent
+from letter_gen.letters.sandbox import LetterSandbox, LimitError
 
 _TAG = re.compile(r"\{[{%#]")
 _LISTING = re.compile("[\t\n\a\f]")
@@ -77,9 +78,10 @@ def layout_context(content: LetterContent, adapts_columns: bool = True) -> dict[
     }
 
 
-def make_environment() -> SandboxedEnvironment:
-    """The one Jinja environment of letter_gen: sandboxed, autoescaped, strict."""
-    return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+def make_environment() -> LetterSandbox:
+    """The one Jinja environment of letter_gen: sandboxed with bounded work
+    (:mod:`letter_gen.letters.sandbox`), autoescaped, strict."""
+    return LetterSandbox(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
 
 
 @dataclass(frozen=True)
@@ -140,11 +142,23 @@ class PreparedTemplate:
 
     def render_context(self, context: dict[str, Any]) -> bytes:
         """The .docx bytes for an arbitrary context (user templates, tests)."""
-        return self._base.with_parts([(part.name, self._render_part(part, context)) for part in self._parts])
+        parts = [(part.name, self._render_part(part, context)) for part in self._parts]
+        size = self._base.size + sum(len(data) for name, data in parts)
+        if size > limits.LETTER_BYTES:
+            raise TemplateError(
+                _("{path}: a letter from this template would take {size}, more than a letter may ({limit} at most)").format(
+                    path=self.path, size=limits.megabytes(size), limit=limits.megabytes(limits.LETTER_BYTES)
+                )
+            )
+        return self._base.with_parts(parts)
 
     def _render_part(self, part: _Part, context: dict[str, Any]) -> bytes:
         try:
-            xml = part.template.render(context)
+            xml = self._bounded_render(part, context)
+        except LimitError as err:
+            raise TemplateError(_("{path}: {part}: the template does too much: {problem}").format(
+                path=self.path, part=part.name, problem=err
+            )) from err
         except jinja2.UndefinedError as err:
             raise TemplateError(
                 _("{path}: the template uses a variable the letter does not have ({err});"
@@ -166,6 +180,20 @@ class PreparedTemplate:
         except etree.XMLSyntaxError as err:
             raise TemplateError(_("{path}: {part}: the rendered letter is not valid XML ({err})").format(path=self.path, part=part.name, err=err)) from err
         return data
+
+    def _bounded_render(self, part: _Part, context: dict[str, Any]) -> str:
+        """The part rendered, stopped as soon as its text grows past the limit."""
+        self._environment.start_part()
+        template = part.template
+        output = template.root_render_func(template.new_context(context))
+        chunks: list[str] = []
+        size = 0
+        while batch := list(islice(output, 16)):  # each chunk is at most limits.VALUE_ITEMS long
+            size += sum(map(len, batch))
+            if size > limits.RENDERED_PART_CHARS:
+                raise LimitError(_("the part would hold more than {limit:,} characters").format(limit=limits.RENDERED_PART_CHARS))
+            chunks += batch
+        return "".join(chunks)
 
 
 # docxtpl's patch_xml (its dialect: {%p %}, {%r %}, ...) and resolve_listing (line breaks,
@@ -236,6 +264,7 @@ class _ZipBase:
     """
 
     def __init__(self, base: bytes) -> None:
+        self.size = len(base)
         with zipfile.ZipFile(io.BytesIO(base)) as zipped:
             start, self._count = zipped.start_dir, len(zipped.infolist())
         self._entries = base[:start]
@@ -276,7 +305,13 @@ def _entry(name: str, data: bytes, offset: int) -> tuple[bytes, bytes]:
 def _read_package(path: Path) -> list[tuple[zipfile.ZipInfo, bytes]]:
     try:
         with zipfile.ZipFile(path) as zipped:
-            return [(info, zipped.read(info)) for info in zipped.infolist()]
+            infos = zipped.infolist()
+            too_big = limits.oversized_parts(
+                ((i.filename, i.file_size) for i in infos), limits.TEMPLATE_PART_BYTES, limits.TEMPLATE_BYTES
+            )  # from the zip's directory, before anything is unpacked
+            if too_big:
+                raise TemplateError(_("{path}: the template is too big: {problem}").format(path=path, problem=too_big))
+            return [(info, zipped.read(info)) for info in infos]
     except FileNotFoundError as err:
         raise TemplateError(_("{path}: no such template file").format(path=path)) from err
     except (zipfile.BadZipFile, OSError, EOFError) as err:

@@ -9,6 +9,8 @@ the paragraph (đoạn văn) it is in:
 
 ``not-docx``
     not a Word file (no zip, no ``word/document.xml``);
+``too-large``
+    a part, or all of them together, unpacks to more than :mod:`letter_gen.limits` allows;
 ``unknown-variable``
     a variable (biến) or attribute the letter does not provide, with the closest name;
 ``syntax``
@@ -43,11 +45,12 @@ from jinja2 import meta, nodes
 from jinja2.runtime import LoopContext
 from lxml import etree
 
-from letter_gen import ooxml, vn
+from letter_gen import limits, ooxml, vn
 from letter_gen.errors import TemplateError
 from letter_gen.i18n import N_, _, ngettext
 from letter_gen.letters.compose import LetterContent, Paragraph
 from letter_gen.letters.render import docxtpl_patch, make_environment
+from letter_gen.letters.sandbox import LimitError, constant_value
 
 #: Every variable a template can use, with its meaning (ý nghĩa). The keys are
 #: :class:`~letter_gen.letters.compose.LetterContent`'s fields, the attributes of a body paragraph
@@ -113,7 +116,7 @@ RENDER_VARIABLES: dict[str, type] = {
     "layout_title_rule_indent": int,
 }
 
-KINDS = ("not-docx", "unknown-variable", "syntax", "split-tag", "unbalanced-block", "autoescape-off")
+KINDS = ("not-docx", "too-large", "unknown-variable", "syntax", "split-tag", "unbalanced-block", "autoescape-off")
 #: Kinds that stop a render. A split delimiter is only a warning: docxtpl joins the runs when
 #: nothing but formatting lies between them, so most such templates still render right.
 BLOCKING = frozenset(KINDS) - {"split-tag"}
@@ -163,6 +166,11 @@ def check_template(path: Path | str) -> list[TemplateProblem]:
             if "word/document.xml" not in names:
                 return [_not_docx(path, _("this zip file has no word/document.xml, so it is not a Word document;"
                                           " open the template in Word and save it as 'Word Document (*.docx)'"))]
+            too_big = limits.oversized_parts(
+                ((i.filename, i.file_size) for i in zipped.infolist()), limits.TEMPLATE_PART_BYTES, limits.TEMPLATE_BYTES
+            )  # from the zip's directory, before anything is unpacked
+            if too_big:
+                return [TemplateProblem("too-large", str(path), _("the template is too big: {problem}").format(problem=too_big))]
             parts = [(n, zipped.read(n)) for n in sorted(filter(_TEMPLATED_PART.fullmatch, names), key=_part_rank)]
     except FileNotFoundError:
         return [_not_docx(path, _("there is no such file"))]
@@ -489,7 +497,22 @@ def _jinja_problems(part: str, xml: str, paras: list[_Para], structure_reported:
     for lineno, kind, message in walker.found:
         index, where = locate(lineno)
         found.append(((index, 0), TemplateProblem(kind, where, message)))
+    for lineno, message in _oversized_constants(tree):
+        index, where = locate(lineno)
+        found.append(((index, 0), TemplateProblem("too-large", where, message)))
     return found
+
+
+def _oversized_constants(tree: nodes.Template) -> Iterator[tuple[int, str]]:
+    """Expressions of constants that compute a value too big (``'x' * 300000000``): rendering
+    would refuse them; say so before any letter is rendered."""
+    for node in tree.find_all(nodes.BinExpr):
+        try:
+            constant_value(node)
+        except LimitError as err:
+            yield node.lineno, str(err)
+        except Exception:  # noqa: BLE001 - not constant, or an error rendering reports itself
+            continue
 
 
 def _plain(kind: Any) -> Any:

@@ -20,6 +20,7 @@ from typing import Literal
 from letter_gen.i18n import _, ngettext
 from letter_gen import vn
 from letter_gen.checking.rules import check_bytes
+from letter_gen.checking.verify import Verifier
 from letter_gen.errors import (
     ConversionError,
     ExistingLetterError,
@@ -104,6 +105,9 @@ class _Rendered:
     error: LetterGenError | None = None
 
 
+#: How a letter is checked before its number is committed: not at all (--no-check), verified
+#: (the default: see :mod:`letter_gen.checking.verify`) or checked in full (--check-all, render).
+Checking = Literal["none", "verify", "full"]
 RenderMap = Callable[[Callable[["_RenderItem"], _Rendered], list["_RenderItem"]], Iterable[_Rendered]]
 
 
@@ -175,7 +179,8 @@ class LetterWriter:
     ) -> dict[int, _Ready]:
         """Render and check each letter, then decide its path; failures go to ``failed``."""
         indexes = list(contents)
-        items = [_RenderItem.of(jobs[i], contents[i][0], self.options.check) for i in indexes]
+        checking: Checking = "none" if not self.options.check else "full" if self.options.check_all else "verify"
+        items = [_RenderItem.of(jobs[i], contents[i][0], checking) for i in indexes]
         ready: dict[int, _Ready] = {}
         for i, rendered in zip(indexes, self._map(render_and_check, items)):
             job, (content, new) = jobs[i], contents[i]
@@ -254,7 +259,7 @@ def _sha256(data: bytes) -> str:
 # --- rendering and checking (in this process or in a pool's workers) -----------------------
 
 _templates: dict[Path, PreparedTemplate] = {}
-_verdicts: dict[tuple[Path, str, str, Path], LetterGenError | None] = {}
+_verifier = Verifier()  # one per process: each keeps the letter shapes it has checked in full
 
 
 def prepared(template: Path) -> PreparedTemplate:
@@ -272,43 +277,35 @@ class _RenderItem:
 
     template: Path
     content: LetterContent
-    check: bool
-    group: tuple[Path, str, str, Path]  # input, agency, mode, template: letters checked alike
+    checking: Checking
     name: str  # how findings name the letter
-    full: bool  # checked in full, not by its group's verdict (render's single letter)
 
     @classmethod
-    def of(cls, job: LetterJob, content: LetterContent, check: bool) -> _RenderItem:
+    def of(cls, job: LetterJob, content: LetterContent, checking: Checking) -> _RenderItem:
         name = str(job.path) if job.path else f"{job.source.name} ({content.mode})"
-        group = (job.source, content.agency_code, content.mode, job.template)
-        return cls(job.template, content, check, group, name, job.path is not None)
+        return cls(job.template, content, checking, name)
 
 
 def render_and_check(item: _RenderItem) -> _Rendered:
     """Render one letter once and check it against Decree 30 (docx-level rules).
 
-    The first letter of each input, mode and template is checked in full; the others come
-    from the same template, data and rules and share its verdict.
+    Every letter is checked: ``full`` runs every rule on it; ``verify`` checks the first letter
+    of each shape in full and proves each other one differs from a checked letter only in its
+    words, then runs the rules its words can break (:class:`letter_gen.checking.verify.Verifier`).
     """
     try:
         data = prepared(item.template).render(item.content)
+        if item.checking != "none":
+            conforming(data, item.name, full=item.checking == "full")
     except LetterGenError as err:
         return _Rendered(None, err)
-    if item.check:
-        if item.group not in _verdicts or item.full:
-            try:
-                conforming(data, item.name)
-                _verdicts[item.group] = None
-            except LetterGenError as err:
-                _verdicts[item.group] = err
-        if _verdicts[item.group] is not None:
-            return _Rendered(None, _verdicts[item.group])
     return _Rendered(data)
 
 
-def conforming(data: bytes, name: str) -> bytes:
-    """``data`` when the letter passes the docx-level Decree 30 checks; else :class:`NonConformingError`."""
-    findings = check_bytes(data, name)
+def conforming(data: bytes, name: str, *, full: bool = True) -> bytes:
+    """``data`` when the letter passes the docx-level Decree 30 checks (``full``: every rule run
+    on it; else verified); else :class:`NonConformingError`."""
+    findings = check_bytes(data, name) if full else _verifier.verify(data, name)
     if findings:
         raise NonConformingError(
             _("{name}: not written: the letter breaks Decree 30's layout rules"

@@ -1,0 +1,206 @@
+"""Every letter verified (letter_gen.checking.verify): a full check per shape, proof for the rest."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from letter_gen.checking.rules import check_bytes
+from letter_gen.checking.verify import Verifier
+from letter_gen.inputs.model import validate_data
+from letter_gen.letters.bundled import template_path
+from letter_gen.letters.compose import compose, letters_of
+from letter_gen.output.batch import BatchOptions, run_batch
+from letter_gen.register.store import Register
+
+from .letters import prepared
+from .rounds import make_round, write_round
+
+
+def _letters(units: int = 12, mode: str = "per-unit") -> list[bytes]:
+    round_ = validate_data(make_round(units=units), "test")
+    return [prepared().render(compose(round_, m, u)) for m, u in letters_of(round_, mode)]  # type: ignore[arg-type]
+
+
+def _edited(docx: bytes, edit: Callable[[str], str]) -> bytes:
+    """The letter with its document.xml edited (as a text), the other parts as they were."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                data = edit(data.decode("utf-8")).encode("utf-8")
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def _verifier_for(letter: bytes) -> Verifier:
+    verifier = Verifier()
+    assert verifier.verify(letter, "first.docx") == []
+    assert verifier.checked_in_full == 1
+    return verifier
+
+
+def test_letters_of_one_shape_are_checked_in_full_once_and_proven_after():
+    letters = _letters()
+    verifier = Verifier()
+    assert all(verifier.verify(letter, f"{i}.docx") == [] for i, letter in enumerate(letters))
+    assert (verifier.checked_in_full, verifier.proven) == (1, len(letters) - 1)
+
+
+def test_loops_of_any_length_are_the_same_shape():
+    round_ = validate_data(make_round(units=40), "test")
+    letters = [prepared().render(compose(round_, m, u)) for m, u in letters_of(round_, "per-unit")]
+    lengths = {len(compose(round_, m, u).body) for m, u in letters_of(round_, "per-unit")}
+    assert len(lengths) > 2  # findings and actions of 1 to 5 paragraphs
+    verifier = Verifier()
+    for letter in letters:
+        verifier.verify(letter, "x.docx")
+    assert verifier.checked_in_full == 1
+
+
+TEXT_BREAKS = [
+    ("Kính gửi without its colon", lambda xml: xml.replace("Kính gửi:", "Kính gửi", 1), "kinh-gui"),
+    ("the body without ./.", lambda xml: xml.replace("./.<", ".<", 1), "body-end"),
+    ("Số without its colon", lambda xml: xml.replace("Số:", "Số", 1), "number"),
+    ("a day without its 0", lambda xml: xml.replace("ngày ... tháng ...", "ngày 5 tháng 3", 1), "date"),
+    ("a month with a 0", lambda xml: xml.replace("ngày ... tháng ...", "ngày 05 tháng 03", 1), "date"),
+    ("an impossible date", lambda xml: xml.replace("ngày ... tháng ...", "ngày 30 tháng 02", 1), "date"),
+    ("a Nơi nhận item without ;", lambda xml: xml.replace("- Như trên;", "- Như trên", 1), "noi-nhan-items"),
+    ("a Lưu line without .", lambda xml: xml.replace("- Lưu: VT, TTr.", "- Lưu: VT, TTr", 1), "noi-nhan-items"),
+    ("a signer in capitals", lambda xml: xml.replace("Nguyễn Văn An", "NGUYỄN VĂN AN", 1), "signer-name"),
+    ("an academic title", lambda xml: xml.replace("Nguyễn Văn An", "TS. Nguyễn Văn An", 1), "signer-name"),
+    ("a Tiêu ngữ misspelt", lambda xml: xml.replace("Tự do", "Tự Do", 1), "motto"),
+    ("an agency name in lower case", lambda xml: xml.replace("SỞ TÀI CHÍNH", "Sở Tài chính", 1), "agency"),
+]
+
+
+@pytest.mark.parametrize(("case", "edit", "rule"), TEXT_BREAKS, ids=[c for c, _, _ in TEXT_BREAKS])
+def test_a_letter_of_a_checked_shape_whose_words_break_a_rule_is_refused(case, edit, rule):
+    first, other = _letters()[:2]
+    verifier = _verifier_for(first)
+    broken = _edited(other, edit)
+    findings = verifier.verify(broken, "broken.docx")
+    assert verifier.proven == 1, "verified by proof, not by a full check"
+    assert rule in {f.rule for f in findings}
+    assert findings == check_bytes(broken, "broken.docx")  # the very findings of a full check
+
+
+def test_a_control_character_in_the_text_is_refused():
+    first, other = _letters()[:2]
+    verifier = _verifier_for(first)
+    broken = _edited(other, lambda xml: xml.replace("Qua kiểm tra", "Qua&#133; kiểm tra", 1))
+    findings = verifier.verify(broken, "broken.docx")
+    assert verifier.proven == 1
+    assert [f.message for f in findings] == ["contains U+0085, a control character a letter cannot carry"]
+
+
+def test_a_date_line_wider_than_its_column_is_refused():
+    first, other = _letters()[:2]
+    verifier = _verifier_for(first)
+    broken = _edited(other, lambda xml: xml.replace("Bà Rịa - Vũng Tàu, ngày", "Thành phố Bà Rịa - Vũng Tàu và vùng lân cận, ngày", 1))
+    findings = verifier.verify(broken, "broken.docx")
+    assert verifier.proven == 1
+    assert any(f.rule == "date" and "wider than its column" in f.message for f in findings)
+
+
+FORMAT_CHANGES = [
+    ("a body paragraph in 10 pt", lambda xml: re.sub(r'<w:sz w:val="28"/>(?=</w:rPr><w:t xml:space="preserve">Qua kiểm tra)', '<w:sz w:val="20"/>', xml)),
+    ("the header's columns widened", lambda xml: xml.replace('w:w="5216"', 'w:w="5300"')),
+    ("a rule indent changed", lambda xml: re.sub(r'(AgencyRule"/>.*?<w:ind w:left=")\d+', r"\g<1>100", xml, count=1)),
+    ("a page break", lambda xml: xml.replace('<w:t xml:space="preserve">Qua kiểm tra', '<w:br w:type="page"/><w:t xml:space="preserve">Qua kiểm tra', 1)),
+]
+
+
+@pytest.mark.parametrize(("case", "edit"), FORMAT_CHANGES, ids=[c for c, _ in FORMAT_CHANGES])
+def test_a_letter_whose_formatting_differs_is_checked_in_full(case, edit):
+    first, other = _letters()[:2]
+    verifier = _verifier_for(first)
+    changed = _edited(other, edit)
+    assert changed != other
+    findings = verifier.verify(changed, "changed.docx")
+    assert (verifier.checked_in_full, verifier.proven) == (2, 0)
+    assert findings == check_bytes(changed, "changed.docx")
+
+
+def test_a_letter_whose_other_parts_differ_is_checked_in_full():
+    first, other = _letters()[:2]
+    verifier = _verifier_for(first)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(other)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/styles.xml":
+                data = data.replace(b'w:val="28"', b'w:val="20"')
+            target.writestr(info, data)
+    verifier.verify(out.getvalue(), "styles.docx")
+    assert (verifier.checked_in_full, verifier.proven) == (2, 0)
+
+
+def test_verifying_a_letter_costs_a_fraction_of_a_full_check():
+    letters = _letters(units=120)
+    verifier = Verifier()
+    verifier.verify(letters[0], "first.docx")
+    started = time.perf_counter()
+    for letter in letters[1:]:
+        verifier.verify(letter, "x.docx")
+    per_letter = (time.perf_counter() - started) / (len(letters) - 1)
+    started = time.perf_counter()
+    for letter in letters[:5]:
+        check_bytes(letter, "x.docx")
+    full = (time.perf_counter() - started) / 5
+    assert verifier.proven == len(letters) - 1
+    assert per_letter < full / 5, (per_letter, full)
+
+
+def _template_with_a_10pt_unit(tmp_path: Path, unit: str) -> Path:
+    """The bundled template, with a docxtpl condition setting one unit's body in 10 pt."""
+    plain = '<w:t xml:space="preserve">{%p if paragraph.heading %}</w:t>'
+
+    def edit(xml: str) -> str:
+        start = xml.rindex("<w:p>", 0, xml.index(plain))
+        end = xml.index("</w:p>", start) + len("</w:p>")
+        condition = xml[start:end]
+        body_start = xml.index("<w:p>", end)
+        body = xml[body_start : xml.index("</w:p>", body_start) + len("</w:p>")]
+        small = body.replace('<w:b/>', '<w:b w:val="0"/>').replace('<w:sz w:val="28"/>', '<w:sz w:val="20"/>')
+        nested = (
+            condition.replace("{%p if paragraph.heading %}", f"{{%p if unit == '{unit}' %}}")
+            + small
+            + condition.replace("{%p if paragraph.heading %}", "{%p elif paragraph.heading %}")
+        )
+        return xml[:start] + nested + xml[end:]
+
+    template = tmp_path / "mau-rieng.docx"
+    template.write_bytes(_edited(template_path("follow-up").read_bytes(), edit))
+    return template
+
+
+def test_a_unit_whose_letter_alone_is_in_10pt_is_refused_before_it_takes_a_number(tmp_path):
+    data = make_round(units=360, seed=5)
+    data["units"] = [u for u in data["units"] if u["findings"] or u["actions"]][:300]
+    odd = "Trung tâm Kiểm định số 999"
+    data["units"][199]["name"] = odd  # letter 200 of 300
+    source = write_round(tmp_path / "round.yaml", data)
+    template = _template_with_a_10pt_unit(tmp_path, odd)
+    register = tmp_path / "register.sqlite"
+    options = dict(mode="per-unit", template=template, issue=True, register_path=register, workers=2)
+
+    summary = run_batch([source], BatchOptions(out_dir=tmp_path / "out", **options))  # type: ignore[arg-type]
+    assert (summary.failed, summary.written) == (1, 299)
+    assert odd in summary.failures[0] and "the decree wants 13–14 pt" in summary.failures[0]
+    with Register(register) as book:
+        entries = book.entries()
+    assert len(entries) == 299 and not any(odd in entry.recipients for entry in entries)
+    assert [e.number for e in entries] == list(range(1, 300))  # no gap where it would have been
+
+    accepted = run_batch([source], BatchOptions(out_dir=tmp_path / "out2", check=False, **options))  # type: ignore[arg-type]
+    assert (accepted.failed, accepted.written) == (0, 300)
+    with Register(register) as book:
+        assert any(odd in entry.recipients for entry in book.entries())
