@@ -107,8 +107,10 @@ def test_the_template_has_four_sheets_with_vietnamese_headings_and_contract_name
         ROUND_SHEET: ["Mục\nlabel", "Giá trị\nvalue", "Trường\ncontract field", "Hướng dẫn\nhint"],
         UNITS_SHEET: ["STT\nno.", "Tên đơn vị\nunits[].name", "Tên viết tắt\nunits[].short_name"],
         ITEMS_SHEET: ["Tên đơn vị\nunits[].name", "Loại\nTồn tại | Khắc phục",
-                      "Nội dung\nunits[].findings[] | units[].actions[]"],
-        REQUIREMENTS_SHEET: ["STT\nno.", "Nội dung\nrequirements[]"],
+                      "Nội dung\nunits[].findings[] | units[].actions[]",
+                      "Mã\nunits[].actions[].id", "Hạn khắc phục\nunits[].actions[].deadline"],
+        REQUIREMENTS_SHEET: ["STT\nno.", "Nội dung\nrequirements[]", "Mã\nrequirements[].id",
+                             "Hạn khắc phục\nrequirements[].deadline"],
     }
     for ws in book:
         assert ws.freeze_panes in ("A2", "B2")
@@ -127,7 +129,7 @@ def test_the_template_names_every_contract_field_of_the_round_in_column_c(templa
         "inspection.team", "inspection.field", "inspection.intro", "inspection.assessment",
         "requirements_intro", "closing",
         "signer.authority", "signer.for", "signer.title", "signer.name",
-        "recipients", "cc", "archive",
+        "recipients", "cc", "archive", "inspection.deadline",
     ]
     assert ws.cell(row_of(ws.parent, "letter.subject"), 1).value == "Trích yếu (V/v)"
 
