@@ -553,7 +553,8 @@ class _Reader:
             return text
         item: dict[str, Any] = {"text": text}
         self.cells[f"{path}.text"] = where
-        for key, value, kind, offset in (("id", code, "text", 1), ("deadline", deadline, "date", 2)):
+        fields: tuple[tuple[str, Any, Kind, int], ...] = (("id", code, "text", 1), ("deadline", deadline, "date", 2))
+        for key, value, kind, offset in fields:
             at = self.cells[f"{path}.{key}"] = _Where(sheet, number, column + offset)
             converted = self._convert(value, kind, at, f"{path}.{key}")
             if converted is not _ABSENT:
