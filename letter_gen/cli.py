@@ -546,6 +546,93 @@ def register_backup(destination: Path, register_path: Path | None) -> None:
     click.echo(f"backed up {location.path} to {destination}")
 
 
+_date_type = click.DateTime(formats=["%d/%m/%Y", "%Y-%m-%d"])
+
+
+@main.group()
+def track() -> None:
+    """Follow up across periods: what each unit has fixed, reminders, the status report."""
+
+
+@track.command("export")
+@click.argument("output", metavar="FILE.xlsx", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--period", required=True, help="Items asked in this period: 2021, 2021-Q1, 2021-H1 or 2021-03.")
+@click.option("--unit", default=None, help="Only this unit (its full name, as in the letters).")
+@_register_option
+@_force_option
+def track_export(output: Path, period: str, unit: str | None, register_path: Path | None, force: bool) -> None:
+    """Write the open items of a period to a status workbook for the units to fill.
+
+    One sheet per unit; the grey columns are letter_gen's, the yellow ones the unit's
+    (Tình trạng from a list, real dates). Read it back with letter-gen track import.
+
+    \b
+    Example:
+        letter-gen track export --period 2021-Q1 output/theo-doi-quy-1.xlsx
+    """
+    from letter_gen.output.batch import parse_period
+    from letter_gen.register.store import Register
+    from letter_gen.tracking.status import export_status
+
+    with Register(locate(register_path).path, read_only=True) as book:
+        count = export_status(book, output, period=parse_period(period), period_text=period, unit=unit, force=force)
+    click.echo(f"wrote {output}: {count} open item(s)")
+
+
+@track.command("import")
+@click.argument("workbook", metavar="FILE.xlsx", type=_existing_file)
+@_register_option
+def track_import(workbook: Path, register_path: Path | None) -> None:
+    """Record the status a unit filled in a workbook of letter-gen track export.
+
+    Every row is checked first (sheet, row, column of each problem); unknown items and
+    impossible dates are refused and then nothing is recorded. Importing the same file
+    again changes nothing. Each change is kept in the history, with the file's sha256.
+
+    \b
+    Example:
+        letter-gen track import theo-doi-quy-1-chi-cuc.xlsx
+    """
+    from letter_gen.register.store import Register
+    from letter_gen.tracking.status import import_status
+
+    with Register(locate(register_path).path, must_exist=True) as book:
+        result = import_status(book, workbook)
+    for change in result.changes:
+        click.echo(f"{change.ref}\t{change.unit}\t{change.field}: {change.old or '-'} -> {change.new or '-'}")
+    items = len({c.ref for c in result.changes})
+    click.echo(f"{workbook}: {result.rows} row(s) read, {items} item(s) changed, {len(result.changes)} change(s) recorded")
+
+
+@track.command("list")
+@click.option("--overdue", is_flag=True, help="Only open items past their deadline.")
+@click.option("--as-of", "as_of", type=_date_type, default=None, help="The day to judge deadlines by (default: today).")
+@click.option("--period", default=None, help="Only items asked in this period: 2021, 2021-Q1, ...")
+@click.option("--unit", default=None, help="Only this unit (its full name).")
+@_register_option
+def track_list(overdue: bool, as_of: Any, period: str | None, unit: str | None, register_path: Path | None) -> None:
+    """Print the tracked items: code, unit, status, deadline, source letter, text.
+
+    \b
+    Example:
+        letter-gen track list --overdue --as-of 15/05/2021
+    """
+    import datetime as dt
+
+    from letter_gen.output.batch import parse_period
+    from letter_gen.register.store import Register
+    from letter_gen.tracking.status import list_items
+
+    day = as_of.date() if as_of else dt.date.today()
+    with Register(locate(register_path).path, read_only=True) as book:
+        items = list_items(book, as_of=day, overdue=overdue, period=parse_period(period) if period else None, unit=unit)
+    for item in items:
+        due = item.due.strftime("%d/%m/%Y") if item.due else "-"
+        late = " (quá hạn)" if item.overdue(day) else ""
+        click.echo("\t".join([item.ref, item.unit, item.status + late, due, item.letter_text, item.text]))
+    click.echo(f"{len(items)} item(s)" + (" overdue" if overdue else "") + f" on {day.strftime('%d/%m/%Y')}", err=True)
+
+
 @main.command()
 @click.argument("letters", metavar="FILE.docx...", nargs=-1, required=True, type=_existing_file)
 @click.option("--pdfa", is_flag=True, help="Write archival PDF/A-2b.")
