@@ -38,6 +38,7 @@ class _Group(click.Group):
 
 
 _existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)
+_date_type = click.DateTime(formats=["%d/%m/%Y", "%Y-%m-%d"])
 
 
 def _register_option(command: Any) -> Any:
@@ -245,7 +246,14 @@ def convert(input_path: Path, output: Path, clean_text: bool, force: bool) -> No
 
 
 @main.command()
-@click.argument("inputs", metavar="INPUT...", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("inputs", metavar="INPUT...", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--kind", type=click.Choice(["follow-up", "reminder"]), default="follow-up", show_default=True,
+    help="follow-up: the letters of the inputs; reminder: a công văn đôn đốc to each unit with overdue items (no INPUT).",
+)
+@click.option("--as-of", "as_of", type=_date_type, default=None, help="With --kind reminder: the day deadlines are judged by.")
+@click.option("--new-deadline", "new_deadline", type=_date_type, default=None,
+              help="With --kind reminder: the new deadline the reminders set (default: 15 days after --as-of).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for the letters and the manifest.")
 @click.option("--period", default=None, help="Keep inputs of this period: 2021, 2021-Q2, 2021-H1 or 2021-06.")
 @click.option(
@@ -260,7 +268,8 @@ def convert(input_path: Path, output: Path, clean_text: bool, force: bool) -> No
 @click.option("--check-all", is_flag=True, help="Check every letter against Decree 30, not the first of each input and mode.")
 @_force_option
 def batch(
-    inputs: tuple[Path, ...], out_dir: Path, period: str | None, mode: str, issue: bool, issue_date: Any,
+    inputs: tuple[Path, ...], kind: str, as_of: Any, new_deadline: Any, out_dir: Path, period: str | None, mode: str,
+    issue: bool, issue_date: Any,
     reissue: bool, allow_future: bool, register_path: Path | None, workers: int | None, template: Path | None,
     clean_text: bool, pdf: bool, pdfa: bool, no_check: bool, check_all: bool, force: bool,
 ) -> None:
@@ -271,38 +280,54 @@ def batch(
     A bad input is reported and skipped; the exit code is then 1. With --pdf, a PDF is
     written beside each letter and OUT/letters.pdf holds them all, for printing.
 
-    Example:
+    With --kind reminder, no INPUT: one reminder (công văn đôn đốc) to each unit with
+    tracked items still open past their deadline on --as-of (see letter-gen track).
 
+    \b
+    Example:
         letter-gen batch data/ --period 2021-Q2 --out output/2021-Q2 --issue --date 2021-07-05
+        letter-gen batch --kind reminder --as-of 15/05/2021 --out output/don-doc --issue --date 15/05/2021
     """
     from letter_gen.output.batch import BatchOptions, parse_period
 
     _issue_flags_need_issue(issue, issue_date, reissue, allow_future)
-    with _register_in_use(register_path) if issue else contextlib.nullcontext() as location:
-        summary = _run_batch(inputs, BatchOptions(
-        out_dir=out_dir,
+    if kind == "reminder" and (inputs or as_of is None):
+        raise UsageError("--kind reminder takes no INPUT (reminders come from the tracked items) and needs --as-of DATE")
+    if kind == "follow-up" and (not inputs or as_of or new_deadline):
+        raise UsageError("give the inputs (INPUT...); --as-of and --new-deadline are for --kind reminder")
+    with _register_in_use(register_path, creating=kind != "reminder") if issue or kind == "reminder" else contextlib.nullcontext() as location:
+        options = BatchOptions(
+            out_dir=out_dir,
             mode=mode,  # type: ignore[arg-type]
-        period=parse_period(period) if period else None,
-        issue=issue,
-        date=issue_date.date() if issue_date else None,
-        register_path=location.path if location else None,
-        reissue=reissue,
-        allow_future=allow_future,
-        workers=workers or os.cpu_count() or 1,
-        template=template,
-        clean_text=clean_text,
-        check=not no_check,
-        check_all=check_all,
-        pdf=pdf,
-        pdfa=pdfa,
-        force=force,
-    ))
+            period=parse_period(period) if period else None,
+            issue=issue,
+            date=issue_date.date() if issue_date else None,
+            register_path=location.path if location else None,
+            reissue=reissue,
+            allow_future=allow_future,
+            workers=workers or os.cpu_count() or 1,
+            template=template,
+            clean_text=clean_text,
+            check=not no_check,
+            check_all=check_all,
+            pdf=pdf,
+            pdfa=pdfa,
+            force=force,
+        )
+        if kind == "reminder":
+            from letter_gen.output.reminders import run_reminders
+
+            summary = run_reminders(options, as_of.date(), new_deadline=new_deadline.date() if new_deadline else None)
+        else:
+            summary = _run_batch(inputs, options)
     _warn(summary.warnings)
     for failure in summary.failures:
         click.echo(failure, err=True)
+    read = (f"{summary.inputs_read} unit(s) with overdue items on {as_of:%d/%m/%Y}" if kind == "reminder"
+            else f"{summary.inputs_read} input{'' if summary.inputs_read == 1 else 's'} read")
     click.echo(
         f"{summary.written} written, {summary.issued} newly issued, {summary.unchanged} unchanged (skipped),"
-        f" {summary.failed} failed; {summary.inputs_read} input{'' if summary.inputs_read == 1 else 's'} read"
+        f" {summary.failed} failed; {read}"
         + (f", {summary.inputs_outside_period} outside {period}" if period else "")
         + f"; {summary.seconds:.1f} s"
     )
@@ -544,9 +569,6 @@ def register_backup(destination: Path, register_path: Path | None) -> None:
     with Register(location.path, must_exist=True) as book:
         book.backup(destination)
     click.echo(f"backed up {location.path} to {destination}")
-
-
-_date_type = click.DateTime(formats=["%d/%m/%Y", "%Y-%m-%d"])
 
 
 @main.group()
