@@ -252,6 +252,8 @@ def convert(input_path: Path, output: Path, clean_text: bool, force: bool) -> No
     help="follow-up: the letters of the inputs; reminder: a công văn đôn đốc to each unit with overdue items (no INPUT).",
 )
 @click.option("--as-of", "as_of", type=_date_type, default=None, help="With --kind reminder: the day deadlines are judged by.")
+@click.option("--carry-forward", is_flag=True,
+              help="List in each unit's letter what is still open from earlier periods' letters (tracked items).")
 @click.option("--new-deadline", "new_deadline", type=_date_type, default=None,
               help="With --kind reminder: the new deadline the reminders set (default: 15 days after --as-of).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for the letters and the manifest.")
@@ -268,7 +270,7 @@ def convert(input_path: Path, output: Path, clean_text: bool, force: bool) -> No
 @click.option("--check-all", is_flag=True, help="Check every letter against Decree 30, not the first of each input and mode.")
 @_force_option
 def batch(
-    inputs: tuple[Path, ...], kind: str, as_of: Any, new_deadline: Any, out_dir: Path, period: str | None, mode: str,
+    inputs: tuple[Path, ...], kind: str, as_of: Any, carry_forward: bool, new_deadline: Any, out_dir: Path, period: str | None, mode: str,
     issue: bool, issue_date: Any,
     reissue: bool, allow_future: bool, register_path: Path | None, workers: int | None, template: Path | None,
     clean_text: bool, pdf: bool, pdfa: bool, no_check: bool, check_all: bool, force: bool,
@@ -313,6 +315,7 @@ def batch(
             pdf=pdf,
             pdfa=pdfa,
             force=force,
+            carry_forward=carry_forward,
         )
         if kind == "reminder":
             from letter_gen.output.reminders import run_reminders
@@ -653,6 +656,36 @@ def track_list(overdue: bool, as_of: Any, period: str | None, unit: str | None, 
         late = " (quá hạn)" if item.overdue(day) else ""
         click.echo("\t".join([item.ref, item.unit, item.status + late, due, item.letter_text, item.text]))
     click.echo(f"{len(items)} item(s)" + (" overdue" if overdue else "") + f" on {day.strftime('%d/%m/%Y')}", err=True)
+
+
+@track.command("report")
+@click.option("--period", required=True, help="Items asked in this period: 2021, 2021-Q1, ...")
+@click.option("--as-of", "as_of", type=_date_type, required=True, help="The day the report is made up to.")
+@click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the figures as a workbook, for your own use.")
+@_register_option
+@_force_option
+def track_report(period: str, as_of: Any, xlsx: Path | None, register_path: Path | None, force: bool) -> None:
+    """The status report: per unit the items asked, done, in progress, overdue, not done, and what is open.
+
+    Printed in Vietnamese; --xlsx also writes the summary table and the open items. The
+    báo cáo page itself (Decree 30's report layout) comes with the report kind.
+
+    \b
+    Example:
+        letter-gen track report --period 2021-Q1 --as-of 30/06/2021 --xlsx output/bao-cao-quy-1.xlsx
+    """
+    from letter_gen.output.batch import parse_period
+    from letter_gen.register.store import Register
+    from letter_gen.tracking.report import report_paragraphs, status_report, write_report_xlsx
+
+    with Register(locate(register_path).path, read_only=True) as book:
+        report = status_report(book, period=parse_period(period), period_text=period, as_of=as_of.date())
+    for line in report_paragraphs(report):
+        click.echo(line)
+    if xlsx is not None:
+        write_report_xlsx(xlsx, report, force=force)
+        click.echo(f"wrote {xlsx}", err=True)
 
 
 @main.command()

@@ -9,7 +9,7 @@ from typing import Protocol
 
 from letter_gen import vn
 from letter_gen.inputs.model import Action, InspectionRound
-from letter_gen.letters.compose import LetterContent
+from letter_gen.letters.compose import Carried, LetterContent
 
 #: The status values (tình trạng), exactly as the issue writes them.
 NOT_STARTED = "chưa thực hiện"
@@ -119,3 +119,15 @@ def asked_in(round_: InspectionRound, input_name: str, content: LetterContent) -
             asked.append(Asked(item_ref(key, unit.name, code, text), unit.name, code, text,
                                own or round_.inspection.deadline))
     return asked
+
+
+def carried_into(items: list[TrackedItem], round_: InspectionRound, input_name: str) -> tuple[Carried, ...]:
+    """The items still open from the agency's earlier periods, to carry into ``round_``'s letters."""
+    key = round_key(round_, input_name)
+    first = (round_.period.year, round_.period.months[0])
+    return tuple(
+        Carried(i.unit, i.text, i.source, i.due)
+        for i in items
+        if i.open and i.round_key != key and i.agency == round_.agency.code.upper()
+        and (i.period_year, i.period_last_month) < first
+    )

@@ -204,6 +204,7 @@ def _row_values(cells: list[Any], item: TrackedItem, today: dt.date, problem: An
             except ValueError as err:
                 problem(column, str(err))
                 bad = True
+                values[field] = None
                 continue
             if day is not None and day > today:
                 problem(column, f"{vn.short_date(day)} is after today ({vn.short_date(today)})")
@@ -222,6 +223,8 @@ def _row_values(cells: list[Any], item: TrackedItem, today: dt.date, problem: An
         problem(5, f"expected one of {', '.join(STATUSES)}" + (f" (got {values['status']!r})" if values["status"] else ""))
         return None
     values["status"] = match
+    if bad:
+        return None  # a wrong date is said once, at its cell
     if match == DONE and not values["done_on"]:
         problem(6, f"“{DONE}” needs the day it was done")
         bad = True
