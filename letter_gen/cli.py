@@ -12,8 +12,10 @@ pydantic and openpyxl, which only the command that runs needs.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,19 +24,27 @@ from typing import Any
 import click
 
 from letter_gen.errors import LetterGenError, UsageError
+from letter_gen.interrupts import Interrupted, stop_on_signals
 from letter_gen.register.where import RegisterLocation, locate, stray_old_register
 
 
 class _Group(click.Group):
-    """Turns library errors into a message and an exit code, for every command."""
+    """Turns library errors into a message and an exit code, for every command, and a stop
+    (Ctrl-C, SIGTERM, SIGHUP) into one line saying what was done."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        stop_on_signals()
         try:
             return super().invoke(ctx)
         except LetterGenError as err:
             for line in err.lines():
                 click.echo(line, err=True)
             sys.exit(err.exit_code)
+        except (Interrupted, KeyboardInterrupt) as stop:
+            stopped = stop if isinstance(stop, Interrupted) else Interrupted(signal.SIGINT)
+            _Progress.close_all()
+            click.echo(f"stopped ({stopped.name}): {_Progress.done_so_far()}", err=True)
+            sys.exit(stopped.exit_code)
 
 
 _existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -174,6 +184,15 @@ def render(
         )
     _warn(letter.warnings)
     number = f" as số {letter.content.number_line.removeprefix('Số: ')}" if letter.content.number else ""
+    asked = issue_date.date() if issue_date else dt.date.today()
+    if letter.content.date is not None and letter.content.date != asked:
+        click.echo(
+            f"note: this letter was issued before as số {letter.content.number_line.removeprefix('Số: ')} on"
+            f" {letter.content.date:%d/%m/%Y} and keeps that number and date, not {asked:%d/%m/%Y}. To change them,"
+            f" withdraw the number (letter-gen register void {letter.content.number} --agency"
+            f" {letter.content.agency_code} --year {letter.content.date.year} --reason ...) and issue the letter again",
+            err=True,
+        )
     verb = "wrote" if letter.status == "written" else "unchanged:"
     click.echo(f"{verb} {letter.path}{number}" + (f" and {letter.pdf}" if letter.pdf else ""))
 
@@ -290,7 +309,8 @@ def batch(
         letter-gen batch data/ --period 2021-Q2 --out output/2021-Q2 --issue --date 2021-07-05
         letter-gen batch --kind reminder --as-of 15/05/2021 --out output/don-doc --issue --date 15/05/2021
     """
-    from letter_gen.output.batch import BatchOptions, parse_period
+    from letter_gen.inputs.period import parse_period
+    from letter_gen.output.batch import BatchOptions
 
     _issue_flags_need_issue(issue, issue_date, reissue, allow_future)
     if kind == "reminder" and (inputs or as_of is None):
@@ -332,10 +352,20 @@ def batch(
         f"{summary.written} written, {summary.issued} newly issued, {summary.unchanged} unchanged (skipped),"
         f" {summary.failed} failed; {read}"
         + (f", {summary.inputs_outside_period} outside {period}" if period else "")
+        + (f"; {summary.pdfs} PDF{'' if summary.pdfs == 1 else 's'} made" if pdf or pdfa else "")
         + f"; {summary.seconds:.1f} s"
     )
+    if summary.kept_dates:
+        click.echo(
+            f"note: {summary.kept_dates} letters were issued before and keep their numbers and dates; to change"
+            " one, withdraw its number (letter-gen register void) and issue it again", err=True,
+        )
+    if summary.drafts_removed:
+        click.echo(f"{summary.drafts_removed} drafts of this folder were replaced by their issued letters")
     if summary.combined_pdf:
         click.echo(f"all letters in one PDF: {summary.combined_pdf}")
+    if summary.combined_removed:
+        click.echo(f"{out_dir / 'letters.pdf'} was removed: it no longer matched the letters (add --pdf to rebuild it)")
     if not summary.ok:
         sys.exit(1)
 
@@ -351,23 +381,61 @@ def _run_batch(inputs: tuple[Path, ...], options: Any) -> Any:
 
 
 class _Progress:
-    """A progress bar on a terminal; nothing when output is redirected."""
+    """Progress bars on a terminal (letters, then PDFs), nothing when output is redirected;
+    and what was done so far, for the line printed when a batch is stopped."""
+
+    _current: _Progress | None = None
 
     def __init__(self) -> None:
-        self._bar: Any = None
+        self._bars: dict[str, Any] = {}
+        self._total = 0
+        self.written = self.issued = self.pdfs = 0
+        _Progress._current = self
 
     def start(self, total: int) -> None:
-        if sys.stderr.isatty() and total:
-            self._bar = click.progressbar(length=total, label="letters", file=sys.stderr)
-            self._bar.__enter__()
+        self._total = total
+        self._bar("letters")
 
-    def step(self, _event: Any) -> None:
-        if self._bar is not None:
-            self._bar.update(1)
+    def _bar(self, label: str) -> Any:
+        if label not in self._bars and sys.stderr.isatty() and self._total:
+            for bar in self._bars.values():
+                bar.render_finish()
+            self._bars[label] = click.progressbar(length=self._total, label=label, file=sys.stderr)
+            self._bars[label].__enter__()
+        return self._bars.get(label)
+
+    def step(self, event: Any) -> None:
+        if event.status == "pdf":
+            self.pdfs += 1
+            bar = self._bar("PDF")
+        else:
+            self.written += event.status == "written"
+            self.issued += bool(event.newly_issued)
+            bar = self._bars.get("letters")
+        if bar is not None:
+            bar.update(1)
 
     def finish(self) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(None, None, None)
+        for bar in self._bars.values():
+            bar.__exit__(None, None, None)
+        self._bars = {}
+
+    @classmethod
+    def close_all(cls) -> None:
+        if cls._current is not None:
+            cls._current.finish()
+
+    @classmethod
+    def done_so_far(cls) -> str:
+        """``75 letters written, 121 numbers taken, 0 PDFs; every number is in the register...``."""
+        now = cls._current
+        if now is None:
+            return "nothing was left half-written; run the same command again"
+        return (
+            f"{now.written} letters written, {now.issued} numbers taken, {now.pdfs} PDFs made; nothing was"
+            " left half-written and every number taken is in the register: run the same command again to"
+            " finish the batch (letters already numbered keep their numbers)"
+        )
 
 
 @main.group()

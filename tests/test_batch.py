@@ -19,7 +19,8 @@ from docx import Document
 from letter_gen.cli import main
 from letter_gen.errors import UsageError
 from letter_gen.inputs.model import Period
-from letter_gen.output.batch import BatchOptions, parse_period, run_batch, slugify
+from letter_gen.inputs.period import parse_period
+from letter_gen.output.batch import BatchOptions, run_batch, slugify
 from letter_gen.output.manifest import manifest_csv_rows, read_manifest
 from letter_gen.register.store import Register
 

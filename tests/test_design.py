@@ -14,7 +14,7 @@ PACKAGE = ROOT / "letter_gen"
 SOURCES = sorted(PACKAGE.rglob("*.py"))
 
 #: Modules every layer may use; they import no subpackage.
-BASE = {"errors", "fileio", "vn", "metrics", "decree30", "libreoffice", "i18n", "ooxml", "__init__"}
+BASE = {"errors", "fileio", "vn", "metrics", "decree30", "libreoffice", "i18n", "ooxml", "interrupts", "__init__"}
 #: What each subpackage may import besides the base modules and itself.
 ALLOWED: dict[str, set[str]] = {
     "base": set(),
@@ -140,3 +140,24 @@ def test_there_are_no_import_cycles():
 def test_the_layering_test_sees_every_subpackage():
     assert {layer(m) for m in MODULES} == set(ALLOWED)
     assert GRAPH["letter_gen.checking.rules"] >= {"letter_gen.checking.laid_out", "letter_gen.decree30"}
+
+
+def test_an_install_with_pip_target_finds_its_bundled_template_and_renders_the_sample(tmp_path):
+    # pip install --target (and --user) put the package without its source tree beside it: the
+    # bundled template must travel inside the package (importlib.resources), not in share/.
+    target = tmp_path / "site"
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--target", str(target), str(ROOT)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert build.returncode == 0, build.stderr
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**__import__("os").environ, "PYTHONPATH": str(target), "XDG_DATA_HOME": str(tmp_path / "data")}
+    script = "import letter_gen, sys; print(letter_gen.__file__); from letter_gen.cli import main; sys.argv = ['letter-gen', *sys.argv[1:]]; main()"
+    result = subprocess.run(
+        [sys.executable, "-c", script, "render", str(ROOT / "data" / "cchc-2021.yaml"), "-o", "letter.docx"],
+        cwd=elsewhere, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(str(target)) and (elsewhere / "letter.docx").stat().st_size > 10_000

@@ -27,10 +27,12 @@ from typing import Any, Literal, TypeVar
 from letter_gen import vn
 from letter_gen.errors import LetterGenError, UsageError
 from letter_gen.inputs.formats import find_inputs, load_input
-from letter_gen.inputs.model import InspectionRound, Period
+from letter_gen.inputs.model import InspectionRound
+from letter_gen.inputs.period import PeriodFilter
 from letter_gen.letters.compose import LetterContent, compose, letters_of
 from letter_gen.letters.template_check import raise_for_problems
-from letter_gen.libreoffice import ConverterPool, combine_pdfs, declares_pdfa2
+from letter_gen.interrupts import worker_signals
+from letter_gen.libreoffice import ConversionResult, ConverterPool, combine_pdfs, declares_pdfa2
 from letter_gen.output.folder import FolderLock
 from letter_gen.output.manifest import Manifest, read_manifest
 from letter_gen.output.writer import (
@@ -54,35 +56,6 @@ _R = TypeVar("_R")
 BatchMode = Literal["consolidated", "per-unit", "both"]
 _SLUG_LIMIT = 60
 _POOL_THRESHOLD = 64  # below this many letters a process pool costs more than it saves
-
-
-@dataclass(frozen=True)
-class PeriodFilter:
-    """A reporting period asked for on the command line: ``2021``, ``2021-Q2``, ``2021-H1``, ``2021-06``."""
-
-    text: str
-    year: int
-    first_month: int
-    last_month: int
-
-    def covers(self, period: Period) -> bool:
-        """Whether an input's period lies inside this one (``2021-Q2`` lies in ``2021-H1`` and ``2021``)."""
-        first, last = period.months
-        return period.year == self.year and self.first_month <= first and last <= self.last_month
-
-
-def parse_period(text: str) -> PeriodFilter:
-    """Read ``2021``, ``2021-Q2``, ``2021-H1`` or ``2021-06``; :class:`UsageError` otherwise."""
-    match = re.fullmatch(r"(\d{4})(?:-(?:[Qq]([1-4])|[Hh]([12])|(0[1-9]|1[0-2])))?", text.strip())
-    if not match:
-        raise UsageError(f"--period {text!r}: expected a year (2021), a quarter (2021-Q2), a half (2021-H1) or a month (2021-06)")
-    year = int(match.group(1))
-    quarter, half, month = (int(g) if g else None for g in match.group(2, 3, 4))
-    try:
-        months = Period(year=year, quarter=quarter, half=half, month=month).months
-    except ValueError as err:  # pydantic's ValidationError: a year out of range
-        raise UsageError(f"--period {text!r}: the year must be between 1945 and 2200") from err
-    return PeriodFilter(text.strip(), year, *months)
 
 
 def slugify(text: str, limit: int = _SLUG_LIMIT) -> str:
@@ -138,6 +111,8 @@ class BatchSummary:
     combined_pdf: Path | None = None
     combined_removed: bool = False  # an old letters.pdf no longer matched the letters
     drafts_removed: int = 0  # drafts of this folder replaced by their issued letters
+    pdfs: int = 0  # PDFs made in this run
+    kept_dates: int = 0  # letters issued before, on another date than this run's
 
     @property
     def ok(self) -> bool:
@@ -148,9 +123,10 @@ class BatchSummary:
 class LetterEvent:
     """Reported after each letter, for progress bars: its status and path (or error)."""
 
-    status: Literal["written", "unchanged", "failed"]
+    status: Literal["written", "unchanged", "failed", "pdf"]
     path: Path | None
     message: str = ""
+    newly_issued: bool = False  # the letter took its number in this run
 
 
 def run_batch(
@@ -196,8 +172,10 @@ def _run(
                 outcomes = writer.write(chunk, name)
                 for outcome in outcomes:
                     _count(outcome, summary, on_letter)
+                    earlier = outcome.content.date
+                    summary.kept_dates += bool(earlier and not outcome.newly_issued and earlier != (options.date or dt.date.today()))
                 written = [o for o in outcomes if o.status != "failed"]
-                pdfs = converter.convert(written, summary) if converter else {}
+                pdfs = converter.convert(written, summary, on_letter) if converter else {}
                 for outcome in written:
                     manifest.add(_manifest_row(outcome, options.out_dir, pdfs.get(outcome.path)))
             os.sync()  # letters were written without a sync each; make them durable before the manifest
@@ -289,7 +267,7 @@ def _count(outcome: Outcome, summary: BatchSummary, on_letter: Callable[[LetterE
         summary.unchanged += 1
     summary.issued += int(outcome.newly_issued)
     if on_letter:
-        on_letter(LetterEvent(outcome.status, outcome.path, outcome.describe() if outcome.error else ""))
+        on_letter(LetterEvent(outcome.status, outcome.path, outcome.describe() if outcome.error else "", outcome.newly_issued))
 
 
 class _Converter:
@@ -302,7 +280,9 @@ class _Converter:
         self.pool = ConverterPool(workers=options.workers, pdfa=options.pdfa)
         self.pool.__enter__()
 
-    def convert(self, written: list[Outcome], summary: BatchSummary) -> dict[Path | None, Path]:
+    def convert(
+        self, written: list[Outcome], summary: BatchSummary, on_letter: Callable[[LetterEvent], None] | None = None
+    ) -> dict[Path | None, Path]:
         """The PDF of each letter; a letter unchanged since its PDF was made is not converted again."""
         done: dict[Path | None, Path] = {}
         todo: list[Path] = []
@@ -316,12 +296,17 @@ class _Converter:
                 done[letter] = pdf
             else:
                 todo.append(letter)
-        for result in self.pool.convert(todo) if todo else []:
+        def done_one(result: ConversionResult) -> None:
+            if on_letter is not None and result.pdf is not None:
+                on_letter(LetterEvent("pdf", result.pdf))
+
+        for result in self.pool.convert(todo, on_done=done_one) if todo else []:
             if result.pdf is None:
                 summary.failed += 1
                 summary.failures.append(result.error or f"{result.source}: no PDF")
             else:
                 done[result.source] = result.pdf
+                summary.pdfs += 1
         return done
 
     def combine(self, summary: BatchSummary, pdfs: list[Path]) -> None:
@@ -395,7 +380,9 @@ def _file_name(content: LetterContent, source: Path, taken: set[str]) -> str:
 
 
 def _watch_parent(parent: int) -> None:
-    """In a worker: exit as soon as the batch process that started it is gone."""
+    """In a worker: exit as soon as the batch process that started it is gone; stopping
+    (Ctrl-C, SIGTERM) is the main process's to handle."""
+    worker_signals()
 
     def watch() -> None:
         # An orphan is re-parented the moment its parent dies, zombie or not.

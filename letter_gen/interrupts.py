@@ -1,0 +1,50 @@
+"""Ctrl-C, SIGTERM and SIGHUP end a command cleanly: as an exception, so every ``finally``
+runs (LibreOffice is killed, temporary folders go, no half-written file stays), never as a
+traceback. The CLI turns :class:`Interrupted` into one line and exit code 128 + the signal."""
+
+from __future__ import annotations
+
+import signal
+from types import FrameType
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+NAMES = {signal.SIGINT: "Ctrl-C", signal.SIGTERM: "SIGTERM", signal.SIGHUP: "SIGHUP"}
+
+
+class Interrupted(BaseException):
+    """Raised in the main thread when the command is asked to stop (not an error: a
+    BaseException, like KeyboardInterrupt, so no ``except Exception`` swallows it)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        """130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP, as shells report them."""
+        return 128 + self.signum
+
+    @property
+    def name(self) -> str:
+        return NAMES.get(signal.Signals(self.signum), f"signal {self.signum}")
+
+
+def _stop(signum: int, _frame: FrameType | None) -> None:
+    for each in SIGNALS:  # a second signal while cleaning up must not interrupt the cleanup
+        signal.signal(each, signal.SIG_IGN)
+    raise Interrupted(signum)
+
+
+def stop_on_signals() -> None:
+    """In the main process: turn Ctrl-C, SIGTERM and SIGHUP into :class:`Interrupted`."""
+    for each in SIGNALS:
+        signal.signal(each, _stop)
+
+
+def worker_signals() -> None:
+    """In a worker process: leave stopping to the main process. Ctrl-C reaches the whole
+    terminal group, so workers ignore it (the main process shuts them down); SIGTERM and
+    SIGHUP end a worker quietly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
