@@ -663,7 +663,7 @@ def track_export(output: Path, period: str, unit: str | None, register_path: Pat
     Example:
         letter-gen track export --period 2021-Q1 output/theo-doi-quy-1.xlsx
     """
-    from letter_gen.output.batch import parse_period
+    from letter_gen.inputs.period import parse_period
     from letter_gen.register.store import Register
     from letter_gen.tracking.status import export_status
 
@@ -712,7 +712,7 @@ def track_list(overdue: bool, as_of: Any, period: str | None, unit: str | None, 
     """
     import datetime as dt
 
-    from letter_gen.output.batch import parse_period
+    from letter_gen.inputs.period import parse_period
     from letter_gen.register.store import Register
     from letter_gen.tracking.status import list_items
 
@@ -743,7 +743,7 @@ def track_report(period: str, as_of: Any, xlsx: Path | None, register_path: Path
     Example:
         letter-gen track report --period 2021-Q1 --as-of 30/06/2021 --xlsx output/bao-cao-quy-1.xlsx
     """
-    from letter_gen.output.batch import parse_period
+    from letter_gen.inputs.period import parse_period
     from letter_gen.register.store import Register
     from letter_gen.tracking.report import report_paragraphs, status_report, write_report_xlsx
 

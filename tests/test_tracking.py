@@ -19,7 +19,8 @@ from click.testing import CliRunner
 
 from letter_gen.cli import main
 from letter_gen.errors import InputError, RegisterError
-from letter_gen.output.batch import BatchOptions, parse_period, run_batch
+from letter_gen.inputs.period import parse_period
+from letter_gen.output.batch import BatchOptions, run_batch
 from letter_gen.output.reminders import run_reminders
 from letter_gen.register.store import Register
 from letter_gen.tracking.items import DONE, IN_PROGRESS, NOT_STARTED
