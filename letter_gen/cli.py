@@ -88,6 +88,7 @@ class _Group(click.Group):
 
 
 _existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)
+_date_type = click.DateTime(formats=["%d/%m/%Y", "%Y-%m-%d"])
 
 
 class _IssueDate(click.ParamType):
@@ -389,7 +390,13 @@ def convert(input_path: Path, output: Path, clean_text: bool, force: bool) -> No
 
 
 @main.command(short_help=N_("Write every letter of a period into a folder."))
-@click.argument("inputs", metavar="INPUT...", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("inputs", metavar="INPUT...", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--as-of", "as_of", type=_date_type, default=None,
+              help=N_("With --kind reminder and no INPUT: the day deadlines are judged by (tracked items)."))
+@click.option("--carry-forward", is_flag=True,
+              help=N_("List in each unit's letter what is still open from earlier periods' letters (tracked items)."))
+@click.option("--new-deadline", "new_deadline", type=_date_type, default=None,
+              help=N_("With --kind reminder --as-of: the new deadline the reminders set (default: 15 days after --as-of)."))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True, help=N_("Folder for the letters and the manifest."))
 @click.option("--period", default=None, help=N_("Keep inputs of this period: 2021, 2021-Q2, 2021-H1 or 2021-06."))
 @click.option(
@@ -405,7 +412,8 @@ def convert(input_path: Path, output: Path, clean_text: bool, force: bool) -> No
 @click.option("--check-all", is_flag=True, help=N_("Check every letter against Decree 30, not the first of each input and mode."))
 @_force_option
 def batch(
-    inputs: tuple[Path, ...], out_dir: Path, period: str | None, mode: str, kind: str | None, issue: bool, issue_date: Any,
+    inputs: tuple[Path, ...], as_of: Any, carry_forward: bool, new_deadline: Any, out_dir: Path, period: str | None,
+    mode: str, kind: str | None, issue: bool, issue_date: Any,
     reissue: bool, allow_future: bool, register_path: Path | None, workers: int | None, template: Path | None,
     clean_text: bool, pdf: bool, pdfa: bool, no_check: bool, check_all: bool, force: bool,
 ) -> None:
@@ -418,20 +426,31 @@ def batch(
     With --pdf, a PDF is written beside each letter and OUT/letters.pdf holds them all, for
     printing.
 
+    With --kind reminder --as-of DATE and no INPUT: one reminder (công văn đôn đốc) to each
+    unit with tracked items still open past their deadline (see letter-gen track).
+
     \b
     Example:
       letter-gen batch data/ --period 2021-Q2 --out output/2021-Q2 --issue --date 05/07/2021
       letter-gen batch data/cchc-2021-kinds.yaml --kind report --out output/bao-cao --issue
+      letter-gen batch --kind reminder --as-of 15/05/2021 --out output/don-doc --issue --date 15/05/2021
     """
     from letter_gen.inputs.period import parse_period
     from letter_gen.output.batch import BatchOptions
 
     _issue_flags_need_issue(issue, issue_date, reissue, allow_future)
-    with _register_in_use(register_path) if issue else contextlib.nullcontext() as location:
-        summary = _run_batch(inputs, BatchOptions(
+    tracked = kind == "reminder" and as_of is not None  # reminders from the tracked items, not from inputs
+    if tracked and inputs:
+        raise UsageError(_("--kind reminder --as-of takes no INPUT: the reminders come from the tracked items"))
+    if not tracked and not inputs:
+        raise UsageError(_("give the inputs (INPUT...), or --kind reminder --as-of DATE for reminders of tracked items"))
+    if (as_of or new_deadline) and not tracked:
+        raise UsageError(_("--as-of and --new-deadline are for --kind reminder"))
+    with _register_in_use(register_path, creating=not tracked) if issue or tracked else contextlib.nullcontext() as location:
+        options = BatchOptions(
             out_dir=out_dir,
             mode=mode,  # type: ignore[arg-type]
-            kind=kind,
+            kind=None if tracked else kind,
             period=parse_period(period) if period else None,
             issue=issue,
             date=issue_date.date() if issue_date else None,
@@ -446,7 +465,14 @@ def batch(
             pdf=pdf,
             pdfa=pdfa,
             force=force,
-        ))
+            carry_forward=carry_forward,
+        )
+        if tracked:
+            from letter_gen.output.reminders import run_reminders
+
+            summary = run_reminders(options, as_of.date(), new_deadline=new_deadline.date() if new_deadline else None)
+        else:
+            summary = _run_batch(inputs, options)
     for skipped in summary.skipped:
         _note(skipped)
     _warn(summary.warnings)
@@ -779,6 +805,122 @@ def register_backup(destination: Path, register_path: Path | None) -> None:
     with Register(location.path, must_exist=True) as book:
         book.backup(destination)
     click.echo(_("backed up {register} to {path}").format(register=location.path, path=destination))
+
+
+@main.group(short_help=N_("Follow up: what units fixed, reminders, the status report."))
+def track() -> None:
+    """Follow up across periods: what each unit has fixed, reminders, the status report."""
+
+
+@track.command("export", short_help=N_("Write a period's open items to a status workbook."))
+@click.argument("output", metavar="FILE.xlsx", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--period", required=True, help=N_("Items asked in this period: 2021, 2021-Q1, 2021-H1 or 2021-03."))
+@click.option("--unit", default=None, help=N_("Only this unit (its full name, as in the letters)."))
+@_register_option
+@_force_option
+def track_export(output: Path, period: str, unit: str | None, register_path: Path | None, force: bool) -> None:
+    """Write the open items of a period to a status workbook for the units to fill.
+
+    One sheet per unit; the grey columns are letter_gen's, the yellow ones the unit's
+    (Tình trạng from a list, real dates). Read it back with letter-gen track import.
+
+    \b
+    Example:
+        letter-gen track export --period 2021-Q1 output/theo-doi-quy-1.xlsx
+    """
+    from letter_gen.inputs.period import parse_period
+    from letter_gen.register.store import Register
+    from letter_gen.tracking.status import export_status
+
+    with Register(locate(register_path).path, read_only=True) as book:
+        count = export_status(book, output, period=parse_period(period), period_text=period, unit=unit, force=force)
+    click.echo(ngettext("wrote {path}: {n} open item", "wrote {path}: {n} open items", count).format(path=output, n=count))
+
+
+@track.command("import", short_help=N_("Record the status a unit filled in."))
+@click.argument("workbook", metavar="FILE.xlsx", type=_existing_file)
+@_register_option
+def track_import(workbook: Path, register_path: Path | None) -> None:
+    """Record the status a unit filled in a workbook of letter-gen track export.
+
+    Every row is checked first (sheet, row, column of each problem); unknown items and
+    impossible dates are refused and then nothing is recorded. Importing the same file
+    again changes nothing. Each change is kept in the history, with the file's sha256.
+
+    \b
+    Example:
+        letter-gen track import theo-doi-quy-1-chi-cuc.xlsx
+    """
+    from letter_gen.register.store import Register
+    from letter_gen.tracking.status import import_status
+
+    with Register(locate(register_path).path, must_exist=True) as book:
+        result = import_status(book, workbook)
+    for change in result.changes:
+        click.echo(f"{change.ref}\t{change.unit}\t{change.field}: {change.old or '-'} → {change.new or '-'}")
+    items = len({c.ref for c in result.changes})
+    click.echo(_("{path}: {rows} row(s) read, {items} item(s) changed, {changes} change(s) recorded").format(
+        path=workbook, rows=result.rows, items=items, changes=len(result.changes)))
+
+
+@track.command("list", short_help=N_("Print the tracked items."))
+@click.option("--overdue", is_flag=True, help=N_("Only open items past their deadline."))
+@click.option("--as-of", "as_of", type=_date_type, default=None, help=N_("The day to judge deadlines by (default: today)."))
+@click.option("--period", default=None, help=N_("Only items asked in this period: 2021, 2021-Q1, ..."))
+@click.option("--unit", default=None, help=N_("Only this unit (its full name)."))
+@_register_option
+def track_list(overdue: bool, as_of: Any, period: str | None, unit: str | None, register_path: Path | None) -> None:
+    """Print the tracked items: code, unit, status, deadline, source letter, text.
+
+    \b
+    Example:
+        letter-gen track list --overdue --as-of 15/05/2021
+    """
+    import datetime as dt
+
+    from letter_gen.inputs.period import parse_period
+    from letter_gen.register.store import Register
+    from letter_gen.tracking.status import list_items
+
+    day = as_of.date() if as_of else dt.date.today()
+    with Register(locate(register_path).path, read_only=True) as book:
+        items = list_items(book, as_of=day, overdue=overdue, period=parse_period(period) if period else None, unit=unit)
+    for item in items:
+        due = item.due.strftime("%d/%m/%Y") if item.due else "-"
+        late = _(" (overdue)") if item.overdue(day) else ""
+        click.echo("\t".join([item.ref, item.unit, item.status + late, due, item.letter_text, item.text]))
+    click.echo((_("{n} overdue item(s) on {day}") if overdue else _("{n} item(s) on {day}")).format(
+        n=len(items), day=day.strftime("%d/%m/%Y")), err=True)
+
+
+@track.command("report", short_help=N_("The status report of a period."))
+@click.option("--period", required=True, help=N_("Items asked in this period: 2021, 2021-Q1, ..."))
+@click.option("--as-of", "as_of", type=_date_type, required=True, help=N_("The day the report is made up to."))
+@click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=N_("Also write the figures as a workbook, for your own use."))
+@_register_option
+@_force_option
+def track_report(period: str, as_of: Any, xlsx: Path | None, register_path: Path | None, force: bool) -> None:
+    """The status report: per unit the items asked, done, in progress, overdue, not done, and what is open.
+
+    Printed in Vietnamese; --xlsx also writes the summary table and the open items. The
+    báo cáo page itself (Decree 30's report layout) comes with the report kind.
+
+    \b
+    Example:
+        letter-gen track report --period 2021-Q1 --as-of 30/06/2021 --xlsx output/bao-cao-quy-1.xlsx
+    """
+    from letter_gen.inputs.period import parse_period
+    from letter_gen.register.store import Register
+    from letter_gen.tracking.report import report_paragraphs, status_report, write_report_xlsx
+
+    with Register(locate(register_path).path, read_only=True) as book:
+        report = status_report(book, period=parse_period(period), period_text=period, as_of=as_of.date())
+    for line in report_paragraphs(report):
+        click.echo(line)
+    if xlsx is not None:
+        write_report_xlsx(xlsx, report, force=force)
+        click.echo(_("wrote {path}").format(path=xlsx), err=True)
 
 
 @main.command(short_help=N_("Convert letters (.docx) to PDF with LibreOffice."))

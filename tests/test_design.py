@@ -23,8 +23,9 @@ ALLOWED: dict[str, set[str]] = {
     "checking": set(),
     "register": {"inputs", "letters"},
     "signing": set(),  # signs PDFs: knows nothing of how letters are made
-    "output": {"inputs", "letters", "checking", "register", "signing"},
-    "cli": {"inputs", "letters", "checking", "register", "signing", "output"},
+    "tracking": {"inputs", "letters", "register"},
+    "output": {"inputs", "letters", "checking", "register", "signing", "tracking"},
+    "cli": {"inputs", "letters", "checking", "register", "signing", "output", "tracking"},
 }
 
 

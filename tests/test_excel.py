@@ -110,8 +110,10 @@ def test_the_template_has_four_sheets_with_vietnamese_headings_and_what_to_write
         UNITS_SHEET: ["STT\nsố thứ tự", "Tên đơn vị\ntên đầy đủ, in ở Kính gửi",
                       "Tên viết tắt\nin ở tiêu đề từng đơn vị; có thể để trống"],
         ITEMS_SHEET: ["Tên đơn vị\nchọn trong trang “Đơn vị”", "Loại\nTồn tại hoặc Khắc phục",
-                      "Nội dung\nmỗi dòng một tồn tại hoặc một việc cần khắc phục"],
-        REQUIREMENTS_SHEET: ["STT\nsố thứ tự", "Nội dung\nyêu cầu chung cho mọi đơn vị"],
+                      "Nội dung\nmỗi dòng một tồn tại hoặc một việc cần khắc phục",
+                      "Mã\nmã việc khắc phục để theo dõi; có thể để trống", "Hạn khắc phục\nngày dd/mm/yyyy; có thể để trống"],
+        REQUIREMENTS_SHEET: ["STT\nsố thứ tự", "Nội dung\nyêu cầu chung cho mọi đơn vị", "Mã\nmã để theo dõi; có thể để trống",
+                             "Hạn khắc phục\nngày dd/mm/yyyy; có thể để trống"],
     }
     english = re.compile(r"\b(label|value|hint|contract|findings|actions|units)\b")
     texts = [str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value and c.column != 3]
@@ -140,7 +142,7 @@ def test_the_template_names_every_contract_field_of_the_round_in_column_c(templa
         "inspection.team", "inspection.field", "inspection.intro", "inspection.assessment",
         "requirements_intro", "closing",
         "signer.authority", "signer.for", "signer.title", "signer.name",
-        "recipients", "cc", "archive",
+        "recipients", "cc", "archive", "inspection.deadline",
     ]
     assert ws.cell(row_of(ws.parent, "letter.subject"), 1).value == "Trích yếu (V/v)"
 

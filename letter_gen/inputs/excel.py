@@ -13,8 +13,9 @@ Sheets (trang tính):
   (``recipients``) are one item per line inside their cell; Lưu (``archive``) is comma
   separated.
 - ``Đơn vị`` (units): STT, Tên đơn vị, Tên viết tắt.
-- ``Tồn tại - Khắc phục`` (findings and actions): Tên đơn vị, Loại, Nội dung; in letter order.
-- ``Yêu cầu chung`` (general requirements): STT, Nội dung.
+- ``Tồn tại - Khắc phục`` (findings and actions): Tên đơn vị, Loại, Nội dung, and for an
+  action its Mã (code) and Hạn khắc phục (deadline), both optional; in letter order.
+- ``Yêu cầu chung`` (general requirements): STT, Nội dung, Mã, Hạn khắc phục.
 """
 
 from __future__ import annotations
@@ -148,6 +149,10 @@ _SECTIONS: tuple[tuple[str, tuple[_Field, ...]], ...] = (
                " “- Như trên;” và “- Lưu: …” tự thêm", "lines"),
         _Field("archive", "Lưu", "cách nhau bởi dấu phẩy, ví dụ VT, TTr, CCHC; in thành “- Lưu: VT, TTr, CCHC.”", "codes"),
     )),
+    ("THEO DÕI KHẮC PHỤC", (
+        _Field("inspection.deadline", "Hạn khắc phục (chung)",
+               "dd/mm/yyyy; hạn của mọi yêu cầu không ghi hạn riêng; để trống = không ghi hạn", "date"),
+    )),
 )
 _FIELDS = {f.path: f for _, fields in _SECTIONS for f in fields}
 #: Whole-number fields and the range Excel lets a clerk type (the model checks again).
@@ -160,12 +165,14 @@ _HEADINGS: dict[str, tuple[tuple[str, str], ...]] = {
     UNITS_SHEET: (("STT", "số thứ tự"), ("Tên đơn vị", "tên đầy đủ, in ở Kính gửi"),
                   ("Tên viết tắt", "in ở tiêu đề từng đơn vị; có thể để trống")),
     ITEMS_SHEET: (("Tên đơn vị", "chọn trong trang “Đơn vị”"), ("Loại", f"{FINDING} hoặc {ACTION}"),
-                  ("Nội dung", "mỗi dòng một tồn tại hoặc một việc cần khắc phục")),
-    REQUIREMENTS_SHEET: (("STT", "số thứ tự"), ("Nội dung", "yêu cầu chung cho mọi đơn vị")),
+                  ("Nội dung", "mỗi dòng một tồn tại hoặc một việc cần khắc phục"),
+                  ("Mã", "mã việc khắc phục để theo dõi; có thể để trống"), ("Hạn khắc phục", "ngày dd/mm/yyyy; có thể để trống")),
+    REQUIREMENTS_SHEET: (("STT", "số thứ tự"), ("Nội dung", "yêu cầu chung cho mọi đơn vị"),
+                         ("Mã", "mã để theo dõi; có thể để trống"), ("Hạn khắc phục", "ngày dd/mm/yyyy; có thể để trống")),
 }
 _WIDTHS = {ROUND_SHEET: (34, 80, 24, 48), UNITS_SHEET: (6, 60, 30),
-           ITEMS_SHEET: (48, 13, 100), REQUIREMENTS_SHEET: (6, 110)}
-_LETTERS = "ABCD"
+           ITEMS_SHEET: (48, 13, 100, 12, 14), REQUIREMENTS_SHEET: (6, 110, 12, 14)}
+_LETTERS = "ABCDE"
 
 _BOLD = Font(bold=True)
 _NOTE = Font(italic=True, size=9, color="666666")
@@ -205,13 +212,24 @@ def _build(round_: InspectionRound | None) -> Workbook:
     row = 2
     for unit in units:
         for kind, items in ((FINDING, unit["findings"]), (ACTION, unit["actions"])):
-            for text in items:
-                _write_row(sheets[2], row, [unit["name"], kind, text])
+            for item in items:
+                _write_row(sheets[2], row, [unit["name"], kind, *_item_cells(item)])
                 row += 1
-    for index, text in enumerate(data.get("requirements", [])):
-        _write_row(sheets[3], index + 2, [index + 1, text])
+    for index, item in enumerate(data.get("requirements", [])):
+        _write_row(sheets[3], index + 2, [index + 1, *_item_cells(item)])
+    for ws, column in ((sheets[2], "E"), (sheets[3], "D")):
+        for cell in ws[column][1:]:
+            cell.number_format = DATE_FORMAT
     _add_list_validations(sheets[2])
     return book
+
+
+def _item_cells(item: Any) -> list[Any]:
+    """Nội dung, Mã, Hạn khắc phục of a finding or action (a text, or an action's mapping)."""
+    if isinstance(item, str):
+        return [item]
+    deadline = item.get("deadline")
+    return [item["text"], item.get("id"), dt.datetime(deadline.year, deadline.month, deadline.day) if deadline else None]
 
 
 def _write_headings(ws: Worksheet) -> None:
@@ -266,7 +284,8 @@ def _write_row(ws: Worksheet, row: int, values: list[Any]) -> None:
         cell = ws.cell(row, column)
         _set(cell, value)
         cell.alignment = _WRAP
-    _fit_height(ws, row, values[-1], _WIDTHS[ws.title][-1])
+    text = {ITEMS_SHEET: 2, REQUIREMENTS_SHEET: 1}.get(ws.title, len(values) - 1)  # the long text's column
+    _fit_height(ws, row, values[text], _WIDTHS[ws.title][text])
 
 
 def _add_list_validations(items: Worksheet) -> None:
@@ -572,7 +591,7 @@ class _Reader:
         for position, unit in enumerate(units):
             if isinstance(unit.get("name"), str):
                 index_of.setdefault(vn.nfc(unit["name"]), position)
-        for number, (unit_name, kind, text) in rows:
+        for number, (unit_name, kind, text, code, deadline) in rows:
             if _blank(unit_name):
                 self.problem(_Where(ITEMS_SHEET, number, 1), "units[].name",
                              f'empty; choose the unit from sheet "{UNITS_SHEET}"')
@@ -589,20 +608,36 @@ class _Reader:
                              f'expected "{FINDING}" (a finding) or "{ACTION}" (an action){got}')
                 continue
             path = f"units[{index}].{items}[{len(units[index][items])}]"
-            where = self.cells[path] = _Where(ITEMS_SHEET, number, 3)
-            converted = self._convert(text, "text", where, path)
-            # An empty text stays in the list so the model says "must not be empty" at its cell.
-            units[index][items].append("" if converted is _ABSENT else converted)
+            if items == "findings" and not (_blank(code) and _blank(deadline)):
+                self.problem(_Where(ITEMS_SHEET, number, 4 if not _blank(code) else 5), path,
+                             f'only an action ("{ACTION}") has a code and a deadline; leave them empty for a finding')
+            units[index][items].append(self._item(ITEMS_SHEET, number, 3, path, text, code, deadline))
+
+    def _item(self, sheet: str, number: int, column: int, path: str, text: Any, code: Any, deadline: Any) -> Any:
+        """A finding or action of one row: its text, or with a code or deadline the mapping
+        ``{text, id, deadline}``. An empty text stays so the model says "must not be empty" at its cell."""
+        where = self.cells[path] = _Where(sheet, number, column)
+        converted = self._convert(text, "text", where, path)
+        text = "" if converted is _ABSENT else converted
+        if _blank(code) and _blank(deadline):
+            return text
+        item: dict[str, Any] = {"text": text}
+        self.cells[f"{path}.text"] = where
+        fields: tuple[tuple[str, Any, Kind, int], ...] = (("id", code, "text", 1), ("deadline", deadline, "date", 2))
+        for key, value, kind, offset in fields:
+            at = self.cells[f"{path}.{key}"] = _Where(sheet, number, column + offset)
+            converted = self._convert(value, kind, at, f"{path}.{key}")
+            if converted is not _ABSENT:
+                item[key] = converted
+        return item
 
     def _read_list(self, rows: list[_Row], sheet: str, name: str) -> list[Any]:
         items: list[Any] = []
-        for number, (_stt, text) in rows:
+        for number, (_stt, text, code, deadline) in rows:
+            if _blank(text) and _blank(code) and _blank(deadline):
+                continue  # STT alone: a row numbered in advance
             path = f"{name}[{len(items)}]"
-            where = _Where(sheet, number, 2)
-            converted = self._convert(text, "text", where, path)
-            if converted is not _ABSENT:
-                self.cells[path] = where
-                items.append(converted)
+            items.append(self._item(sheet, number, 2, path, text, code, deadline))
         return items
 
     def _convert(self, value: Any, kind: Kind, where: _Where, path: str) -> Any:

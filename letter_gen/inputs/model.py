@@ -16,8 +16,10 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     Strict,
+    Tag,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -247,6 +249,47 @@ class Inspection(_Strict):
     field: RequiredText
     intro: Text | None = None
     assessment: RequiredText
+    #: Hạn khắc phục of every action that gives none of its own (tracking, issue 15).
+    deadline: DateField | None = None
+
+
+def _item_code(value: str) -> str:
+    if not re.fullmatch(r"[^\W_][\w./-]{0,39}", value):
+        raise ValueError("expected a code of letters, digits, '.', '-', '_' or '/', at most 40, no spaces")
+    return value
+
+
+#: A clerk's own code for an action (mã): letters, digits, ``.``, ``-``, ``_`` and ``/``.
+ItemCode = Annotated[str, AfterValidator(_clean_text), AfterValidator(_item_code)]
+
+
+class Action(_Strict):
+    """An action (yêu cầu khắc phục) with its own code (mã) or deadline (hạn khắc phục).
+
+    A plain text is an action too; the mapping form ``{text, id, deadline}`` is for the
+    actions a clerk wants to follow up under a code of their own, or by another deadline.
+    """
+
+    text: RequiredText
+    id: ItemCode | None = None
+    deadline: DateField | None = None
+
+
+def _action_form(value: Any) -> str:
+    return "~mapping" if isinstance(value, (dict, Action)) else "~text"
+
+
+#: An action as a clerk writes it: a text, or a mapping with ``text``, ``id`` and ``deadline``.
+ActionItem = Annotated[
+    Annotated[str, AfterValidator(_clean_text), AfterValidator(_non_empty), Tag("~text")]
+    | Annotated[Action, Tag("~mapping")],
+    Discriminator(_action_form),
+]
+
+
+def action_text(item: str | Action) -> str:
+    """The text of an action in either form."""
+    return item if isinstance(item, str) else item.text
 
 
 class Unit(_Strict):
@@ -255,7 +298,7 @@ class Unit(_Strict):
     name: RequiredText
     short_name: Text | None = None
     findings: list[RequiredText] = []
-    actions: list[RequiredText] = []
+    actions: list[ActionItem] = []
 
     @property
     def heading_name(self) -> str:
@@ -398,7 +441,7 @@ class InspectionRound(_Strict):
     period: Period
     inspection: Inspection
     units: list[Unit] = Field(min_length=1)
-    requirements: list[RequiredText] = []
+    requirements: list[ActionItem] = []
     requirements_intro: Text | None = None
     closing: Text | None = None
     signer: Signer
@@ -480,6 +523,8 @@ def field_path(loc: tuple[int | str, ...]) -> str:
     """``('units', 2, 'findings', 0)`` → ``units[2].findings[0]``."""
     path = ""
     for part in loc:
+        if isinstance(part, str) and part.startswith("~"):
+            continue  # which form of a field pydantic tried (an action's text or mapping form)
         if isinstance(part, int):
             path += f"[{part}]"
         else:

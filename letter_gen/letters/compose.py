@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
 from letter_gen import vn
-from letter_gen.inputs.model import InspectionRound, Unit
+from letter_gen.inputs.model import Action, InspectionRound, Unit
 
 Mode = Literal["consolidated", "per-unit"]
 
@@ -108,20 +108,46 @@ class LetterContent:
 _KIND_FIELDS = ("title", "issuing_authority", "table_header", "table_rows", "body_after")
 
 
-def compose(round_: InspectionRound, mode: Mode = "consolidated", unit_index: int | None = None) -> LetterContent:
+@dataclass(frozen=True)
+class Carried:
+    """An action still open from an earlier period's letter, carried forward into this one
+    (các nội dung chưa khắc phục từ kỳ trước): its unit, text, source letter and deadline."""
+
+    unit: str
+    text: str
+    source: str  #: the letter that asked for it: ``Công văn số 05/SKHCN-TTr ngày 05/03/2021``
+    deadline: dt.date | None = None
+
+    def line(self) -> str:
+        """``- text (Công văn số 05/SKHCN-TTr ngày 05/03/2021; hạn khắc phục 30/06/2021)``."""
+        due = f"; hạn khắc phục {vn.short_date(self.deadline)}" if self.deadline else ""
+        return f"- {vn.without_final_punctuation(self.text)} (theo {self.source}{due})."
+
+
+#: The heading of the items carried forward, as the issue names it.
+CARRIED_HEADING = "Các nội dung chưa khắc phục từ kỳ trước"
+
+
+def compose(
+    round_: InspectionRound,
+    mode: Mode = "consolidated",
+    unit_index: int | None = None,
+    carried: tuple[Carried, ...] = (),
+) -> LetterContent:
     """The letter of an inspection round: to every unit (``consolidated``, like the seed), or
-    to ``units[unit_index]`` alone (``per-unit``)."""
+    to ``units[unit_index]`` alone (``per-unit``). ``carried``: actions still open from earlier
+    periods' letters, listed after this round's (each under its unit in a consolidated letter)."""
     if mode == "per-unit":
         if unit_index is None or not 0 <= unit_index < len(round_.units):
             raise IndexError(f"units[{unit_index}] does not exist (there are {len(round_.units)})")
         unit: Unit | None = round_.units[unit_index]
         assert unit is not None
         recipients = [unit.name]
-        body = _per_unit_body(round_, unit)
+        body = _per_unit_body(round_, unit, [c for c in carried if c.unit == unit.name])
     else:
         unit = None
         recipients = round_.kinh_gui
-        body = _consolidated_body(round_)
+        body = _consolidated_body(round_, list(carried))
     letter, agency = round_.letter, round_.agency
     kinh_gui = vn.kinh_gui_lines(recipients)
     return LetterContent(
@@ -207,6 +233,39 @@ def _closing(round_: InspectionRound, who: str) -> Paragraph:
     )
 
 
+def _action_line(action: str | Action) -> str:
+    """An action as the letter lists it; its own deadline, if any, follows its text."""
+    if isinstance(action, str):
+        return f"- {action}"
+    if action.deadline is None:
+        return f"- {action.text}"
+    return f"- {vn.without_final_punctuation(action.text)} (hạn khắc phục: trước ngày {vn.short_date(action.deadline)})."
+
+
+def _deadline(round_: InspectionRound) -> list[Paragraph]:
+    """The round's deadline (hạn khắc phục), when it gives one."""
+    if round_.inspection.deadline is None:
+        return []
+    return [Paragraph(
+        f"Thời hạn hoàn thành khắc phục và báo cáo kết quả (kèm theo minh chứng) về {round_.agency.name}:"
+        f" trước ngày {vn.short_date(round_.inspection.deadline)}."
+    )]
+
+
+def _carried(carried: list[Carried], by_unit: dict[str, str] | None = None) -> list[Paragraph]:
+    """The items carried forward from earlier periods, under their heading (by unit when
+    ``by_unit`` gives the units' heading names)."""
+    if not carried:
+        return []
+    body = [Paragraph(f"{CARRIED_HEADING}:")]
+    for item in carried:
+        line = item.line()
+        if by_unit is not None:
+            line = f"- {by_unit.get(item.unit, item.unit)}: {line[2:]}"
+        body.append(Paragraph(line))
+    return body
+
+
 def _items(texts: list[str]) -> list[Paragraph]:
     """One text stands as its own paragraph; several are a ``-`` list."""
     if len(texts) == 1:
@@ -214,7 +273,7 @@ def _items(texts: list[str]) -> list[Paragraph]:
     return [Paragraph(f"- {t}") for t in texts]
 
 
-def _consolidated_body(round_: InspectionRound) -> list[Paragraph]:
+def _consolidated_body(round_: InspectionRound, carried: list[Carried]) -> list[Paragraph]:
     with_findings = [u for u in round_.units if u.findings]
     body = [_intro(round_, "các đơn vị trực thuộc"), _assessment(round_, bool(with_findings))]
     for number, unit in enumerate(with_findings, start=1):
@@ -223,16 +282,18 @@ def _consolidated_body(round_: InspectionRound) -> list[Paragraph]:
     requirements = [*round_.requirements, *(a for u in round_.units for a in u.actions)]
     if requirements:
         body.append(_requirements_intro(round_, "các đơn vị có liên quan"))
-        body.extend(Paragraph(f"- {r}") for r in requirements)
+        body.extend(Paragraph(_action_line(r)) for r in requirements)
+    body.extend(_carried(carried, {u.name: u.heading_name for u in round_.units}))
+    body.extend(_deadline(round_))
     body.append(_closing(round_, "Các đơn vị"))
     return body
 
 
-def _per_unit_body(round_: InspectionRound, unit: Unit) -> list[Paragraph]:
+def _per_unit_body(round_: InspectionRound, unit: Unit, carried: list[Carried]) -> list[Paragraph]:
     body = [_intro(round_, unit.name), _assessment(round_, False)]
     if round_.requirements:
         body.append(_requirements_intro(round_, unit.name))
-        body.extend(Paragraph(f"- {r}") for r in round_.requirements)
+        body.extend(Paragraph(_action_line(r)) for r in round_.requirements)
     if unit.findings:
         body.append(
             Paragraph(
@@ -243,7 +304,9 @@ def _per_unit_body(round_: InspectionRound, unit: Unit) -> list[Paragraph]:
         body.extend(Paragraph(f"- {f}") for f in unit.findings)
     if unit.actions:
         body.append(Paragraph(f"Đề nghị {unit.heading_name} thực hiện khắc phục những nội dung sau:"))
-        body.extend(Paragraph(f"- {a}") for a in unit.actions)
+        body.extend(Paragraph(_action_line(a)) for a in unit.actions)
+    body.extend(_carried(carried))
+    body.extend(_deadline(round_))
     body.append(_closing(round_, "Đề nghị đơn vị"))
     return body
 

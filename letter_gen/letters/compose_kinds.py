@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from letter_gen import decree30, vn
-from letter_gen.inputs.model import InspectionRound, Unit
+from letter_gen.inputs.model import InspectionRound, Unit, action_text
 from letter_gen.letters.compose import LetterContent, Mode, Paragraph, _intro, _with_body_end, compose
 
 _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
@@ -257,8 +257,8 @@ def conclusion_notice(round_: InspectionRound, mode: Mode = "consolidated", unit
     body.append(Paragraph(f"Qua kiểm tra, {vn.with_final_stop(round_.inspection.assessment)}"))
     body += _dashes(notice.conclusions)
     body.append(_section(3, "Yêu cầu"))
-    body += _dashes(round_.requirements)
-    body += _dashes([f"{u.heading_name}: {vn.without_final_punctuation(a)}" for u in round_.units for a in u.actions])
+    body += _dashes([action_text(r) for r in round_.requirements])
+    body += _dashes([f"{u.heading_name}: {vn.without_final_punctuation(action_text(a))}" for u in round_.units for a in u.actions])
     body.append(Paragraph(f"Các đơn vị báo cáo kết quả khắc phục về {agency} (qua Thanh tra Sở)."))
     subject = notice.subject or _sentence_case(f"kết luận kiểm tra {_about(round_)}")
     return _titled(

@@ -19,7 +19,7 @@ from letter_gen.i18n import _
 from letter_gen.inputs.model import InspectionRound
 from letter_gen.letters import compose as follow_up
 from letter_gen.letters import compose_kinds as other
-from letter_gen.letters.compose import LetterContent, Mode
+from letter_gen.letters.compose import Carried, LetterContent, Mode
 
 Composer = Callable[[InspectionRound, Mode, "int | None"], LetterContent]
 
@@ -89,8 +89,13 @@ def require_section(round_: InspectionRound, source: str) -> None:
         )
 
 
-def compose(round_: InspectionRound, mode: Mode = "consolidated", unit_index: int | None = None) -> LetterContent:
-    """The document of the round's kind: consolidated, or to ``units[unit_index]`` for a kind with per-unit letters."""
+def compose(
+    round_: InspectionRound, mode: Mode = "consolidated", unit_index: int | None = None, carried: tuple[Carried, ...] = ()
+) -> LetterContent:
+    """The document of the round's kind: consolidated, or to ``units[unit_index]`` for a kind with per-unit
+    letters; a follow-up letter may carry forward what is still open from earlier periods (``carried``)."""
+    if carried and round_.letter.kind == "follow-up":
+        return follow_up.compose(round_, mode, unit_index, carried)
     return kind_of(round_.letter.kind).compose(round_, mode, unit_index)
 
 

@@ -51,6 +51,8 @@ from letter_gen.output.writer import (
 from letter_gen.register.issuing import round_identity
 from letter_gen.register.store import Register
 from letter_gen.register.where import locate
+from letter_gen.tracking.items import TrackedItem, carried_into
+from letter_gen.tracking.store import tracked_items
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -94,6 +96,7 @@ class BatchOptions:
     force: bool = False  # replace files letter_gen did not write
     pdf: bool = False
     pdfa: bool = False
+    carry_forward: bool = False  # list what is still open from earlier periods (tracking, issue 15)
 
 
 @dataclass
@@ -172,7 +175,7 @@ def _run(
 
     try:
         with Manifest(options.out_dir, _earlier_letters(options, summary)) as manifest:
-            for chunk in chunks(_jobs(rounds, options), _CHUNK):
+            for chunk in chunks(_jobs(rounds, options, _open_items(options)), _CHUNK):
                 outcomes = writer.write(chunk, name)
                 for outcome in outcomes:
                     _count(outcome, summary, on_letter)
@@ -240,18 +243,30 @@ def _write_options(options: BatchOptions) -> WriteOptions:
     )  # fmt: skip
 
 
-def _jobs(rounds: list[_Surveyed], options: BatchOptions) -> Iterator[LetterJob]:
+def _jobs(rounds: list[_Surveyed], options: BatchOptions, open_items: list[TrackedItem] | None = None) -> Iterator[LetterJob]:
     """Each surveyed input's letters; ``rounds`` is consumed, so a written input is not held."""
     while rounds:
-        path, _, kept = rounds.pop(0)
+        path, _count, kept = rounds.pop(0)
         if isinstance(kept, SpooledRound):  # parsed once, by the survey: loaded back, not read again
             round_ = kept.load()
             kept.close()
         else:
             round_ = kept
         template = template_of(round_, options.template)
+        carried = carried_into(open_items, round_, path.name) if open_items else ()
         for mode, unit in letters_of(round_, options.mode):
-            yield LetterJob(path, round_, compose(round_, mode, unit), template)
+            yield LetterJob(path, round_, compose(round_, mode, unit, carried), template)
+
+
+def _open_items(options: BatchOptions) -> list[TrackedItem] | None:
+    """With ``carry_forward``, the tracked items still open (tracking, issue 15)."""
+    if not options.carry_forward:
+        return None
+    path = options.register_path or locate(None).path
+    if not path.exists():
+        return []
+    with Register(path, read_only=True) as register:
+        return [i for i in tracked_items(register) if i.open]
 
 
 def _count(outcome: Outcome, summary: BatchSummary, on_letter: Callable[[LetterEvent], None] | None) -> None:

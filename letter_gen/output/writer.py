@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -43,6 +44,7 @@ from letter_gen.output.folder import FolderLock
 from letter_gen.register.issuing import check_issue_date, requests_for
 from letter_gen.register.store import Register
 from letter_gen.register.where import sequences
+from letter_gen.tracking.store import Issued, record_issued
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ class _Rendered:
 #: How a letter is checked before its number is committed: not at all (--no-check), verified
 #: (the default: see :mod:`letter_gen.checking.verify`) or checked in full (--check-all, render).
 Checking = Literal["none", "verify", "full"]
+#: Called inside the issuing transaction with the letters numbered in it (tracking, issue 15).
+OnIssued = Callable[[sqlite3.Connection, list[tuple["LetterJob", LetterContent]]], None]
 RenderMap = Callable[[Callable[["_RenderItem"], _Rendered], list["_RenderItem"]], Iterable[_Rendered]]
 
 
@@ -118,10 +122,14 @@ class LetterWriter:
     ``map`` in big batches); everything that decides, numbers and writes stays in this process.
     """
 
-    def __init__(self, options: WriteOptions, register: Register | None = None, render_map: RenderMap | None = None) -> None:
+    def __init__(
+        self, options: WriteOptions, register: Register | None = None, render_map: RenderMap | None = None,
+        on_issued: OnIssued | None = None,
+    ) -> None:
         self.options = options
         self.register = register
         self._map: RenderMap = render_map or (lambda fn, items: map(fn, items))
+        self._on_issued: OnIssued = on_issued or track_issued
         self._taken: set[Path] = set()
 
     def write(self, jobs: list[LetterJob], name: Callable[[LetterJob, LetterContent], Path] | None = None) -> list[Outcome]:
@@ -161,6 +169,8 @@ class LetterWriter:
                     self._taken.difference_update(r.path for r in ready.values())
                     pending = [i for i in pending if i not in failed]
                 ready = {i: replace(r, replaces=replaces[i]) for i, r in ready.items()}
+                # Tracking (issue 15): what these letters ask commits with their numbers, or not at all.
+                self._on_issued(tx.connection, [(jobs[i], r.content) for i, r in ready.items()])
         written = {i: self._write_one(jobs[i], r) for i, r in ready.items()}
         return [failed.get(i) or written[i] for i in range(len(jobs))]
 
@@ -238,6 +248,11 @@ class LetterWriter:
             return Outcome("failed", job, ready.content, ready.path, error=err)
         # Any other OutputError (a full disk, a read-only folder) fails every letter: it stops the run.
         return Outcome("written", job, ready.content, ready.path, _sha256(ready.data), ready.new, replaces=ready.replaces)
+
+
+def track_issued(conn: sqlite3.Connection, letters: list[tuple[LetterJob, LetterContent]]) -> None:
+    """The default :data:`OnIssued`: each follow-up letter's actions become tracked items."""
+    record_issued(conn, (Issued(job.source.name, job.round_, content) for job, content in letters))
 
 
 @dataclass(frozen=True)

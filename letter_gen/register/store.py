@@ -26,7 +26,7 @@ from letter_gen.i18n import _
 from letter_gen.errors import RegisterError
 from letter_gen.vn import format_number, short_date
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: Letter numbers run from 1 to this in a year (a sequence past it is a slip, not a letter).
 MAX_NUMBER = 99_999
 #: Marks the file as ours (PRAGMA application_id, "LGRG"), so a foreign database is refused.
@@ -34,6 +34,64 @@ APPLICATION_ID = 0x4C475247
 BUSY_TIMEOUT_S = 30.0
 
 RESERVED_NOTE = "cấp ngoài phần mềm"
+
+#: The tables of letter_gen.tracking (issue 15): each action of an issued follow-up letter is a
+#: tracked item; every change to one is a history row; the rounds they came from are kept so
+#: reminders and reports need no input file. Current values are kept in sync with the history
+#: in the same transaction.
+_TRACKING_SCHEMA = (
+    """CREATE TABLE tracked_rounds (
+    key          TEXT PRIMARY KEY,            -- agency|period|plan|input file stem
+    agency       TEXT    NOT NULL,
+    year         INTEGER NOT NULL,
+    first_month  INTEGER NOT NULL,
+    last_month   INTEGER NOT NULL,
+    data         TEXT    NOT NULL             -- the round as issued (JSON of the input contract)
+)""",
+    """CREATE TABLE tracked_items (
+    id            INTEGER PRIMARY KEY,
+    ref           TEXT    NOT NULL UNIQUE,    -- the stable identity shown in workbooks (Mã theo dõi)
+    round_key     TEXT    NOT NULL REFERENCES tracked_rounds (key),
+    agency        TEXT    NOT NULL,
+    unit          TEXT    NOT NULL,
+    code          TEXT,                       -- the clerk's own id of the action, if any
+    text          TEXT    NOT NULL,
+    deadline      TEXT,                       -- ISO hạn khắc phục
+    letter_number INTEGER NOT NULL,           -- the follow-up letter that asked for it
+    letter_symbol TEXT    NOT NULL,
+    letter_date   TEXT    NOT NULL,
+    letter_mode   TEXT    NOT NULL,           -- per-unit or consolidated
+    status        TEXT    NOT NULL,
+    done_on       TEXT,
+    evidence      TEXT,                       -- the unit's report: number
+    evidence_date TEXT,
+    reason        TEXT,                       -- why không thực hiện
+    note          TEXT,
+    created_at    TEXT    NOT NULL
+)""",
+    "CREATE INDEX tracked_items_unit ON tracked_items (agency, unit)",
+    """CREATE TABLE item_history (
+    id            INTEGER PRIMARY KEY,
+    item_id       INTEGER NOT NULL REFERENCES tracked_items (id),
+    at            TEXT    NOT NULL,           -- UTC
+    field         TEXT    NOT NULL,
+    old           TEXT,
+    new           TEXT,
+    source        TEXT    NOT NULL,           -- the file or letter the change came from
+    source_sha256 TEXT
+)""",
+    "CREATE INDEX item_history_item ON item_history (item_id)",
+    """CREATE TABLE item_reminders (
+    item_id       INTEGER NOT NULL REFERENCES tracked_items (id),
+    as_of         TEXT    NOT NULL,           -- the day the reminder looked at
+    letter_key    TEXT    NOT NULL,
+    letter_number INTEGER NOT NULL,
+    letter_symbol TEXT    NOT NULL,
+    letter_date   TEXT    NOT NULL,
+    new_deadline  TEXT    NOT NULL,
+    PRIMARY KEY (item_id, letter_key)
+)""",
+)
 
 #: From one format version to the next, in order; each runs inside the write transaction.
 _MIGRATIONS = {
@@ -44,6 +102,7 @@ _MIGRATIONS = {
         "CREATE UNIQUE INDEX letters_current_key ON letters (key) WHERE superseded_by IS NULL AND voided_at IS NULL",
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ),
+    3: _TRACKING_SCHEMA,
 }
 
 _SCHEMA = """
@@ -307,6 +366,19 @@ class Register:
         with self._write(_("issue numbers")):
             yield IssuingTransaction(self)
 
+    @contextmanager
+    def tables(self, action: str, *, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """The connection, for a layer that keeps its own tables in the register (tracking):
+        with ``write``, inside one write transaction (``BEGIN IMMEDIATE``, committed at the end
+        or rolled back on any error); SQLite's errors become :class:`RegisterError`."""
+        self._verify()
+        if write:
+            with self._write(action):
+                yield self._conn
+        else:
+            with self._guard(action):
+                yield self._conn
+
     def _issue_locked(self, request: IssueRequest, reissue: bool) -> IssuedLetter:
         """:meth:`issue` inside a write transaction already held."""
         current = self._conn.execute(
@@ -520,9 +592,8 @@ class Register:
                 with self._write(_("create the register")):
                     if self._identify() == "new":  # another process may have won the race
                         # One statement at a time: executescript() would commit mid-way.
-                        for statement in _SCHEMA.split(";"):
-                            if statement.strip():
-                                self._conn.execute(statement)
+                        for statement in _schema_statements():
+                            self._conn.execute(statement)
                         self._conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                         self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
@@ -622,6 +693,11 @@ class Register:
                 raise
 
 
+def _schema_statements() -> list[str]:
+    """A new register's schema, one statement at a time (executescript() would commit mid-way)."""
+    return [s for s in _SCHEMA.split(";") if s.strip()] + list(_TRACKING_SCHEMA)
+
+
 def _create(path: Path) -> bool:
     """Make a new register at ``path`` whole, or not at all: built under a temporary name and
     linked into place, so a register file is never seen empty (an empty one is refused as lost).
@@ -637,9 +713,8 @@ def _create(path: Path) -> bool:
         conn = sqlite3.connect(tmp, isolation_level=None)
         try:
             conn.execute("BEGIN")
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+            for statement in _schema_statements():
+                conn.execute(statement)
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
@@ -676,6 +751,12 @@ class IssuingTransaction:
             except RegisterError as err:
                 outcomes.append(err)
         return outcomes
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The connection inside the open transaction: what a layer records with the letters
+        numbered here (tracking) commits with them, or not at all."""
+        return self._register._conn
 
     def undo(self) -> None:
         """Give back every number the last :meth:`issue_many` took."""

@@ -1,0 +1,49 @@
+"""The ``track`` commands' library side: export, import and list tracked items."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from letter_gen.errors import UsageError
+from letter_gen.register.store import Register
+from letter_gen.tracking.items import PeriodLike, TrackedItem
+from letter_gen.tracking.store import Change, apply_updates, tracked_items
+from letter_gen.tracking.workbook import export_workbook, read_workbook
+
+
+def export_status(register: Register, path: Path, *, period: PeriodLike, period_text: str,
+                  unit: str | None = None, force: bool = False) -> int:
+    """Write the open items of ``period`` (of one unit) to a status workbook; how many."""
+    if path.suffix.lower() != ".xlsx":
+        raise UsageError(f"{path}: the status workbook is an Excel file: give a name ending in .xlsx")
+    items = tracked_items(register, period=period, unit=unit)
+    if unit is not None and not items:
+        raise UsageError(f"--unit {unit!r}: no item was asked of this unit in {period_text} (check its full name)")
+    title = f"Theo dõi khắc phục sau kiểm tra: {period_text}" + (f", {unit}" if unit else "")
+    return export_workbook(path, items, title=title, force=force)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import changed (nothing when the same file is imported again)."""
+
+    rows: int
+    changes: list[Change]
+
+
+def import_status(register: Register, path: Path, *, between_rows: Any = None, today: dt.date | None = None) -> ImportResult:
+    """Read a filled status workbook and record its changes, all or none, each with history."""
+    known = {item.ref: item for item in tracked_items(register)}
+    updates, sha256 = read_workbook(path, known, today=today)
+    changes = apply_updates(register, updates, str(path), sha256, between_rows=between_rows)
+    return ImportResult(len(updates), changes)
+
+
+def list_items(register: Register, *, as_of: dt.date, overdue: bool = False, period: PeriodLike | None = None,
+               unit: str | None = None) -> list[TrackedItem]:
+    """The tracked items (only those overdue on ``as_of``)."""
+    items = tracked_items(register, period=period, unit=unit, as_of=as_of)
+    return [i for i in items if i.overdue(as_of)] if overdue else items

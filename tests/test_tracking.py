@@ -1,0 +1,278 @@
+"""Following up across periods (issue 15), tried as one year: Q1 letters with deadlines, the
+units' status workbooks, reminders for the late units, the report, Q2 carrying forward."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from letter_gen.cli import main
+from letter_gen.errors import InputError, RegisterError
+from letter_gen.inputs.period import parse_period
+from letter_gen.output.batch import BatchOptions, run_batch
+from letter_gen.output.reminders import run_reminders
+from letter_gen.register.store import Register
+from letter_gen.tracking.items import DONE, IN_PROGRESS, NOT_STARTED
+from letter_gen.tracking.report import status_report
+from letter_gen.tracking.status import export_status, import_status
+from letter_gen.tracking.store import history, tracked_items
+
+from .conftest import ROOT, SAMPLE
+
+CHI_CUC = "Chi cục Tiêu chuẩn Đo lường Chất lượng"
+KY_THUAT = "Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng"
+THONG_TIN = "Trung tâm Thông tin và Ứng dụng KH&CN"
+
+
+def quarter(tmp: Path, q: int, deadline: str) -> Path:
+    data = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    data["period"] = {"year": 2021, "quarter": q}
+    data["inspection"]["deadline"] = deadline
+    data["units"][0]["actions"] = [{"text": "Niêm yết công khai quy trình nội bộ.", "id": f"Q{q}-CC-1",
+                                    "deadline": "2021-04-15" if q == 1 else "2021-08-15"}]
+    folder = tmp / f"q{q}"
+    folder.mkdir()
+    path = folder / f"cchc-2021-q{q}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def letters(out: Path) -> dict[str, str]:
+    def text(path: Path) -> str:
+        document = docx.Document(path)
+        cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+        return "\n".join([*cells, *(par.text for par in document.paragraphs)])
+
+    return {p.name: text(p) for p in sorted(out.glob("*.docx"))}
+
+
+def fill(export: Path, target: Path, rows: dict[str, tuple[str, dt.datetime | str | None, str | None]]) -> None:
+    """Fill the export as a unit would: status, day done, reason, by item code."""
+    book = openpyxl.load_workbook(export)
+    for ws in book.worksheets[1:]:
+        for row in range(4, ws.max_row + 1):
+            wanted = rows.get(ws.cell(row, 1).value)
+            if wanted:
+                ws.cell(row, 5).value, ws.cell(row, 6).value, ws.cell(row, 9).value = wanted
+    book.properties.lastModifiedBy = "Nguyễn Văn A"  # saved by the unit in Excel
+    book.save(target)
+
+
+@pytest.fixture
+def year(tmp_path: Path):
+    register = tmp_path / "so-van-ban-di.sqlite"
+    q1 = quarter(tmp_path, 1, "2021-04-30")
+    summary = run_batch([q1], BatchOptions(out_dir=tmp_path / "out-q1", issue=True, date=dt.date(2021, 3, 5),
+                                           register_path=register, allow_future=True))
+    assert summary.ok and summary.issued == 4
+    return tmp_path, register
+
+
+def refs(register: Path, unit: str) -> list[str]:
+    with Register(register) as book:
+        return [i.ref for i in tracked_items(book, unit=unit)]
+
+
+def test_one_year_of_follow_up(year):
+    tmp, register = year
+    with Register(register) as book:
+        items = tracked_items(book)
+    # Each unit: the two general requirements and its own actions, from its per-unit letter, with its deadline.
+    assert {i.unit for i in items} == {CHI_CUC, KY_THUAT, THONG_TIN}
+    own = next(i for i in items if i.code == "Q1-CC-1")
+    assert (own.unit, own.deadline, own.letter_date) == (CHI_CUC, dt.date(2021, 4, 15), dt.date(2021, 3, 5))
+    assert all(i.status == NOT_STARTED for i in items)
+    assert {i.deadline for i in items if i.code is None} == {dt.date(2021, 4, 30)}
+
+    # The units' status comes back: the Chi cục did everything, Kỹ thuật is late on one, Thông tin did nothing.
+    export = tmp / "theo-doi-q1.xlsx"
+    with Register(register) as book:
+        assert export_status(book, export, period=parse_period("2021-Q1"), period_text="2021-Q1") == len(items)
+    chi_cuc, ky_thuat = refs(register, CHI_CUC), refs(register, KY_THUAT)
+    filled = {r: (DONE, dt.datetime(2021, 4, 10), None) for r in chi_cuc}
+    filled |= {r: (DONE, dt.datetime(2021, 4, 20), None) for r in ky_thuat[:-1]}
+    filled[ky_thuat[-1]] = (IN_PROGRESS, None, None)
+    bad = dict(filled)
+    bad[ky_thuat[0]] = (DONE, "31/04/2021", None)  # a day April does not have
+    fill(export, tmp / "bad.xlsx", bad)
+    with Register(register) as book, pytest.raises(InputError) as refused:
+        import_status(book, tmp / "bad.xlsx", today=dt.date(2021, 5, 10))
+    assert refused.value.problems == [
+        f'bad.xlsx: sheet "{KY_THUAT[:28]}", row 4, column F (Ngày hoàn thành): not a real date (got \'31/04/2021\')'
+    ]
+    with Register(register) as book:
+        assert history(book) == history(book)  # nothing recorded by the refused file
+        assert all(i.status == NOT_STARTED for i in tracked_items(book))
+    fill(export, tmp / "filled.xlsx", filled)
+    with Register(register) as book:
+        before = len(history(book))
+        result = import_status(book, tmp / "filled.xlsx", today=dt.date(2021, 5, 10))
+        assert len({c.ref for c in result.changes}) == len(filled)
+        after = len(history(book))
+        assert after > before
+        again = import_status(book, tmp / "filled.xlsx", today=dt.date(2021, 5, 10))
+        assert again.changes == [] and len(history(book)) == after  # the same file twice changes nothing
+
+    # Reminders on 15/05: exactly the late units, citing the letter, listing only the open items.
+    out = tmp / "don-doc"
+    options = BatchOptions(out_dir=out, issue=True, date=dt.date(2021, 5, 15), register_path=register, allow_future=True)
+    first = run_reminders(options, dt.date(2021, 5, 15))
+    assert (first.written, first.issued, first.failed) == (2, 2, 0)
+    texts = letters(out)
+    assert [t for t in texts.values() if f"Kính gửi: {CHI_CUC}" in t] == []
+    reminder = next(t for name, t in texts.items() if "ky-thuat" in name)
+    assert "V/v đôn đốc khắc phục tồn tại, hạn chế sau kiểm tra công tác CCHC" in reminder
+    assert "Công văn số 03/SKHCN-TTr ngày 05/03/2021" in reminder
+    assert reminder.count("(hạn khắc phục: 30/04/2021") == 1  # only its one open item
+    assert "trước ngày 30/05/2021./." in reminder
+    again = run_reminders(options, dt.date(2021, 5, 15))
+    assert (again.written, again.issued, again.unchanged) == (0, 0, 2)  # the same day changes nothing
+
+    # The report: counts match what was imported.
+    with Register(register) as book:
+        report = status_report(book, period=parse_period("2021-Q1"), period_text="quý I năm 2021", as_of=dt.date(2021, 6, 1))
+    counts = {u.unit: (u.asked, u.done, u.in_progress, u.overdue, u.not_done) for u in report.units}
+    assert counts == {CHI_CUC: (3, 3, 0, 0, 0), KY_THUAT: (3, 2, 1, 1, 0), THONG_TIN: (3, 0, 0, 3, 0)}
+
+    # Q2: each unit's letter carries what is still open from Q1, with its source letter.
+    q2 = quarter(tmp, 2, "2021-08-31")
+    summary = run_batch([q2], BatchOptions(out_dir=tmp / "out-q2", issue=True, date=dt.date(2021, 7, 5), register_path=register,
+                                           allow_future=True, carry_forward=True, mode="per-unit"))
+    assert summary.ok
+    q2_letters = letters(tmp / "out-q2")
+    thong_tin = next(t for name, t in q2_letters.items() if "thong-tin" in name)
+    assert "Các nội dung chưa khắc phục từ kỳ trước:" in thong_tin
+    assert "theo Công văn số 04/SKHCN-TTr ngày 05/03/2021" in thong_tin
+    chi_cuc_q2 = next(t for name, t in q2_letters.items() if "chi-cuc" in name)
+    assert "từ kỳ trước" not in chi_cuc_q2
+    rerun = run_batch([q2], BatchOptions(out_dir=tmp / "out-q2", issue=True, date=dt.date(2021, 7, 5), register_path=register,
+                                         allow_future=True, carry_forward=True, mode="per-unit"))
+    assert (rerun.written, rerun.issued, rerun.failed) == (0, 0, 0)
+
+
+def test_an_import_interrupted_between_rows_records_nothing(year):
+    tmp, register = year
+    export = tmp / "theo-doi.xlsx"
+    with Register(register) as book:
+        export_status(book, export, period=parse_period("2021"), period_text="2021")
+        before = history(book)
+    fill(export, tmp / "filled.xlsx", {r: (IN_PROGRESS, None, None) for r in refs(register, THONG_TIN) + refs(register, CHI_CUC)})
+
+    def stop(_update):
+        raise KeyboardInterrupt
+
+    with Register(register) as book, pytest.raises(KeyboardInterrupt):
+        import_status(book, tmp / "filled.xlsx", between_rows=stop, today=dt.date(2021, 5, 10))
+    with Register(register) as book:
+        assert history(book) == before
+        assert all(i.status == NOT_STARTED for i in tracked_items(book))
+
+
+def test_an_import_killed_mid_way_leaves_all_or_nothing(year):
+    tmp, register = year
+    export = tmp / "theo-doi.xlsx"
+    with Register(register) as book:
+        export_status(book, export, period=parse_period("2021"), period_text="2021")
+        before = history(book)
+    fill(export, tmp / "filled.xlsx", {r: (IN_PROGRESS, None, None) for r in refs(register, THONG_TIN) + refs(register, CHI_CUC)})
+    marker = tmp / "mid-way"
+    script = f"""
+import datetime as dt, time
+from pathlib import Path
+from letter_gen.register.store import Register
+from letter_gen.tracking.status import import_status
+def slow(update):
+    Path({str(marker)!r}).touch()
+    time.sleep(30)
+with Register(Path({str(register)!r})) as book:
+    import_status(book, Path({str(tmp / "filled.xlsx")!r}), between_rows=slow, today=dt.date(2021, 5, 10))
+"""
+    process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while not marker.exists() and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    assert marker.exists()
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    with Register(register) as book:
+        assert history(book) == before
+        assert all(i.status == NOT_STARTED for i in tracked_items(book))
+        result = import_status(book, tmp / "filled.xlsx", today=dt.date(2021, 5, 10))  # the re-run completes it
+        assert len({c.ref for c in result.changes}) == 6
+
+
+def test_an_unknown_item_is_refused_with_its_cell(year):
+    tmp, register = year
+    export = tmp / "theo-doi.xlsx"
+    with Register(register) as book:
+        export_status(book, export, period=parse_period("2021"), period_text="2021")
+    book_ = openpyxl.load_workbook(export)
+    book_.worksheets[1]["A4"] = "TKHONGCO"
+    book_.save(tmp / "x.xlsx")
+    with Register(register) as book, pytest.raises(InputError) as refused:
+        import_status(book, tmp / "x.xlsx")
+    assert "column A (Mã theo dõi): 'TKHONGCO' is not a tracked item of this register" in refused.value.problems[0]
+
+
+def test_an_old_register_is_migrated_to_keep_tracked_items(tmp_path):
+    import sqlite3
+
+    from letter_gen.register import store
+
+    path = tmp_path / "old.sqlite"
+    Register(path).close()
+    conn = sqlite3.connect(path)
+    for table in ("item_reminders", "item_history", "tracked_items", "tracked_rounds"):
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+    with Register(path) as book, book.tables("read") as c:
+        assert c.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 3
+        assert c.execute("SELECT count(*) FROM tracked_items").fetchone()[0] == 0
+
+
+def test_the_track_commands_work_from_the_command_line(year):
+    tmp, register = year
+    runner = CliRunner()
+    listed = runner.invoke(main, ["track", "list", "--overdue", "--as-of", "01/05/2021", "--register", str(register)])
+    assert listed.exit_code == 0, listed.output
+    assert listed.output.count("(overdue)") == 9
+    exported = runner.invoke(main, ["track", "export", "--period", "2021-Q1", str(tmp / "t.xlsx"), "--register", str(register)])
+    assert exported.exit_code == 0 and "9 open items" in exported.output
+    imported = runner.invoke(main, ["track", "import", str(tmp / "t.xlsx"), "--register", str(register)])
+    assert imported.exit_code == 0 and "0 change(s) recorded" in imported.output
+    report = runner.invoke(main, ["track", "report", "--period", "2021-Q1", "--as-of", "01/05/2021", "--register", str(register),
+                                  "--xlsx", str(tmp / "r.xlsx")])
+    assert report.exit_code == 0 and "quá hạn 3" in report.output
+    assert openpyxl.load_workbook(tmp / "r.xlsx")["Tổng hợp"]["C6"].value == 9
+    reminders = runner.invoke(main, ["batch", "--kind", "reminder", "--as-of", "01/05/2021", "--out", str(tmp / "dd"),
+                                     "--register", str(register)])
+    assert reminders.exit_code == 0 and "3 written" in reminders.output
+    misuse = runner.invoke(main, ["batch", "--kind", "reminder", "--out", str(tmp / "dd")])
+    assert misuse.exit_code == 2
+
+
+def test_a_status_file_is_never_written_over_a_workbook_a_clerk_saved(year):
+    tmp, register = year
+    export = tmp / "theo-doi.xlsx"
+    with Register(register) as book:
+        export_status(book, export, period=parse_period("2021"), period_text="2021")
+        fill(export, export, {})
+        with pytest.raises(Exception, match="--force"):
+            export_status(book, export, period=parse_period("2021"), period_text="2021")
+        export_status(book, export, period=parse_period("2021"), period_text="2021", force=True)
+
+
+_ = RegisterError
