@@ -3,10 +3,13 @@ laid-out checks (:mod:`.laid_out`) use: a module both import, so neither imports
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from letter_gen.checking.letter_parts import Letter
+from letter_gen import decree30 as D
+from letter_gen import vn
+from letter_gen.checking.letter_parts import Letter, Line, pts
 from letter_gen.checking.word_format import TWIPS_PER_MM, wattr
 
 __all__ = ["Finding", "is_underscores", "length_mm", "sections"]
@@ -42,3 +45,53 @@ def length_mm(element: Any, attr: str) -> float:
         return abs(float(value)) / TWIPS_PER_MM if value is not None else 0.0
     except ValueError:
         return 0.0
+
+
+# --- formatting checks shared by every rule ------------------------------------------------------
+
+ALIGN_NAMES = {"left": "left-aligned", "both": "justified", "center": "centred", "right": "right-aligned"}
+
+
+def format_problems(
+    line: Line,
+    *,
+    size: D.Range | None = None,
+    bold: bool | None = None,
+    italic: bool | None = None,
+    upper: bool = False,
+    align: str | None = None,
+) -> list[str]:
+    """What is wrong with a line's resolved formatting, as messages."""
+    problems: list[str] = []
+    formats = line.formats()
+    if size is not None:
+        sizes = {f.size_pt for f in formats}
+        if any(not size.holds(s) for s in sizes):
+            problems.append(f"size {pts(sizes)}; the decree wants {size}")
+    for wanted, name in ((bold, "bold"), (italic, "italic")):
+        if wanted is None or not formats:
+            continue
+        values = [bool(getattr(f, name)) for f in formats]
+        if wanted and not all(values):
+            problems.append(f"{'only partly' if any(values) else 'not'} {name}; it must be {name}")
+        elif not wanted and any(values):
+            problems.append(f"{name}; it must {'not be bold' if name == 'bold' else 'be upright'}")
+    if upper and not all(f.caps or t == vn.upper(t) for t, f in line.pieces if t.strip()):
+        problems.append("not in capitals; it must be UPPERCASE")
+    if align is not None and line.para.fmt.alignment != align:
+        shown = ALIGN_NAMES.get(line.para.fmt.alignment, line.para.fmt.alignment)
+        problems.append(f"{shown}; it must be {ALIGN_NAMES[align]}")
+    return problems
+
+
+def format_as(line: Line, component: D.Component) -> list[str]:
+    """What is wrong with a line's formatting for ``component``, as the decree's table sets it."""
+    return format_problems(
+        line, size=component.size, bold=component.bold, italic=component.italic, upper=component.upper,
+        align=component.align,
+    )  # fmt: skip
+
+
+def findings_of(rule: str, where: str, messages: list[str]) -> Iterator[Finding]:
+    for message in dict.fromkeys(messages):  # once each, in order
+        yield Finding(rule, where, message)

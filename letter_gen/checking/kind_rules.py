@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from letter_gen import decree30 as D
 from letter_gen import vn
-from letter_gen.checking.findings import Finding
-from letter_gen.checking.letter_parts import Letter, Line, Para, at, is_dash, pts
+from letter_gen.checking.findings import Finding, findings_of, format_as
+from letter_gen.checking.letter_parts import Letter, Line, Para, at, is_dash
 from letter_gen.metrics import wrapped_line_widths
 
 __all__ = ["KindView", "adapt", "check", "recognise"]
@@ -122,36 +122,6 @@ def adapt(letter: Letter) -> KindView | None:
 
 # --- formatting, as the rules of a công văn check it ------------------------------------------
 
-_ALIGN_NAMES = {"left": "left-aligned", "both": "justified", "center": "centred", "right": "right-aligned"}
-
-
-def _format_as(line: Line, component: D.Component) -> list[str]:
-    problems: list[str] = []
-    formats = line.formats()
-    sizes = {f.size_pt for f in formats}
-    if any(not component.size.holds(s) for s in sizes):
-        problems.append(f"size {pts(sizes)}; the decree wants {component.size}")
-    for wanted, name in ((component.bold, "bold"), (component.italic, "italic")):
-        if wanted is None or not formats:
-            continue
-        values = [bool(getattr(f, name)) for f in formats]
-        if wanted and not all(values):
-            problems.append(f"{'only partly' if any(values) else 'not'} {name}; it must be {name}")
-        elif not wanted and any(values):
-            problems.append(f"{name}; it must not be {name}")
-    if component.upper and not all(f.caps or t == vn.upper(t) for t, f in line.pieces if t.strip()):
-        problems.append("not in capitals; it must be UPPERCASE")
-    if component.align is not None and line.para.fmt.alignment != component.align:
-        shown = _ALIGN_NAMES.get(line.para.fmt.alignment, line.para.fmt.alignment)
-        problems.append(f"{shown}; it must be {_ALIGN_NAMES[component.align]}")
-    return problems
-
-
-def _findings(rule: str, where: str, messages: list[str]) -> Iterator[Finding]:
-    for message in dict.fromkeys(messages):
-        yield Finding(rule, where, message)
-
-
 # --- the rules ----------------------------------------------------------------------------------
 
 
@@ -192,7 +162,7 @@ def _check_title_block(view: KindView) -> Iterator[Finding]:
     problems: list[str] = []  # its formatting is the title rule's (rules.py), from the same table
     if len(view.title.para.lines) > 1 or " ".join(view.title.shown.split()) != title:
         problems.append(f'must read "{title}" alone on its line')
-    yield from _findings("title-block", at("Title", view.title.shown), problems)
+    yield from findings_of("title-block", at("Title", view.title.shown), problems)
     if not view.subject:
         yield Finding("title-block", "Trích yếu", "not found; the trích yếu goes under the title, bold, centred")
         return
@@ -200,7 +170,7 @@ def _check_title_block(view: KindView) -> Iterator[Finding]:
         problems = []
         if line.text.casefold().startswith("v/v"):
             problems.append('no "V/v" before the trích yếu of a document with a title (that belongs to a công văn)')
-        yield from _findings("title-block", at("Trích yếu", line.text), problems)
+        yield from findings_of("title-block", at("Trích yếu", line.text), problems)
     if view.rule is None:
         return  # drawn as a shape, or missing: the title-rule check of rules.py reads both
     first = view.subject[0].first()
@@ -238,7 +208,7 @@ def _check_authority(view: KindView) -> Iterator[Finding]:
     if view.authority is None:
         yield Finding("issuing-authority", "Issuing authority", 'not found; under the title block a quyết định names who decides, in capitals: "GIÁM ĐỐC SỞ ..."')
         return
-    yield from _findings("issuing-authority", at("Issuing authority", view.authority.text), _format_as(view.authority, D.ISSUING_AUTHORITY))
+    yield from findings_of("issuing-authority", at("Issuing authority", view.authority.text), format_as(view.authority, D.ISSUING_AUTHORITY))
 
 
 def _bases(letter: Letter) -> list[Para]:
@@ -259,21 +229,21 @@ def _check_bases(letter: Letter) -> Iterator[Finding]:
         return
     for i, para in enumerate(bases):
         line = para.lines[-1]
-        problems = [m for m in _format_as(line, D.BASES) if "italic" in m]
+        problems = [m for m in format_as(line, D.BASES) if "italic" in m]
         end = "." if i == len(bases) - 1 else ";"
         if not para.text.endswith(end):
             problems.append('the last line ends with "."' if end == "." else 'each line but the last ends with ";"')
-        yield from _findings("can-cu", at("Căn cứ" if para.text.startswith("Căn cứ") else "Theo đề nghị", para.text), problems)
+        yield from findings_of("can-cu", at("Căn cứ" if para.text.startswith("Căn cứ") else "Theo đề nghị", para.text), problems)
 
 
 def _check_decides(view: KindView) -> Iterator[Finding]:
     if view.decides is None:
         yield Finding("decides", "QUYẾT ĐỊNH:", 'not found; "QUYẾT ĐỊNH:" stands alone, centred in bold, before "Điều 1."')
         return
-    problems = _format_as(view.decides, D.DECIDES)
+    problems = format_as(view.decides, D.DECIDES)
     if view.decides.text != "QUYẾT ĐỊNH:":
         problems.append('write exactly "QUYẾT ĐỊNH:"')
-    yield from _findings("decides", at("QUYẾT ĐỊNH", view.decides.text), problems)
+    yield from findings_of("decides", at("QUYẾT ĐỊNH", view.decides.text), problems)
 
 
 def _check_articles(letter: Letter) -> Iterator[Finding]:
@@ -296,7 +266,7 @@ def _check_articles(letter: Letter) -> Iterator[Finding]:
                 bold.append(bool(fmt.bold))
         if not all(bold):
             problems.append(f'"{lead}" is not bold; "Điều N." is written in bold')
-        yield from _findings("dieu", at(f"Điều {number}", para.text), problems)
+        yield from findings_of("dieu", at(f"Điều {number}", para.text), problems)
     last = articles[-1][0]
     if letter.items and is_dash(letter.items[0]) and not letter.items[0].text.lstrip("-– ").startswith("Như Điều"):
         yield Finding("dieu", at("Nơi nhận item", letter.items[0].text),
@@ -314,7 +284,7 @@ def _check_sections(letter: Letter) -> Iterator[Finding]:
         formats = para.lines[0].formats()
         if formats and not all(f.bold for f in formats):
             problems.append("not bold; section headings are bold")
-        yield from _findings("sections", at(f"Section {numeral}", para.text), problems)
+        yield from findings_of("sections", at(f"Section {numeral}", para.text), problems)
 
 
 def _check_invitation(letter: Letter) -> Iterator[Finding]:

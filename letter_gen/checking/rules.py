@@ -25,7 +25,16 @@ from typing import Any
 from letter_gen import decree30 as D
 from letter_gen import ooxml, vn
 from letter_gen.checking import kind_rules, kinds
-from letter_gen.checking.findings import Finding, is_underscores, length_mm, sections
+from letter_gen.checking.findings import (
+    ALIGN_NAMES,
+    Finding,
+    findings_of,
+    format_as,
+    format_problems,
+    is_underscores,
+    length_mm,
+    sections,
+)
 from letter_gen.checking.laid_out import convert_for_check, layout_findings, pdf_pages
 from letter_gen.checking.letter_parts import (
     AUTHORITY_LINE,
@@ -61,54 +70,9 @@ _TNR = "times new roman"
 _ACADEMIC = re.compile(r"^(GS|PGS|TS|ThS|TSKH|KS|BS|CN|Ths)\.|^(Tiến sĩ|Thạc sĩ|Giáo sư|Phó giáo sư)\b", re.I)
 
 
-# --- formatting checks shared by the components ----------------------------------------------
+# --- formatting checks shared by the components (checking/findings.py) -----------------------
 
-_ALIGN_NAMES = {"left": "left-aligned", "both": "justified", "center": "centred", "right": "right-aligned"}
-
-
-def _format(
-    line: Line,
-    *,
-    size: D.Range | None = None,
-    bold: bool | None = None,
-    italic: bool | None = None,
-    upper: bool = False,
-    align: str | None = None,
-) -> list[str]:
-    """What is wrong with a line's resolved formatting, as messages."""
-    problems: list[str] = []
-    formats = line.formats()
-    if size is not None:
-        sizes = {f.size_pt for f in formats}
-        if any(not size.holds(s) for s in sizes):
-            problems.append(f"size {pts(sizes)}; the decree wants {size}")
-    for wanted, name in ((bold, "bold"), (italic, "italic")):
-        if wanted is None or not formats:
-            continue
-        values = [bool(getattr(f, name)) for f in formats]
-        if wanted and not all(values):
-            problems.append(f"{'only partly' if any(values) else 'not'} {name}; it must be {name}")
-        elif not wanted and any(values):
-            problems.append(f"{name}; it must {'not be bold' if name == 'bold' else 'be upright'}")
-    if upper and not all(f.caps or t == vn.upper(t) for t, f in line.pieces if t.strip()):
-        problems.append("not in capitals; it must be UPPERCASE")
-    if align is not None and line.para.fmt.alignment != align:
-        shown = _ALIGN_NAMES.get(line.para.fmt.alignment, line.para.fmt.alignment)
-        problems.append(f"{shown}; it must be {_ALIGN_NAMES[align]}")
-    return problems
-
-
-def _format_as(line: Line, component: D.Component) -> list[str]:
-    """What is wrong with a line's formatting for ``component``, as the decree's table sets it."""
-    return _format(
-        line, size=component.size, bold=component.bold, italic=component.italic, upper=component.upper,
-        align=component.align,
-    )  # fmt: skip
-
-
-def _findings(rule: str, where: str, messages: list[str]) -> Iterator[Finding]:
-    for message in dict.fromkeys(messages):  # once each, in order
-        yield Finding(rule, where, message)
+_ALIGN_NAMES, _format, _format_as, _findings = ALIGN_NAMES, format_problems, format_as, findings_of
 
 
 def _text_centre(line: Line) -> float | None:
