@@ -25,7 +25,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Mm, Pt
-from docx.table import _Cell
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from letter_gen import vn
@@ -196,9 +196,12 @@ def _tag(container: DocumentObject | _Cell, tag: str) -> None:
     _para(container, f"{{%p {tag} %}}", align=LEFT)
 
 
-def _borderless_table(doc: DocumentObject, widths_mm: tuple[float, float], rows: int) -> list[list[_Cell]]:
-    table = doc.add_table(rows=rows, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+def fixed_table(
+    doc: DocumentObject, widths_mm: tuple[float, ...], rows: int, alignment: WD_TABLE_ALIGNMENT, border: dict[str, str]
+) -> Table:
+    """A table of fixed column widths whose every border has ``border``'s attributes (``val``, ``sz``...)."""
+    table = doc.add_table(rows=rows, cols=len(widths_mm))
+    table.alignment = alignment
     table.autofit = False
     tbl_pr = table._tbl.tblPr
     width = OxmlElement("w:tblW")
@@ -207,11 +210,24 @@ def _borderless_table(doc: DocumentObject, widths_mm: tuple[float, float], rows:
     tbl_pr.append(width)
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        borders.append(_val(f"w:{edge}", "nil"))
+        element = OxmlElement(f"w:{edge}")
+        for name, value in border.items():
+            element.set(qn(f"w:{name}"), value)
+        borders.append(element)
     tbl_pr.append(borders)
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
     tbl_pr.append(layout)
+    for column, width_mm in zip(table.columns, widths_mm):
+        column.width = Mm(width_mm)
+        for cell in column.cells:
+            cell.width = Mm(width_mm)
+    return table
+
+
+def _borderless_table(doc: DocumentObject, widths_mm: tuple[float, float], rows: int) -> list[list[_Cell]]:
+    table = fixed_table(doc, widths_mm, rows, WD_TABLE_ALIGNMENT.LEFT, {"val": "nil"})
+    tbl_pr = table._tbl.tblPr
     margins = OxmlElement("w:tblCellMar")
     for edge in ("left", "right"):
         margin = OxmlElement(f"w:{edge}")
@@ -219,10 +235,6 @@ def _borderless_table(doc: DocumentObject, widths_mm: tuple[float, float], rows:
         margin.set(qn("w:type"), "dxa")
         margins.append(margin)
     tbl_pr.append(margins)
-    for column, width_mm in zip(table.columns, widths_mm):
-        column.width = Mm(width_mm)
-        for cell in column.cells:
-            cell.width = Mm(width_mm)
     cells = [[row.cells[0], row.cells[1]] for row in table.rows]
     for row in cells:
         for cell in row:

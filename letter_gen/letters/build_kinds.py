@@ -110,30 +110,7 @@ def _table(doc: DocumentObject, widths_mm: tuple[float, ...]) -> None:
     """A bordered table: the headings row in bold, then one row per ``table_rows`` item."""
     size = D.TABLE_TEXT.chosen_pt
     B._para(doc, size=6)  # a little space above the table
-    table = doc.add_table(rows=4, cols=len(widths_mm))
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    tbl_pr = table._tbl.tblPr
-    width = OxmlElement("w:tblW")
-    width.set(qn("w:w"), str(sum(L.twips(w) for w in widths_mm)))
-    width.set(qn("w:type"), "dxa")
-    tbl_pr.append(width)
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        border = OxmlElement(f"w:{edge}")
-        border.set(qn("w:val"), "single")
-        border.set(qn("w:sz"), "4")
-        border.set(qn("w:space"), "0")
-        border.set(qn("w:color"), "000000")
-        borders.append(border)
-    tbl_pr.append(borders)
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
-    for column, width_mm in zip(table.columns, widths_mm):
-        column.width = Mm(width_mm)
-        for cell in column.cells:
-            cell.width = Mm(width_mm)
+    table = B.fixed_table(doc, widths_mm, 4, WD_TABLE_ALIGNMENT.CENTER, {"val": "single", "sz": "4", "space": "0", "color": "000000"})
     header, start, row, end = table.rows
     header_pr = header._tr.get_or_add_trPr()
     header_pr.append(OxmlElement("w:tblHeader"))  # repeated on every page
