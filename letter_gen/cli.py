@@ -36,6 +36,7 @@ from letter_gen.errors import LetterGenError, UsageError
 from letter_gen.i18n import N_, _, click_gettext, click_ngettext, ngettext
 from letter_gen.interrupts import Interrupted, stop_on_signals
 from letter_gen.register.where import RegisterLocation, locate, stray_old_register
+from letter_gen.vn import MAX_LETTER_NUMBER
 
 # click's own words (Usage:, Options:, "Missing option", "Show this message and exit.") come
 # from the stdlib's gettext, whose language only the environment decides; they are read from
@@ -684,7 +685,7 @@ def register_list(year: int | None, agency: str | None, register_path: Path | No
 @register.command("reserve", short_help=N_("Account for numbers given outside letter_gen."))
 @click.option("--agency", required=True, help=N_("The agency code (e.g. SKHCN)."))
 @click.option("--year", type=click.IntRange(1900, 9999), required=True, help=N_("The year of the sequence."))
-@click.option("--upto", type=click.IntRange(min=1, max=99_999), required=True, help=N_("The last number given outside letter_gen."))
+@click.option("--upto", type=click.IntRange(min=1, max=MAX_LETTER_NUMBER), required=True, help=N_("The last number given outside letter_gen."))
 @click.option("--note", default=None, help=N_("Why (e.g. 'issued by hand before 1 July')."))
 @_register_option
 def register_reserve(agency: str, year: int, upto: int, note: str | None, register_path: Path | None) -> None:
@@ -730,7 +731,7 @@ def register_unreserve(agency: str, year: int, register_path: Path | None) -> No
 
 
 @register.command("void", short_help=N_("Withdraw an issued number (thu hồi số)."))
-@click.argument("number", type=click.IntRange(1, 99_999))
+@click.argument("number", type=click.IntRange(1, MAX_LETTER_NUMBER))
 @click.option("--agency", required=True, help=N_("The agency code (e.g. SKHCN)."))
 @click.option("--year", type=click.IntRange(1900, 9999), required=True, help=N_("The year of the number."))
 @click.option("--reason", required=True, help=N_("Why the number is withdrawn (kept in the register)."))
@@ -928,7 +929,8 @@ def track_report(period: str, as_of: Any, xlsx: Path | None, register_path: Path
 @click.option("--pdfa", is_flag=True, help=N_("Write archival PDF/A-2b."))
 @click.option("--workers", type=click.IntRange(min=1), default=None, help=N_("LibreOffice processes side by side (default: the number of cores)."))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help=N_("Folder for the PDFs (default: beside each letter)."))
-def pdf(letters: tuple[Path, ...], pdfa: bool, workers: int | None, out_dir: Path | None) -> None:
+@_force_option
+def pdf(letters: tuple[Path, ...], pdfa: bool, workers: int | None, out_dir: Path | None, force: bool) -> None:
     """Convert existing letters (.docx) to PDF with LibreOffice, many per LibreOffice run.
 
     A letter that cannot be converted is named with the reason; the others are converted.
@@ -941,7 +943,7 @@ def pdf(letters: tuple[Path, ...], pdfa: bool, workers: int | None, out_dir: Pat
     from letter_gen.libreoffice import convert_files, refuse_non_docx
 
     refuse_non_docx(list(letters))
-    results = convert_files(list(letters), workers=workers, pdfa=pdfa, out_dir=out_dir)
+    results = convert_files(list(letters), workers=workers, pdfa=pdfa, out_dir=out_dir, force=force)
     failed = [r for r in results if r.pdf is None]
     for result in results:
         if result.pdf is not None:

@@ -163,6 +163,7 @@ class ConverterPool:
         startup_timeout: float = 60.0,
         chunk_size: int = 40,
         soffice: str | None = None,
+        force: bool = False,
     ) -> None:
         self.workers = workers if workers is not None else (os.cpu_count() or 1)
         if self.workers < 1:
@@ -176,6 +177,7 @@ class ConverterPool:
         self.pdfa = pdfa
         self.chunk_size = chunk_size
         self.soffice = soffice or find_soffice()
+        self.force = force  # replace PDFs LibreOffice did not make (a scan, an edited copy)
         self._root: Path | None = None
         self._lock = threading.Lock()
         self._procs: dict[int, subprocess.Popen[bytes]] = {}
@@ -442,7 +444,7 @@ class ConverterPool:
             batch.report(item, None, _("the PDF is not PDF/A-2b (PDF/A needs LibreOffice 7.4 or newer)"))
             return
         try:
-            write_bytes_atomic(item.target, pdf.read_bytes())
+            write_bytes_atomic(item.target, pdf.read_bytes(), ours=made_by_libreoffice, force=self.force)
         except LetterGenError as err:
             batch.report(item, None, err.message)
             return
@@ -511,6 +513,18 @@ def refuse_non_docx(paths: Sequence[Path]) -> None:
                          problems=problems)
 
 
+def made_by_libreoffice(pdf: bytes) -> bool:
+    """Whether a PDF is one LibreOffice made (its Producer), so one of ours to replace: a
+    scanned, signed or edited PDF of the same name is not."""
+    if b"/ByteRange" in pdf:  # signed: never replaced by an unsigned conversion
+        return False
+    try:
+        producer = PdfReader(io.BytesIO(pdf)).metadata
+    except Exception:  # pypdf raises many kinds on a damaged file; a damaged PDF is not ours either
+        return False
+    return producer is not None and "LibreOffice" in str(producer.producer or "")
+
+
 def convert_files(
     docx_paths: Sequence[Path],
     *,
@@ -518,9 +532,10 @@ def convert_files(
     pdfa: bool = False,
     out_dir: Path | None = None,
     on_done: Callable[[ConversionResult], None] | None = None,
+    force: bool = False,
 ) -> list[ConversionResult]:
     """Convert a batch once: a :class:`ConverterPool` opened and closed around it."""
-    with ConverterPool(workers, pdfa=pdfa) as pool:
+    with ConverterPool(workers, pdfa=pdfa, force=force) as pool:
         return pool.convert(docx_paths, out_dir, on_done)
 
 

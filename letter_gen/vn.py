@@ -47,6 +47,11 @@ def upper(text: str) -> str:
     return unicodedata.normalize("NFC", text.upper())
 
 
+#: Letter numbers run from 1 to this in a year's sequence: not the decree's figure, a sane bound
+#: (a number past it is a slip: a reservation typed wrong, a year mistaken).
+MAX_LETTER_NUMBER = 99_999
+
+
 def format_number(number: int) -> str:
     """The letter number (số) as written: ``05`` below 10, ``10`` and up as they are."""
     if number < 1:

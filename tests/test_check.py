@@ -330,6 +330,7 @@ BREAKS: dict[str, tuple[str, Edit, str]] = {
     "the agency rule paragraph removed": ("consolidated", _remove_after("SỞ KHOA HỌC"), "agency-rule"),
     "the agency rule as wide as the column": ("unit", _rule_indent("SỞ KHOA HỌC", 0), "agency-rule"),
     "Số: 5/... without its leading 0": ("dated", _text("Số:", "05/", "5/"), "number"),
+    "a number past a year's sequence (số 1000000)": ("dated", _text("Số:", "05/", "1000000/"), "number"),
     "a space inside the ký hiệu": ("dated", _text("Số:", "SKHCN-TTr", "SKHCN - TTr"), "number"),
     "the Số line at 14 pt": ("consolidated", _size("Số:", 14), "number"),
     "tháng 03": ("dated", _text("Bà Rịa", "tháng 3 ", "tháng 03 "), "date"),

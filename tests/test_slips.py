@@ -298,3 +298,19 @@ def test_four_renders_to_one_file_at_once_write_once_and_take_one_number(tmp_pat
     assert len(wrote) == 1, results
     assert all("already there" in r[2] for r in results if r[0] != 0)
     assert [n for n, _ in _numbers(tmp_path / "data-home" / "letter-gen" / "register.sqlite")] == [1]
+
+
+def test_pdf_never_replaces_a_pdf_libreoffice_did_not_make(tmp_path, runner):
+    letter = tmp_path / "a.docx"
+    assert runner.invoke(main, ["render", str(SAMPLE), "-o", str(letter)]).exit_code == 0
+    out = tmp_path / "pdf"
+    out.mkdir()
+    scan = out / "a.pdf"
+    scan.write_bytes(b"%PDF-1.4\n% a scanned, hand-signed copy\n%%EOF\n")
+    refused = runner.invoke(main, ["pdf", str(letter), "--out", str(out)])
+    assert refused.exit_code == 1 and "--force" in refused.stderr and scan.read_bytes().startswith(b"%PDF-1.4\n% a scanned")
+    again = runner.invoke(main, ["pdf", str(letter), "--out", str(out), "--force"])
+    from letter_gen.libreoffice import made_by_libreoffice
+
+    assert again.exit_code == 0 and made_by_libreoffice(scan.read_bytes())
+    assert runner.invoke(main, ["pdf", str(letter), "--out", str(out)]).exit_code == 0  # its own PDF: replaced

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -143,20 +142,13 @@ def test_a_letter_whose_other_parts_differ_is_checked_in_full():
     assert (verifier.checked_in_full, verifier.proven) == (2, 0)
 
 
-def test_verifying_a_letter_costs_a_fraction_of_a_full_check():
+def test_only_the_first_letter_of_a_shape_takes_the_full_check():
+    # What verifying costs is measured by bench/run.py, not timed here; here: how many full checks.
     letters = _letters(units=120)
     verifier = Verifier()
-    verifier.verify(letters[0], "first.docx")
-    started = time.perf_counter()
-    for letter in letters[1:]:
+    for letter in letters:
         verifier.verify(letter, "x.docx")
-    per_letter = (time.perf_counter() - started) / (len(letters) - 1)
-    started = time.perf_counter()
-    for letter in letters[:5]:
-        check_bytes(letter, "x.docx")
-    full = (time.perf_counter() - started) / 5
-    assert verifier.proven == len(letters) - 1
-    assert per_letter < full / 5, (per_letter, full)
+    assert verifier.checked_in_full == 1 and verifier.proven == len(letters) - 1
 
 
 def _template_with_a_10pt_unit(tmp_path: Path, unit: str) -> Path:

@@ -360,7 +360,9 @@ def _check_number(line: Line | None) -> Iterator[Finding]:
             else:
                 if number != number.rstrip():
                     problems.append('no space between the number and "/"')
-                if int(digits) < 10 and len(digits) == 1:
+                if int(digits) > vn.MAX_LETTER_NUMBER:
+                    problems.append(f"số {digits} is past {vn.MAX_LETTER_NUMBER:,}, more than a year's sequence holds: check the number")
+                elif int(digits) < 10 and len(digits) == 1:
                     problems.append("numbers below 10 need a leading 0")
                 elif digits != vn.format_number(int(digits)):
                     problems.append(f'write the number as "{vn.format_number(int(digits))}"')

@@ -141,7 +141,7 @@ RequiredText = Annotated[str, Strict(), AfterValidator(_clean_text), AfterValida
 Code = Annotated[str, Strict(), AfterValidator(_clean_text), Field(pattern=r"^[^\W_]+$")]
 #: A letter's số: 1 to 99,999 (the register counts a year's letters from 01).
 LetterNumber = Annotated[
-    int, _whole(N_("a whole number"), 1, 99_999, span=N_("a whole number from 1 to 99,999"), below=N_("must be 1 or more"))
+    int, _whole(N_("a whole number"), 1, vn.MAX_LETTER_NUMBER, span=N_("a whole number from 1 to 99,999"), below=N_("must be 1 or more"))
 ]
 
 #: What clerks type around a list item, as it looks in a letter: "- X;", "+ X.".

@@ -290,7 +290,7 @@ class _Converter:
 
     def __init__(self, options: BatchOptions) -> None:
         self.options = options
-        self.pool = ConverterPool(workers=options.workers, pdfa=options.pdfa)
+        self.pool = ConverterPool(workers=options.workers, pdfa=options.pdfa, force=options.force)
         self.pool.__enter__()
 
     def convert(

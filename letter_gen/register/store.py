@@ -24,11 +24,11 @@ from types import TracebackType
 
 from letter_gen.i18n import _
 from letter_gen.errors import RegisterError
-from letter_gen.vn import format_number, short_date
+from letter_gen.vn import MAX_LETTER_NUMBER, format_number, short_date
 
 SCHEMA_VERSION = 3
 #: Letter numbers run from 1 to this in a year (a sequence past it is a slip, not a letter).
-MAX_NUMBER = 99_999
+MAX_NUMBER = MAX_LETTER_NUMBER
 #: Marks the file as ours (PRAGMA application_id, "LGRG"), so a foreign database is refused.
 APPLICATION_ID = 0x4C475247
 BUSY_TIMEOUT_S = 30.0
