@@ -202,9 +202,11 @@ def _wrong_symbol(doc: DocumentObject) -> None:
                     run.text = run.text.replace("/QĐ-SKHCN", "/SKHCN-TTr")
 
 
-def _no_kinh_gui(doc: DocumentObject) -> None:
-    paragraph = _paragraph(doc, "Kính gửi")
-    paragraph._p.getparent().remove(paragraph._p)
+def _kinh_gui_in_a_plan(doc: DocumentObject) -> None:
+    """A plan addressed like a công văn: "Kính gửi:" before its first section."""
+    section = _paragraph(doc, "I. ")
+    kinh = section.insert_paragraph_before("Kính gửi: Các đơn vị trực thuộc Sở.")
+    kinh.paragraph_format.alignment = section.paragraph_format.alignment
 
 
 def _section_not_bold(doc: DocumentObject) -> None:
@@ -226,7 +228,7 @@ MUTATIONS: dict[str, tuple[str, Callable[[DocumentObject], None], str]] = {
     "authority not bold": ("team-decision", _authority_not_bold, "issuing-authority"),
     "QUYẾT ĐỊNH: left": ("team-decision", _decides_left, "decides"),
     "a công văn's ký hiệu": ("team-decision", _wrong_symbol, "kind-symbol"),
-    "a report without Kính gửi": ("report", _no_kinh_gui, "kind-parts"),
+    "a plan addressed with Kính gửi": ("plan", _kinh_gui_in_a_plan, "kind-parts"),
     "section heading not bold": ("plan", _section_not_bold, "sections"),
     "no Địa điểm": ("invitation", _no_place_line, "invitation-parts"),
 }

@@ -533,7 +533,8 @@ def _check_noi_nhan(letter: Letter) -> Iterator[Finding]:
         if not item.text.endswith("." if last else ";"):
             problems.append('the last item ends with "."' if last else 'each item but the last ends with ";"')
         yield from _findings("noi-nhan-items", at("Nơi nhận item", item.text), problems)
-    if letter.kinh_gui is not None and items[0].text.lstrip("-– ") != "Như trên;":
+    # "Như trên" points back to Kính gửi, in the kinds that have one (a Kính gửi elsewhere is kind-parts' finding).
+    if letter.kinh_gui is not None and letter.kind.kinh_gui != "none" and items[0].text.lstrip("-– ") != "Như trên;":
         yield Finding("noi-nhan-items", at("Nơi nhận item", items[0].text),
                       'the first item of a công văn is "- Như trên;" (the Kính gửi recipients)')  # fmt: skip
     if not items[-1].text.lstrip("-– ").startswith("Lưu"):
