@@ -314,3 +314,20 @@ def test_pdf_never_replaces_a_pdf_libreoffice_did_not_make(tmp_path, runner):
 
     assert again.exit_code == 0 and made_by_libreoffice(scan.read_bytes())
     assert runner.invoke(main, ["pdf", str(letter), "--out", str(out)]).exit_code == 0  # its own PDF: replaced
+
+
+def test_a_new_years_batch_into_last_years_folder_takes_no_orphan_number(tmp_path):
+    """File names carry the year: 2022's letter 002 never meets 2021's 002 in one folder."""
+    from letter_gen.output.batch import BatchOptions, run_batch
+
+    out, register = tmp_path / "out", tmp_path / "r.sqlite"
+    old = write_round(tmp_path / "in" / "nam-2021.yaml", make_round(year=2021, units=3))
+    new = write_round(tmp_path / "in" / "nam-2022.yaml", make_round(year=2022, units=3))
+    first = run_batch([old], BatchOptions(out_dir=out, mode="per-unit", issue=True, date=dt.date(2021, 12, 20), register_path=register))
+    second = run_batch([new], BatchOptions(out_dir=out, mode="per-unit", issue=True, date=dt.date(2022, 3, 1), register_path=register))
+    assert first.failed == 0 and second.failed == 0 and second.written == second.issued == 3
+    rows = read_manifest(out)
+    assert sorted(r["path"][:8] for r in rows) == ["2021-001", "2021-002", "2021-003", "2022-001", "2022-002", "2022-003"]
+    assert len(list(out.glob("*.docx"))) == 6
+    with Register(register) as book:
+        assert sorted((e.year, e.number) for e in book.entries()) == [(2021, 1), (2021, 2), (2021, 3), (2022, 1), (2022, 2), (2022, 3)]
