@@ -390,6 +390,32 @@ def convert(input_path: Path, output: Path, clean_text: bool, force: bool) -> No
     click.echo(_("wrote {path}").format(path=output))
 
 
+_SIGNER_OPTIONS = (
+    click.option("--signer", "signer_p12", type=_existing_file, default=None, help=N_("The signer's certificate, a PKCS#12 file (.p12, .pfx).")),
+    click.option("--signature-image", type=_existing_file, default=None, help=N_("The signer's signature: a blue PNG with a transparent background.")),
+    click.option("--agency", "agency_p12", type=_existing_file, default=None, help=N_("The agency's certificate, a PKCS#12 file (.p12, .pfx).")),
+    click.option("--seal-image", type=_existing_file, default=None, help=N_("The agency's seal: a red PNG with a transparent background, at its real size.")),
+    click.option("--pkcs11-lib", type=_existing_file, default=None, help=N_("The token's PKCS#11 library (.so), for certificates on a token.")),
+    click.option("--token-label", default=None, help=N_("The signer's token label (with --pkcs11-lib).")),
+    click.option("--cert-label", default=None, help=N_("The signer's certificate label on the token.")),
+    click.option("--agency-token-label", default=None, help=N_("The agency's token label (with --pkcs11-lib).")),
+    click.option("--agency-cert-label", default=None, help=N_("The agency's certificate label on the token.")),
+    click.option("--tsa", "tsa_url", default=None, help=N_("A time-stamp server (RFC 3161) URL: signatures carry its trusted time.")),
+)
+#: The parameter names of the signer's options, as the commands receive them.
+_SIGNER_PARAMS = (
+    "signer_p12", "signature_image", "agency_p12", "seal_image", "pkcs11_lib", "token_label", "cert_label",
+    "agency_token_label", "agency_cert_label", "tsa_url",
+)
+
+
+def _signer_options(command: Any) -> Any:
+    """The certificates, images and time-stamp server of sign and batch --sign."""
+    for option in reversed(_SIGNER_OPTIONS):
+        command = option(command)
+    return command
+
+
 @main.command(short_help=N_("Write every letter of a period into a folder."))
 @click.argument("inputs", metavar="INPUT...", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--as-of", "as_of", type=_date_type, default=None,
@@ -412,11 +438,18 @@ def convert(input_path: Path, output: Path, clean_text: bool, force: bool) -> No
 @_batch_output_options
 @click.option("--check-all", is_flag=True, help=N_("Check every letter against Decree 30, not the first of each input and mode."))
 @_force_option
+@click.option(
+    "--sign", "sign_letters", is_flag=True,
+    help=N_("Sign every issued letter's PDF (NAME-signed.pdf), with the signer's options below; needs --issue,"
+            " implies --pdf (a draft is never signed)."),
+)
+@_signer_options
 def batch(
     inputs: tuple[Path, ...], as_of: Any, carry_forward: bool, new_deadline: Any, out_dir: Path, period: str | None,
     mode: str, kind: str | None, issue: bool, issue_date: Any,
     reissue: bool, allow_future: bool, register_path: Path | None, workers: int | None, template: Path | None,
-    clean_text: bool, pdf: bool, pdfa: bool, no_check: bool, check_all: bool, force: bool,
+    clean_text: bool, pdf: bool, pdfa: bool, no_check: bool, check_all: bool, force: bool, sign_letters: bool,
+    **signer: Any,
 ) -> None:
     """Write every letter of a reporting period: files and folders of inputs, mixed.
 
@@ -440,11 +473,19 @@ def batch(
     from letter_gen.output.batch import BatchOptions
 
     _issue_flags_need_issue(issue, issue_date, reissue, allow_future)
+    if sign_letters and not issue:
+        raise UsageError(_("--sign signs issued letters: add --issue (a draft is never signed)"))
+    if not sign_letters and _given_signer_options(signer):
+        raise UsageError(_("{options}: these options are for signing; add --sign").format(
+            options=", ".join(_given_signer_options(signer))))
+    sign_options = _sign_options(**signer, out_dir=out_dir) if sign_letters else None
     tracked = kind == "reminder" and as_of is not None  # reminders from the tracked items, not from inputs
     if tracked and inputs:
         raise UsageError(_("--kind reminder --as-of takes no INPUT: the reminders come from the tracked items"))
     if not tracked and not inputs:
         raise UsageError(_("give the inputs (INPUT...), or --kind reminder --as-of DATE for reminders of tracked items"))
+    if sign_letters and tracked:
+        raise UsageError(_("--sign does not sign reminders of tracked items yet: sign their PDFs with letter-gen sign"))
     if (as_of or new_deadline) and not tracked:
         raise UsageError(_("--as-of and --new-deadline are for --kind reminder"))
     with _register_in_use(register_path, creating=not tracked) if issue or tracked else contextlib.nullcontext() as location:
@@ -467,6 +508,7 @@ def batch(
             pdfa=pdfa,
             force=force,
             carry_forward=carry_forward,
+            sign=sign_options,
         )
         if tracked:
             from letter_gen.output.reminders import run_reminders
@@ -479,7 +521,7 @@ def batch(
     _warn(summary.warnings)
     for failure in summary.failures:
         click.echo(failure, err=True)
-    click.echo(_summary_line(summary, period, pdf or pdfa))
+    click.echo(_summary_line(summary, period, pdf or pdfa or sign_letters, sign_letters))
     if summary.kept_dates:
         _note(ngettext(
             "{n} letter was issued before and keeps its number and date; to change it, withdraw its number"
@@ -506,7 +548,7 @@ def batch(
         sys.exit(1)
 
 
-def _summary_line(summary: Any, period: str | None, pdfs: bool = False) -> str:
+def _summary_line(summary: Any, period: str | None, pdfs: bool = False, signed: bool = False) -> str:
     """``42 written, 42 newly issued, 0 unchanged (skipped), 0 failed; 3 inputs read; 1.2 s``."""
     parts = [
         _("{written} written, {issued} newly issued, {unchanged} unchanged (skipped), {failed} failed").format(
@@ -517,6 +559,8 @@ def _summary_line(summary: Any, period: str | None, pdfs: bool = False) -> str:
         parts[-1] += _(", {n} outside {period}").format(n=summary.inputs_outside_period, period=period)
     if pdfs:
         parts.append(ngettext("{n} PDF made", "{n} PDFs made", summary.pdfs).format(n=summary.pdfs))
+    if signed:
+        parts.append(ngettext("{n} letter signed", "{n} letters signed", summary.signed).format(n=summary.signed))
     return "; ".join([*parts, f"{summary.seconds:.1f} s"])
 
 
@@ -1052,18 +1096,27 @@ def _credential(kind: str, p12: Path | None, library: Path | None, token_label: 
     return None
 
 
+def _given_signer_options(values: dict[str, Any]) -> list[str]:
+    """The signer's options given on the command line (for batch without --sign)."""
+    return ["--" + name.replace("_p12", "").replace("_url", "").replace("_", "-") for name in _SIGNER_PARAMS if values.get(name)]
+
+
+def _sign_options(
+    signer_p12: Path | None, signature_image: Path | None, agency_p12: Path | None, seal_image: Path | None,
+    pkcs11_lib: Path | None, token_label: str | None, cert_label: str | None, agency_token_label: str | None,
+    agency_cert_label: str | None, tsa_url: str | None, *, out_dir: Path | None = None, with_signer: bool = True,
+) -> Any:
+    """The SignOptions of the signer's options; passwords and PINs asked here (:func:`_credential`)."""
+    from letter_gen.signing import SignOptions
+
+    signer = _credential("signer", signer_p12, pkcs11_lib, token_label, cert_label) if with_signer else None
+    agency = _credential("agency", agency_p12, pkcs11_lib, agency_token_label, agency_cert_label)
+    return SignOptions(signer, signature_image, agency, seal_image, tsa_url, out_dir)
+
+
 @main.command(short_help=N_("Sign issued letters (PDF): signer, then seal."))
 @click.argument("pdfs", metavar="FILE.pdf...", nargs=-1, required=True, type=_existing_file)
-@click.option("--signer", "signer_p12", type=_existing_file, default=None, help=N_("The signer's certificate, a PKCS#12 file (.p12, .pfx)."))
-@click.option("--signature-image", type=_existing_file, default=None, help=N_("The signer's signature: a blue PNG with a transparent background."))
-@click.option("--agency", "agency_p12", type=_existing_file, default=None, help=N_("The agency's certificate, a PKCS#12 file (.p12, .pfx)."))
-@click.option("--seal-image", type=_existing_file, default=None, help=N_("The agency's seal: a red PNG with a transparent background, at its real size."))
-@click.option("--pkcs11-lib", type=_existing_file, default=None, help=N_("The token's PKCS#11 library (.so), for certificates on a token."))
-@click.option("--token-label", default=None, help=N_("The signer's token label (with --pkcs11-lib)."))
-@click.option("--cert-label", default=None, help=N_("The signer's certificate label on the token."))
-@click.option("--agency-token-label", default=None, help=N_("The agency's token label (with --pkcs11-lib)."))
-@click.option("--agency-cert-label", default=None, help=N_("The agency's certificate label on the token."))
-@click.option("--tsa", "tsa_url", default=None, help=N_("A time-stamp server (RFC 3161) URL: signatures carry its trusted time."))
+@_signer_options
 @click.option("--attachment-of", type=_existing_file, default=None, help=N_("Sign FILE.pdf as an attachment of this issued letter (agency only)."))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help=N_("Folder for the signed files (default: beside each file)."))
 def sign(
@@ -1086,11 +1139,12 @@ def sign(
       letter-gen sign output/01-SKHCN.pdf --signer ky.p12 --signature-image chu-ky.png --agency so.p12 --seal-image dau.png
       letter-gen sign --attachment-of output/01-SKHCN.pdf phu-luc.pdf --agency so.p12
     """
-    from letter_gen.signing import SignOptions, sign_attachment, sign_letters
+    from letter_gen.signing import sign_attachment, sign_letters
 
-    signer = None if attachment_of else _credential("signer", signer_p12, pkcs11_lib, token_label, cert_label)
-    agency = _credential("agency", agency_p12, pkcs11_lib, agency_token_label, agency_cert_label)
-    options = SignOptions(signer, signature_image, agency, seal_image, tsa_url, out_dir)
+    options = _sign_options(
+        signer_p12, signature_image, agency_p12, seal_image, pkcs11_lib, token_label, cert_label, agency_token_label,
+        agency_cert_label, tsa_url, out_dir=out_dir, with_signer=attachment_of is None,
+    )
     if attachment_of:
         results = [sign_attachment(pdf, attachment_of, options) for pdf in pdfs]
     else:

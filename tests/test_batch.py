@@ -104,7 +104,7 @@ def test_the_manifest_lists_every_letter_with_its_sha256_and_fields(two_quarters
     assert sorted(p.name for p in out.glob("*.docx")) == sorted(row["path"] for row in manifest)
     for row in manifest:
         assert set(row) == {"input", "unit", "mode", "number", "symbol", "date", "subject", "recipients", "path", "sha256",
-                            "pdf", "pdf_sha256", "status", "replaces", "replaced_by"}
+                            "pdf", "pdf_sha256", "signed", "signed_sha256", "signed_at", "status", "replaces", "replaced_by"}
         assert row["pdf"] is None and row["status"] == "current" and row["replaces"] is None and row["replaced_by"] is None
         assert hashlib.sha256((out / row["path"]).read_bytes()).hexdigest() == row["sha256"]
         assert row["number"] is None and row["date"] is None and row["symbol"] == "STC-TTr"

@@ -396,3 +396,26 @@ def test_the_register_can_be_chosen_once_with_an_environment_variable(tmp_path, 
     result = CliRunner().invoke(main, ["render", str(sample), "-o", "x.docx", "--issue", "--date", "2021-03-05"])
     assert result.exit_code == 0, result.output
     assert register.exists() and not (tmp_path / "data").exists()
+
+
+def test_a_format_3_register_gains_the_signature_columns_and_records_a_signature(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    with Register(path) as book:
+        issued = book.issue(request())
+    conn = sqlite3.connect(path)
+    for column in ("signed_sha256", "signed_at"):
+        conn.execute(f"ALTER TABLE letters DROP COLUMN {column}")
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+    with Register(path) as book:
+        book.record_signature(issued.agency.lower(), issued.year, issued.number, "ab" * 32, "2021-03-05T10:00:00+07:00")
+        [entry] = book.entries()
+        with pytest.raises(RegisterError):
+            book.record_signature(issued.agency, issued.year, issued.number + 1, "ab" * 32, "2021-03-05T10:00:00+07:00")
+    assert (entry.signed_sha256, entry.signed_at) == ("ab" * 32, "2021-03-05T10:00:00+07:00")
+    assert "ký số 2021-03-05T10:00:00+07:00" in entry.remarks
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4

@@ -9,6 +9,7 @@ temporary folder.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import http.server
 import io
 import math
@@ -468,3 +469,67 @@ def test_an_unreachable_time_stamp_server_is_named(kit, tmp_path):
     [result] = sign_letters([kit["issued"]], _options(kit, tmp_path, tsa_url="http://127.0.0.1:9/tsa"))
     assert not result.ok
     assert result.error.startswith(f"{kit['issued']}: the time-stamp server http://127.0.0.1:9/tsa did not give a time stamp")
+
+
+# --- batch --sign (issue 16 item 3) -------------------------------------------------------
+
+
+def _batch_sign_args(kit: dict[str, Any]) -> list[str]:
+    ca = kit["ca"]
+    return ["--sign", "--signer", str(ca.signer_p12), "--signature-image", str(kit["signature"]),
+            "--agency", str(ca.agency_p12), "--seal-image", str(kit["seal"])]
+
+
+def test_batch_sign_writes_signed_pdfs_that_validate_and_records_them_in_manifest_and_register(kit, tmp_path):
+    from pyhanko.keys import load_cert_from_pemder
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    from letter_gen.output.manifest import manifest_csv_rows, read_manifest
+    from letter_gen.register.store import Register
+
+    out, register = tmp_path / "out", tmp_path / "reg.sqlite"
+    result = CliRunner().invoke(main, [
+        "batch", str(SAMPLE), "--mode", "per-unit", "--out", str(out), "--issue", "--date", "05/03/2021",
+        "--register", str(register), "--workers", "1", *_batch_sign_args(kit),
+    ], env={"LETTER_GEN_SIGNER_PASSWORD": PASSWORD.decode(), "LETTER_GEN_AGENCY_PASSWORD": PASSWORD.decode()})
+    assert result.exit_code == 0, result.output
+    assert PASSWORD.decode() not in result.output
+    rows = read_manifest(out)
+    assert rows and all(row["number"] is not None for row in rows)
+    assert f"{len(rows)} letters signed" in result.output or f"{len(rows)} letter signed" in result.output
+    roots = [load_cert_from_pemder(str(kit["ca"].root_pem))]
+    for row in rows:
+        signed = out / row["signed"]
+        assert signed.name == Path(row["pdf"]).stem + "-signed.pdf"
+        assert hashlib.sha256(signed.read_bytes()).hexdigest() == row["signed_sha256"]
+        assert dt.datetime.fromisoformat(row["signed_at"]).utcoffset() == dt.timedelta(hours=7)
+        with signed.open("rb") as handle:
+            reader = PdfFileReader(handle)
+            statuses = [validate_pdf_signature(sig, ValidationContext(trust_roots=roots)) for sig in reader.embedded_signatures]
+        assert len(statuses) == 2 and all(s.bottom_line for s in statuses)
+    csv_rows = manifest_csv_rows(out)
+    assert [r["signed_sha256"] for r in csv_rows] == [r["signed_sha256"] for r in rows]
+    with Register(register) as reg:
+        entries = {e.number: e for e in reg.entries()}
+    for row in rows:
+        entry = entries[row["number"]]
+        assert (entry.signed_sha256, entry.signed_at) == (row["signed_sha256"], row["signed_at"])
+        assert f"ký số {row['signed_at']}" in entry.remarks
+    listed = CliRunner().invoke(main, ["register", "list", "--register", str(register)])
+    assert f"ký số {rows[0]['signed_at']}" in listed.output
+
+
+def test_batch_sign_of_drafts_is_refused_as_misuse(kit, tmp_path):
+    result = CliRunner().invoke(main, ["batch", str(SAMPLE), "--out", str(tmp_path / "out"), *_batch_sign_args(kit)],
+                                env={"LETTER_GEN_SIGNER_PASSWORD": PASSWORD.decode(), "LETTER_GEN_AGENCY_PASSWORD": PASSWORD.decode()})
+    assert result.exit_code == 2, result.output
+    assert "--issue" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_batch_signer_options_without_sign_are_misuse(kit, tmp_path):
+    result = CliRunner().invoke(main, ["batch", str(SAMPLE), "--out", str(tmp_path / "out"), "--signer", str(kit["ca"].signer_p12)])
+    assert result.exit_code == 2, result.output
+    assert "--sign" in result.output

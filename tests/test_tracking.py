@@ -235,11 +235,13 @@ def test_an_old_register_is_migrated_to_keep_tracked_items(tmp_path):
     conn = sqlite3.connect(path)
     for table in ("item_reminders", "item_history", "tracked_items", "tracked_rounds"):
         conn.execute(f"DROP TABLE {table}")
+    for column in ("signed_sha256", "signed_at"):  # format 4 (batch --sign)
+        conn.execute(f"ALTER TABLE letters DROP COLUMN {column}")
     conn.execute("PRAGMA user_version = 2")
     conn.commit()
     conn.close()
     with Register(path) as book, book.tables("read") as c:
-        assert c.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 3
+        assert c.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 4
         assert c.execute("SELECT count(*) FROM tracked_items").fetchone()[0] == 0
 
 

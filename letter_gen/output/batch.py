@@ -10,6 +10,7 @@ no half-written letter and a re-run completes it with the numbers already given.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import multiprocessing
@@ -48,7 +49,7 @@ from letter_gen.output.writer import (
     chunks,
     template_of,
 )
-from letter_gen.register.issuing import round_identity
+from letter_gen.register.issuing import letter_key, round_identity
 from letter_gen.register.store import Register
 from letter_gen.register.where import locate
 from letter_gen.tracking.items import TrackedItem, carried_into
@@ -97,6 +98,7 @@ class BatchOptions:
     pdf: bool = False
     pdfa: bool = False
     carry_forward: bool = False  # list what is still open from earlier periods (tracking, issue 15)
+    sign: Any = None  # a SignOptions: sign every issued letter's PDF (batch --sign, issue 16)
 
 
 @dataclass
@@ -119,6 +121,7 @@ class BatchSummary:
     skipped: list[str] = field(default_factory=list)  # files of the input folders not read, and why
     pdfs: int = 0  # PDFs made in this run
     kept_dates: int = 0  # letters issued before, on another date than this run's
+    signed: int = 0  # letters signed in this run (--sign)
 
     @property
     def ok(self) -> bool:
@@ -166,14 +169,18 @@ def _run(
     if on_total:
         on_total(total)
     register = Register(options.register_path or locate(None).path) if options.issue else None
-    converter = _Converter(options) if options.pdf or options.pdfa else None
+    if options.sign is not None and not options.issue:
+        raise UsageError(_("--sign signs issued letters: add --issue (a draft is never signed)"))
+    converter = _Converter(options) if options.pdf or options.pdfa or options.sign is not None else None
     names: set[str] = set()
     writer = LetterWriter(_write_options(options), register, pool.map)
 
     def name(job: LetterJob, content: LetterContent) -> Path:
         return options.out_dir / _file_name(content, job.source, names)
 
+    signing = contextlib.ExitStack()
     try:
+        signer = signing.enter_context(_Signer(options.sign, register)) if options.sign is not None else None
         with Manifest(options.out_dir, _earlier_letters(options, summary)) as manifest:
             for chunk in chunks(_jobs(rounds, options, _open_items(options)), _CHUNK):
                 outcomes = writer.write(chunk, name)
@@ -183,11 +190,13 @@ def _run(
                     summary.kept_dates += bool(earlier and not outcome.newly_issued and earlier != (options.date or dt.date.today()))
                 written = [o for o in outcomes if o.status != "failed"]
                 pdfs = converter.convert(written, summary, on_letter) if converter else {}
+                signatures = signer.sign(written, pdfs, summary) if signer else {}
                 for outcome in written:
-                    manifest.add(_manifest_row(outcome, options.out_dir, pdfs.get(outcome.path)))
+                    manifest.add(_manifest_row(outcome, options.out_dir, pdfs.get(outcome.path), signatures.get(outcome.path)))
             os.sync()  # letters were written without a sync each; make them durable before the manifest
         _combined_pdf(options, summary, converter, manifest)
     finally:
+        signing.close()
         if register is not None:
             register.close()
         if converter is not None:
@@ -329,6 +338,54 @@ class _Converter:
 
     def close(self) -> None:
         self.pool.close()
+
+
+class _Signer:
+    """Signs the issued letters' PDFs (``--sign``): the credentials are opened once for the run
+    (a token's PIN is entered once), each chunk's PDFs signed together, each signature recorded
+    in the register."""
+
+    def __init__(self, options: Any, register: Register | None) -> None:
+        self.options = options
+        self.register = register
+
+    def __enter__(self) -> _Signer:
+        from letter_gen.signing.sign import open_session
+
+        self.stack = contextlib.ExitStack()
+        self.session = open_session(self.options, self.stack)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stack.close()
+
+    def sign(self, written: list[Outcome], pdfs: dict[Path | None, Path], summary: BatchSummary) -> dict[Path | None, Any]:
+        """The signed result of each issued letter with a PDF; a failure is counted and named."""
+        from letter_gen.signing.sign import sign_with_session
+
+        letters = [o for o in written if o.content.number is not None and pdfs.get(o.path) is not None]
+        done: dict[Path | None, Any] = {}
+        for outcome in letters:
+            result = sign_with_session(pdfs[outcome.path], self.session)
+            for warning in result.warnings:
+                if warning not in summary.warnings:
+                    summary.warnings.append(warning)
+            if not result.ok:
+                summary.failed += 1
+                summary.failures.append(result.error or _("{file}: not signed").format(file=pdfs[outcome.path]))
+                continue
+            summary.signed += 1
+            done[outcome.path] = result
+            if self.register is not None and result.signed_at is not None and result.sha256 is not None:
+                try:
+                    issued = self.register.find(letter_key(outcome.job.source.name, outcome.job.round_, outcome.content))
+                    if issued is not None:
+                        self.register.record_signature(
+                            issued.agency, issued.year, issued.number, result.sha256, result.signed_at.isoformat())
+                except LetterGenError as err:
+                    summary.failed += 1
+                    summary.failures.append("\n".join(err.lines()))
+        return done
 
 
 _SKIPPED_LIMIT = 20  # files named one by one; beyond, a count
@@ -490,7 +547,7 @@ class _Pool:
 # --- the manifest ---------------------------------------------------------------------
 
 
-def _manifest_row(outcome: Outcome, out_dir: Path, pdf: Path | None = None) -> dict[str, Any]:
+def _manifest_row(outcome: Outcome, out_dir: Path, pdf: Path | None = None, signed: Any = None) -> dict[str, Any]:
     content, path = outcome.content, outcome.path
     assert path is not None
     return {
@@ -506,5 +563,8 @@ def _manifest_row(outcome: Outcome, out_dir: Path, pdf: Path | None = None) -> d
         "sha256": outcome.sha256,
         "pdf": pdf.relative_to(out_dir).as_posix() if pdf else None,
         "pdf_sha256": hashlib.sha256(pdf.read_bytes()).hexdigest() if pdf else None,
+        "signed": signed.path.relative_to(out_dir).as_posix() if signed is not None and signed.path else None,
+        "signed_sha256": signed.sha256 if signed is not None else None,
+        "signed_at": signed.signed_at.isoformat() if signed is not None and signed.signed_at else None,
         "replaces": outcome.replaces,
     }

@@ -20,7 +20,7 @@ from letter_gen.errors import OutputError
 
 MANIFEST_KEYS = (
     "input", "unit", "mode", "number", "symbol", "date", "subject", "recipients", "path", "sha256",
-    "pdf", "pdf_sha256", "status", "replaces", "replaced_by",
+    "pdf", "pdf_sha256", "signed", "signed_sha256", "signed_at", "status", "replaces", "replaced_by",
 )  # fmt: skip
 JSON_NAME, CSV_NAME = "manifest.json", "manifest.csv"
 

@@ -26,7 +26,7 @@ from letter_gen.i18n import _
 from letter_gen.errors import RegisterError
 from letter_gen.vn import MAX_LETTER_NUMBER, format_number, short_date
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: Letter numbers run from 1 to this in a year (a sequence past it is a slip, not a letter).
 MAX_NUMBER = MAX_LETTER_NUMBER
 #: Marks the file as ours (PRAGMA application_id, "LGRG"), so a foreign database is refused.
@@ -103,6 +103,10 @@ _MIGRATIONS = {
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ),
     3: _TRACKING_SCHEMA,
+    4: (  # signed letters (batch --sign): the signed PDF's sha256 and signing time
+        "ALTER TABLE letters ADD COLUMN signed_sha256 TEXT",
+        "ALTER TABLE letters ADD COLUMN signed_at TEXT",
+    ),
 }
 
 _SCHEMA = """
@@ -126,7 +130,9 @@ CREATE TABLE letters (
     superseded_by INTEGER,                   -- number of the letter that replaced this one
     created_at    TEXT    NOT NULL,          -- UTC, for the audit trail
     voided_at     TEXT,                      -- UTC: the number was withdrawn (thu hồi, hủy số)
-    void_reason   TEXT
+    void_reason   TEXT,
+    signed_sha256 TEXT,                      -- the signed PDF (batch --sign)
+    signed_at     TEXT                       -- its signing time, ISO with +07:00
 );
 CREATE UNIQUE INDEX letters_number ON letters (agency, year, number);
 CREATE UNIQUE INDEX letters_current_key ON letters (key) WHERE superseded_by IS NULL AND voided_at IS NULL;
@@ -234,6 +240,8 @@ class RegisterEntry:
     superseded_by: int | None
     voided_at: str | None = None
     void_reason: str | None = None
+    signed_sha256: str | None = None  #: the signed PDF's sha256 (batch --sign)
+    signed_at: str | None = None  #: its signing time, ISO with +07:00
 
     @property
     def superseded(self) -> bool:
@@ -264,7 +272,8 @@ class RegisterEntry:
         if self.reservation:
             return "; ".join(p for p in (RESERVED_NOTE, self.note) if p)
         voided = f"ĐÃ HỦY SỐ ngày {self.voided_at[:10]}: {self.void_reason}" if self.voided_at else None
-        return "; ".join(p for p in (self.note, voided) if p)
+        signed = f"ký số {self.signed_at}" if self.signed_at else None
+        return "; ".join(p for p in (self.note, signed, voided) if p)
 
 
 class Register:
@@ -504,6 +513,19 @@ class Register:
             )
             row = self._conn.execute("SELECT * FROM letters WHERE id = ?", (row["id"],)).fetchone()
         return _entry_of_letter(row)
+
+    def record_signature(self, agency: str, year: int, number: int, sha256: str, signed_at: str) -> None:
+        """Note that letter ``number`` was signed: the signed PDF's sha256 and its signing time
+        (ISO, +07:00). Signing again (a re-run) records the newest signed file."""
+        _check_sequence(agency, year)
+        with self._write(_("record a signature")):
+            updated = self._conn.execute(
+                "UPDATE letters SET signed_sha256 = ?, signed_at = ? WHERE upper(agency) = upper(?) AND year = ? AND number = ?",
+                (sha256, signed_at, agency, year, number),
+            ).rowcount
+            if not updated:
+                raise RegisterError(_("{agency} {year}: số {number} was not issued by letter_gen; nothing to record").format(
+                    agency=agency, year=year, number=format_number(number)))
 
     def backup(self, destination: Path) -> None:
         """A consistent copy of the register (SQLite's backup API, safe while others issue)."""
@@ -822,6 +844,7 @@ def _letter(row: sqlite3.Row, *, new: bool) -> IssuedLetter:
 def _entry_of_letter(row: sqlite3.Row) -> RegisterEntry:
     return RegisterEntry(
         voided_at=row["voided_at"], void_reason=row["void_reason"],
+        signed_sha256=row["signed_sha256"], signed_at=row["signed_at"],
         agency=row["agency"], year=row["year"], number=row["number"], last_number=row["number"],
         symbol=row["symbol"], date=date.fromisoformat(row["date"]), kind_label=row["kind_label"],
         subject=row["subject"], signer=row["signer"], recipients=row["recipients"],

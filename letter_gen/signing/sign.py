@@ -93,13 +93,24 @@ def sign_letters(pdf_paths: Sequence[Path], options: SignOptions) -> list[Signed
     Problems with the options themselves (an image, a certificate, a PIN) raise before any
     file is signed.
     """
+    with contextlib.ExitStack() as stack:
+        session = open_session(options, stack)
+        return [_sign_one(Path(pdf), session) for pdf in pdf_paths]
+
+
+def open_session(options: SignOptions, stack: contextlib.ExitStack) -> _Session:
+    """The images loaded and the credentials opened once, for many letters (``batch --sign``);
+    closed with ``stack``. Problems with the options raise here, before any file is signed."""
     if options.signer is None or options.signature_image is None:
         raise SigningUsageError(_("signing a letter needs the signer's certificate (--signer or a token) and --signature-image"))
     if (options.agency is None) != (options.seal_image is None):
         raise SigningUsageError(_("the agency's signature needs both its certificate (--agency or a token) and --seal-image"))
-    with contextlib.ExitStack() as stack:
-        session = _open_session(options, stack)
-        return [_sign_one(Path(pdf), session) for pdf in pdf_paths]
+    return _open_session(options, stack)
+
+
+def sign_with_session(pdf: Path, session: _Session) -> SignedResult:
+    """Sign one issued letter with a session of :func:`open_session`."""
+    return _sign_one(Path(pdf), session)
 
 
 def sign_attachment(pdf: Path, letter_pdf: Path, options: SignOptions) -> SignedResult:
