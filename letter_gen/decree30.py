@@ -325,7 +325,8 @@ def _rules() -> dict[str, str]:
         "pdf-motto-rule": "laid out: the rule under the Tiêu ngữ as wide as its text"
         f" {_percent(MOTTO_RULE.pdf_tolerance)}, centred",
         "pdf-agency-rule": f"laid out: the rule under the agency name {AGENCY_RULE.share} of its width, centred",
-        "pdf-page-number": "laid out: no number on page 1; pages 2+ show their number, centred, in the top margin",
+        "pdf-page-number": "laid out: no number on page 1; pages 2+ show their number, centred, in the top margin;"
+        " an appendix may number its pages anew (its first page bare, then 2, 3 …)",
         "pdf-signature-alone": "laid out: the signature block never stands alone on the last page: body lines stand above it",
         "pdf-margins": "laid out: no word closer to the paper's edge than the decree's narrowest margins"
         f" (left {MARGINS['left'].low:g}, right {MARGINS['right'].low:g}, top and bottom {MARGINS['top'].low:g} mm),"
@@ -348,10 +349,11 @@ def _kind_rules() -> dict[str, str]:
         "kind-parts": "`Kính gửi` only in a công văn or báo cáo; `V/v` only in a công văn",
         "issuing-authority": f"quyết định: the issuing authority line, capitals, bold, {s['issuing-authority']},"
         " centred, under the title block",
-        "can-cu": "quyết định: each `Căn cứ` line and `Theo đề nghị của …` italic, each ending `;`, the last `.`",
+        "can-cu": "quyết định: each `Căn cứ` line and `Theo đề nghị của …` (or `Xét đề nghị …`) italic, each ending `;`,"
+        " the last `.`",
         "decides": f"quyết định: `QUYẾT ĐỊNH:` alone on its line, bold, {s['decides']}, centred, before `Điều 1.`",
-        "dieu": "quyết định: articles `Điều 1.`, `Điều 2.` … in order, `Điều N.` in bold; Nơi nhận begins"
-        " `- Như Điều N;`",
+        "dieu": "quyết định: articles `Điều 1.`, `Điều 2.` … in order, `Điều N.` in bold; Nơi nhận lists"
+        " `- Như Điều N;` (first, or after the higher bodies)",
         "sections": "kế hoạch, thông báo, báo cáo: Roman-numbered sections `I.`, `II.` …, where used, in order, bold",
         "invitation-parts": "giấy mời: `… trân trọng kính mời:`, `Tới dự:`, `Thời gian:`, `Địa điểm:` lines",
     }

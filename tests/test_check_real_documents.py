@@ -153,3 +153,130 @@ def test_an_internal_form_is_said_once(folder: Path) -> None:
 
     path = edit(scratch_letter(folder / "s9.docx", plan=True), folder / "form.docx", form)
     assert [f.rule for f in check_docx(path)] == ["kind"]
+
+
+# --- the corpus's second round (bench/corpus_judgments.json patterns named in each test) --------
+
+
+def _one_line_headings(doc: Any) -> None:
+    """bc02: "c) Tiến độ …" moved in by a left indent, "Kết quả …" by a left indent and a hanging one."""
+    third = next(p for p in doc.paragraphs if p.text.startswith("3. "))
+    for text, left, first in (("c) Tiến độ, kết quả giải quyết TTHC", 12.7, 0.0),
+                              ("Kết quả đánh giá tổng hợp chung", 19.05, -6.35)):  # fmt: skip
+        heading = third.insert_paragraph_before(text)
+        heading.alignment = third.alignment
+        heading.paragraph_format.left_indent, heading.paragraph_format.first_line_indent = Mm(left), Mm(first)
+        heading.paragraph_format.space_before = third.paragraph_format.space_before
+        heading.runs[0].font.size = third.runs[0].font.size
+
+
+def test_a_one_line_heading_indented_from_the_left_looks_like_a_first_line(folder: Path) -> None:
+    """left-indent-heading: one line has no second line to show its left indent."""
+    path = edit(scratch_letter(folder / "r1.docx"), folder / "left-heading.docx", _one_line_headings)
+    assert [str(f) for f in check_docx(path) if f.rule == "body-indent"] == []
+
+
+def test_a_long_paragraph_indented_from_the_left_is_still_reported(folder: Path) -> None:
+    def indent(doc: Any) -> None:
+        next(p for p in doc.paragraphs if p.text.startswith("2. ")).paragraph_format.left_indent = Mm(12.7)
+
+    path = edit(scratch_letter(folder / "r2.docx"), folder / "left-long.docx", indent)
+    assert [f.rule for f in check_docx(path)] == ["body-indent"]
+
+
+def _noi_nhan_items_in_the_next_row(last: str) -> Any:
+    """cv02, kh03: "Nơi nhận:" alone in its cell, the items in the cell of the next row."""
+
+    def change(doc: Any) -> None:
+        closing = doc.tables[-1]
+        cell = closing.add_row().cells[0]
+        items = [p for p in paragraphs(doc) if p.text.startswith("- ")]
+        for p in items:
+            cell._tc.append(p._p)
+        cell._tc.remove(cell.paragraphs[0]._p)
+        items[-1].runs[0].text = last
+
+    return change
+
+
+def test_noi_nhan_items_in_the_next_table_row_are_read(folder: Path) -> None:
+    """noi-nhan-in-table-missed: the items are found, and so is the last one's missing "."."""
+    good = edit(scratch_letter(folder / "r3.docx"), folder / "row-items.docx", _noi_nhan_items_in_the_next_row("- Lưu: VT, VP."))
+    assert [x.text for x in analyse(open_docx(good)).items] == ["- Như trên;", "- Giám đốc Sở (b/c);", "- Lưu: VT, VP."]
+    assert [str(f) for f in check_docx(good) if f.rule.startswith("noi-nhan")] == []
+    bad = edit(scratch_letter(folder / "r4.docx"), folder / "row-items-no-stop.docx", _noi_nhan_items_in_the_next_row("- Lưu: VT, NC.Châu"))
+    assert [(f.rule, f.message) for f in check_docx(bad)] == [("noi-nhan-items", 'the last item ends with "."')]
+
+
+def test_a_side_note_after_an_item_and_a_note_on_nhu_tren_keep_the_items_right(folder: Path) -> None:
+    """noi-nhan-side-note (cv01) and nhu-tren-with-note (tt02)."""
+
+    def notes(doc: Any) -> None:
+        find(doc, "- Như trên").runs[0].text = "- Như trên (Báo cáo);"
+        find(doc, "- Giám đốc Sở").runs[0].text = "- Giám đốc Sở;       Để đăng dự thảo"
+
+    path = edit(scratch_letter(folder / "r5.docx"), folder / "side-note.docx", notes)
+    assert [str(f) for f in check_docx(path)] == []
+
+
+def _pages(*pages: list[tuple[str, float]]) -> list[Any]:
+    """Fake A4 pages: each word a (text, top) at the page's centre."""
+    from letter_gen.checking.laid_out import _Page, _Word
+
+    return [_Page(n, 595.0, 842.0, [_Word(t, 292.0, y, 303.0, y + 12) for t, y in words], [])
+            for n, words in enumerate(pages, start=1)]  # fmt: skip
+
+
+def test_an_appendix_numbering_its_pages_anew_is_not_a_wrong_page_number(folder: Path) -> None:
+    """appendix-restart-numbering (kh03): the appendix's first page unnumbered, then 2, 3."""
+    from letter_gen.checking.laid_out import _pdf_page_numbers
+
+    letter = analyse(open_docx(scratch_letter(folder / "r6.docx")))
+    body = ("Nội", 300.0)
+    restart = _pages([body], [("2", 30.0), body], [body], [("2", 30.0), body], [("3", 30.0), body])
+    assert list(_pdf_page_numbers(letter, restart)) == []
+    wrong = _pages([body], [("2", 30.0), body], [("2", 30.0), body])
+    assert [f.where for f in _pdf_page_numbers(letter, wrong)] == ["PDF page 3"]
+
+
+def test_noi_in_a_body_sentence_on_the_last_page_is_not_the_noi_nhan_label(folder: Path) -> None:
+    """body-nơi-read-as-label (tt04): "nơi tạm thời" at the top of a page full of body text."""
+    from letter_gen.checking.laid_out import _pdf_signature_alone
+
+    letter = analyse(open_docx(scratch_letter(folder / "r7.docx")))
+    last = [("nơi", 80.0), ("tạm", 80.0), ("Đây", 200.0), ("Nơi", 400.0), ("nhận:", 400.0)]
+    assert list(_pdf_signature_alone(letter, _pages([("Một", 300.0)], last))) == []
+    alone = [("Nơi", 80.0), ("nhận:", 80.0)]
+    assert [f.rule for f in _pdf_signature_alone(letter, _pages([("Một", 300.0)], alone))] == ["pdf-signature-alone"]
+
+
+def _decision(folder: Path, name: str, change: Any) -> Path:
+    import io
+
+    from letter_gen.inputs.formats import load_input
+    from tests.test_kinds import KINDS_SAMPLE, rendered
+
+    doc = Document(io.BytesIO(rendered(load_input(KINDS_SAMPLE), "team-decision")))
+    change(doc)
+    doc.save(str(folder / name))
+    return folder / name
+
+
+def test_xet_de_nghi_closes_the_bases_and_nhu_dieu_may_come_after_the_higher_bodies(folder: Path) -> None:
+    """xet-de-nghi-basis (qd02) and nhu-dieu-not-first (qd02, qd03)."""
+
+    def change(doc: Any) -> None:
+        find(doc, "Theo đề nghị").runs[0].text = "Xét đề nghị của Chánh Thanh tra Sở."
+        first, second = find(doc, "- Như Điều 3;"), find(doc, "- Sở Nội vụ")
+        second._p.addnext(first._p)  # "- Sở Nội vụ (b/c);" first, then "- Như Điều 3;"
+
+    path = _decision(folder, "xet.docx", change)
+    assert [x.text for x in analyse(open_docx(path)).items][:2] == ["- Sở Nội vụ (b/c);", "- Như Điều 3;"]
+    assert [str(f) for f in check_docx(path)] == []
+
+
+def test_a_decision_without_nhu_dieu_anywhere_is_still_reported(folder: Path) -> None:
+    def change(doc: Any) -> None:
+        find(doc, "- Như Điều 3;").runs[0].text = "- Sở Tư pháp;"
+
+    assert [f.rule for f in check_docx(_decision(folder, "no-dieu.docx", change))] == ["dieu"]

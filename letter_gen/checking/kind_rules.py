@@ -23,7 +23,7 @@ __all__ = ["KindView", "adapt", "check", "recognise"]
 
 _TITLES = {vn.without_marks(f.title).upper(): key for key, f in D.FORMS.items() if f.title}
 _ABBREVIATIONS = {vn.without_marks(f.abbreviation).upper(): key for key, f in D.FORMS.items() if f.abbreviation}
-_BASIS = re.compile(r"^(Căn cứ|Theo đề nghị)\b")
+_BASIS = re.compile(r"^(Căn cứ|Theo đề nghị|Xét đề nghị)\b")
 _ARTICLE = re.compile(r"^Điều\s+(\d+)\s*\.")
 _ROMAN = re.compile(r"^(I|II|III|IV|V|VI|VII|VIII|IX|X)\.\s")
 _ROMANS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
@@ -233,7 +233,8 @@ def _check_bases(letter: Letter) -> Iterator[Finding]:
         end = "." if i == len(bases) - 1 else ";"
         if not para.text.endswith(end):
             problems.append('the last line ends with "."' if end == "." else 'each line but the last ends with ";"')
-        yield from findings_of("can-cu", at("Căn cứ" if para.text.startswith("Căn cứ") else "Theo đề nghị", para.text), problems)
+        label = match.group(1) if (match := _BASIS.match(para.text)) else "Căn cứ"
+        yield from findings_of("can-cu", at(label, para.text), problems)
 
 
 def _check_decides(view: KindView) -> Iterator[Finding]:
@@ -268,7 +269,9 @@ def _check_articles(letter: Letter) -> Iterator[Finding]:
             problems.append(f'"{lead}" is not bold; "Điều N." is written in bold')
         yield from findings_of("dieu", at(f"Điều {number}", para.text), problems)
     last = articles[-1][0]
-    if letter.items and is_dash(letter.items[0]) and not letter.items[0].text.lstrip("-– ").startswith("Như Điều"):
+    # "- Như Điều N;" is the form's first item, but real decisions list the higher bodies first: any place will do.
+    carries_out = any(item.text.lstrip("-– ").startswith("Như Điều") for item in letter.items)
+    if letter.items and is_dash(letter.items[0]) and not carries_out:
         yield Finding("dieu", at("Nơi nhận item", letter.items[0].text),
                       f'the first item of a quyết định is "- Như Điều {last};" (who carries it out)')  # fmt: skip
 

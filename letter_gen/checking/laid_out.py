@@ -216,7 +216,11 @@ def _pdf_signature_alone(letter: Letter, pages: list[_Page]) -> Iterator[Finding
     if len(pages) < 2 or letter.noi_nhan is None:
         return
     last = pages[-1]
-    label = [w for w in last.words if _squash(w.text).startswith(_squash("Nơi"))]
+    words = last.words
+    label = [  # "Nơi nhận:" itself, not "nơi" in a body sentence carried onto the page
+        x for x, after in zip(words, words[1:])
+        if _squash(x.text) == _squash("Nơi") and _squash(after.text).startswith(_squash("nhận"))
+    ] + [x for x in words if _squash(x.text).startswith(_squash("Nơinhận"))]
     if not label:
         return
     top = min(w.y0 for w in label)
@@ -273,21 +277,26 @@ def _pdf_page_numbers(letter: Letter, pages: list[_Page]) -> Iterator[Finding]:
     sects = sections(letter)
     margins = sects[0].find(w("pgMar")) if sects else None
     top, left, right = (_mm(margins, side) * _PT_PER_MM for side in ("top", "left", "right"))
-    for page in pages:
-        in_top = [x for x in page.words if x.y1 <= top + 1 and re.fullmatch(r"\d+", x.text)]
+    shown = [[x for x in page.words if x.y1 <= top + 1 and re.fullmatch(r"\d+", x.text)] for page in pages]
+    start = 1  # the page where the current numbering begins: an appendix may number its pages anew
+    for i, page in enumerate(pages):
+        in_top = shown[i]
         where = f"PDF page {page.number}"
         if page.number == 1:
             if in_top:
                 yield Finding("pdf-page-number", where, f'shows the page number "{in_top[0].text}"; page 1 has none')
             continue
         if not in_top:
+            following = shown[i + 1] if i + 1 < len(pages) else []
+            if following and following[0].text == "2" and page.number != 1:
+                start = page.number  # an appendix's first page: unnumbered, and the next page shows 2
+                continue
             yield Finding("pdf-page-number", where, "no page number in the top margin")
             continue
         number = in_top[0]
-        if number.text != str(page.number):
-            yield Finding(
-                "pdf-page-number", where, f'shows "{number.text}" as its page number; it must be {page.number}'
-            )
+        expected = page.number - start + 1
+        if number.text != str(expected):
+            yield Finding("pdf-page-number", where, f'shows "{number.text}" as its page number; it must be {expected}')
         centre = (number.x0 + number.x1) / 2
         off = min(abs(centre - (left + page.width - right) / 2), abs(centre - page.width / 2)) * MM_PER_PT
         if off > 3:

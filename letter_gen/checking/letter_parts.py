@@ -508,6 +508,10 @@ def _find_noi_nhan(letter: Letter, noi: Para) -> None:
         if not all(is_dash(line) or line.text.endswith((";", ".")) for line in lines):
             break
         items.extend(lines)
+    if not items and noi.cell is not None:
+        below = _cell_below(noi.cell)  # "Nơi nhận:" alone in its cell, the items in the next row's
+        if below is not None:
+            items = [line for para in letter.paras if para.cell is below for line in para.lines if line.text]
     letter.items = items
 
 

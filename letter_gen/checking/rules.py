@@ -453,6 +453,23 @@ def _grouped(rule: str, problems: list[tuple[int, str, str]]) -> Iterator[Findin
             yield Finding(rule, f"Body paragraphs {numbers} and {len(places) - 3} more", message)
 
 
+#: A one-line paragraph moved in by up to this much (left + first-line indent, mm) looks like
+#: any body paragraph's indented first line: there is no second line to show the left indent.
+_ONE_LINE_INDENT_MAX_MM = 20.0
+
+
+def _one_line_indented_like_first_line(para: Para) -> bool:
+    """A one-line heading ("c) Tiến độ …") indented from the left instead of on its first line."""
+    fmt, first = para.fmt, para.lines[0].first() if para.lines else None
+    if first is None or fmt.width_mm is None or len(para.lines) != 1 or "\n" in para.lines[0].shown:
+        return False
+    start = fmt.left_mm + fmt.first_line_mm
+    if fmt.left_mm < 0 or start < 0 or start > _ONE_LINE_INDENT_MAX_MM:
+        return False
+    column = fmt.width_mm - start - fmt.right_mm
+    return text_width_mm(para.lines[0].shown, first.size_pt, first.face) <= column
+
+
 def _check_body(letter: Letter) -> Iterator[Finding]:
     body = letter.body
     if not body:
@@ -471,9 +488,12 @@ def _check_body(letter: Letter) -> Iterator[Finding]:
                 add("body-size", message)
         if fmt.alignment != D.BODY.align:
             add("body-align", f"{_ALIGN_NAMES.get(fmt.alignment, fmt.alignment)}; body paragraphs are justified")
-        if abs(fmt.left_mm) > 0.5:
+        one_line = abs(fmt.left_mm) > 0.5 and _one_line_indented_like_first_line(para)
+        if abs(fmt.left_mm) > 0.5 and not one_line:
             add("body-indent", f"indented {fmt.left_mm:.1f} mm from the margin; body paragraphs start at the margin")
-        elif not D.BODY_FIRST_LINE_INDENT_RANGE_MM.holds(indent := first_line_mm(letter, para)):
+        elif not D.BODY_FIRST_LINE_INDENT_RANGE_MM.holds(
+            indent := first_line_mm(letter, para) + (fmt.left_mm if one_line else 0.0)
+        ):
             add("body-indent", f"first-line indent {indent:.1f} mm: indent the first line {D.BODY_FIRST_LINE_INDENTS_TEXT}")
         spacing = fmt.line_spacing
         size = max((f.size_pt for line in para.lines for f in line.formats()), default=14.0)
@@ -503,6 +523,16 @@ def _check_body(letter: Letter) -> Iterator[Finding]:
         yield Finding("body-end", at("Last body paragraph", last[-60:]), 'the body ends with "./."')
 
 
+#: "Như trên;", also with a note on why they get it: "Như trên (Báo cáo);".
+_NHU_TREN = re.compile(r"Như trên(?: ?\([^()]*\))?;")
+
+
+def _without_side_note(text: str) -> str:
+    """An item without a side note set off after it by a run of spaces or a tab, as in
+    "- Cổng thông tin điện tử Chính phủ;      Để đăng dự thảo" (a second column of notes)."""
+    return re.sub(r"([;.,])(?: {2,}|\t)\s*\S.*$", r"\1", text)
+
+
 def _check_noi_nhan(letter: Letter) -> Iterator[Finding]:
     label = letter.noi_nhan
     if label is None:
@@ -530,11 +560,12 @@ def _check_noi_nhan(letter: Letter) -> Iterator[Finding]:
         if not is_dash(item):
             problems.append('each item starts with "- "')
         last = i == len(items) - 1
-        if not item.text.endswith("." if last else ";"):
+        if not _without_side_note(item.text).endswith("." if last else ";"):
             problems.append('the last item ends with "."' if last else 'each item but the last ends with ";"')
         yield from _findings("noi-nhan-items", at("Nơi nhận item", item.text), problems)
     # "Như trên" points back to Kính gửi, in the kinds that have one (a Kính gửi elsewhere is kind-parts' finding).
-    if letter.kinh_gui is not None and letter.kind.kinh_gui != "none" and items[0].text.lstrip("-– ") != "Như trên;":
+    first = " ".join(items[0].text.lstrip("-– ").split())
+    if letter.kinh_gui is not None and letter.kind.kinh_gui != "none" and not _NHU_TREN.fullmatch(first):
         yield Finding("noi-nhan-items", at("Nơi nhận item", items[0].text),
                       'the first item of a công văn is "- Như trên;" (the Kính gửi recipients)')  # fmt: skip
     if not items[-1].text.lstrip("-– ").startswith("Lưu"):
