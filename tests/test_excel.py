@@ -142,7 +142,7 @@ def test_the_template_names_every_contract_field_of_the_round_in_column_c(templa
         "inspection.team", "inspection.field", "inspection.intro", "inspection.assessment",
         "requirements_intro", "closing",
         "signer.authority", "signer.for", "signer.title", "signer.name",
-        "recipients", "cc", "archive", "inspection.deadline",
+        "recipients", "cc", "archive", "inspection.deadline", "name_units_in_actions",
     ]
     assert ws.cell(row_of(ws.parent, "letter.subject"), 1).value == "Trích yếu (V/v)"
 
@@ -154,7 +154,8 @@ def test_the_template_offers_a_list_for_every_field_with_fixed_values(template):
         for ws in book for dv in ws.data_validations.dataValidation if dv.type == "list"
     }
     row = {field: row_of(book, field) for field in
-           ("letter.kind", "letter.urgency", "period.quarter", "period.half", "period.month", "signer.authority")}
+           ("letter.kind", "letter.urgency", "period.quarter", "period.half", "period.month", "signer.authority",
+            "name_units_in_actions")}
     assert lists == {
         f"B{row['letter.kind']}": '"follow-up,reminder,team-decision,plan,invitation,conclusion-notice,report"',
         f"B{row['letter.urgency']}": '"KHẨN,THƯỢNG KHẨN,HỎA TỐC"',
@@ -162,6 +163,7 @@ def test_the_template_offers_a_list_for_every_field_with_fixed_values(template):
         f"B{row['period.half']}": '"1,2"',
         f"B{row['period.month']}": '"1,2,3,4,5,6,7,8,9,10,11,12"',
         f"B{row['signer.authority']}": '"KT,TM,TL,TUQ,Q"',
+        f"B{row['name_units_in_actions']}": '"TRUE,FALSE"',
         "A2:A1000": f"'{UNITS_SHEET}'!$B$2:$B$1000",
         "B2:B1000": '"Tồn tại,Khắc phục"',
     }

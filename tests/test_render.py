@@ -16,7 +16,7 @@ from letter_gen.inputs.model import validate_data
 from letter_gen.letters.build import build_follow_up
 from letter_gen.letters.bundled import template_path
 from letter_gen.letters.compose import compose
-from letter_gen.letters.render import PreparedTemplate
+from letter_gen.letters.render import PreparedTemplate, broken_header, header_left_mm
 
 from .letters import all_text, body_paragraphs, render_data, set_path
 
@@ -57,7 +57,7 @@ def test_xml_and_jinja_characters_print_exactly_as_written_in_every_text_field(s
         value = "Nơi <&> {{ x }}"  # the date line must fit on one line
     set_path(seed_data, path, value)
     text = all_text(render_data(seed_data))
-    assert shown(value) in text
+    assert shown(value) in text.replace("\n", " ")  # the V/v and agency lines break where spaces were
     assert "49" not in text.replace("2021", "")  # {{ 7*7 }} was never evaluated
 
 
@@ -231,7 +231,9 @@ def test_the_fast_path_gives_the_same_letter_as_plain_docxtpl(seed_data, tmp_pat
     seed_data["units"][0]["findings"] = ["Dòng một\nDòng hai & <ba>", "{{ 7*7 }}\tcột"]
     content = compose(validate_data(seed_data, "t"), mode, unit)
     plain = DocxTemplate(str(template_path("follow-up")))
-    plain.render(content.context(), Environment(autoescape=True), autoescape=True)
+    # The V/v and agency lines as rendering breaks them (the bundled template's layout variables).
+    context = {**content.context(), **broken_header(content, header_left_mm(content))}
+    plain.render(context, Environment(autoescape=True), autoescape=True)
     out = io.BytesIO()
     plain.save(out)
     fast = PreparedTemplate(template_path("follow-up")).render(content)

@@ -64,7 +64,7 @@ _MAX_ROWS = 1000
 #: The most characters one Excel cell holds.
 _CELL_LIMIT = 32767
 
-Kind = Literal["text", "int", "date", "lines", "codes", "part"]
+Kind = Literal["text", "int", "bool", "date", "lines", "codes", "part"]
 
 
 @dataclass(frozen=True)
@@ -152,6 +152,9 @@ _SECTIONS: tuple[tuple[str, tuple[_Field, ...]], ...] = (
     ("THEO DÕI KHẮC PHỤC", (
         _Field("inspection.deadline", "Hạn khắc phục (chung)",
                "dd/mm/yyyy; hạn của mọi yêu cầu không ghi hạn riêng; để trống = không ghi hạn", "date"),
+        _Field("name_units_in_actions", "Ghi tên đơn vị trước yêu cầu riêng",
+               "TRUE = công văn chung ghi “- [tên đơn vị]: …” trước mỗi yêu cầu riêng của đơn vị (trừ khi câu đã"
+               " bắt đầu bằng tên đơn vị); FALSE = giữ nguyên câu; để trống = TRUE", "bool", choices=_list("TRUE", "FALSE")),
     )),
 )
 _FIELDS = {f.path: f for _, fields in _SECTIONS for f in fields}
@@ -261,7 +264,7 @@ def _write_round_sheet(ws: Worksheet, data: dict[str, Any]) -> None:
             cell = ws.cell(row, 2)
             _set(cell, value)
             cell.alignment = _WRAP
-            cell.number_format = {"int": "0", "date": DATE_FORMAT}.get(spec.kind, "@")
+            cell.number_format = {"int": "0", "bool": "General", "date": DATE_FORMAT}.get(spec.kind, "@")
             if spec.choices:
                 # Numbers chosen from a list must stay numbers, not text.
                 cell.number_format = "General" if spec.kind in ("int", "part") else "@"
@@ -728,6 +731,18 @@ def _as_int(value: Any) -> int:
     raise ValueError(f"expected a whole number (got {shown!r})")
 
 
+def _as_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = value.strip().casefold() if isinstance(value, str) else None
+    if text in ("true", "có", "x", "1"):
+        return True
+    if text in ("false", "không", "0"):
+        return False
+    shown = value if isinstance(value, (int, float, str)) else str(value)
+    raise ValueError(f"expected TRUE or FALSE (got {shown!r})")
+
+
 def _as_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -765,7 +780,8 @@ def _as_part(value: Any) -> int:
 
 
 _CONVERTERS: dict[str, Any] = {
-    "text": _as_text, "int": _as_int, "date": _as_date, "lines": _as_lines, "codes": _as_codes, "part": _as_part,
+    "text": _as_text, "int": _as_int, "bool": _as_bool, "date": _as_date, "lines": _as_lines, "codes": _as_codes,
+    "part": _as_part,
 }
 
 

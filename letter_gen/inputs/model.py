@@ -444,6 +444,9 @@ class InspectionRound(_Strict):
     requirements: list[ActionItem] = []
     requirements_intro: Text | None = None
     closing: Text | None = None
+    #: A consolidated letter starts each unit's action with its unit's name (short name if
+    #: given), unless the action's text already does; false lists them as written (the seed).
+    name_units_in_actions: bool = True
     signer: Signer
     recipients: list[ListItem] | None = None
     cc: list[ListItem] = []

@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
 from letter_gen import vn
-from letter_gen.inputs.model import Action, InspectionRound, Unit
+from letter_gen.inputs.model import Action, InspectionRound, Unit, action_text
 
 Mode = Literal["consolidated", "per-unit"]
 
@@ -242,6 +242,12 @@ def _action_line(action: str | Action) -> str:
     return f"- {vn.without_final_punctuation(action.text)} (hạn khắc phục: trước ngày {vn.short_date(action.deadline)})."
 
 
+def _names_unit(text: str, unit: Unit) -> bool:
+    """Whether an action's text begins with its unit's name or short name."""
+    start = text.casefold()
+    return any(start.startswith(name.casefold()) for name in (unit.name, unit.short_name) if name)
+
+
 def _deadline(round_: InspectionRound) -> list[Paragraph]:
     """The round's deadline (hạn khắc phục), when it gives one."""
     if round_.inspection.deadline is None:
@@ -279,10 +285,16 @@ def _consolidated_body(round_: InspectionRound, carried: list[Carried]) -> list[
     for number, unit in enumerate(with_findings, start=1):
         body.append(Paragraph(f"{number}. {unit.heading_name}", heading=True))
         body.extend(_items(unit.findings))
-    requirements = [*round_.requirements, *(a for u in round_.units for a in u.actions)]
+    requirements = [_action_line(r) for r in round_.requirements]
+    for unit in round_.units:
+        for action in unit.actions:
+            line = _action_line(action)
+            if round_.name_units_in_actions and not _names_unit(action_text(action), unit):
+                line = f"- {unit.heading_name}: {line[2:]}"
+            requirements.append(line)
     if requirements:
         body.append(_requirements_intro(round_, "các đơn vị có liên quan"))
-        body.extend(Paragraph(_action_line(r)) for r in requirements)
+        body.extend(Paragraph(line) for line in requirements)
     body.extend(_carried(carried, {u.name: u.heading_name for u in round_.units}))
     body.extend(_deadline(round_))
     body.append(_closing(round_, "Các đơn vị"))

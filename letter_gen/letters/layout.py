@@ -8,8 +8,10 @@ checks compare letters against the table's ranges, not against these choices.
 
 from __future__ import annotations
 
+from functools import cache
+
 from letter_gen import decree30 as D
-from letter_gen.metrics import text_width_mm, wrapped_line_widths
+from letter_gen.metrics import Face, text_width_mm, wrapped_line_widths
 
 TWIPS_PER_MM = 1440 / 25.4
 FONT = "Times New Roman"
@@ -100,3 +102,101 @@ def header_columns(widest_place_date: str) -> tuple[float, float]:
 def date_line_fits(place_date: str) -> bool:
     """Whether the date line stays on one line in the widest right column (it must never wrap)."""
     return text_width_mm(place_date, SIZE_DATE, "italic") + _DATE_SLACK_MM <= HEADER_RIGHT_MAX_MM
+
+
+# --- Balanced lines: the V/v and the agency names broken where a clerk would break them ---------
+
+#: Names that never break across lines (a place name with a hyphen is kept whole on its own).
+UNBREAKABLE = ("Hồ Chí Minh", "Thừa Thiên Huế", "Phan Rang - Tháp Chàm")
+#: After these, a short place name runs to the end of an agency line: ``TỈNH BÀ RỊA - VŨNG TÀU``.
+_PLACE_WORDS = ("tỉnh", "thành phố", "tp.", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn")
+_PLACE_MAX_WORDS = 5
+#: The last line of a wrapped V/v or agency name holds at least this many words.
+MIN_LAST_LINE_WORDS = 3
+#: A V/v longer than this many lines is warned of (it pushes the Kính gửi down the page).
+MAX_SUBJECT_LINES = 4
+#: Room so LibreOffice and Word never wrap a line that fits by a hair.
+_LINE_SLACK_MM = 1.5
+
+
+def _tokens(text: str) -> list[str]:
+    """The text's words, with the words of a name that must not break glued into one token."""
+    words = text.split(" ")
+    glued = [False] * len(words)  # glued[i]: words[i] and words[i + 1] stay on one line
+    folded = [w.casefold() for w in words]
+    for index, word in enumerate(words):
+        if word == "-" and 0 < index < len(words) - 1:  # "Bà Rịa - Vũng Tàu": two words each side
+            for at in range(max(0, index - 2), min(len(words) - 1, index + 2)):
+                glued[at] = True
+    for name in UNBREAKABLE:
+        parts = name.casefold().split(" ")
+        for index in range(len(words) - len(parts) + 1):
+            if folded[index : index + len(parts)] == parts:
+                for at in range(index, index + len(parts) - 1):
+                    glued[at] = True
+    for index in range(len(words)):
+        for place_word in _PLACE_WORDS:
+            parts = place_word.split(" ")
+            start = index + len(parts)
+            if text.isupper() and folded[index:start] == parts and 0 < len(words) - start <= _PLACE_MAX_WORDS:
+                for at in range(start, len(words) - 1):
+                    glued[at] = True
+    tokens, current = [], words[0]
+    for index in range(1, len(words)):
+        if glued[index - 1]:
+            current += " " + words[index]
+        else:
+            tokens.append(current)
+            current = words[index]
+    tokens.append(current)
+    return tokens
+
+
+def _word_count(line: str) -> int:
+    return len([w for w in line.split(" ") if w != "-"])
+
+
+def balanced_lines(text: str, column_mm: float, size_pt: float, face: Face = "regular") -> list[str]:
+    """``text`` broken into as few lines as greedy wrapping gives, but balanced: the longest
+    line as short as it can be, the last line never one or two words alone, and no name
+    (``BÀ RỊA - VŨNG TÀU``, ``Hồ Chí Minh``) broken across lines. The lines joined with
+    spaces give back ``text`` exactly."""
+    width = column_mm - _LINE_SLACK_MM
+    if not text.strip() or "\n" in text or text_width_mm(text, size_pt, face) <= width:
+        return [text]  # a text broken by hand keeps its own breaks
+    tokens = _tokens(text)
+    if any(text_width_mm(t, size_pt, face) > width for t in tokens):
+        tokens = text.split(" ")  # a glued name wider than the column breaks after all
+    count = len(wrapped_line_widths(" ".join(tokens), width, size_pt, face))
+
+    def line(i: int, j: int) -> str:
+        return " ".join(tokens[i:j])
+
+    # best(i, k): (longest line, breaks) of tokens[i:] in k lines; None when they do not fit.
+    @cache
+    def best(i: int, k: int) -> tuple[float, tuple[int, ...]] | None:
+        if k == 1:
+            rest = line(i, len(tokens))
+            w = text_width_mm(rest, size_pt, face)
+            if w > width:
+                return None
+            short = _word_count(rest) < MIN_LAST_LINE_WORDS and _word_count(text) >= 2 * MIN_LAST_LINE_WORDS
+            return (w + (1000.0 if short else 0.0), ())
+        found: tuple[float, tuple[int, ...]] | None = None
+        for j in range(i + 1, len(tokens) - k + 2):
+            w = text_width_mm(line(i, j), size_pt, face)
+            if w > width:
+                break
+            tail = best(j, k - 1)
+            if tail is not None and (found is None or max(w, tail[0]) < found[0]):
+                found = (max(w, tail[0]), (j, *tail[1]))
+        return found
+
+    for lines in (count, count + 1):
+        chosen = best(0, lines)
+        if chosen is not None and chosen[0] < 1000.0:
+            break
+    if chosen is None:
+        return [text]
+    starts = (0, *chosen[1], len(tokens))
+    return [line(a, b) for a, b in zip(starts, starts[1:])]

@@ -31,6 +31,7 @@ from letter_gen.letters import layout as L
 from letter_gen.letters.bundled import AGENCY_RULE_STYLE, MOTTO_RULE_STYLE, TITLE_RULE_STYLE
 from letter_gen.letters.compose import LetterContent
 from letter_gen.letters.sandbox import LetterSandbox, LimitError
+from letter_gen.metrics import Face
 
 _TAG = re.compile(r"\{[{%#]")
 _LISTING = re.compile("[\t\n\a\f]")
@@ -63,16 +64,43 @@ def _keep_first_group(match: re.Match[str], tail: str) -> str:
     return match.group(1) + tail
 
 
-def layout_context(content: LetterContent, adapts_columns: bool = True) -> dict[str, int]:
-    """The header geometry of one letter, in twips (``layout_*`` template variables); the
-    columns keep their widths in a template whose header is not the bundled one."""
+def header_left_mm(content: LetterContent) -> float:
+    """Width of the header's left column (agency, Số, V/v) in the bundled template."""
     phrase = vn.parse_date_phrase(content.place_date)
     widest = vn.widest_place_date_line(phrase.place, content.year) if phrase else content.place_date
-    left, right = L.header_columns(widest) if adapts_columns else (L.HEADER_LEFT_MM, L.HEADER_RIGHT_MM)
+    return L.header_columns(widest)[0]
+
+
+def broken_header(content: LetterContent, left_mm: float) -> dict[str, str | None]:
+    """The V/v and the agency lines broken into balanced lines of the left column, joined
+    with "\n" (a line break in the rendered letter)."""
+
+    def broken(text: str | None, size: float, face: Face) -> str | None:
+        return None if text is None else "\n".join(L.balanced_lines(text, left_mm, size, face))
+
     return {
+        "parent_agency": broken(content.parent_agency, L.SIZE_PARENT, "regular"),
+        "agency_name": broken(content.agency_name, L.SIZE_AGENCY, "bold"),
+        "subject_line": broken(content.subject_line, L.SIZE_SUBJECT, "regular"),
+    }
+
+
+def layout_context(content: LetterContent, adapts_columns: bool = True) -> dict[str, Any]:
+    """The header geometry of one letter, in twips (``layout_*`` template variables), and its
+    V/v and agency lines broken into balanced lines; the columns keep their widths, and the
+    lines their words, in a template whose header is not the bundled one."""
+    if not adapts_columns:
+        left, right = L.HEADER_LEFT_MM, L.HEADER_RIGHT_MM
+    else:
+        left = header_left_mm(content)
+        right = L.TEXT_WIDTH_MM - left
+    broken = broken_header(content, left) if adapts_columns else {}
+    agency_lines = broken.get("agency_name") or content.agency_name  # the rule follows the lines shown
+    return {
+        **broken,
         "layout_header_left": L.twips(left),
         "layout_header_right": L.twips(right),
-        "layout_agency_rule_indent": L.side_indent_twips(left, L.agency_rule_mm(content.agency_name, left)),
+        "layout_agency_rule_indent": L.side_indent_twips(left, L.agency_rule_mm(agency_lines, left)),
         "layout_motto_rule_indent": L.side_indent_twips(right, L.motto_rule_mm(content.motto)),
         "layout_title_rule_indent": L.side_indent_twips(L.TEXT_WIDTH_MM, L.title_rule_mm(content.subject)),
     }

@@ -47,6 +47,7 @@ from letter_gen.output.writer import (
     WriteOptions,
     check_fits_page,
     chunks,
+    layout_warnings,
     template_of,
 )
 from letter_gen.register.issuing import letter_key, round_identity
@@ -433,7 +434,7 @@ def _survey(paths: list[Path], options: BatchOptions, summary: BatchSummary) -> 
         try:
             round_ = with_kind(load_input(path, clean_text=options.clean_text, changes=summary.warnings), options.kind)
             require_section(round_, str(path))
-            summary.warnings.extend(f"{path}: {line}" for line in list_warnings(round_))
+            summary.warnings.extend(f"{path}: {line}" for line in [*list_warnings(round_), *layout_warnings(round_)])
             check_fits_page(round_, str(path))
         except LetterGenError as err:
             summary.failed += 1

@@ -344,6 +344,21 @@ class RenderedLetter:
     pdf: Path | None = None
 
 
+def layout_warnings(round_: InspectionRound) -> list[str]:
+    """Warnings on how the letter will look: a V/v of a follow-up letter longer than
+    :data:`~letter_gen.letters.layout.MAX_SUBJECT_LINES` lines in its column."""
+    if round_.letter.kind != "follow-up":
+        return []
+    widest = vn.widest_place_date_line(round_.agency.place, round_.period.year)
+    left, _right = L.header_columns(widest)
+    lines = L.balanced_lines(f"V/v {round_.letter.subject}", left, L.SIZE_SUBJECT)
+    if len(lines) <= L.MAX_SUBJECT_LINES:
+        return []
+    return [_(
+        "letter.subject: the V/v takes {count} lines under the Số line, more than {most}; shorten the subject"
+    ).format(count=len(lines), most=L.MAX_SUBJECT_LINES)]
+
+
 def check_fits_page(round_: InspectionRound, source: str) -> None:
     """Refuse inputs whose lines that must not wrap would wrap (the date line, ô 4)."""
     widest = vn.widest_place_date_line(round_.agency.place, round_.period.year)
@@ -452,7 +467,7 @@ def render_file(
     warnings: list[str] = []
     round_ = with_kind(load_input(input_path, clean_text=clean_text, changes=warnings), kind)
     require_section(round_, str(input_path))
-    warnings.extend(f"{input_path}: {line}" for line in list_warnings(round_))
+    warnings.extend(f"{input_path}: {line}" for line in [*list_warnings(round_), *layout_warnings(round_)])
     check_fits_page(round_, str(input_path))
     content = letter_content(round_, unit)
     if template is not None:
@@ -499,7 +514,7 @@ def validate_file(input_path: Path, *, clean_text: bool = False) -> tuple[Inspec
     """Check one input without writing anything; with ``clean_text``, also the texts it would clean."""
     warnings: list[str] = []
     round_ = load_input(input_path, clean_text=clean_text, changes=warnings)
-    warnings.extend(f"{input_path}: {line}" for line in list_warnings(round_))
+    warnings.extend(f"{input_path}: {line}" for line in [*list_warnings(round_), *layout_warnings(round_)])
     check_fits_page(round_, str(input_path))
     return round_, warnings
 
