@@ -108,26 +108,19 @@ class _IssueDate(click.ParamType):
         self.fail(_("{value!r} is not a date: write it as 05/07/2021 (dd/mm/yyyy) or 2021-07-05").format(value=value), param, ctx)
 
 
-def _register_option(command: Any) -> Any:
-    return click.option(
-        "--register",
-        "register_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help=N_("The outgoing register (sổ đăng ký văn bản đi). Default: LETTER_GEN_REGISTER, else a letter-gen.toml"
-                " here or above, else your data folder (letter-gen register where shows it)."),
-    )(command)
+def _register_flag(help_text: str) -> Any:
+    """``--register PATH``; where it defaults to is register/where.py's, never the option's."""
+    return click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help=help_text)
 
 
-def _existing_register_option(command: Any) -> Any:
-    return click.option(
-        "--register",
-        "register_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help=N_("The outgoing register to read; it must exist. Default: LETTER_GEN_REGISTER, else a letter-gen.toml"
-                " here or above, else your data folder (letter-gen register where shows it)."),
-    )(command)
+_register_option = _register_flag(N_(
+    "The outgoing register (sổ đăng ký văn bản đi). Default: LETTER_GEN_REGISTER, else a letter-gen.toml"
+    " here or above, else your data folder (letter-gen register where shows it)."
+))
+_existing_register_option = _register_flag(N_(
+    "The outgoing register to read; it must exist. Default: LETTER_GEN_REGISTER, else a letter-gen.toml"
+    " here or above, else your data folder (letter-gen register where shows it)."
+))
 
 
 @contextlib.contextmanager
