@@ -275,7 +275,8 @@ def test_batch_kind_writes_a_kind_for_every_round_and_numbers_them_in_the_regist
     again = CliRunner().invoke(main, [*args[:3], "report", *args[4:]])
     assert again.exit_code == 0, again.output
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert sorted((row["number"], row["symbol"]) for row in manifest) == [(1, "QĐ-SKHCN"), (2, "BC-SKHCN")]
+    assert sorted((row["number"], row["symbol"], row["kind"]) for row in manifest) == [
+        (1, "QĐ-SKHCN", "team-decision"), (2, "BC-SKHCN", "report")]
     with Register(register) as reg:
         entries = reg.entries(year=2021)
     assert [(e.number_text, e.title.split(" ")[0]) for e in entries] == [("01/QĐ-SKHCN", "Quyết"), ("02/BC-SKHCN", "Báo")]
