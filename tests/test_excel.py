@@ -570,7 +570,7 @@ def test_the_kinds_tables_are_in_their_own_sheets_and_their_texts_one_a_line(kin
     assert rows[OPEN_ITEMS_SHEET][1][::2] == ["Trung tâm Thông tin và Ứng dụng KH&CN", dt.datetime(2021, 6, 30)]
     ws = book[ROUND_SHEET]
     assert ws.cell(row_of(book, "decision.bases"), 1).value == "Căn cứ ban hành"
-    assert ws.cell(row_of(book, "decision.bases"), 2).value.count("\n") == 1  # two bases, one a line
+    assert ws.cell(row_of(book, "plan.contents"), 2).value.count("\n") == 2  # three contents, one a line
     assert ws.cell(row_of(book, "reminder.follow_up.date"), 2).value == dt.datetime(2021, 4, 5)
     assert "chịu trách nhiệm thi hành Quyết định này" in ws.cell(row_of(book, "decision.executors"), 4).value
 

@@ -181,7 +181,7 @@ _SECTIONS: tuple[tuple[str, tuple[_Field, ...]], ...] = (
     # The other documents of the round (letter.kind): each section is read only when filled in.
     ("QUYẾT ĐỊNH THÀNH LẬP ĐOÀN KIỂM TRA (team-decision; thành viên đoàn ở trang “Thành viên đoàn”)", (
         _Field("decision.subject", "Trích yếu quyết định",
-               "in sau “Về việc ” dưới chữ QUYẾT ĐỊNH; để trống = “thành lập [Đoàn kiểm tra] [lĩnh vực] [kỳ]”"),
+               "in sau “Về việc ” dưới chữ QUYẾT ĐỊNH; để trống = “thành lập Đoàn kiểm tra [lĩnh vực] [kỳ]”"),
         _Field("decision.authority", "Thẩm quyền ban hành",
                "in hoa trên các căn cứ, ví dụ Giám đốc Sở Khoa học và Công nghệ; để trống = [Ký thay cho] + [Tên cơ quan]"),
         _Field("decision.bases", "Căn cứ ban hành",
@@ -191,8 +191,8 @@ _SECTIONS: tuple[tuple[str, tuple[_Field, ...]], ...] = (
         _Field("decision.proposer", "Theo đề nghị của",
                "in thành “Theo đề nghị của [..].” sau các căn cứ, ví dụ Chánh Thanh tra Sở; có thể để trống"),
         _Field("decision.duties", "Nhiệm vụ của Đoàn (Điều 2)",
-               "để trống = câu của mẫu: “[Đoàn kiểm tra] có nhiệm vụ kiểm tra [lĩnh vực] tại các đơn vị theo [Kế hoạch]"
-               " số … ngày … của …; báo cáo kết quả kiểm tra về … [Đoàn kiểm tra] tự giải thể sau khi hoàn thành nhiệm vụ.”"),
+               "để trống = câu của mẫu: “Đoàn kiểm tra có nhiệm vụ kiểm tra [lĩnh vực] tại các đơn vị theo [Kế hoạch]"
+               " số … ngày … của …; báo cáo kết quả kiểm tra về … Đoàn kiểm tra tự giải thể sau khi hoàn thành nhiệm vụ.”"),
         _Field("decision.executors", "Trách nhiệm thi hành (Điều 3)",
                "in sau “Quyết định này có hiệu lực kể từ ngày ký.” và trước “chịu trách nhiệm thi hành Quyết định này.”;"
                " để trống = “Chánh Văn phòng Sở, Thủ trưởng các đơn vị có liên quan và các ông (bà) có tên tại Điều 1”"),
