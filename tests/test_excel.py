@@ -617,3 +617,26 @@ def test_a_workbook_made_before_the_kinds_had_their_sheets_still_reads(seed_book
 
     edit(seed_book, old_form)
     assert load_round(seed_book) == validate_data(seed_data, "seed")
+
+
+def test_the_reader_goes_by_field_names_and_columns_never_by_labels_or_hints(kinds_book):
+    """The form is Vietnamese; a copy whose labels, hints and headings were retyped in another
+    language (or cleared) reads as the same round."""
+
+    def relabel(book: openpyxl.Workbook) -> None:
+        for ws in book:
+            for cell in ws[1]:
+                cell.value = f"Column {cell.column_letter}"
+        ws = book[ROUND_SHEET]
+        for row in range(2, ws.max_row + 1):
+            if ws.cell(row, 3).value:
+                ws.cell(row, 1).value = f"Label {row}"
+                ws.cell(row, 4).value = None
+            elif ws.cell(row, 1).value:
+                ws.cell(row, 1).value = "SECTION"
+        for row in book[ITEMS_SHEET].iter_rows(min_row=2):
+            row[1].value = {"Tồn tại": "finding", "Khắc phục": "action"}[row[1].value]
+
+    before = load_round(kinds_book)
+    edit(kinds_book, relabel)
+    assert load_round(kinds_book) == before
