@@ -343,9 +343,11 @@ def validate(input_path: Path, clean_text: bool) -> None:
 def excel_template(output: Path, force: bool) -> None:
     """Write a blank Excel workbook a clerk fills in: one inspection round.
 
-    Sheets: "Đợt kiểm tra" (the round), "Đơn vị" (units), "Tồn tại - Khắc phục" (one row per
-    finding or action) and "Yêu cầu chung" (general requirements). render, batch and
-    validate read the filled workbook.
+    Sheets: "Đợt kiểm tra" (the round, and a section for each other document of the round),
+    "Đơn vị" (units), "Tồn tại - Khắc phục" (one row per finding or action), "Yêu cầu chung"
+    (general requirements), and for the other documents "Thành viên đoàn" (the team),
+    "Lịch kiểm tra" (the plan's schedule) and "Việc chưa khắc phục" (what a reminder lists).
+    render, batch and validate read the filled workbook.
 
     \b
     Example:

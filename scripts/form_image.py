@@ -1,5 +1,6 @@
 """Draw docs/excel-form.png: the Excel form's first sheet ("Đợt kiểm tra"), filled with
-data/kiem-tra-quy-2-2021.yaml, as the clerk's guide (docs/huong-dan.md) shows it.
+data/kiem-tra-quy-2-2021.yaml, as the clerk's guide (docs/huong-dan.md) shows it; and
+docs/excel-form-decision.png: the team decision's section, filled with data/cchc-2021-kinds.yaml.
 
 LibreOffice Calc is not needed: the cells are read with openpyxl and drawn with Pillow.
 Run: .venv/bin/python scripts/form_image.py
@@ -22,13 +23,23 @@ FONTS = Path("/usr/share/fonts/truetype/dejavu")
 WIDTHS = (30, 34, 24, 56)  # characters per column: label, value, field, hint
 
 
-def main() -> None:
+def _rows(source: str, first: int, last: int | None = None, start: str | None = None) -> list[list[str]]:
+    """The cells of "Đợt kiểm tra" (columns A-D) of ``source`` made a workbook: rows ``first``
+    to ``last``, or with ``start`` the section whose heading begins so (and the headings row)."""
     with tempfile.TemporaryDirectory() as folder:
         book_path = Path(folder) / "kiem-tra.xlsx"
-        save_round(load_input(ROOT / "data" / "kiem-tra-quy-2-2021.yaml"), book_path)
+        save_round(load_input(ROOT / "data" / source), book_path)
         sheet = openpyxl.load_workbook(book_path)[ROUND_SHEET]
         rows = [[("" if c.value is None else f"{c.value:%d/%m/%Y}" if hasattr(c.value, "strftime") else str(c.value).replace("\n", ": "))
-                 for c in row[:4]] for row in sheet.iter_rows(max_row=32)]
+                 for c in row[:4]] for row in sheet.iter_rows()]
+    if start is None:
+        return rows[first - 1:last]
+    begin = next(i for i, row in enumerate(rows) if row[0].startswith(start))
+    end = next((i for i in range(begin + 1, len(rows)) if rows[i][0] and not rows[i][2]), len(rows))
+    return [rows[0], *rows[begin:end]]
+
+
+def _draw(rows: list[list[str]], target: Path) -> None:
     regular = ImageFont.truetype(str(FONTS / "DejaVuSans.ttf"), 13)
     bold = ImageFont.truetype(str(FONTS / "DejaVuSans-Bold.ttf"), 13)
     cell_w = [w * 8 + 12 for w in WIDTHS]
@@ -48,7 +59,13 @@ def main() -> None:
                 draw.text((x + 6, y + 4 + n * 17), line, font=font, fill="#1f2933" if column != 2 else "#7b8794")
             x += width
         y += height
-    image.save(ROOT / "docs" / "excel-form.png", optimize=True)
+    image.save(target, optimize=True)
+
+
+def main() -> None:
+    _draw(_rows("kiem-tra-quy-2-2021.yaml", 1, 32), ROOT / "docs" / "excel-form.png")
+    # The section of one other document: the team decision of the kinds sample.
+    _draw(_rows("cchc-2021-kinds.yaml", 1, start="QUYẾT ĐỊNH THÀNH LẬP"), ROOT / "docs" / "excel-form-decision.png")
 
 
 if __name__ == "__main__":

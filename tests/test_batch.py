@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 import signal
@@ -103,8 +104,10 @@ def test_the_manifest_lists_every_letter_with_its_sha256_and_fields(two_quarters
     manifest = read_manifest(out)
     assert sorted(p.name for p in out.glob("*.docx")) == sorted(row["path"] for row in manifest)
     for row in manifest:
-        assert set(row) == {"input", "unit", "mode", "number", "symbol", "date", "subject", "recipients", "path", "sha256",
-                            "pdf", "pdf_sha256", "signed", "signed_sha256", "signed_at", "status", "replaces", "replaced_by"}
+        assert set(row) == {"input", "kind", "unit", "mode", "number", "symbol", "date", "subject", "recipients", "path",
+                            "sha256", "pdf", "pdf_sha256", "signed", "signed_sha256", "signed_at", "status", "replaces",
+                            "replaced_by"}
+        assert row["kind"] == "follow-up"
         assert row["pdf"] is None and row["status"] == "current" and row["replaces"] is None and row["replaced_by"] is None
         assert hashlib.sha256((out / row["path"]).read_bytes()).hexdigest() == row["sha256"]
         assert row["number"] is None and row["date"] is None and row["symbol"] == "STC-TTr"
@@ -115,6 +118,24 @@ def test_the_manifest_lists_every_letter_with_its_sha256_and_fields(two_quarters
     csv_rows = manifest_csv_rows(out)
     assert [r["path"] for r in csv_rows] == [r["path"] for r in manifest]
     assert [r["sha256"] for r in csv_rows] == [r["sha256"] for r in manifest]
+    assert {r["kind"] for r in csv_rows} == {"follow-up"}
+
+
+def test_a_manifest_written_before_it_had_kind_still_reads_and_its_rows_are_kept(two_quarters, tmp_path):
+    out = tmp_path / "out"
+    run_batch([two_quarters / "stc-q1.yaml"], BatchOptions(out_dir=out, mode="consolidated"))
+    rows = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    for row in rows:
+        del row["kind"]  # as letter_gen wrote it before the kind column
+    (out / "draft-SKHCN-team-decision-tong-hop-report-2021.docx").write_bytes(b"x")
+    rows.append({**rows[0], "path": "draft-SKHCN-team-decision-tong-hop-report-2021.docx"})
+    (out / "manifest.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    assert [row["kind"] for row in read_manifest(out)] == ["follow-up", "team-decision"]  # told by the file name
+    run_batch([two_quarters / "stc-q1.yaml"], BatchOptions(out_dir=out, mode="per-unit"))
+    kept = read_manifest(out)
+    assert {row["kind"] for row in kept} == {"follow-up", "team-decision"}
+    assert len(kept) == len(rows) + letters_to_fix(two_quarters / "stc-q1.yaml")
+    assert "team-decision" in [r["kind"] for r in manifest_csv_rows(out)]
 
 
 def test_file_names_never_come_from_raw_text(tmp_path):

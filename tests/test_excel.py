@@ -16,8 +16,11 @@ import pytest
 from letter_gen.errors import ExistingFileError, InputError
 from letter_gen.inputs.excel import (
     ITEMS_SHEET,
+    MEMBERS_SHEET,
+    OPEN_ITEMS_SHEET,
     REQUIREMENTS_SHEET,
     ROUND_SHEET,
+    SCHEDULE_SHEET,
     UNITS_SHEET,
     load_round,
     write_workbook,
@@ -100,9 +103,10 @@ def round_trip(path: Path, round_: InspectionRound) -> InspectionRound:
 # --- the blank template ----------------------------------------------------------------------
 
 
-def test_the_template_has_four_sheets_with_vietnamese_headings_and_what_to_write(template):
+def test_the_template_has_its_sheets_with_vietnamese_headings_and_what_to_write(template):
     book = openpyxl.load_workbook(template)
-    assert book.sheetnames == [ROUND_SHEET, UNITS_SHEET, ITEMS_SHEET, REQUIREMENTS_SHEET]
+    assert book.sheetnames == [ROUND_SHEET, UNITS_SHEET, ITEMS_SHEET, REQUIREMENTS_SHEET,
+                               MEMBERS_SHEET, SCHEDULE_SHEET, OPEN_ITEMS_SHEET]
     headings = {ws.title: [c.value for c in ws[1]] for ws in book}
     assert headings == {
         ROUND_SHEET: ["Mục\nnội dung cần điền", "Giá trị\nđiền vào cột này", "Trường\ntên trường: không sửa",
@@ -114,6 +118,14 @@ def test_the_template_has_four_sheets_with_vietnamese_headings_and_what_to_write
                       "Mã\nmã việc khắc phục để theo dõi; có thể để trống", "Hạn khắc phục\nngày dd/mm/yyyy; có thể để trống"],
         REQUIREMENTS_SHEET: ["STT\nsố thứ tự", "Nội dung\nyêu cầu chung cho mọi đơn vị", "Mã\nmã để theo dõi; có thể để trống",
                              "Hạn khắc phục\nngày dd/mm/yyyy; có thể để trống"],
+        MEMBERS_SHEET: ["STT\nsố thứ tự dưới Điều 1", "Họ và tên\ncó Ông, Bà: Ông Nguyễn Văn An",
+                        "Chức vụ\nví dụ Chánh Thanh tra Sở",
+                        "Nhiệm vụ trong đoàn\nTrưởng đoàn, Thành viên…; in “1. [Họ và tên], [Chức vụ] - [Nhiệm vụ];”"],
+        SCHEDULE_SHEET: ["STT\nsố thứ tự trong bảng mục III", "Đơn vị được kiểm tra\ntên như in trong bảng",
+                         "Thời gian\nnhư sẽ in: 15/3/2021 hoặc tuần 2 tháng 3",
+                         "Nội dung kiểm tra\nví dụ Toàn bộ nội dung tại mục II"],
+        OPEN_ITEMS_SHEET: ["Tên đơn vị\nchọn trong trang “Đơn vị”", "Nội dung\nviệc còn chưa khắc phục; in thành “- … (thời hạn: …);”",
+                           "Hạn khắc phục\nngày dd/mm/yyyy; có thể để trống"],
     }
     english = re.compile(r"\b(label|value|hint|contract|findings|actions|units)\b")
     texts = [str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value and c.column != 3]
@@ -143,6 +155,13 @@ def test_the_template_names_every_contract_field_of_the_round_in_column_c(templa
         "requirements_intro", "closing",
         "signer.authority", "signer.for", "signer.title", "signer.name",
         "recipients", "cc", "archive", "inspection.deadline", "name_units_in_actions",
+        "decision.subject", "decision.authority", "decision.bases", "decision.proposer", "decision.duties",
+        "decision.executors",
+        "plan.subject", "plan.purposes", "plan.contents", "plan.organisation",
+        "meeting.subject", "meeting.attendees", "meeting.purpose", "meeting.chair", "meeting.time", "meeting.place",
+        "reminder.subject", "reminder.follow_up.number", "reminder.follow_up.date", "reminder.new_deadline",
+        "notice.subject", "notice.conclusions",
+        "report.subject", "report.recipient", "report.general", "report.proposals",
     ]
     assert ws.cell(row_of(ws.parent, "letter.subject"), 1).value == "Trích yếu (V/v)"
 
@@ -164,9 +183,10 @@ def test_the_template_offers_a_list_for_every_field_with_fixed_values(template):
         f"B{row['period.month']}": '"1,2,3,4,5,6,7,8,9,10,11,12"',
         f"B{row['signer.authority']}": '"KT,TM,TL,TUQ,Q"',
         f"B{row['name_units_in_actions']}": '"TRUE,FALSE"',
-        "A2:A1000": f"'{UNITS_SHEET}'!$B$2:$B$1000",
+        "A2:A1000": f"'{UNITS_SHEET}'!$B$2:$B$1000",  # the units of the findings and of what is still open
         "B2:B1000": '"Tồn tại,Khắc phục"',
     }
+    assert [str(dv.sqref) for dv in book[OPEN_ITEMS_SHEET].data_validations.dataValidation] == ["A2:A1000"]
     whole = {(str(dv.sqref), dv.formula1, dv.formula2)
              for ws in book for dv in ws.data_validations.dataValidation if dv.type == "whole"}
     assert whole == {(f"B{row_of(book, 'letter.number')}", "1", None),
@@ -439,7 +459,8 @@ def test_a_missing_sheet_is_a_problem(seed_book):
     edit(seed_book, lambda book: book.remove(book[UNITS_SHEET]))
     assert problems_of(seed_book) == [
         'cchc.xlsx: sheet "Đơn vị": units: the sheet is missing (the workbook has "Đợt kiểm tra",'
-        ' "Tồn tại - Khắc phục", "Yêu cầu chung"); start from letter-gen excel-template'
+        ' "Tồn tại - Khắc phục", "Yêu cầu chung", "Thành viên đoàn", "Lịch kiểm tra", "Việc chưa khắc phục");'
+        " start from letter-gen excel-template"
     ]
 
 
@@ -488,3 +509,134 @@ def test_a_quarter_that_is_no_number_says_how_to_write_it(seed_book):
     edit(seed_book, set_field("period.quarter", "hai"))
     (line,) = problems_of(seed_book)
     assert line.endswith("period.quarter: expected a quarter or half as 2, II or Quý II (got 'hai')")
+
+
+# --- the other documents of a round (letter.kind) ------------------------------------------------
+
+KINDS_SAMPLE = Path(__file__).resolve().parent.parent / "data" / "cchc-2021-kinds.yaml"
+
+
+@pytest.fixture
+def kinds_book(tmp_path: Path) -> Path:
+    """The kinds sample made into a workbook by ``letter-gen convert``, as a clerk would."""
+    from click.testing import CliRunner
+
+    from letter_gen.cli import main
+
+    path = tmp_path / "dot-kiem-tra.xlsx"
+    result = CliRunner().invoke(main, ["convert", str(KINDS_SAMPLE), str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def _text(data: bytes) -> list[str]:
+    import io
+
+    from docx import Document
+
+    doc = Document(io.BytesIO(data))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return [p.text for p in doc.paragraphs] + cells
+
+
+@pytest.mark.parametrize(("kind", "own"), [
+    ("follow-up", "Trung tâm Kỹ thuật TĐC"), ("reminder", "Công văn số 15/SKHCN-TTr"),
+    ("team-decision", "Ông Phạm Minh Châu, Thanh tra viên - Thành viên, thư ký"), ("plan", "17/3/2021"),
+    ("invitation", "Phòng họp tầng 3"), ("conclusion-notice", "ban hành kế hoạch kịp thời"),
+    ("report", "bố trí kinh phí"),
+])  # fmt: skip
+def test_every_kind_reads_from_the_workbook_as_from_yaml_and_renders_the_same_text(kinds_book, kind, own):
+    from letter_gen.letters import kinds
+    from letter_gen.letters.bundled import template_path
+    from letter_gen.letters.render import PreparedTemplate
+
+    from_yaml, from_excel = load_input(KINDS_SAMPLE), load_round(kinds_book)
+    assert from_excel == from_yaml
+    texts = []
+    for round_ in (from_yaml, from_excel):
+        content = kinds.compose(kinds.with_kind(round_, kind))
+        texts.append(_text(PreparedTemplate(template_path(kind)).render(content)))
+    assert texts[0] == texts[1]
+    assert any(own in text for text in texts[1])  # the kind's own section, read from the workbook
+
+
+def test_the_kinds_tables_are_in_their_own_sheets_and_their_texts_one_a_line(kinds_book):
+    book = openpyxl.load_workbook(kinds_book)
+    rows = {name: [[c.value for c in row] for row in book[name].iter_rows(min_row=2)]
+            for name in (MEMBERS_SHEET, SCHEDULE_SHEET, OPEN_ITEMS_SHEET)}
+    assert rows[MEMBERS_SHEET][0] == [1, "Ông Nguyễn Văn An", "Chánh Thanh tra Sở", "Trưởng đoàn"]
+    assert rows[SCHEDULE_SHEET][2] == [3, "Trung tâm Thông tin và Ứng dụng KH&CN", "19/3/2021", "Toàn bộ nội dung tại mục II"]
+    assert book[SCHEDULE_SHEET]["C2"].number_format == "@"  # Excel keeps "15/3/2021" as typed
+    assert rows[OPEN_ITEMS_SHEET][1][::2] == ["Trung tâm Thông tin và Ứng dụng KH&CN", dt.datetime(2021, 6, 30)]
+    ws = book[ROUND_SHEET]
+    assert ws.cell(row_of(book, "decision.bases"), 1).value == "Căn cứ ban hành"
+    assert ws.cell(row_of(book, "plan.contents"), 2).value.count("\n") == 2  # three contents, one a line
+    assert ws.cell(row_of(book, "reminder.follow_up.date"), 2).value == dt.datetime(2021, 4, 5)
+    assert "chịu trách nhiệm thi hành Quyết định này" in ws.cell(row_of(book, "decision.executors"), 4).value
+
+
+def test_a_schedule_date_excel_made_a_date_reads_as_the_plan_prints_it(kinds_book):
+    edit(kinds_book, set_cell(SCHEDULE_SHEET, "C2", dt.datetime(2021, 3, 5)))
+    assert load_round(kinds_book).plan.schedule[0].date == "5/3/2021"
+
+
+def test_a_kind_chosen_with_its_section_empty_names_each_field_to_fill(seed_book):
+    edit(seed_book, set_field("letter.kind", "team-decision"))
+    problems = problems_of(seed_book)
+    book = openpyxl.load_workbook(seed_book)
+    assert problems == [
+        f'cchc.xlsx: sheet "Đợt kiểm tra", row {row_of(book, "decision.bases")} (Căn cứ ban hành), column B (Giá trị):'
+        " decision.bases: required field is missing",
+        'cchc.xlsx: sheet "Thành viên đoàn", from row 2: decision.members: required field is missing',
+    ]
+
+
+def test_a_member_without_a_role_is_named_by_its_cell(kinds_book):
+    edit(kinds_book, set_cell(MEMBERS_SHEET, "D3", None))
+    assert problems_of(kinds_book) == [
+        'dot-kiem-tra.xlsx: sheet "Thành viên đoàn", row 3, column D (Nhiệm vụ trong đoàn):'
+        " decision.members[1].role: required field is missing",
+    ]
+
+
+def test_an_open_item_of_a_unit_not_in_the_units_sheet_is_named_by_its_cell(kinds_book):
+    edit(kinds_book, set_cell(OPEN_ITEMS_SHEET, "A2", "Phòng không có"))
+    assert problems_of(kinds_book) == [
+        'dot-kiem-tra.xlsx: sheet "Việc chưa khắc phục", row 2, column A (Tên đơn vị):'
+        " reminder.open_items[0].unit: 'Phòng không có' is not a name of units[]",
+    ]
+
+
+def test_a_workbook_made_before_the_kinds_had_their_sheets_still_reads(seed_book, seed_data):
+    def old_form(book: openpyxl.Workbook) -> None:
+        for name in (MEMBERS_SHEET, SCHEDULE_SHEET, OPEN_ITEMS_SHEET):
+            book.remove(book[name])
+        ws = book[ROUND_SHEET]
+        first = row_of(book, "decision.subject") - 1  # the section's heading
+        ws.delete_rows(first, ws.max_row - first + 1)
+
+    edit(seed_book, old_form)
+    assert load_round(seed_book) == validate_data(seed_data, "seed")
+
+
+def test_the_reader_goes_by_field_names_and_columns_never_by_labels_or_hints(kinds_book):
+    """The form is Vietnamese; a copy whose labels, hints and headings were retyped in another
+    language (or cleared) reads as the same round."""
+
+    def relabel(book: openpyxl.Workbook) -> None:
+        for ws in book:
+            for cell in ws[1]:
+                cell.value = f"Column {cell.column_letter}"
+        ws = book[ROUND_SHEET]
+        for row in range(2, ws.max_row + 1):
+            if ws.cell(row, 3).value:
+                ws.cell(row, 1).value = f"Label {row}"
+                ws.cell(row, 4).value = None
+            elif ws.cell(row, 1).value:
+                ws.cell(row, 1).value = "SECTION"
+        for row in book[ITEMS_SHEET].iter_rows(min_row=2):
+            row[1].value = {"Tồn tại": "finding", "Khắc phục": "action"}[row[1].value]
+
+    before = load_round(kinds_book)
+    edit(kinds_book, relabel)
+    assert load_round(kinds_book) == before

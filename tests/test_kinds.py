@@ -112,6 +112,32 @@ def test_the_decision_has_its_bases_proposer_decides_and_articles(sample: Any) -
     assert content.noi_nhan[0] == "- Như Điều 3;" and content.kinh_gui_single is None and not content.kinh_gui_lines
 
 
+def test_the_decision_reads_as_decree_30s_form_takes_effect_and_names_the_team_once(sample: Any) -> None:
+    content = kinds.compose(kinds.with_kind(sample, "team-decision"))
+    assert content.subject == "Về việc thành lập Đoàn kiểm tra công tác CCHC năm 2021"
+    articles = {p.lead: p.text for p in content.body if p.lead}
+    assert articles["Điều 1."].startswith("Thành lập Đoàn kiểm tra công tác CCHC năm 2021 tại Chi cục")
+    assert " và Trung tâm Thông tin và Ứng dụng KH&CN (sau đây gọi là Đoàn kiểm tra), gồm" in articles["Điều 1."]
+    assert articles["Điều 2."].startswith("Đoàn kiểm tra có nhiệm vụ kiểm tra công tác CCHC")
+    assert articles["Điều 3."].startswith("Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng Sở")
+    assert articles["Điều 3."].endswith("chịu trách nhiệm thi hành Quyết định này./.")
+    bases = [p.text for p in content.body if p.style == "basis"]
+    assert bases[0].startswith("Căn cứ Quyết định số 12/2016/QĐ-UBND") and "Kế hoạch số 09/KH-SKHCN" in bases[1]
+
+
+def test_the_notice_names_a_unit_before_its_action_only_where_the_round_asks(sample: Any) -> None:
+    def requirement_lines(round_: Any) -> list[str]:
+        body = [p.text for p in kinds.compose(kinds.with_kind(round_, "conclusion-notice")).body]
+        return [t for t in body[body.index("III. YÊU CẦU") + 1:] if t.startswith("- ")]
+
+    assert not any(line.startswith("- Trung tâm Thông tin và Ứng dụng KH&CN: ") for line in requirement_lines(sample))
+    named = requirement_lines(sample.model_copy(update={"name_units_in_actions": True}))
+    assert named[-3].startswith("- Chi cục Tiêu chuẩn Đo lường Chất lượng: Thực hiện tốt")
+    assert named[-2].startswith("- Trung tâm Kỹ thuật TĐC: Trung tâm Kỹ thuật TCĐLCL")
+    # The action already begins with its unit's name: not said twice.
+    assert named[-1].startswith("- Trung tâm Thông tin và Ứng dụng KH&CN tiến hành")
+
+
 def test_the_reminder_cites_the_follow_up_and_lists_only_what_is_open(sample: Any) -> None:
     content = kinds.compose(kinds.with_kind(sample, "reminder"))
     text = "\n".join(p.text for p in content.body)
@@ -142,6 +168,44 @@ def test_the_plan_schedule_is_a_table_and_other_kinds_are_one_document_a_round(s
 def test_every_kind_renders_from_the_sample_and_passes_the_check(sample: Any, kind: str) -> None:
     data = rendered(sample, kind)
     assert [str(f) for f in check_bytes(data, f"{kind}.docx")] == []
+
+
+@pytest.mark.parametrize("kind", ["plan", "report"])
+def test_a_table_row_never_breaks_across_pages_its_headings_repeat_and_headings_keep_with_their_text(
+    sample: Any, kind: str
+) -> None:
+    from docx.oxml.ns import qn
+
+    doc = _doc(rendered(sample, kind))
+    table = doc.tables[1]  # after the header's
+    properties = [row._tr.trPr for row in table.rows]
+    assert all(p is not None and p.find(qn("w:cantSplit")) is not None for p in properties)
+    assert properties[0].find(qn("w:tblHeader")) is not None
+    assert all(p.find(qn("w:tblHeader")) is None for p in properties[1:])
+    body = [p for p in doc.paragraphs if p.text.strip()]
+    headings = [p for p in body if p.text[:3] in ("I. ", "II.", "III", "IV.") or p.text[:2] in ("1.", "2.", "3.")]
+    assert headings and all(p.paragraph_format.keep_with_next for p in headings)
+    introduces = next(p for p in body if p.text.endswith(("theo lịch sau:", "như bảng sau:")))
+    assert introduces.paragraph_format.keep_with_next  # the line that introduces the table stays with it
+    closing = [p for p in body if p.text.endswith("./.")]
+    assert closing and closing[0].paragraph_format.keep_with_next
+
+
+def test_the_plans_signature_never_stands_alone_on_its_last_page(sample: Any, tmp_path: Path) -> None:
+    """Plans of every length around the page break (LibreOffice lays them out): the last page
+    always holds body lines above Nơi nhận and the signature."""
+    from letter_gen.checking.rules import check_files
+
+    step = "Các đơn vị được kiểm tra chuẩn bị báo cáo tự kiểm tra, hồ sơ, tài liệu liên quan và gửi về Đoàn trước ngày làm việc"
+    paths = []
+    for count in range(0, 9):
+        plan = sample.plan.model_copy(update={"organisation": [f"{step} (bước {n})" for n in range(1, count + 1)]})
+        round_ = kinds.with_kind(sample.model_copy(update={"plan": plan}), "plan")
+        path = tmp_path / f"plan-{count}.docx"
+        path.write_bytes(rendered(round_, "plan"))
+        paths.append(path)
+    for path, findings in zip(paths, check_files(paths, pdf=True)):
+        assert [f.rule for f in findings] == [], (path.name, findings)
 
 
 def test_a_follow_up_renders_as_before_from_the_kinds_sample(sample: Any) -> None:
@@ -175,7 +239,7 @@ def _subject_with_vv(doc: DocumentObject) -> None:
 
 
 def _no_can_cu_semicolon(doc: DocumentObject) -> None:
-    run = _paragraph(doc, "Căn cứ Nghị định").runs[-1]
+    run = _paragraph(doc, "Căn cứ Quyết định").runs[-1]
     run.text = run.text.rstrip(";")
 
 
@@ -275,7 +339,8 @@ def test_batch_kind_writes_a_kind_for_every_round_and_numbers_them_in_the_regist
     again = CliRunner().invoke(main, [*args[:3], "report", *args[4:]])
     assert again.exit_code == 0, again.output
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert sorted((row["number"], row["symbol"]) for row in manifest) == [(1, "QĐ-SKHCN"), (2, "BC-SKHCN")]
+    assert sorted((row["number"], row["symbol"], row["kind"]) for row in manifest) == [
+        (1, "QĐ-SKHCN", "team-decision"), (2, "BC-SKHCN", "report")]
     with Register(register) as reg:
         entries = reg.entries(year=2021)
     assert [(e.number_text, e.title.split(" ")[0]) for e in entries] == [("01/QĐ-SKHCN", "Quyết"), ("02/BC-SKHCN", "Báo")]

@@ -16,6 +16,14 @@ Sheets (trang tính):
 - ``Tồn tại - Khắc phục`` (findings and actions): Tên đơn vị, Loại, Nội dung, and for an
   action its Mã (code) and Hạn khắc phục (deadline), both optional; in letter order.
 - ``Yêu cầu chung`` (general requirements): STT, Nội dung, Mã, Hạn khắc phục.
+
+The other documents of a round (``letter.kind``) read their scalar fields and text lists from
+sections of ``Đợt kiểm tra`` (a section left empty is no section), and their tables from three
+more sheets, each optional on reading (a workbook made before them still reads):
+
+- ``Thành viên đoàn`` (``decision.members``): STT, Họ và tên, Chức vụ, Nhiệm vụ trong đoàn.
+- ``Lịch kiểm tra`` (``plan.schedule``): STT, Đơn vị được kiểm tra, Thời gian, Nội dung kiểm tra.
+- ``Việc chưa khắc phục`` (``reminder.open_items``): Tên đơn vị, Nội dung, Hạn khắc phục.
 """
 
 from __future__ import annotations
@@ -53,6 +61,20 @@ UNITS_SHEET = "Đơn vị"
 ITEMS_SHEET = "Tồn tại - Khắc phục"
 REQUIREMENTS_SHEET = "Yêu cầu chung"
 SHEETS = (ROUND_SHEET, UNITS_SHEET, ITEMS_SHEET, REQUIREMENTS_SHEET)
+#: The sheets of the other kinds' tables; a workbook without them (made before they were) still reads.
+MEMBERS_SHEET = "Thành viên đoàn"
+SCHEDULE_SHEET = "Lịch kiểm tra"
+OPEN_ITEMS_SHEET = "Việc chưa khắc phục"
+#: Each table sheet of a kind: the list it fills, its fields (one a column) and the column of the first.
+KIND_SHEETS: dict[str, tuple[str, tuple[str, ...], int]] = {
+    MEMBERS_SHEET: ("decision.members", ("name", "title", "role"), 2),
+    SCHEDULE_SHEET: ("plan.schedule", ("unit", "date", "content"), 2),
+    OPEN_ITEMS_SHEET: ("reminder.open_items", ("unit", "text", "deadline"), 1),
+}
+ALL_SHEETS = (*SHEETS, *KIND_SHEETS)
+#: The input section each kind reads (letters/kinds.py says the same; inputs may not import letters).
+KIND_SECTIONS = {"team-decision": "decision", "plan": "plan", "invitation": "meeting", "reminder": "reminder",
+                 "conclusion-notice": "notice", "report": "report"}
 
 #: The Loại (type) of a row of ``Tồn tại - Khắc phục``, and the list it goes to.
 FINDING, ACTION = "Tồn tại", "Khắc phục"
@@ -64,7 +86,7 @@ _MAX_ROWS = 1000
 #: The most characters one Excel cell holds.
 _CELL_LIMIT = 32767
 
-Kind = Literal["text", "int", "bool", "date", "lines", "codes", "part"]
+Kind = Literal["text", "int", "bool", "date", "lines", "codes", "part", "day"]
 
 
 @dataclass(frozen=True)
@@ -156,6 +178,71 @@ _SECTIONS: tuple[tuple[str, tuple[_Field, ...]], ...] = (
                "TRUE = công văn chung ghi “- [tên đơn vị]: …” trước mỗi yêu cầu riêng của đơn vị (trừ khi câu đã"
                " bắt đầu bằng tên đơn vị); FALSE = giữ nguyên câu; để trống = TRUE", "bool", choices=_list("TRUE", "FALSE")),
     )),
+    # The other documents of the round (letter.kind): each section is read only when filled in.
+    ("QUYẾT ĐỊNH THÀNH LẬP ĐOÀN KIỂM TRA (team-decision; thành viên đoàn ở trang “Thành viên đoàn”)", (
+        _Field("decision.subject", "Trích yếu quyết định",
+               "in sau “Về việc ” dưới chữ QUYẾT ĐỊNH; để trống = “thành lập Đoàn kiểm tra [lĩnh vực] [kỳ]”"),
+        _Field("decision.authority", "Thẩm quyền ban hành",
+               "in hoa trên các căn cứ, ví dụ Giám đốc Sở Khoa học và Công nghệ; để trống = [Ký thay cho] + [Tên cơ quan]"),
+        _Field("decision.bases", "Căn cứ ban hành",
+               "mỗi dòng một căn cứ (Alt+Enter xuống dòng), bắt đầu bằng “Căn cứ”, không cần dấu “;”: dấu “;” và dấu “.”"
+               " ở dòng cuối tự thêm; nếu không căn cứ nào nêu số kế hoạch kiểm tra, dòng “Căn cứ [Kế hoạch] số … ngày …"
+               " của … về …” tự thêm", "lines"),
+        _Field("decision.proposer", "Theo đề nghị của",
+               "in thành “Theo đề nghị của [..].” sau các căn cứ, ví dụ Chánh Thanh tra Sở; có thể để trống"),
+        _Field("decision.duties", "Nhiệm vụ của Đoàn (Điều 2)",
+               "để trống = câu của mẫu: “Đoàn kiểm tra có nhiệm vụ kiểm tra [lĩnh vực] tại các đơn vị theo [Kế hoạch]"
+               " số … ngày … của …; báo cáo kết quả kiểm tra về … Đoàn kiểm tra tự giải thể sau khi hoàn thành nhiệm vụ.”"),
+        _Field("decision.executors", "Trách nhiệm thi hành (Điều 3)",
+               "in sau “Quyết định này có hiệu lực kể từ ngày ký.” và trước “chịu trách nhiệm thi hành Quyết định này.”;"
+               " để trống = “Chánh Văn phòng Sở, Thủ trưởng các đơn vị có liên quan và các ông (bà) có tên tại Điều 1”"),
+    )),
+    ("KẾ HOẠCH KIỂM TRA (plan; lịch kiểm tra ở trang “Lịch kiểm tra”)", (
+        _Field("plan.subject", "Trích yếu kế hoạch", "in dưới chữ KẾ HOẠCH; để trống = “Kiểm tra [lĩnh vực] [kỳ]”"),
+        _Field("plan.purposes", "I. Mục đích, yêu cầu",
+               "mỗi dòng một ý (Alt+Enter xuống dòng), in thành “- …”; không cần gạch đầu dòng", "lines"),
+        _Field("plan.contents", "II. Nội dung kiểm tra",
+               "mỗi dòng một nội dung, in thành “- …”; mục III là bảng lịch kiểm tra, sau câu “[Đoàn kiểm tra] làm việc"
+               " tại các đơn vị theo lịch sau:”", "lines"),
+        _Field("plan.organisation", "IV. Tổ chức thực hiện",
+               "mỗi dòng một việc, in thành “- …”; để trống = ba việc của mẫu (Đoàn thông báo lịch, đơn vị chuẩn bị"
+               " hồ sơ, Đoàn báo cáo kết quả về Giám đốc Sở)", "lines"),
+    )),
+    ("GIẤY MỜI (invitation)", (
+        _Field("meeting.subject", "Trích yếu giấy mời",
+               "in dưới chữ GIẤY MỜI; để trống = “Dự họp thông qua kết quả kiểm tra [lĩnh vực] [kỳ]”"),
+        _Field("meeting.attendees", "Kính mời",
+               "mỗi dòng một người hoặc đơn vị, in sau “[Tên cơ quan] trân trọng kính mời:”; để trống = “Đại diện"
+               " lãnh đạo [tên đơn vị]” cho mọi đơn vị", "lines"),
+        _Field("meeting.purpose", "Tới dự", "in sau “Tới dự:”, ví dụ Cuộc họp thông qua kết quả kiểm tra …"),
+        _Field("meeting.chair", "Chủ trì", "in sau “Chủ trì:”, ví dụ Ông Trần Duy Tâm Thanh, Phó Giám đốc Sở"),
+        _Field("meeting.time", "Thời gian", "in sau “Thời gian:”, như sẽ in, ví dụ 08 giờ 00, thứ Hai, ngày 29/3/2021"),
+        _Field("meeting.place", "Địa điểm", "in sau “Địa điểm:”, ví dụ Phòng họp tầng 3, Sở Khoa học và Công nghệ"),
+    )),
+    ("CÔNG VĂN ĐÔN ĐỐC (reminder; việc chưa khắc phục ở trang “Việc chưa khắc phục”)", (
+        _Field("reminder.subject", "Trích yếu (V/v) công văn đôn đốc",
+               "in sau “V/v”; để trống = “đôn đốc khắc phục sau kiểm tra [lĩnh vực] [kỳ]”"),
+        _Field("reminder.follow_up.number", "Số, ký hiệu công văn khắc phục",
+               "công văn được nhắc lại, ví dụ 15/SKHCN-TTr: “Ngày …, [cơ quan] đã ban hành Công văn số …”"),
+        _Field("reminder.follow_up.date", "Ngày công văn khắc phục", "dd/mm/yyyy", "date"),
+        _Field("reminder.new_deadline", "Hạn báo cáo mới",
+               "dd/mm/yyyy; in thành “… báo cáo kết quả về [cơ quan] (qua Thanh tra Sở) trước ngày …”; có thể để trống",
+               "date"),
+    )),
+    ("THÔNG BÁO KẾT LUẬN KIỂM TRA (conclusion-notice)", (
+        _Field("notice.subject", "Trích yếu thông báo",
+               "in dưới chữ THÔNG BÁO; để trống = “Kết luận kiểm tra [lĩnh vực] [kỳ]”"),
+        _Field("notice.conclusions", "II. Kết luận (thêm)",
+               "mỗi dòng một kết luận, in thành “- …” sau câu “Qua kiểm tra, [Đánh giá chung].”; tồn tại và yêu cầu"
+               " lấy từ các trang khác; có thể để trống", "lines"),
+    )),
+    ("BÁO CÁO KẾT QUẢ KIỂM TRA (report)", (
+        _Field("report.subject", "Trích yếu báo cáo", "in dưới chữ BÁO CÁO; để trống = “Kết quả kiểm tra [lĩnh vực] [kỳ]”"),
+        _Field("report.recipient", "Kính gửi (cơ quan cấp trên)", "ví dụ Ủy ban nhân dân tỉnh Bà Rịa - Vũng Tàu"),
+        _Field("report.general", "I. Khái quát chung",
+               "mỗi dòng một đoạn, in trước câu “[Đoàn kiểm tra] đã kiểm tra [số] đơn vị: …”; có thể để trống", "lines"),
+        _Field("report.proposals", "IV. Kiến nghị, đề xuất", "mỗi dòng một kiến nghị, in thành “- …”", "lines"),
+    )),
 )
 _FIELDS = {f.path: f for _, fields in _SECTIONS for f in fields}
 #: Whole-number fields and the range Excel lets a clerk type (the model checks again).
@@ -172,9 +259,19 @@ _HEADINGS: dict[str, tuple[tuple[str, str], ...]] = {
                   ("Mã", "mã việc khắc phục để theo dõi; có thể để trống"), ("Hạn khắc phục", "ngày dd/mm/yyyy; có thể để trống")),
     REQUIREMENTS_SHEET: (("STT", "số thứ tự"), ("Nội dung", "yêu cầu chung cho mọi đơn vị"),
                          ("Mã", "mã để theo dõi; có thể để trống"), ("Hạn khắc phục", "ngày dd/mm/yyyy; có thể để trống")),
+    MEMBERS_SHEET: (("STT", "số thứ tự dưới Điều 1"), ("Họ và tên", "có Ông, Bà: Ông Nguyễn Văn An"),
+                    ("Chức vụ", "ví dụ Chánh Thanh tra Sở"),
+                    ("Nhiệm vụ trong đoàn", "Trưởng đoàn, Thành viên…; in “1. [Họ và tên], [Chức vụ] - [Nhiệm vụ];”")),
+    SCHEDULE_SHEET: (("STT", "số thứ tự trong bảng mục III"), ("Đơn vị được kiểm tra", "tên như in trong bảng"),
+                     ("Thời gian", "như sẽ in: 15/3/2021 hoặc tuần 2 tháng 3"),
+                     ("Nội dung kiểm tra", "ví dụ Toàn bộ nội dung tại mục II")),
+    OPEN_ITEMS_SHEET: (("Tên đơn vị", "chọn trong trang “Đơn vị”"),
+                       ("Nội dung", "việc còn chưa khắc phục; in thành “- … (thời hạn: …);”"),
+                       ("Hạn khắc phục", "ngày dd/mm/yyyy; có thể để trống")),
 }
 _WIDTHS = {ROUND_SHEET: (34, 80, 24, 48), UNITS_SHEET: (6, 60, 30),
-           ITEMS_SHEET: (48, 13, 100, 12, 14), REQUIREMENTS_SHEET: (6, 110, 12, 14)}
+           ITEMS_SHEET: (48, 13, 100, 12, 14), REQUIREMENTS_SHEET: (6, 110, 12, 14),
+           MEMBERS_SHEET: (6, 36, 40, 40), SCHEDULE_SHEET: (6, 50, 24, 60), OPEN_ITEMS_SHEET: (48, 100, 14)}
 _LETTERS = "ABCDE"
 
 _BOLD = Font(bold=True)
@@ -204,8 +301,8 @@ def _build(round_: InspectionRound | None) -> Workbook:
     data: dict[str, Any] = round_.model_dump(by_alias=True) if round_ is not None else {}
     book = Workbook()
     sheets = [book.active if isinstance(book.active, Worksheet) else book.create_sheet()]
-    sheets += [book.create_sheet() for _ in SHEETS[1:]]
-    for ws, title in zip(sheets, SHEETS):
+    sheets += [book.create_sheet() for _ in ALL_SHEETS[1:]]
+    for ws, title in zip(sheets, ALL_SHEETS):
         ws.title = title
         _write_headings(ws)
     _write_round_sheet(sheets[0], data)
@@ -224,7 +321,27 @@ def _build(round_: InspectionRound | None) -> Workbook:
         for cell in ws[column][1:]:
             cell.number_format = DATE_FORMAT
     _add_list_validations(sheets[2])
+    for ws in sheets[len(SHEETS):]:
+        _write_kind_sheet(ws, data)
     return book
+
+
+def _write_kind_sheet(ws: Worksheet, data: dict[str, Any]) -> None:
+    """A kind's table (thành viên đoàn, lịch kiểm tra, việc chưa khắc phục), one row per item."""
+    path, fields, first = KIND_SHEETS[ws.title]
+    for index, item in enumerate(_lookup(data, path) or []):
+        cells = [_to_cell_value(_Field(path, "", kind="date" if key == "deadline" else "text"), item.get(key))
+                 for key in fields]
+        _write_row(ws, index + 2, [index + 1, *cells] if first == 2 else cells)
+    if ws.title == SCHEDULE_SHEET:
+        for cell in ws["C"][1:]:
+            cell.number_format = "@"  # "15/3/2021" stays as the plan prints it, not an Excel date
+    if ws.title == OPEN_ITEMS_SHEET:
+        for cell in ws["C"][1:]:
+            cell.number_format = DATE_FORMAT
+        unit = _list_validation(f"'{UNITS_SHEET}'!$B$2:$B${_MAX_ROWS}", f"Chọn một đơn vị của trang “{UNITS_SHEET}”")
+        ws.add_data_validation(unit)
+        unit.add(f"A2:A{_MAX_ROWS}")
 
 
 def _item_cells(item: Any) -> list[Any]:
@@ -287,7 +404,7 @@ def _write_row(ws: Worksheet, row: int, values: list[Any]) -> None:
         cell = ws.cell(row, column)
         _set(cell, value)
         cell.alignment = _WRAP
-    text = {ITEMS_SHEET: 2, REQUIREMENTS_SHEET: 1}.get(ws.title, len(values) - 1)  # the long text's column
+    text = {ITEMS_SHEET: 2, REQUIREMENTS_SHEET: 1, OPEN_ITEMS_SHEET: 1}.get(ws.title, len(values) - 1)  # the long text's column
     _fit_height(ws, row, values[text], _WIDTHS[ws.title][text])
 
 
@@ -377,7 +494,7 @@ class _Where:
 
     @property
     def order(self) -> tuple[int, int, int]:
-        return (SHEETS.index(self.sheet) if self.sheet in SHEETS else -1, self.row, self.column)
+        return (ALL_SHEETS.index(self.sheet) if self.sheet in ALL_SHEETS else -1, self.row, self.column)
 
 
 _ABSENT = object()
@@ -510,6 +627,9 @@ class _Reader:
                 sheets[sheet] = None
             else:
                 sheets[sheet] = list(self._data_rows(book[name], sheet))
+        for sheet in KIND_SHEETS:  # optional: a workbook made before the kinds had tables reads as before
+            name = by_name.get(sheet.casefold())
+            sheets[sheet] = list(self._data_rows(book[name], sheet)) if name is not None else None
         return sheets
 
     def _data_rows(self, ws: Any, sheet: str) -> Iterator[tuple[int, list[Any]]]:
@@ -545,7 +665,35 @@ class _Reader:
             data["units"] = self._read_units(unit_rows)
             self._read_items(sheets[ITEMS_SHEET] or [], data["units"])
         data["requirements"] = self._read_list(sheets[REQUIREMENTS_SHEET] or [], REQUIREMENTS_SHEET, "requirements")
+        for sheet, rows in sheets.items():
+            if sheet in KIND_SHEETS and rows:
+                self._read_kind_sheet(sheet, rows, data)
+        # The chosen kind's section, even with nothing filled in: the model then names each
+        # missing field by its row, not the section as a whole.
+        kind = _lookup(data, "letter.kind")
+        if isinstance(kind, str) and kind.strip() in KIND_SECTIONS:
+            data.setdefault(KIND_SECTIONS[kind.strip()], {})
         return data
+
+    def _read_kind_sheet(self, sheet: str, rows: list[_Row], data: dict[str, Any]) -> None:
+        path, fields, first = KIND_SHEETS[sheet]
+        items: list[dict[str, Any]] = []
+        for number, values in rows:
+            cells = values[first - 1:first - 1 + len(fields)]
+            if all(_blank(v) for v in cells):
+                continue  # STT alone: a row numbered in advance
+            base = f"{path}[{len(items)}]"
+            self.cells[base] = _Where(sheet, number)
+            item: dict[str, Any] = {}
+            for offset, (key, value) in enumerate(zip(fields, cells)):
+                where = self.cells[f"{base}.{key}"] = _Where(sheet, number, first + offset)
+                kind: Kind = "date" if key == "deadline" else "day" if sheet == SCHEDULE_SHEET and key == "date" else "text"
+                converted = self._convert(value, kind, where, f"{base}.{key}")
+                if converted is not _ABSENT:
+                    item[key] = converted
+            items.append(item)
+        if not _put(data, path, items):
+            self.problem(_Where(sheet, rows[0][0]), path, "conflicts with a row of column C of the first sheet")
 
     def _read_round(self, rows: list[_Row], data: dict[str, Any]) -> None:
         seen: dict[str, int] = {}
@@ -566,7 +714,8 @@ class _Reader:
             where = self.cells[path] = _Where(ROUND_SHEET, number, 2, shown)
             converted = self._convert(value, spec.kind if spec else "text", where, path)
             if converted is _ABSENT:
-                _section(data, path)  # so a missing field is named by itself, not its section
+                if path.split(".")[0] not in KIND_SECTIONS.values():  # a kind's section is there only when filled
+                    _section(data, path)  # so a missing field is named by itself, not its section
                 continue
             if isinstance(converted, list):
                 for index in range(len(converted)):
@@ -684,6 +833,9 @@ class _Reader:
             text = f"row {rows[0]}" if len(rows) == 1 else f"rows {rows[0]}-{rows[-1]}"
             return _Where(below[0].sheet, rows[0], text=text)
         top = re.split(r"[.\[]", path)[0]
+        for sheet, (listed, _fields, _first) in KIND_SHEETS.items():
+            if path == listed or path.startswith(listed + "["):
+                return _Where(sheet, 2, text="from row 2")
         if top == "units":
             return _Where(UNITS_SHEET, 2, text="from row 2")
         if top == "requirements":
@@ -762,6 +914,13 @@ def _as_date(value: Any) -> dt.date:
     raise ValueError(f"expected a date dd/mm/yyyy (got {shown!r})")
 
 
+def _as_day(value: Any) -> str:
+    """A day as a plan prints it (``15/3/2021``, ``tuần 2 tháng 3``): text, or the date Excel made of it."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"{value.day}/{value.month}/{value.year}"
+    return _as_text(value)
+
+
 def _as_lines(value: Any) -> list[str]:
     lines = [line.strip() for line in re.split(r"\r\n|\r|\n", _as_text(value))]
     return [line for line in lines if line]
@@ -781,7 +940,7 @@ def _as_part(value: Any) -> int:
 
 _CONVERTERS: dict[str, Any] = {
     "text": _as_text, "int": _as_int, "bool": _as_bool, "date": _as_date, "lines": _as_lines, "codes": _as_codes,
-    "part": _as_part,
+    "part": _as_part, "day": _as_day,
 }
 
 

@@ -82,7 +82,11 @@ def _title_block(doc: DocumentObject) -> None:
 
 
 def _paragraphs(doc: DocumentObject, variable: str) -> None:
-    """Body paragraphs (ô 6) by style: bold headings, italic bases, a centred bold line, a bold lead-in."""
+    """Body paragraphs (ô 6) by style: bold headings, italic bases, a centred bold line, a bold lead-in.
+
+    Headings and the centred ``QUYẾT ĐỊNH:`` keep with the next paragraph; so do the paragraphs
+    compose marks (``keep_with_next``: the last two, so the signature never stands alone, and
+    the one that introduces a table)."""
     B._tag(doc, f"for paragraph in {variable}")
     branches: tuple[tuple[str, dict[str, object] | None], ...] = (
         ("if paragraph.style == 'center'", {"bold": True, "align": B.CENTER}),
@@ -93,15 +97,25 @@ def _paragraphs(doc: DocumentObject, variable: str) -> None:
     )
     for tag, style in branches:
         B._tag(doc, tag)
-        if style is None:  # "Điều 1." in bold, then the text
-            text = B._para(doc, "{{ paragraph.lead }} ", bold=True, align=B.JUSTIFY, before=L.PARAGRAPH_SPACING_PT)
-            run = text.add_run("{{ paragraph.text }}")
-            run.font.size = Pt(L.SIZE_BODY)
-        else:
-            options = {"align": B.JUSTIFY, **style}
-            text = B._para(doc, "{{ paragraph.text }}", before=L.PARAGRAPH_SPACING_PT, **options)  # type: ignore[arg-type]
-        if style is None or style.get("align") is not B.CENTER:
-            text.paragraph_format.first_line_indent = Mm(L.BODY_FIRST_LINE_INDENT_MM)
+        always = tag.startswith(("if paragraph.style == 'center'", "elif paragraph.heading"))
+        keeps: tuple[tuple[str | None, bool], ...] = (
+            ((None, True),) if always else (("if paragraph.keep_with_next", True), ("else", False))
+        )
+        for keep_tag, keep in keeps:
+            if keep_tag:
+                B._tag(doc, keep_tag)
+            if style is None:  # "Điều 1." in bold, then the text
+                text = B._para(doc, "{{ paragraph.lead }} ", bold=True, align=B.JUSTIFY, before=L.PARAGRAPH_SPACING_PT)
+                run = text.add_run("{{ paragraph.text }}")
+                run.font.size = Pt(L.SIZE_BODY)
+            else:
+                options = {"align": B.JUSTIFY, **style}
+                text = B._para(doc, "{{ paragraph.text }}", before=L.PARAGRAPH_SPACING_PT, **options)  # type: ignore[arg-type]
+            if style is None or style.get("align") is not B.CENTER:
+                text.paragraph_format.first_line_indent = Mm(L.BODY_FIRST_LINE_INDENT_MM)
+            text.paragraph_format.keep_with_next = keep or None
+        if not always:
+            B._tag(doc, "endif")
     B._tag(doc, "endif")
     B._tag(doc, "endfor")
 
@@ -109,11 +123,16 @@ def _paragraphs(doc: DocumentObject, variable: str) -> None:
 def _table(doc: DocumentObject, widths_mm: tuple[float, ...]) -> None:
     """A bordered table: the headings row in bold, then one row per ``table_rows`` item."""
     size = D.TABLE_TEXT.chosen_pt
-    B._para(doc, size=6)  # a little space above the table
+    B._para(doc, size=6).paragraph_format.keep_with_next = True  # a little space above the table, kept with it
     table = B.fixed_table(doc, widths_mm, 4, WD_TABLE_ALIGNMENT.CENTER, {"val": "single", "sz": "4", "space": "0", "color": "000000"})
     header, start, row, end = table.rows
     header_pr = header._tr.get_or_add_trPr()
+    header_pr.append(OxmlElement("w:cantSplit"))
     header_pr.append(OxmlElement("w:tblHeader"))  # repeated on every page
+    # A row is never broken across pages (CT_TrPr: cantSplit before tblHeader).
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    for cell in header.cells:  # the headings never stand alone at the foot of a page
+        cell.paragraphs[-1].paragraph_format.keep_with_next = True
     for index, cell in enumerate(header.cells):
         cell._tc.remove(cell.paragraphs[0]._p)
         B._para(cell, f"{{{{ table_header[{index}] }}}}", size=size, bold=True, before=3)

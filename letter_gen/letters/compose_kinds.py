@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from letter_gen import decree30, vn
 from letter_gen.inputs.model import InspectionRound, Unit, action_text
-from letter_gen.letters.compose import LetterContent, Mode, Paragraph, _intro, _with_body_end, compose
+from letter_gen.letters.compose import LetterContent, Mode, Paragraph, _intro, _names_unit, _with_body_end, compose
 
 _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
@@ -53,8 +53,9 @@ def _titled(
     base = compose(round_, "consolidated")
     symbol = f"{form.abbreviation}-{round_.agency.code}" if form.abbreviation else round_.symbol
     kinh_gui = vn.kinh_gui_lines(list(recipients)) if recipients else []
-    if body_after:
+    if body_after:  # a table between: the line that introduces it keeps with it
         after = _with_body_end(body_after)
+        body = [*body[:-1], replace(body[-1], keep_with_next=True)]
     else:
         body, after = _with_body_end(body), []
     return replace(
@@ -161,22 +162,28 @@ def team_decision(round_: InspectionRound, mode: Mode = "consolidated", unit_ind
     body = [Paragraph(f"{line};", style="basis") for line in lines[:-1]]
     body.append(Paragraph(f"{lines[-1]}.", style="basis"))
     body.append(Paragraph(form.title + ":" if form.title else "", style="center"))
-    where = ", ".join(u.name for u in round_.units)
+    names = [u.name for u in round_.units]
+    where = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} và {names[-1]}"
     body.append(Paragraph(
-        f"Thành lập {ins.team} kiểm tra {_about(round_)} tại {where}, gồm các ông (bà) có tên sau:", lead="Điều 1."
+        f"Thành lập Đoàn kiểm tra {_about(round_)} tại {where} (sau đây gọi là Đoàn kiểm tra), gồm các ông (bà)"
+        " có tên sau:", lead="Điều 1."
     ))  # fmt: skip
     for number, member in enumerate(section.members, start=1):
         end = "." if number == len(section.members) else ";"
         body.append(Paragraph(f"{number}. {member.name}, {member.title} - {member.role}{end}"))
     duties = section.duties or (
-        f"{ins.team} có nhiệm vụ kiểm tra {ins.field} tại các đơn vị theo {plan.kind} số {plan.number}"
+        f"Đoàn kiểm tra có nhiệm vụ kiểm tra {ins.field} tại các đơn vị theo {plan.kind} số {plan.number}"
         f" ngày {vn.short_date(plan.date)} của {plan.issuer}; báo cáo kết quả kiểm tra về {head} {round_.agency.name}."
-        f" {ins.team} tự giải thể sau khi hoàn thành nhiệm vụ."
+        " Đoàn kiểm tra tự giải thể sau khi hoàn thành nhiệm vụ."
     )
     body.append(Paragraph(vn.with_final_stop(duties), lead="Điều 2."))
     executors = section.executors or "Chánh Văn phòng Sở, Thủ trưởng các đơn vị có liên quan và các ông (bà) có tên tại Điều 1"
-    body.append(Paragraph(f"{vn.without_final_punctuation(executors)} chịu trách nhiệm thi hành Quyết định này.", lead="Điều 3."))
-    subject = section.subject or f"thành lập {ins.team} {_about(round_)}"
+    # Mẫu 1.2: the last article says when the decision takes effect and who carries it out.
+    body.append(Paragraph(
+        f"Quyết định này có hiệu lực kể từ ngày ký. {vn.without_final_punctuation(executors)} chịu trách nhiệm thi hành"
+        " Quyết định này.", lead="Điều 3."
+    ))  # fmt: skip
+    subject = section.subject or f"thành lập Đoàn kiểm tra {_about(round_)}"
     return _titled(
         round_, form, f"Về việc {subject.removeprefix('Về việc ')}", body, kind="team-decision",
         noi_nhan=_noi_nhan(["Như Điều 3"], round_), issuing_authority=vn.upper(authority),
@@ -258,7 +265,13 @@ def conclusion_notice(round_: InspectionRound, mode: Mode = "consolidated", unit
     body += _dashes(notice.conclusions)
     body.append(_section(3, "Yêu cầu"))
     body += _dashes([action_text(r) for r in round_.requirements])
-    body += _dashes([f"{u.heading_name}: {vn.without_final_punctuation(action_text(a))}" for u in round_.units for a in u.actions])
+    # Each unit's action named by its unit, as in the follow-up letter: not when the round says
+    # not to, nor when the action already begins with the unit's name.
+    body += _dashes([
+        vn.without_final_punctuation(action_text(a)) if not round_.name_units_in_actions or _names_unit(action_text(a), u)
+        else f"{u.heading_name}: {vn.without_final_punctuation(action_text(a))}"
+        for u in round_.units for a in u.actions
+    ])
     body.append(Paragraph(f"Các đơn vị báo cáo kết quả khắc phục về {agency} (qua Thanh tra Sở)."))
     subject = notice.subject or _sentence_case(f"kết luận kiểm tra {_about(round_)}")
     return _titled(

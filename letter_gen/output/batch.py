@@ -553,6 +553,7 @@ def _manifest_row(outcome: Outcome, out_dir: Path, pdf: Path | None = None, sign
     assert path is not None
     return {
         "input": outcome.job.source.name,
+        "kind": content.kind,
         "unit": content.unit,
         "mode": content.mode,
         "number": content.number,

@@ -12,17 +12,33 @@ import csv
 import io
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 from letter_gen.i18n import _
 from letter_gen.errors import OutputError
 
+#: ``kind`` is the document's kind (loại văn bản: ``follow-up``, ``team-decision`` …, README "Document kinds").
 MANIFEST_KEYS = (
-    "input", "unit", "mode", "number", "symbol", "date", "subject", "recipients", "path", "sha256",
+    "input", "kind", "unit", "mode", "number", "symbol", "date", "subject", "recipients", "path", "sha256",
     "pdf", "pdf_sha256", "signed", "signed_sha256", "signed_at", "status", "replaces", "replaced_by",
 )  # fmt: skip
 JSON_NAME, CSV_NAME = "manifest.json", "manifest.csv"
+#: The kinds whose file names carry them (output/batch.py ``_file_name``): ``2021-012-SKHCN-team-decision-…``.
+_KIND_IN_NAME = re.compile(
+    r"^(?:\d{4}-\d{3,}|draft)-[^-/]+-(reminder|team-decision|plan|invitation|conclusion-notice|report)-[^/]*$"
+)
+
+
+def _with_kind(row: Any) -> Any:
+    """A row of a manifest written before it had ``kind``, with the kind its file name tells
+    (a follow-up letter's name carries none)."""
+    if not isinstance(row, dict) or "kind" in row:
+        return row
+    path = row.get("path")
+    found = _KIND_IN_NAME.match(path.rsplit("/", 1)[-1]) if isinstance(path, str) else None
+    return {**row, "kind": found.group(1) if found else "follow-up"}
 
 
 def read_manifest(out_dir: Path) -> list[dict[str, Any]]:
@@ -37,7 +53,7 @@ def read_manifest(out_dir: Path) -> list[dict[str, Any]]:
         raise OutputError(_("{file}: not a manifest letter_gen wrote ({err}); move it away").format(file=out_dir / JSON_NAME, err=err)) from err
     if not isinstance(rows, list):
         raise OutputError(_("{file}: not a manifest letter_gen wrote; move it away").format(file=out_dir / JSON_NAME))
-    return rows
+    return [_with_kind(row) for row in rows]
 
 
 def manifest_csv_rows(out_dir: Path) -> list[dict[str, str]]:
