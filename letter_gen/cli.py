@@ -514,7 +514,7 @@ def batch(
     _warn(summary.warnings)
     for failure in summary.failures:
         click.echo(failure, err=True)
-    click.echo(_summary_line(summary, period, pdf or pdfa or sign_letters, sign_letters))
+    click.echo(_summary_line(summary, period, pdf or pdfa or sign_letters, sign_letters, inputs=not tracked))
     if summary.kept_dates:
         _note(ngettext(
             "{n} letter was issued before and keeps its number and date; to change it, withdraw its number"
@@ -541,14 +541,16 @@ def batch(
         sys.exit(1)
 
 
-def _summary_line(summary: Any, period: str | None, pdfs: bool = False, signed: bool = False) -> str:
-    """``42 written, 42 newly issued, 0 unchanged (skipped), 0 failed; 3 inputs read; 1.2 s``."""
+def _summary_line(summary: Any, period: str | None, pdfs: bool = False, signed: bool = False, inputs: bool = True) -> str:
+    """``42 written, 42 newly issued, 0 unchanged (skipped), 0 failed; 3 inputs read; 1.2 s``
+    (without the inputs for documents made from the tracked items)."""
     parts = [
         _("{written} written, {issued} newly issued, {unchanged} unchanged (skipped), {failed} failed").format(
             written=summary.written, issued=summary.issued, unchanged=summary.unchanged, failed=summary.failed),
-        ngettext("{n} input read", "{n} inputs read", summary.inputs_read).format(n=summary.inputs_read),
     ]
-    if period:
+    if inputs:
+        parts.append(ngettext("{n} input read", "{n} inputs read", summary.inputs_read).format(n=summary.inputs_read))
+    if period and inputs:
         parts[-1] += _(", {n} outside {period}").format(n=summary.inputs_outside_period, period=period)
     if pdfs:
         parts.append(ngettext("{n} PDF made", "{n} PDFs made", summary.pdfs).format(n=summary.pdfs))
@@ -984,7 +986,7 @@ def track_report(period: str, as_of: Any, out_dir: Path, recipient: str | None, 
                          " {overdue} overdue").format(unit=unit.unit, asked=unit.asked, done=unit.done,
                                                       in_progress=unit.in_progress, not_done=unit.not_done,
                                                       overdue=unit.overdue))
-    click.echo(_summary_line(summary, None, pdf))
+    click.echo(_summary_line(summary, None, pdf, inputs=False))
     if xlsx is not None and documents:
         from letter_gen.tracking.report import StatusReport
 

@@ -319,3 +319,38 @@ def test_an_import_error_names_workbook_sheet_row_and_column_in_vietnamese(year,
     assert result.exit_code != 0 and "Traceback" not in result.output
     assert f"sai.xlsx: trang tính \"{THONG_TIN[:28]}\", dòng 4, cột E (Tình trạng): cần chọn một trong" \
            " chưa thực hiện, đang thực hiện, đã hoàn thành, không thực hiện (đang ghi 'xong rồi')" in result.output
+
+
+def test_the_readme_walk_through_runs_the_bundled_two_quarters(tmp_path, monkeypatch):
+    """The README's two quarters of the bundled sample, its lines pasted as they are."""
+    import shlex
+    import shutil
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- walk-through: tests/test_tracking.py runs these lines -->\n```sh\n", 1)[1].split("```", 1)[0]
+    lines = [shlex.split(line)[1:] for line in block.splitlines() if line.startswith("letter-gen ")]
+    assert len(lines) == 7
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    said = []
+    for args in lines:
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0, (args, result.output)
+        said.append(result.output)
+    assert "4 written, 4 newly issued" in said[0] and "8 open items" in said[1]
+    assert "8 rows read, 7 items changed" in said[2]
+    assert said[3].count("(overdue)") == 3
+    assert "2 written, 2 newly issued" in said[4] and "2 PDFs made" in said[4]
+    assert "Phòng Hành chính tư pháp: 2 asked, 0 done, 1 in progress, 1 not done, 1 overdue" in said[5]
+    assert "4 written, 4 newly issued" in said[6]
+    out = tmp_path / "output" / "theo-doi"
+    assert sorted(p.name for p in (out / "don-doc").glob("*.docx")) == [
+        "2021-005-STP-reminder-phong-hanh-chinh-tu-phap.docx", "2021-006-STP-reminder-trung-tam-tro-giup-phap-ly-nha-nuoc.docx"]
+    (report,) = (out / "bao-cao").glob("*.docx")
+    assert report.name.startswith("2021-007-STP-report-") and report.with_suffix(".pdf").is_file()
+    carried = letters(out / "quy-2")
+    assert "Các nội dung chưa khắc phục từ kỳ trước:" in carried["2021-010-STP-trung-tam-tro-giup-phap-ly-nha-nuoc.docx"]
+    assert "từ kỳ trước" not in carried["2021-009-STP-phong-cong-chung-so-1.docx"]
+    again = runner.invoke(main, lines[4])  # the same day's reminders again change nothing
+    assert again.exit_code == 0 and "0 written, 0 newly issued, 2 unchanged" in again.output
