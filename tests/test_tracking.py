@@ -330,6 +330,8 @@ def test_the_readme_walk_through_runs_the_bundled_two_quarters(tmp_path, monkeyp
     block = readme.split("<!-- walk-through: tests/test_tracking.py runs these lines -->\n```sh\n", 1)[1].split("```", 1)[0]
     lines = [shlex.split(line)[1:] for line in block.splitlines() if line.startswith("letter-gen ")]
     assert len(lines) == 7
+    guide = (ROOT / "docs" / "huong-dan.md").read_text(encoding="utf-8")
+    assert all(line in guide for line in block.splitlines())  # the clerk's guide gives the same lines
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
