@@ -282,10 +282,12 @@ def test_the_track_commands_work_from_the_command_line(year):
     imported = runner.invoke(main, ["track", "import", str(tmp / "t.xlsx"), "--register", str(register)])
     assert imported.exit_code == 0 and "0 changes recorded" in imported.output
     report = runner.invoke(main, ["track", "report", "--period", "2021-Q1", "--as-of", "01/05/2021", "--register", str(register),
-                                  "--out", str(tmp / "bc"), "--xlsx", str(tmp / "r.xlsx")])
+                                  "--out", str(tmp / "bc"), "--xlsx", str(tmp / "r.xlsx"), "--to", "Thanh tra tỉnh"])
     assert report.exit_code == 0, report.output
     assert f"{THONG_TIN}: 3 asked, 0 done, 0 in progress, 0 not done, 3 overdue" in report.output
-    assert "1 written" in report.output and len(list((tmp / "bc").glob("draft-*report*.docx"))) == 1
+    assert "1 written" in report.output
+    (draft,) = (tmp / "bc").glob("draft-*report*.docx")
+    assert "Kính gửi: Thanh tra tỉnh." in letters(tmp / "bc")[draft.name]
     assert openpyxl.load_workbook(tmp / "r.xlsx")["Tổng hợp"]["C6"].value == 9
     reminders = runner.invoke(main, ["batch", "--kind", "reminder", "--as-of", "01/05/2021", "--out", str(tmp / "dd"),
                                      "--register", str(register)])

@@ -26,7 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from letter_gen import vn
 from letter_gen.errors import InputError
 from letter_gen.fileio import GENERATOR, workbook_written_by_letter_gen, write_bytes_atomic
-from letter_gen.i18n import _
+from letter_gen.i18n import _, ngettext
 from letter_gen.tracking.items import DONE, NOT_DONE, OPEN, STATUSES, TrackedItem
 from letter_gen.tracking.store import StatusUpdate
 
@@ -189,8 +189,9 @@ def read_workbook(path: Path, known: dict[str, TrackedItem], *, today: dt.date |
             if values is not None:
                 updates.append(StatusUpdate(ref, values, at))
     if problems:
-        raise InputError(_("{path}: {n} problem(s) in the status workbook; nothing was imported").format(
-            path=path, n=len(problems)), problems=problems)
+        raise InputError(ngettext("{path}: {n} problem in the status workbook; nothing was imported",
+                                  "{path}: {n} problems in the status workbook; nothing was imported",
+                                  len(problems)).format(path=path, n=len(problems)), problems=problems)
     return updates, hashlib.sha256(data).hexdigest()
 
 
