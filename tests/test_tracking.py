@@ -158,7 +158,7 @@ def test_one_year_of_follow_up(year):
     (path,) = (tmp / "bao-cao").glob("*.docx")
     assert check_docx(path, pdf=True) == []
     page = letters(tmp / "bao-cao")[path.name]
-    assert "BÁO CÁO" in page and "Số: 07/BC-SKHCN" in page and "Kính gửi: UBND tỉnh Bà Rịa - Vũng Tàu." in page
+    assert "BÁO CÁO" in page and "Số: 07/BC-SKHCN" in page and "Kính gửi: Ủy ban nhân dân tỉnh Bà Rịa - Vũng Tàu." in page
     assert "các Công văn số 02/SKHCN-TTr, 03/SKHCN-TTr, 04/SKHCN-TTr ngày 05/03/2021" in page
     (table,) = [[[c.text for c in row.cells] for row in t.rows] for t in docx.Document(path).tables
                 if t.rows[0].cells[0].text == "STT"]

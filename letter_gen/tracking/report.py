@@ -171,11 +171,19 @@ def report_documents(register: Register, *, period: PeriodLike, as_of: dt.date,
             "Đưa các nội dung chưa khắc phục vào công văn yêu cầu khắc phục của kỳ kiểm tra tiếp theo",
         )
         report = StatusReport(everything.period, as_of, units, proposals, tuple(items))
-        to = recipient or (round_.report.recipient if round_.report else None) or round_.agency.parent
+        to = recipient or (round_.report.recipient if round_.report else None) or _spelled_out(round_.agency.parent)
         if not to:
             raise UsageError(_("the report needs a recipient (Kính gửi): give --to, e.g. --to \"Ủy ban nhân dân tỉnh\""))
         documents.append(ReportDocument(round_, report, report_content(report, round_, to)))
     return documents
+
+
+def _spelled_out(parent: str | None) -> str | None:
+    """The parent agency as Kính gửi names it: ``UBND tỉnh X`` → ``Ủy ban nhân dân tỉnh X``
+    (the header may abbreviate; a recipient is written in full)."""
+    if parent and parent.startswith("UBND "):
+        return "Ủy ban nhân dân " + parent.removeprefix("UBND ")
+    return parent
 
 
 def report_content(report: StatusReport, round_: InspectionRound, recipient: str) -> LetterContent:
