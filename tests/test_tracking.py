@@ -289,6 +289,9 @@ def test_the_track_commands_work_from_the_command_line(year):
     (draft,) = (tmp / "bc").glob("draft-*report*.docx")
     assert "Kính gửi: Thanh tra tỉnh." in letters(tmp / "bc")[draft.name]
     assert openpyxl.load_workbook(tmp / "r.xlsx")["Tổng hợp"]["C6"].value == 9
+    empty = runner.invoke(main, ["track", "report", "--period", "2021-Q3", "--as-of", "01/10/2021", "--register", str(register),
+                                 "--out", str(tmp / "none")])
+    assert empty.exit_code == 2 and "nothing to report" in empty.output and not (tmp / "none").exists()
     reminders = runner.invoke(main, ["batch", "--kind", "reminder", "--as-of", "01/05/2021", "--out", str(tmp / "dd"),
                                      "--register", str(register)])
     assert reminders.exit_code == 0 and "3 written" in reminders.output

@@ -70,15 +70,16 @@ def run_report(options: BatchOptions, period: PeriodLike, as_of: dt.date, *,
     """Write the báo cáo on the items asked in ``period``, as they stand on ``as_of`` (one per
     agency) into ``options.out_dir``; the summary and the reports written."""
     started = time.perf_counter()
-    with FolderLock(options.out_dir), _tracking_register(options) as register:
+    with _tracking_register(options) as register:
         documents = report_documents(register, period=period, as_of=as_of, recipient=recipient)
-        if not documents:
+        if not documents:  # said before any folder is made
             raise UsageError(_("no item was asked in the period {period}: there is nothing to report").format(
                 period=getattr(period, "text", period)))
         template = options.template or template_path("report")
         stem = f"khac-phuc-{getattr(period, 'text', 'ky')}-{as_of.isoformat()}".lower()
         jobs = [LetterJob(Path(f"{stem}.report"), d.round_, d.content, template) for d in documents]
-        summary = _write(options, register, jobs, lambda conn, letters: None)
+        with FolderLock(options.out_dir):
+            summary = _write(options, register, jobs, lambda conn, letters: None)
     summary.inputs_read = len(documents)
     summary.seconds = time.perf_counter() - started
     return summary, documents
