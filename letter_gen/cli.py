@@ -987,6 +987,10 @@ def track_report(period: str, as_of: Any, out_dir: Path, recipient: str | None, 
                                                       in_progress=unit.in_progress, not_done=unit.not_done,
                                                       overdue=unit.overdue))
     click.echo(_summary_line(summary, None, pdf, inputs=False))
+    if summary.drafts_removed:
+        click.echo(ngettext("{n} draft of this folder was replaced by its issued letter",
+                            "{n} drafts of this folder were replaced by their issued letters",
+                            summary.drafts_removed).format(n=summary.drafts_removed))
     if xlsx is not None and documents:
         from letter_gen.tracking.report import StatusReport
 

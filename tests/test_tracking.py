@@ -361,3 +361,16 @@ def test_the_readme_walk_through_runs_the_bundled_two_quarters(tmp_path, monkeyp
     assert "từ kỳ trước" not in carried["2021-009-STP-phong-cong-chung-so-1.docx"]
     again = runner.invoke(main, lines[4])  # the same day's reminders again change nothing
     assert again.exit_code == 0 and "0 written, 0 newly issued, 2 unchanged" in again.output
+
+
+def test_issued_reminders_replace_their_drafts_in_the_folder(year):
+    tmp, register = year
+    out = tmp / "don-doc"
+    drafts = run_reminders(BatchOptions(out_dir=out, register_path=register), dt.date(2021, 5, 15))
+    assert drafts.written == 3 and len(list(out.glob("draft-*.docx"))) == 3
+    issued = run_reminders(BatchOptions(out_dir=out, issue=True, date=dt.date(2021, 5, 15), register_path=register,
+                                        allow_future=True), dt.date(2021, 5, 15))
+    assert (issued.issued, issued.drafts_removed) == (3, 3)
+    assert sorted(p.name[:8] for p in out.glob("*.docx")) == ["2021-005", "2021-006", "2021-007"]
+    with pytest.raises(Exception, match="drafts are not mixed"):
+        run_reminders(BatchOptions(out_dir=out, register_path=register), dt.date(2021, 5, 15))

@@ -26,13 +26,14 @@ from letter_gen.output.batch import (
     BatchSummary,
     _combined_pdf,
     _count,
+    _earlier_letters,
     _Converter,
     _file_name,
     _manifest_row,
     _write_options,
 )
 from letter_gen.output.folder import FolderLock
-from letter_gen.output.manifest import Manifest, read_manifest
+from letter_gen.output.manifest import Manifest
 from letter_gen.output.writer import LetterJob, LetterWriter, OnIssued
 from letter_gen.register.issuing import letter_key
 from letter_gen.register.store import Register
@@ -95,14 +96,14 @@ def _tracking_register(options: BatchOptions) -> Register:
 
 def _write(options: BatchOptions, register: Register, jobs: list[LetterJob], on_issued: OnIssued) -> BatchSummary:
     """The jobs through the one letter-writing path, every one checked in full, then their
-    PDFs (--pdf) and the manifest."""
+    PDFs (--pdf) and the manifest; as in a batch, issuing removes the folder's drafts it supersedes."""
     summary = BatchSummary()
     writer = LetterWriter(_write_options(replace(options, check_all=True)), register if options.issue else None,
                           on_issued=on_issued)
     converter = _Converter(options) if options.pdf or options.pdfa else None
     names: set[str] = set()
     try:
-        with Manifest(options.out_dir, read_manifest(options.out_dir)) as manifest:
+        with Manifest(options.out_dir, _earlier_letters(options, summary)) as manifest:
             outcomes = writer.write(jobs, lambda job, content: options.out_dir / _file_name(content, job.source, names))
             for outcome in outcomes:
                 _count(outcome, summary, None)
