@@ -167,6 +167,7 @@ def test_one_year_of_follow_up(year):
     assert "Số nội dung yêu cầu: 3; đã hoàn thành: 2; đang thực hiện: 1; chưa thực hiện: 0; không thực hiện: 0;" \
            " quá hạn khắc phục: 1." in page
     assert page.count("; quá hạn)") == 4  # every open item past its deadline says so
+    assert page.count("(hạn khắc phục: 30/04/2021; đã đôn đốc, hạn mới 30/05/2021;") == 4  # and the reminder that moved it
     assert "III. ĐỀ XUẤT, KIẾN NGHỊ" in page
     again_report, _documents = run_report(report_options, parse_period("2021-Q1"), dt.date(2021, 6, 1))
     assert (again_report.written, again_report.issued, again_report.unchanged) == (0, 0, 1)
@@ -288,7 +289,9 @@ def test_the_track_commands_work_from_the_command_line(year):
     assert "1 written" in report.output
     (draft,) = (tmp / "bc").glob("draft-*report*.docx")
     assert "Kính gửi: Thanh tra tỉnh." in letters(tmp / "bc")[draft.name]
-    assert openpyxl.load_workbook(tmp / "r.xlsx")["Tổng hợp"]["C6"].value == 9
+    figures = openpyxl.load_workbook(tmp / "r.xlsx")
+    assert figures["Tổng hợp"]["C6"].value == 9 and figures["Tổng hợp"]["H6"].value == 9  # all 9 not started
+    assert figures["Nội dung chưa hoàn thành"].max_row == 10
     empty = runner.invoke(main, ["track", "report", "--period", "2021-Q3", "--as-of", "01/10/2021", "--register", str(register),
                                  "--out", str(tmp / "none")])
     assert empty.exit_code == 2 and "nothing to report" in empty.output and not (tmp / "none").exists()

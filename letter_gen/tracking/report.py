@@ -104,11 +104,15 @@ def _late(item: TrackedItem, as_of: dt.date) -> bool:
     return item.open and item.deadline is not None and item.deadline < as_of
 
 
-HEADINGS = ("STT", "Đơn vị", "Số nội dung yêu cầu", "Đã hoàn thành", "Đang thực hiện", "Quá hạn", "Không thực hiện")
+HEADINGS = ("STT", "Đơn vị", "Số nội dung yêu cầu", "Đã hoàn thành", "Đang thực hiện", "Quá hạn", "Không thực hiện",
+            "Chưa thực hiện")
+ITEM_HEADINGS = ("Mã theo dõi", "Đơn vị", "Nội dung", "Công văn", "Hạn khắc phục", "Tình trạng", "Hạn mới (đã đôn đốc)",
+                 "Lý do không thực hiện")
 
 
 def write_report_xlsx(path: Path, report: StatusReport, *, force: bool = False) -> None:
-    """The report's figures as a workbook: the summary table, then every open item."""
+    """The report's figures as a workbook: the summary table, then every item still open or
+    refused (the deadline the letter set, the one a reminder set, the reason)."""
     book = Workbook()
     ws = book.active
     assert ws is not None
@@ -119,20 +123,23 @@ def write_report_xlsx(path: Path, report: StatusReport, *, force: bool = False) 
     for cell in ws[2]:
         cell.font, cell.alignment = Font(bold=True), Alignment(wrap_text=True)
     for number, unit in enumerate(report.units, 1):
-        ws.append([number, unit.unit, unit.asked, unit.done, unit.in_progress, unit.overdue, unit.not_done])
+        ws.append([number, unit.unit, unit.asked, unit.done, unit.in_progress, unit.overdue, unit.not_done, unit.not_started])
     total = report.total
-    ws.append(["", total.unit, total.asked, total.done, total.in_progress, total.overdue, total.not_done])
-    for column, width in zip("ABCDEFG", (6, 50, 14, 14, 14, 12, 14)):
+    ws.append(["", total.unit, total.asked, total.done, total.in_progress, total.overdue, total.not_done, total.not_started])
+    for column, width in zip("ABCDEFGH", (6, 50, 14, 14, 14, 12, 14, 14)):
         ws.column_dimensions[column].width = width
     still = book.create_sheet("Nội dung chưa hoàn thành")
-    still.append(["Mã theo dõi", "Đơn vị", "Nội dung", "Công văn", "Hạn khắc phục", "Tình trạng"])
+    still.append(list(ITEM_HEADINGS))
+    for cell in still[1]:
+        cell.font, cell.alignment = Font(bold=True), Alignment(wrap_text=True)
     for unit in report.units:
-        for item in unit.open_items:
-            due = dt.datetime(item.due.year, item.due.month, item.due.day) if item.due else None
-            still.append([item.ref, item.unit, item.text, item.letter_text, due, item.status])
-            if due:
-                still.cell(still.max_row, 5).number_format = "dd/mm/yyyy"
-    for column, width in zip("ABCDEF", (14, 40, 80, 18, 14, 16)):
+        for item in (*unit.open_items, *unit.refused):
+            moved = item.due if item.due != item.deadline else None
+            still.append([item.ref, item.unit, item.text, item.letter_text, _cell(item.deadline), item.status, _cell(moved),
+                          item.reason])
+            for index in (5, 7):
+                still.cell(still.max_row, index).number_format = "dd/mm/yyyy"
+    for column, width in zip("ABCDEFGH", (14, 40, 80, 18, 14, 16, 14, 40)):
         still.column_dimensions[column].width = width
     book.properties.creator = book.properties.lastModifiedBy = GENERATOR
     buffer = io.BytesIO()
@@ -176,6 +183,10 @@ def report_documents(register: Register, *, period: PeriodLike, as_of: dt.date,
             raise UsageError(_("the report needs a recipient (Kính gửi): give --to, e.g. --to \"Ủy ban nhân dân tỉnh\""))
         documents.append(ReportDocument(round_, report, report_content(report, round_, to)))
     return documents
+
+
+def _cell(day: dt.date | None) -> dt.datetime | None:
+    return dt.datetime(day.year, day.month, day.day) if day else None
 
 
 def _spelled_out(parent: str | None) -> str | None:
@@ -241,7 +252,9 @@ def _counts(unit: UnitCounts, asked: str) -> str:
 
 
 def _open_line(item: TrackedItem, as_of: dt.date) -> str:
-    parts = [f"hạn khắc phục: {vn.short_date(item.deadline)}" if item.deadline else "", item.status,
+    """``text (hạn khắc phục: 30/04/2021; đã đôn đốc, hạn mới 30/05/2021; đang thực hiện; quá hạn)``."""
+    moved = f"đã đôn đốc, hạn mới {vn.short_date(item.due)}" if item.due and item.due != item.deadline else ""
+    parts = [f"hạn khắc phục: {vn.short_date(item.deadline)}" if item.deadline else "", moved, item.status,
              "quá hạn" if _late(item, as_of) else ""]
     return f"{vn.without_final_punctuation(item.text)} ({'; '.join(p for p in parts if p)})"
 
