@@ -516,7 +516,7 @@ def batch(
     _warn(summary.warnings)
     for failure in summary.failures:
         click.echo(failure, err=True)
-    click.echo(_summary_line(summary, period, pdf or pdfa or sign_letters, sign_letters))
+    click.echo(_summary_line(summary, period, pdf or pdfa or sign_letters, sign_letters, inputs=not tracked))
     if summary.kept_dates:
         _note(ngettext(
             "{n} letter was issued before and keeps its number and date; to change it, withdraw its number"
@@ -543,14 +543,16 @@ def batch(
         sys.exit(1)
 
 
-def _summary_line(summary: Any, period: str | None, pdfs: bool = False, signed: bool = False) -> str:
-    """``42 written, 42 newly issued, 0 unchanged (skipped), 0 failed; 3 inputs read; 1.2 s``."""
+def _summary_line(summary: Any, period: str | None, pdfs: bool = False, signed: bool = False, inputs: bool = True) -> str:
+    """``42 written, 42 newly issued, 0 unchanged (skipped), 0 failed; 3 inputs read; 1.2 s``
+    (without the inputs for documents made from the tracked items)."""
     parts = [
         _("{written} written, {issued} newly issued, {unchanged} unchanged (skipped), {failed} failed").format(
             written=summary.written, issued=summary.issued, unchanged=summary.unchanged, failed=summary.failed),
-        ngettext("{n} input read", "{n} inputs read", summary.inputs_read).format(n=summary.inputs_read),
     ]
-    if period:
+    if inputs:
+        parts.append(ngettext("{n} input read", "{n} inputs read", summary.inputs_read).format(n=summary.inputs_read))
+    if period and inputs:
         parts[-1] += _(", {n} outside {period}").format(n=summary.inputs_outside_period, period=period)
     if pdfs:
         parts.append(ngettext("{n} PDF made", "{n} PDFs made", summary.pdfs).format(n=summary.pdfs))
@@ -892,15 +894,18 @@ def track_import(workbook: Path, register_path: Path | None) -> None:
         letter-gen track import theo-doi-quy-1-chi-cuc.xlsx
     """
     from letter_gen.register.store import Register
-    from letter_gen.tracking.status import import_status
+    from letter_gen.tracking.status import change_line, import_status
 
     with Register(locate(register_path).path, must_exist=True) as book:
         result = import_status(book, workbook)
     for change in result.changes:
-        click.echo(f"{change.ref}\t{change.unit}\t{change.field}: {change.old or '-'} → {change.new or '-'}")
+        click.echo(change_line(change))
     items = len({c.ref for c in result.changes})
-    click.echo(_("{path}: {rows} row(s) read, {items} item(s) changed, {changes} change(s) recorded").format(
-        path=workbook, rows=result.rows, items=items, changes=len(result.changes)))
+    click.echo(", ".join([
+        ngettext("{path}: {n} row read", "{path}: {n} rows read", result.rows).format(path=workbook, n=result.rows),
+        ngettext("{n} item changed", "{n} items changed", items).format(n=items),
+        ngettext("{n} change recorded", "{n} changes recorded", len(result.changes)).format(n=len(result.changes)),
+    ]))
 
 
 @track.command("list", short_help=N_("Print the tracked items."))
@@ -929,38 +934,74 @@ def track_list(overdue: bool, as_of: Any, period: str | None, unit: str | None, 
         due = item.due.strftime("%d/%m/%Y") if item.due else "-"
         late = _(" (overdue)") if item.overdue(day) else ""
         click.echo("\t".join([item.ref, item.unit, item.status + late, due, item.letter_text, item.text]))
-    click.echo((_("{n} overdue item(s) on {day}") if overdue else _("{n} item(s) on {day}")).format(
-        n=len(items), day=day.strftime("%d/%m/%Y")), err=True)
+    if overdue:
+        line = ngettext("{n} overdue item on {day}", "{n} overdue items on {day}", len(items))
+    else:
+        line = ngettext("{n} item on {day}", "{n} items on {day}", len(items))
+    click.echo(line.format(n=len(items), day=day.strftime("%d/%m/%Y")), err=True)
 
 
-@track.command("report", short_help=N_("The status report of a period."))
+@track.command("report", short_help=N_("Write the status report (báo cáo) of a period."))
 @click.option("--period", required=True, help=N_("Items asked in this period: 2021, 2021-Q1, ..."))
 @click.option("--as-of", "as_of", type=_date_type, required=True, help=N_("The day the report is made up to."))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help=N_("Folder for the report and the manifest."))
+@click.option("--to", "recipient", default=None,
+              help=N_("Kính gửi: who the report goes to (default: the round's report.recipient, else its agency.parent)."))
 @click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help=N_("Also write the figures as a workbook, for your own use."))
-@_register_option
+@_issue_options
+@click.option("--pdf", is_flag=True, help=N_("Also write a PDF beside the report (needs LibreOffice)."))
 @_force_option
-def track_report(period: str, as_of: Any, xlsx: Path | None, register_path: Path | None, force: bool) -> None:
-    """The status report: per unit the items asked, done, in progress, overdue, not done, and what is open.
+def track_report(period: str, as_of: Any, out_dir: Path, recipient: str | None, xlsx: Path | None, issue: bool,
+                 issue_date: Any, reissue: bool, allow_future: bool, register_path: Path | None, pdf: bool,
+                 force: bool) -> None:
+    """Write the status report (báo cáo kết quả khắc phục) of a period, as a Decree 30 báo cáo.
 
-    Printed in Vietnamese; --xlsx also writes the summary table and the open items. The
-    báo cáo page itself (Decree 30's report layout) comes with the report kind.
+    Per unit: the items asked, done, in progress, not started, not done and overdue (past
+    the letter's deadline), what is still open and the proposals, with a summary table; one
+    report per agency, written like any letter (numbered with --issue, checked, in the
+    manifest). --xlsx also writes the summary table and the open items as a workbook.
 
     \b
     Example:
-        letter-gen track report --period 2021-Q1 --as-of 30/06/2021 --xlsx output/bao-cao-quy-1.xlsx
+        letter-gen track report --period 2021-Q1 --as-of 30/06/2021 --out output/bao-cao --issue --date 01/07/2021
     """
     from letter_gen.inputs.period import parse_period
-    from letter_gen.register.store import Register
-    from letter_gen.tracking.report import report_paragraphs, status_report, write_report_xlsx
+    from letter_gen.output.batch import BatchOptions
+    from letter_gen.output.reminders import run_report
+    from letter_gen.tracking.report import write_report_xlsx
 
-    with Register(locate(register_path).path, read_only=True) as book:
-        report = status_report(book, period=parse_period(period), period_text=period, as_of=as_of.date())
-    for line in report_paragraphs(report):
-        click.echo(line)
-    if xlsx is not None:
-        write_report_xlsx(xlsx, report, force=force)
-        click.echo(_("wrote {path}").format(path=xlsx), err=True)
+    _issue_flags_need_issue(issue, issue_date, reissue, allow_future)
+    wanted = parse_period(period)
+    with _register_in_use(register_path, creating=False) as location:
+        options = BatchOptions(
+            out_dir=out_dir, issue=issue, date=issue_date.date() if issue_date else None, register_path=location.path,
+            reissue=reissue, allow_future=allow_future, pdf=pdf, force=force,
+        )
+        summary, documents = run_report(options, wanted, as_of.date(), recipient=recipient)
+    for failure in summary.failures:
+        click.echo(failure, err=True)
+    for document in documents:
+        for unit in document.report.units:
+            click.echo(_("{unit}: {asked} asked, {done} done, {in_progress} in progress, {not_done} not done,"
+                         " {overdue} overdue").format(unit=unit.unit, asked=unit.asked, done=unit.done,
+                                                      in_progress=unit.in_progress, not_done=unit.not_done,
+                                                      overdue=unit.overdue))
+    click.echo(_summary_line(summary, None, pdf, inputs=False))
+    if summary.drafts_removed:
+        click.echo(ngettext("{n} draft of this folder was replaced by its issued letter",
+                            "{n} drafts of this folder were replaced by their issued letters",
+                            summary.drafts_removed).format(n=summary.drafts_removed))
+    if xlsx is not None and documents:
+        from letter_gen.tracking.report import StatusReport
+
+        whole = StatusReport(documents[0].report.period, as_of.date(),
+                             tuple(u for d in documents for u in d.report.units), ())
+        write_report_xlsx(xlsx, whole, force=force)
+        click.echo(_("wrote {path}").format(path=xlsx))
+    if not summary.ok:
+        sys.exit(1)
 
 
 @main.command(short_help=N_("Convert letters (.docx) to PDF with LibreOffice."))

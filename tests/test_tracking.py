@@ -17,11 +17,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from letter_gen.checking.rules import check_docx
 from letter_gen.cli import main
 from letter_gen.errors import InputError, RegisterError
 from letter_gen.inputs.period import parse_period
 from letter_gen.output.batch import BatchOptions, run_batch
-from letter_gen.output.reminders import run_reminders
+from letter_gen.output.reminders import run_reminders, run_report
 from letter_gen.register.store import Register
 from letter_gen.tracking.items import DONE, IN_PROGRESS, NOT_STARTED
 from letter_gen.tracking.report import status_report
@@ -133,9 +134,14 @@ def test_one_year_of_follow_up(year):
     assert [t for t in texts.values() if f"Kính gửi: {CHI_CUC}" in t] == []
     reminder = next(t for name, t in texts.items() if "ky-thuat" in name)
     assert "V/v đôn đốc khắc phục tồn tại, hạn chế sau kiểm tra công tác CCHC" in reminder.replace("\n", " ")
-    assert "Công văn số 03/SKHCN-TTr ngày 05/03/2021" in reminder
-    assert reminder.count("(hạn khắc phục: 30/04/2021") == 1  # only its one open item
+    # The reminder kind's form: the follow-up letter cited by date and number, its one open item
+    # with the deadline in force, the new deadline; a công văn that passes the checks.
+    assert "Ngày 05/03/2021, Sở Khoa học và Công nghệ đã ban hành Công văn số 03/SKHCN-TTr về việc" in reminder
+    assert reminder.count("(thời hạn: 30/04/2021)") == 1
     assert "trước ngày 30/05/2021./." in reminder
+    assert "Kính gửi: Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng." in reminder
+    for path in out.glob("*.docx"):
+        assert check_docx(path, pdf="ky-thuat" in path.name) == []  # one laid out by LibreOffice too
     again = run_reminders(options, dt.date(2021, 5, 15))
     assert (again.written, again.issued, again.unchanged) == (0, 0, 2)  # the same day changes nothing
 
@@ -144,6 +150,27 @@ def test_one_year_of_follow_up(year):
         report = status_report(book, period=parse_period("2021-Q1"), period_text="quý I năm 2021", as_of=dt.date(2021, 6, 1))
     counts = {u.unit: (u.asked, u.done, u.in_progress, u.overdue, u.not_done) for u in report.units}
     assert counts == {CHI_CUC: (3, 3, 0, 0, 0), KY_THUAT: (3, 2, 1, 1, 0), THONG_TIN: (3, 0, 0, 3, 0)}
+    # ... and as the report kind's báo cáo, numbered like any letter, that passes the checks.
+    report_options = BatchOptions(out_dir=tmp / "bao-cao", issue=True, date=dt.date(2021, 6, 2), register_path=register,
+                                  allow_future=True)
+    written, _documents = run_report(report_options, parse_period("2021-Q1"), dt.date(2021, 6, 1))
+    assert (written.written, written.issued, written.failed) == (1, 1, 0)
+    (path,) = (tmp / "bao-cao").glob("*.docx")
+    assert check_docx(path, pdf=True) == []
+    page = letters(tmp / "bao-cao")[path.name]
+    assert "BÁO CÁO" in page and "Số: 07/BC-SKHCN" in page and "Kính gửi: Ủy ban nhân dân tỉnh Bà Rịa - Vũng Tàu." in page
+    assert "các Công văn số 02/SKHCN-TTr, 03/SKHCN-TTr, 04/SKHCN-TTr ngày 05/03/2021" in page
+    (table,) = [[[c.text for c in row.cells] for row in t.rows] for t in docx.Document(path).tables
+                if t.rows[0].cells[0].text == "STT"]
+    assert table[1:] == [["1", CHI_CUC, "3/3", "0 (0)"], ["2", KY_THUAT, "2/3", "1 (1)"], ["3", THONG_TIN, "0/3", "3 (3)"],
+                         ["", "Tổng cộng", "5/9", "4 (4)"]]
+    assert "Số nội dung yêu cầu: 3; đã hoàn thành: 2; đang thực hiện: 1; chưa thực hiện: 0; không thực hiện: 0;" \
+           " quá hạn khắc phục: 1." in page
+    assert page.count("; quá hạn)") == 4  # every open item past its deadline says so
+    assert page.count("(hạn khắc phục: 30/04/2021; đã đôn đốc, hạn mới 30/05/2021;") == 4  # and the reminder that moved it
+    assert "III. ĐỀ XUẤT, KIẾN NGHỊ" in page
+    again_report, _documents = run_report(report_options, parse_period("2021-Q1"), dt.date(2021, 6, 1))
+    assert (again_report.written, again_report.issued, again_report.unchanged) == (0, 0, 1)
 
     # Q2: each unit's letter carries what is still open from Q1, with its source letter.
     q2 = quarter(tmp, 2, "2021-08-31")
@@ -254,11 +281,20 @@ def test_the_track_commands_work_from_the_command_line(year):
     exported = runner.invoke(main, ["track", "export", "--period", "2021-Q1", str(tmp / "t.xlsx"), "--register", str(register)])
     assert exported.exit_code == 0 and "9 open items" in exported.output
     imported = runner.invoke(main, ["track", "import", str(tmp / "t.xlsx"), "--register", str(register)])
-    assert imported.exit_code == 0 and "0 change(s) recorded" in imported.output
+    assert imported.exit_code == 0 and "0 changes recorded" in imported.output
     report = runner.invoke(main, ["track", "report", "--period", "2021-Q1", "--as-of", "01/05/2021", "--register", str(register),
-                                  "--xlsx", str(tmp / "r.xlsx")])
-    assert report.exit_code == 0 and "quá hạn 3" in report.output
-    assert openpyxl.load_workbook(tmp / "r.xlsx")["Tổng hợp"]["C6"].value == 9
+                                  "--out", str(tmp / "bc"), "--xlsx", str(tmp / "r.xlsx"), "--to", "Thanh tra tỉnh"])
+    assert report.exit_code == 0, report.output
+    assert f"{THONG_TIN}: 3 asked, 0 done, 0 in progress, 0 not done, 3 overdue" in report.output
+    assert "1 written" in report.output
+    (draft,) = (tmp / "bc").glob("draft-*report*.docx")
+    assert "Kính gửi: Thanh tra tỉnh." in letters(tmp / "bc")[draft.name]
+    figures = openpyxl.load_workbook(tmp / "r.xlsx")
+    assert figures["Tổng hợp"]["C6"].value == 9 and figures["Tổng hợp"]["H6"].value == 9  # all 9 not started
+    assert figures["Nội dung chưa hoàn thành"].max_row == 10
+    empty = runner.invoke(main, ["track", "report", "--period", "2021-Q3", "--as-of", "01/10/2021", "--register", str(register),
+                                 "--out", str(tmp / "none")])
+    assert empty.exit_code == 2 and "nothing to report" in empty.output and not (tmp / "none").exists()
     reminders = runner.invoke(main, ["batch", "--kind", "reminder", "--as-of", "01/05/2021", "--out", str(tmp / "dd"),
                                      "--register", str(register)])
     assert reminders.exit_code == 0 and "3 written" in reminders.output
@@ -278,3 +314,66 @@ def test_a_status_file_is_never_written_over_a_workbook_a_clerk_saved(year):
 
 
 _ = RegisterError
+
+
+def test_an_import_error_names_workbook_sheet_row_and_column_in_vietnamese(year, monkeypatch):
+    tmp, register = year
+    export = tmp / "theo-doi.xlsx"
+    with Register(register) as book:
+        export_status(book, export, period=parse_period("2021"), period_text="2021")
+    fill(export, tmp / "sai.xlsx", {refs(register, THONG_TIN)[0]: ("xong rồi", None, None)})
+    monkeypatch.setenv("LETTER_GEN_LANG", "vi")
+    result = CliRunner().invoke(main, ["track", "import", str(tmp / "sai.xlsx"), "--register", str(register)])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert f"sai.xlsx: trang tính \"{THONG_TIN[:28]}\", dòng 4, cột E (Tình trạng): cần chọn một trong" \
+           " chưa thực hiện, đang thực hiện, đã hoàn thành, không thực hiện (đang ghi 'xong rồi')" in result.output
+
+
+def test_the_readme_walk_through_runs_the_bundled_two_quarters(tmp_path, monkeypatch):
+    """The README's two quarters of the bundled sample, its lines pasted as they are."""
+    import shlex
+    import shutil
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- walk-through: tests/test_tracking.py runs these lines -->\n```sh\n", 1)[1].split("```", 1)[0]
+    lines = [shlex.split(line)[1:] for line in block.splitlines() if line.startswith("letter-gen ")]
+    assert len(lines) == 7
+    guide = (ROOT / "docs" / "huong-dan.md").read_text(encoding="utf-8")
+    assert all(line in guide for line in block.splitlines())  # the clerk's guide gives the same lines
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    said = []
+    for args in lines:
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0, (args, result.output)
+        said.append(result.output)
+    assert "4 written, 4 newly issued" in said[0] and "8 open items" in said[1]
+    assert "8 rows read, 7 items changed" in said[2]
+    assert said[3].count("(overdue)") == 3
+    assert "2 written, 2 newly issued" in said[4] and "2 PDFs made" in said[4]
+    assert "Phòng Hành chính tư pháp: 2 asked, 0 done, 1 in progress, 1 not done, 1 overdue" in said[5]
+    assert "4 written, 4 newly issued" in said[6]
+    out = tmp_path / "output" / "theo-doi"
+    assert sorted(p.name for p in (out / "don-doc").glob("*.docx")) == [
+        "2021-005-STP-reminder-phong-hanh-chinh-tu-phap.docx", "2021-006-STP-reminder-trung-tam-tro-giup-phap-ly-nha-nuoc.docx"]
+    (report,) = (out / "bao-cao").glob("*.docx")
+    assert report.name.startswith("2021-007-STP-report-") and report.with_suffix(".pdf").is_file()
+    carried = letters(out / "quy-2")
+    assert "Các nội dung chưa khắc phục từ kỳ trước:" in carried["2021-010-STP-trung-tam-tro-giup-phap-ly-nha-nuoc.docx"]
+    assert "từ kỳ trước" not in carried["2021-009-STP-phong-cong-chung-so-1.docx"]
+    again = runner.invoke(main, lines[4])  # the same day's reminders again change nothing
+    assert again.exit_code == 0 and "0 written, 0 newly issued, 2 unchanged" in again.output
+
+
+def test_issued_reminders_replace_their_drafts_in_the_folder(year):
+    tmp, register = year
+    out = tmp / "don-doc"
+    drafts = run_reminders(BatchOptions(out_dir=out, register_path=register), dt.date(2021, 5, 15))
+    assert drafts.written == 3 and len(list(out.glob("draft-*.docx"))) == 3
+    issued = run_reminders(BatchOptions(out_dir=out, issue=True, date=dt.date(2021, 5, 15), register_path=register,
+                                        allow_future=True), dt.date(2021, 5, 15))
+    assert (issued.issued, issued.drafts_removed) == (3, 3)
+    assert sorted(p.name[:8] for p in out.glob("*.docx")) == ["2021-005", "2021-006", "2021-007"]
+    with pytest.raises(Exception, match="drafts are not mixed"):
+        run_reminders(BatchOptions(out_dir=out, register_path=register), dt.date(2021, 5, 15))

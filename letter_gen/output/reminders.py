@@ -1,10 +1,11 @@
-"""``letter-gen batch --kind reminder``: the reminders (công văn đôn đốc) due on a day.
+"""The documents written from the register's tracked items, not from input files (issue 15):
+``letter-gen batch --kind reminder --as-of`` (công văn đôn đốc) and ``letter-gen track report``
+(báo cáo kết quả khắc phục).
 
-The reminders come from the register's tracked items, not from input files: one per unit with
-open items past their deadline. They go through the one letter-writing path (numbered,
-checked, written atomically, listed in the manifest); issuing one records, in the same
-transaction, the items it covered and the new deadline it set. Run again on the same day, the
-same reminders are found with the same content and nothing changes.
+Both go through the one letter-writing path (numbered, checked, written atomically, listed in
+the manifest, PDFs with ``--pdf``), each with its kind's bundled template. Issuing a reminder
+records, in the same transaction, the items it covered and the new deadline it set. Run again
+on the same day, the same documents are found with the same content and nothing changes.
 """
 
 from __future__ import annotations
@@ -17,35 +18,41 @@ from dataclasses import replace
 from pathlib import Path
 
 from letter_gen.errors import UsageError
+from letter_gen.i18n import _
 from letter_gen.letters.bundled import template_path
 from letter_gen.letters.compose import LetterContent
-from letter_gen.output.batch import BatchOptions, BatchSummary, _count, _file_name, _manifest_row, _write_options
+from letter_gen.output.batch import (
+    BatchOptions,
+    BatchSummary,
+    _combined_pdf,
+    _count,
+    _earlier_letters,
+    _Converter,
+    _file_name,
+    _manifest_row,
+    _write_options,
+)
 from letter_gen.output.folder import FolderLock
-from letter_gen.output.manifest import Manifest, read_manifest
-from letter_gen.output.writer import LetterJob, LetterWriter
+from letter_gen.output.manifest import Manifest
+from letter_gen.output.writer import LetterJob, LetterWriter, OnIssued
 from letter_gen.register.issuing import letter_key
 from letter_gen.register.store import Register
 from letter_gen.register.where import locate
+from letter_gen.tracking.items import PeriodLike
 from letter_gen.tracking.reminders import Reminder, record_reminder, reminders_due
-
-#: The bundled template reminders are written with until the ``reminder`` kind's own (issue 13)
-#: lands: a reminder is a công văn, laid out as the follow-up letter is.
-REMINDER_TEMPLATE = "follow-up"
+from letter_gen.tracking.report import ReportDocument, report_documents
 
 
 def run_reminders(options: BatchOptions, as_of: dt.date, *, new_deadline: dt.date | None = None) -> BatchSummary:
     """Write the reminders due on ``as_of`` into ``options.out_dir`` (numbered with ``options.issue``)."""
     started = time.perf_counter()
-    summary = BatchSummary()
     if new_deadline is not None and new_deadline <= as_of:
-        raise UsageError(f"--new-deadline {new_deadline:%d/%m/%Y}: the new deadline must come after --as-of {as_of:%d/%m/%Y}")
-    path = options.register_path or locate(None).path
-    if not path.exists():
-        raise UsageError(f"{path}: no register yet, so nothing is tracked: issue the follow-up letters first")
-    with FolderLock(options.out_dir), Register(path) as register:
+        raise UsageError(_("--new-deadline {new}: the new deadline must come after --as-of {as_of}").format(
+            new=f"{new_deadline:%d/%m/%Y}", as_of=f"{as_of:%d/%m/%Y}"))
+    with FolderLock(options.out_dir), _tracking_register(options) as register:
         reminders = reminders_due(register, as_of, new_deadline=new_deadline)
         by_unit = {r.unit: r for r in reminders}
-        template = options.template or template_path(REMINDER_TEMPLATE)
+        template = options.template or template_path("reminder")
         jobs = [LetterJob(Path(f"{r.source_stem}.reminder"), r.round_, r.content(), template) for r in reminders]
 
         def on_issued(conn: sqlite3.Connection, letters: list[tuple[LetterJob, LetterContent]]) -> None:
@@ -53,16 +60,60 @@ def run_reminders(options: BatchOptions, as_of: dt.date, *, new_deadline: dt.dat
                 reminder: Reminder = by_unit[content.unit or ""]
                 record_reminder(conn, reminder, content, letter_key(job.source.name, job.round_, content))
 
-        writer = LetterWriter(_write_options(replace(options, check_all=True)), register if options.issue else None,
-                              on_issued=on_issued)
-        names: set[str] = set()
-        earlier = read_manifest(options.out_dir)
-        with Manifest(options.out_dir, earlier) as manifest:
-            for outcome in writer.write(jobs, lambda job, content: options.out_dir / _file_name(content, job.source, names)):
-                _count(outcome, summary, None)
-                if outcome.status != "failed":
-                    manifest.add(_manifest_row(outcome, options.out_dir))
-            os.sync()
+        summary = _write(options, register, jobs, on_issued)
     summary.inputs_read = len(reminders)
     summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def run_report(options: BatchOptions, period: PeriodLike, as_of: dt.date, *,
+               recipient: str | None = None) -> tuple[BatchSummary, list[ReportDocument]]:
+    """Write the báo cáo on the items asked in ``period``, as they stand on ``as_of`` (one per
+    agency) into ``options.out_dir``; the summary and the reports written."""
+    started = time.perf_counter()
+    with _tracking_register(options) as register:
+        documents = report_documents(register, period=period, as_of=as_of, recipient=recipient)
+        if not documents:  # said before any folder is made
+            raise UsageError(_("no item was asked in the period {period}: there is nothing to report").format(
+                period=getattr(period, "text", period)))
+        template = options.template or template_path("report")
+        stem = f"khac-phuc-{getattr(period, 'text', 'ky')}-{as_of.isoformat()}".lower()
+        jobs = [LetterJob(Path(f"{stem}.report"), d.round_, d.content, template) for d in documents]
+        with FolderLock(options.out_dir):
+            summary = _write(options, register, jobs, lambda conn, letters: None)
+    summary.inputs_read = len(documents)
+    summary.seconds = time.perf_counter() - started
+    return summary, documents
+
+
+def _tracking_register(options: BatchOptions) -> Register:
+    path = options.register_path or locate(None).path
+    if not path.exists():
+        raise UsageError(_("{path}: no register yet, so nothing is tracked: issue the follow-up letters first").format(
+            path=path))
+    return Register(path)
+
+
+def _write(options: BatchOptions, register: Register, jobs: list[LetterJob], on_issued: OnIssued) -> BatchSummary:
+    """The jobs through the one letter-writing path, every one checked in full, then their
+    PDFs (--pdf) and the manifest; as in a batch, issuing removes the folder's drafts it supersedes."""
+    summary = BatchSummary()
+    writer = LetterWriter(_write_options(replace(options, check_all=True)), register if options.issue else None,
+                          on_issued=on_issued)
+    converter = _Converter(options) if options.pdf or options.pdfa else None
+    names: set[str] = set()
+    try:
+        with Manifest(options.out_dir, _earlier_letters(options, summary)) as manifest:
+            outcomes = writer.write(jobs, lambda job, content: options.out_dir / _file_name(content, job.source, names))
+            for outcome in outcomes:
+                _count(outcome, summary, None)
+            written = [o for o in outcomes if o.status != "failed"]
+            pdfs = converter.convert(written, summary) if converter else {}
+            for outcome in written:
+                manifest.add(_manifest_row(outcome, options.out_dir, pdfs.get(outcome.path)))
+            os.sync()
+        _combined_pdf(options, summary, converter, manifest)
+    finally:
+        if converter is not None:
+            converter.close()
     return summary

@@ -1,8 +1,9 @@
 """Reminders (công văn đôn đốc): one letter per unit with open items past their deadline.
 
-A reminder cites the follow-up letters that asked (số, ngày), lists only the open items
-with their deadlines, and sets a new deadline. Its content is a :class:`LetterContent` of
-kind ``reminder`` (a công văn, laid out like any other); the items it covered and the new
+A reminder cites the follow-up letter that asked (số, ngày), lists only the open items
+with their deadlines, and sets a new deadline. Its content is the ``reminder`` kind's
+(:func:`letter_gen.letters.compose_kinds.reminder`, a công văn), composed from the round the
+follow-up letter came from; the items it covered and the new
 deadline are recorded when it is issued, inside the transaction that numbers it.
 """
 
@@ -13,8 +14,10 @@ import sqlite3
 from dataclasses import dataclass, replace
 
 from letter_gen import vn
-from letter_gen.inputs.model import InspectionRound
-from letter_gen.letters.compose import LetterContent, Paragraph, compose
+from letter_gen.inputs.model import FollowUpLetter, InspectionRound, OpenItem
+from letter_gen.inputs.model import Reminder as ReminderSection
+from letter_gen.letters.compose import LetterContent
+from letter_gen.letters.compose_kinds import reminder as compose_reminder
 from letter_gen.register.store import Register
 from letter_gen.tracking.items import TrackedItem
 from letter_gen.tracking.store import round_of, tracked_items
@@ -62,41 +65,30 @@ def reminders_due(register: Register, as_of: dt.date, *, new_deadline: dt.date |
 
 
 def reminder_content(reminder: Reminder) -> LetterContent:
-    """Công văn đôn đốc: the letters that asked, the open items with their deadlines, the new deadline."""
-    round_, unit, agency = reminder.round_, reminder.unit, reminder.round_.agency
-    base = compose(round_, "consolidated")
-    sources = list(dict.fromkeys(i.source for i in reminder.items))
-    plan = round_.inspection.plan
-    body = [
-        Paragraph(
-            f"Thực hiện {plan.kind} số {plan.number} ngày {vn.short_date(plan.date)} của {plan.issuer}"
-            f" về {plan.title}, {agency.name} đã ban hành {'; '.join(sources)} đề nghị {unit} khắc phục"
-            f" các tồn tại, hạn chế sau kiểm tra {round_.inspection.field} và báo cáo kết quả."
-        ),
-        Paragraph(
-            f"Đến ngày {vn.short_date(reminder.as_of)}, {unit} chưa hoàn thành các nội dung sau"
-            " dù đã quá thời hạn khắc phục:"
-        ),
-        *(Paragraph(_line(item, len(sources) > 1)) for item in reminder.items),
-        Paragraph(vn.body_end(
-            f"{agency.name} đề nghị {unit} khẩn trương thực hiện các nội dung nêu trên và báo cáo kết quả"
-            f" khắc phục (kèm theo minh chứng) về {agency.name} trước ngày {vn.short_date(reminder.new_deadline)}"
-        )),
-    ]
-    subject = f"đôn đốc khắc phục tồn tại, hạn chế sau kiểm tra {round_.inspection.field}"
-    year = reminder.as_of.year
-    return replace(
-        base, kind="reminder", mode="per-unit", unit=unit, number=None, date=None, year=year,
-        number_line=vn.number_line(None, base.symbol), place_date=vn.place_date_line(agency.place, None, year),
-        subject=subject, subject_line=f"V/v {subject}", recipients=(unit,),
-        kinh_gui_single=vn.kinh_gui_lines([unit])[0], kinh_gui_lines=(), body=tuple(body),
+    """Công văn đôn đốc, in the ``reminder`` kind's form: the follow-up letter that asked (số, ngày),
+    the open items with the deadlines in force, the new deadline."""
+    round_, unit = reminder.round_, reminder.unit
+    items = sorted(reminder.items, key=lambda i: (i.letter_date, i.letter_number))
+    latest = items[-1]
+    section = ReminderSection(
+        subject=f"đôn đốc khắc phục tồn tại, hạn chế sau kiểm tra {round_.inspection.field} {round_.period.label}",
+        follow_up=FollowUpLetter(number=latest.letter_text, date=latest.letter_date),
+        open_items=[OpenItem(unit=unit, text=_text(i, latest), deadline=i.due) for i in items],
+        new_deadline=reminder.new_deadline,
     )
+    reminding = round_.model_copy(update={"letter": round_.letter.model_copy(update={"kind": "reminder"}),
+                                          "reminder": section})
+    index = next(n for n, u in enumerate(round_.units) if u.name == unit)
+    content = compose_reminder(reminding, "per-unit", index)
+    year = reminder.as_of.year
+    return replace(content, number=None, date=None, year=year, number_line=vn.number_line(None, content.symbol),
+                   place_date=vn.place_date_line(round_.agency.place, None, year))
 
 
-def _line(item: TrackedItem, cite: bool) -> str:
-    due = f"hạn khắc phục: {vn.short_date(item.due)}" if item.due else ""
-    source = f"theo {item.source}" if cite else ""
-    return f"- {vn.without_final_punctuation(item.text)} ({'; '.join(p for p in (due, source) if p)});"
+def _text(item: TrackedItem, latest: TrackedItem) -> str:
+    """The item as asked; one asked by another letter than the one the reminder cites says which."""
+    text = vn.without_final_punctuation(item.text)
+    return text if item.letter_text == latest.letter_text else f"{text} (theo {item.source})"
 
 
 def record_reminder(conn: sqlite3.Connection, reminder: Reminder, content: LetterContent, letter_key: str) -> None:

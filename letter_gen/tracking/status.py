@@ -8,20 +8,22 @@ from pathlib import Path
 from typing import Any
 
 from letter_gen.errors import UsageError
+from letter_gen.i18n import _
 from letter_gen.register.store import Register
 from letter_gen.tracking.items import PeriodLike, TrackedItem
 from letter_gen.tracking.store import Change, apply_updates, tracked_items
-from letter_gen.tracking.workbook import export_workbook, read_workbook
+from letter_gen.tracking.workbook import COLUMNS, export_workbook, read_workbook
 
 
 def export_status(register: Register, path: Path, *, period: PeriodLike, period_text: str,
                   unit: str | None = None, force: bool = False) -> int:
     """Write the open items of ``period`` (of one unit) to a status workbook; how many."""
     if path.suffix.lower() != ".xlsx":
-        raise UsageError(f"{path}: the status workbook is an Excel file: give a name ending in .xlsx")
+        raise UsageError(_("{path}: the status workbook is an Excel file: give a name ending in .xlsx").format(path=path))
     items = tracked_items(register, period=period, unit=unit)
     if unit is not None and not items:
-        raise UsageError(f"--unit {unit!r}: no item was asked of this unit in {period_text} (check its full name)")
+        raise UsageError(_("--unit {unit!r}: no item was asked of this unit in {period} (check its full name,"
+                           " as letter-gen track list shows it)").format(unit=unit, period=period_text))
     title = f"Theo dõi khắc phục sau kiểm tra: {period_text}" + (f", {unit}" if unit else "")
     return export_workbook(path, items, title=title, force=force)
 
@@ -40,6 +42,18 @@ def import_status(register: Register, path: Path, *, between_rows: Any = None, t
     updates, sha256 = read_workbook(path, known, today=today)
     changes = apply_updates(register, updates, str(path), sha256, between_rows=between_rows)
     return ImportResult(len(updates), changes)
+
+
+def change_line(change: Change) -> str:
+    """One change as the clerk reads it: code, unit, the workbook's column, old → new (dates dd/mm/yyyy)."""
+    heading = next((h for h, field, _width in COLUMNS if field == change.field), change.field)
+
+    def shown(value: str | None) -> str:
+        if value and len(value) == 10 and value[4] == "-" and value[7] == "-":
+            return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+        return value or "-"
+
+    return f"{change.ref}\t{change.unit}\t{heading}: {shown(change.old)} → {shown(change.new)}"
 
 
 def list_items(register: Register, *, as_of: dt.date, overdue: bool = False, period: PeriodLike | None = None,

@@ -194,7 +194,9 @@ def round_of(register: Register, key: str) -> InspectionRound:
     with register.tables("read the tracked rounds") as conn:
         row = conn.execute("SELECT data FROM tracked_rounds WHERE key = ?", (key,)).fetchone()
     if row is None:
-        raise RegisterError(f"{register.path}: no tracked round {key!r}")
+        raise RegisterError(_("{path}: the register does not hold the inspection round {key!r} its tracked items"
+                              " came from (damaged?); restore it from a backup (letter-gen register backup)").format(
+            path=register.path, key=key))
     return InspectionRound.model_validate(json.loads(row["data"]))
 
 

@@ -26,7 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from letter_gen import vn
 from letter_gen.errors import InputError
 from letter_gen.fileio import GENERATOR, workbook_written_by_letter_gen, write_bytes_atomic
-from letter_gen.i18n import _
+from letter_gen.i18n import _, ngettext
 from letter_gen.tracking.items import DONE, NOT_DONE, OPEN, STATUSES, TrackedItem
 from letter_gen.tracking.store import StatusUpdate
 
@@ -143,13 +143,14 @@ def read_workbook(path: Path, known: dict[str, TrackedItem], *, today: dt.date |
     try:
         data = path.read_bytes()
     except OSError as err:
-        raise InputError(f"{path}: cannot read ({err.strerror})") from err
+        raise InputError(_("{path}: cannot read the file ({reason})").format(path=path, reason=err.strerror)) from err
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             book = load_workbook(io.BytesIO(data), data_only=True)
         except (zipfile.BadZipFile, InvalidFileException, KeyError, SyntaxError, TypeError, ValueError) as err:
-            raise InputError(f"{path}: not an Excel workbook (.xlsx)") from err
+            raise InputError(_("{path}: not an Excel workbook (.xlsx); give the status workbook of letter-gen"
+                               " track export, filled in").format(path=path)) from err
     today = today or dt.date.today()
     problems: list[str] = []
     updates: list[StatusUpdate] = []
@@ -167,10 +168,12 @@ def read_workbook(path: Path, known: dict[str, TrackedItem], *, today: dt.date |
             cells = [ws.cell(row, c).value for c in range(1, len(COLUMNS) + 1)]
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
                 continue
-            at = f'sheet "{ws.title}", row {row}'
+            at = _('sheet "{sheet}", row {row}').format(sheet=ws.title, row=row)
 
             def problem(column: int, message: str, at: str = at) -> None:
-                problems.append(f"{path.name}: {at}, column {LETTERS[column - 1]} ({COLUMNS[column - 1][0]}): {message}")
+                problems.append(_("{name}: {where}, column {column} ({heading}): {message}").format(
+                    name=path.name, where=at, column=LETTERS[column - 1], heading=COLUMNS[column - 1][0],
+                    message=message))
 
             ref = _text(cells[0])
             item = known.get(ref)
@@ -186,8 +189,9 @@ def read_workbook(path: Path, known: dict[str, TrackedItem], *, today: dt.date |
             if values is not None:
                 updates.append(StatusUpdate(ref, values, at))
     if problems:
-        raise InputError(_("{path}: {n} problem(s) in the status workbook; nothing was imported").format(
-            path=path, n=len(problems)), problems=problems)
+        raise InputError(ngettext("{path}: {n} problem in the status workbook; nothing was imported",
+                                  "{path}: {n} problems in the status workbook; nothing was imported",
+                                  len(problems)).format(path=path, n=len(problems)), problems=problems)
     return updates, hashlib.sha256(data).hexdigest()
 
 
@@ -207,11 +211,11 @@ def _row_values(cells: list[Any], item: TrackedItem, today: dt.date, problem: An
                 values[field] = None
                 continue
             if day is not None and day > today:
-                problem(column, f"{vn.short_date(day)} is after today ({vn.short_date(today)})")
+                problem(column, _("{day} is after today ({today})").format(day=vn.short_date(day), today=vn.short_date(today)))
                 bad = True
             elif day is not None and day < item.letter_date:
-                problem(column, f"{vn.short_date(day)} is before the letter that asked for it"
-                                f" ({item.letter_text}, {vn.short_date(item.letter_date)})")
+                problem(column, _("{day} is before the letter that asked for it ({letter}, {date})").format(
+                    day=vn.short_date(day), letter=item.letter_text, date=vn.short_date(item.letter_date)))
                 bad = True
             values[field] = day.isoformat() if day else None
         else:
@@ -220,19 +224,23 @@ def _row_values(cells: list[Any], item: TrackedItem, today: dt.date, problem: An
     status = vn.nfc(values["status"] or "").casefold()
     match = next((s for s in STATUSES if s == status), None)
     if match is None:
-        problem(5, f"expected one of {', '.join(STATUSES)}" + (f" (got {values['status']!r})" if values["status"] else ""))
+        if values["status"]:
+            problem(5, _("expected one of {statuses} (got {value!r})").format(statuses=", ".join(STATUSES), value=values["status"]))
+        else:
+            problem(5, _("empty: choose one of {statuses}").format(statuses=", ".join(STATUSES)))
         return None
     values["status"] = match
     if bad:
         return None  # a wrong date is said once, at its cell
     if match == DONE and not values["done_on"]:
-        problem(6, f"“{DONE}” needs the day it was done")
+        problem(6, _("“{done}” needs the day it was done").format(done=DONE))
         bad = True
     if match in OPEN and values["done_on"]:
-        problem(6, f"a day done is given, but the status is “{match}”; choose “{DONE}” or clear the day")
+        problem(6, _("a day done is given, but the status is “{status}”; choose “{done}” or clear the day").format(
+            status=match, done=DONE))
         bad = True
     if match == NOT_DONE and not values["reason"]:
-        problem(9, f"“{NOT_DONE}” needs the reason")
+        problem(9, _("“{not_done}” needs the reason").format(not_done=NOT_DONE))
         bad = True
     return None if bad else values
 
@@ -259,5 +267,5 @@ def _date(value: Any) -> dt.date | None:
             try:
                 return dt.date(int(y), int(m), int(d))
             except ValueError:
-                raise ValueError(f"not a real date (got {value.strip()!r})") from None
-    raise ValueError(f"expected a date dd/mm/yyyy (got {value!r})")
+                raise ValueError(_("not a real date (got {value!r})").format(value=value.strip())) from None
+    raise ValueError(_("expected a date dd/mm/yyyy (got {value!r})").format(value=value))
