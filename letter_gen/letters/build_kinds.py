@@ -75,7 +75,8 @@ def _title_block(doc: DocumentObject) -> None:
     """Ô 5a: the kind's name, the trích yếu under it, a rule under that (set per letter)."""
     B._para(doc, "{{ title }}", size=D.TITLE.chosen_pt, bold=True, before=18)
     B._para(doc, "{{ subject }}", size=D.TITLE_SUBJECT.chosen_pt, bold=True)
-    rule = B._para(doc, style=TITLE_RULE_STYLE)
+    # A little air above it, so the rule is read as a rule and not as the trích yếu underlined.
+    rule = B._para(doc, style=TITLE_RULE_STYLE, before=3)
     side = L.TEXT_WIDTH_MM * (1 - D.TITLE_RULE.chosen) / 2
     B._indent(rule, side, side)
     B._para(doc, size=L.SIZE_BODY)  # room under the rule (its paragraph is 2 pt high)
