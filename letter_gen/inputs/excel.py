@@ -226,7 +226,7 @@ _SECTIONS: tuple[tuple[str, tuple[_Field, ...]], ...] = (
                "công văn được nhắc lại, ví dụ 15/SKHCN-TTr: “Ngày …, [cơ quan] đã ban hành Công văn số …”"),
         _Field("reminder.follow_up.date", "Ngày công văn khắc phục", "dd/mm/yyyy", "date"),
         _Field("reminder.new_deadline", "Hạn báo cáo mới",
-               "dd/mm/yyyy; in thành “… báo cáo kết quả về [cơ quan] (qua Thanh tra Sở) trước ngày …”; có thể để trống",
+               "dd/mm/yyyy; in thành “… báo cáo kết quả (kèm theo minh chứng) về [cơ quan] trước ngày …”; có thể để trống",
                "date"),
     )),
     ("THÔNG BÁO KẾT LUẬN KIỂM TRA (conclusion-notice)", (

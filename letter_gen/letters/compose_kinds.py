@@ -99,8 +99,7 @@ def reminder(round_: InspectionRound, mode: Mode = "consolidated", unit_index: i
     body = [
         Paragraph(
             f"Ngày {vn.short_date(follow_up.date)}, {agency} đã ban hành Công văn số {follow_up.number}"
-            f" về việc {round_.letter.subject}, yêu cầu {who} khắc phục những tồn tại, hạn chế"
-            f" qua kiểm tra {_about(round_)}."
+            f" {_asking(round_.letter.subject, who, round_)}."
         ),
         Paragraph(f"Đến nay, {who} vẫn chưa hoàn thành khắc phục những nội dung sau:"),
     ]
@@ -118,7 +117,7 @@ def reminder(round_: InspectionRound, mode: Mode = "consolidated", unit_index: i
     body.append(
         Paragraph(
             f"{agency} đề nghị {'đơn vị' if len(units) == 1 else 'các đơn vị'} khẩn trương hoàn thành khắc phục"
-            f" các nội dung trên và báo cáo kết quả về {agency} (qua Thanh tra Sở){by}."
+            f" các nội dung trên và báo cáo kết quả (kèm theo minh chứng) về {agency}{by}."
         )
     )
     recipients = [u.name for u in units]
@@ -136,6 +135,13 @@ def reminder(round_: InspectionRound, mode: Mode = "consolidated", unit_index: i
         kinh_gui_lines=tuple(kinh_gui[1:]),
         body=tuple(_with_body_end(body)),
     )
+
+
+def _asking(subject: str, who: str, round_: InspectionRound) -> str:
+    """What the cited follow-up letter asked: its V/v when that already says it (no "khắc phục" twice)."""
+    if "khắc phục" in subject.lower():
+        return f"về việc {subject}"
+    return f"về việc {subject}, yêu cầu {who} khắc phục những tồn tại, hạn chế qua kiểm tra {_about(round_)}"
 
 
 def open_units(round_: InspectionRound) -> list[Unit]:
@@ -272,7 +278,7 @@ def conclusion_notice(round_: InspectionRound, mode: Mode = "consolidated", unit
         else f"{u.heading_name}: {vn.without_final_punctuation(action_text(a))}"
         for u in round_.units for a in u.actions
     ])
-    body.append(Paragraph(f"Các đơn vị báo cáo kết quả khắc phục về {agency} (qua Thanh tra Sở)."))
+    body.append(Paragraph(f"Các đơn vị báo cáo kết quả khắc phục (kèm theo minh chứng) về {agency}."))
     subject = notice.subject or _sentence_case(f"kết luận kiểm tra {_about(round_)}")
     return _titled(
         round_, decree30.FORMS["thông báo"], subject, body, kind="conclusion-notice", noi_nhan=_noi_nhan([u.name for u in round_.units], round_),
