@@ -173,3 +173,59 @@ def test_the_excel_form_written_in_english_mode_is_still_the_vietnamese_form(tmp
         return [c.value for ws in openpyxl.load_workbook(path) for row in ws.iter_rows() for c in row]
 
     assert texts(vi) == texts(en)
+
+
+def _broken_letter(path: Path) -> Path:
+    """The sample letter with four Decree 30 faults a clerk makes in Word: a Quốc hiệu in 11 pt
+    and not bold, an upright date line, a left-aligned body paragraph, Arial in Nơi nhận."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    from letter_gen.output.writer import render_file
+
+    document = Document(str(render_file(SAMPLE, path.with_name("good.docx")).path))
+    paras = [p for table in document.tables for row in table.rows for cell in row.cells for p in cell.paragraphs]
+    for para in [*paras, *document.paragraphs]:
+        for run in para.runs:
+            if para.text.startswith("CỘNG HÒA"):
+                run.font.size, run.font.bold = Pt(11), False
+            elif ", ngày" in para.text:
+                run.font.italic = False
+            elif para.text.startswith("Nơi nhận"):
+                run.font.name = "Arial"
+    next(p for p in document.paragraphs if p.text.startswith("Thực hiện")).alignment = WD_ALIGN_PARAGRAPH.LEFT
+    document.save(str(path))
+    return path
+
+
+def test_check_names_each_fault_in_vietnamese_office_terms_and_keeps_its_rule_id(tmp_path):
+    letter = str(_broken_letter(tmp_path / "cong-van-loi.docx"))
+    vi = _run(["check", letter])
+    assert vi.exit_code == 1
+    lines = vi.output.splitlines()
+    assert lines[0] == f"{letter}: 5 lỗi thể thức"
+    quoc_hieu = 'Quốc hiệu: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM": '
+    assert f"  {quoc_hieu}cỡ chữ 11 pt; Nghị định 30 quy định cỡ chữ 12–13 pt" in lines
+    assert f"  {quoc_hieu}chưa in đậm; phải in đậm" in lines
+    assert any(line.startswith("  Địa danh, ngày tháng: ") and line.endswith(": chưa in nghiêng; phải in nghiêng") for line in lines)
+    assert any(line.startswith('  Đoạn 1 phần nội dung: "Thực hiện') and line.endswith(": đang căn trái; các đoạn nội dung phải căn đều hai bên")
+               for line in lines)  # fmt: skip
+    assert '  Nơi nhận: "Nơi nhận:": phông chữ Arial; Nghị định 30 quy định dùng phông Times New Roman trong toàn văn bản' in lines
+    assert not re.search(r"\b(the|decree|must|bold|italic|size|line|paragraph)\b", vi.output.replace(letter, ""))
+
+    import json
+
+    found = json.loads(_run(["check", "--json", letter]).output)[0]["findings"]
+    english = json.loads(_run(["check", "--json", letter], LETTER_GEN_LANG="en").output)[0]["findings"]
+    assert [f["rule"] for f in found] == [f["rule"] for f in english] == ["font", "national-title", "national-title", "date", "body-align"]
+    assert found[3]["where"].startswith("Địa danh, ngày tháng") and english[3]["where"].startswith("Date line")
+    assert english[1]["message"] == "size 11 pt; the decree wants 12–13 pt"
+
+
+def test_check_of_a_file_that_is_no_letter_says_what_to_do_in_vietnamese(tmp_path):
+    old = tmp_path / "cong-van.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0 an old Word file")
+    result = _run(["check", str(old)])
+    assert result.exit_code != 0
+    assert f"{old}: tệp Word cũ (.doc); mở tệp bằng Word rồi lưu lại dưới dạng .docx (Word Document)" in result.stderr
