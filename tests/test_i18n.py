@@ -229,3 +229,43 @@ def test_check_of_a_file_that_is_no_letter_says_what_to_do_in_vietnamese(tmp_pat
     result = _run(["check", str(old)])
     assert result.exit_code != 0
     assert f"{old}: tệp Word cũ (.doc); mở tệp bằng Word rồi lưu lại dưới dạng .docx (Word Document)" in result.stderr
+
+
+def test_validation_problems_name_the_yaml_keys_count_from_1_and_name_the_unit_in_vietnamese(tmp_path, seed_data):
+    import yaml
+
+    seed_data["units"][0]["findngs"] = ["x"]
+    seed_data["units"][1]["name"] = ""
+    seed_data["letter"]["number"] = "năm"
+    seed_data["inspection"]["plan"]["date"] = "31/02/2021"
+    seed_data["recipients"] = ["Phòng Tư pháp; Thanh tra Sở"]
+    source = tmp_path / "sai.yaml"
+    source.write_text(yaml.safe_dump(seed_data, allow_unicode=True), encoding="utf-8")
+    vi = _run(["validate", str(source)])
+    assert vi.exit_code == 1
+    assert vi.stderr.splitlines() == [
+        f"{source}: tệp dữ liệu có 4 lỗi",
+        "  letter → number: cần ghi số nguyên (đang ghi 'năm')",
+        "  inspection → plan → date: không có ngày này trên lịch; ghi ngày có thật, ví dụ 05/07/2021 hoặc 2021-07-05"
+        " (đang ghi '31/02/2021')",
+        "  units → đơn vị thứ 1 (Chi cục Tiêu chuẩn Đo lường Chất lượng) → findngs: không có trường này (gõ nhầm tên?);"
+        " xem tên các trường của mục này trong hướng dẫn (README)",
+        "  units → đơn vị thứ 2 → name: không được để trống",
+    ]
+    en = _run(["validate", str(source)], LETTER_GEN_LANG="en")
+    assert "  units[0].findngs: unknown field (a typo?); see the README for the fields of this section" in en.stderr.splitlines()
+
+
+def test_a_yaml_date_may_be_written_as_clerks_write_it(tmp_path, seed_data):
+    import yaml
+
+    seed_data["inspection"]["plan"]["date"] = "23/02/2021"
+    seed_data["recipients"] = ["Phòng Tư pháp; Thanh tra Sở"]
+    source = tmp_path / "ngay.yaml"
+    source.write_text(yaml.safe_dump(seed_data, allow_unicode=True), encoding="utf-8")
+    result = _run(["validate", str(source)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "cảnh báo: " f"{source}: recipients → mục thứ 1: 'Phòng Tư pháp; Thanh tra Sở' có dấu \"; \": có phải là nhiều nơi"
+        " nhận? Ghi mỗi nơi một dòng (trong Excel: Alt+Enter trong ô; trong YAML: mỗi nơi một dòng \"- \")\n"
+    )

@@ -41,7 +41,7 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
-from letter_gen.i18n import _
+from letter_gen.i18n import N_, _
 from letter_gen.inputs.limits import Limits
 
 #: Whether PyYAML's libyaml parser (C) is there; without it the pure-Python parser is ~15× slower.
@@ -49,6 +49,8 @@ WITH_LIBYAML: bool = bool(getattr(yaml, "__with_libyaml__", False))
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _NULL, _BOOL, _INT, _FLOAT = (_TAG + n for n in ("str", "null", "bool", "int", "float"))
+#: The kinds of value a tag asks for, as a message names them.
+_KINDS = {_BOOL: N_("true/false value"), _INT: N_("whole number"), _FLOAT: N_("number")}
 _MAP, _SEQ, _MERGE = _TAG + "map", _TAG + "seq", _TAG + "merge"
 _TIMESTAMP = _TAG + "timestamp"
 
@@ -125,7 +127,13 @@ class _Builder:
     def grow(self, size: int, mark: Any) -> None:
         self.total += size
         if self.total > self.limits.expanded_chars:
-            raise YamlProblem(_('the data grows past {expanded_chars:,} characters ({value}); an inspection round is far smaller (the limit is {value2})').format(expanded_chars=self.limits.expanded_chars, value='its aliases expanded' if self.aliases else 'the most an input holds', value2=Limits.variable('expanded_chars')), mark)
+            if self.aliases:
+                message = _("the data grows past {most} characters (its aliases expanded); an inspection round is far smaller"
+                            " (the limit is {variable})")
+            else:
+                message = _("the data grows past {most} characters (the most an input holds); an inspection round is far smaller"
+                            " (the limit is {variable})")
+            raise YamlProblem(message.format(most=f"{self.limits.expanded_chars:,}", variable=Limits.variable("expanded_chars")), mark)
 
     def scalar(self, event: ScalarEvent) -> None:
         value, tag = event.value, event.tag
@@ -142,7 +150,7 @@ class _Builder:
             try:
                 data = self.constructor.yaml_constructors[tag](self.constructor, ScalarNode(tag, value))
             except (ValueError, KeyError):
-                raise YamlProblem(_('{value!r} is not a valid {value2}').format(value=value, value2=tag.removeprefix(_TAG)), event.start_mark) from None
+                raise YamlProblem(_("{value!r} is not a valid {kind}").format(value=value, kind=_(_KINDS[tag])), event.start_mark) from None
         else:
             raise _tag_problem(tag, event.start_mark)
         self.anchor(event.anchor, data, len(value) + 1)
