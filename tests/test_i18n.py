@@ -269,3 +269,25 @@ def test_a_yaml_date_may_be_written_as_clerks_write_it(tmp_path, seed_data):
         "cảnh báo: " f"{source}: recipients → mục thứ 1: 'Phòng Tư pháp; Thanh tra Sở' có dấu \"; \": có phải là nhiều nơi"
         " nhận? Ghi mỗi nơi một dòng (trong Excel: Alt+Enter trong ô; trong YAML: mỗi nơi một dòng \"- \")\n"
     )
+
+
+def test_no_message_is_hidden_from_the_catalog_inside_an_f_string():
+    # pybabel reads an f-string as one token: a _() inside one never reaches the catalog, and an
+    # f-string inside _() is a msgid no catalog can hold. Both leave the clerk an English message.
+    import ast
+
+    found = []
+    for path in sorted((ROOT / "letter_gen").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            calls = [node] if isinstance(node, ast.Call) else []
+            for call in calls:
+                name = getattr(call.func, "id", None)
+                if name in ("_", "N_", "ngettext") and any(isinstance(a, ast.JoinedStr) for a in call.args):
+                    found.append(f"{path.relative_to(ROOT)}:{call.lineno}: an f-string inside {name}()")
+            if isinstance(node, ast.JoinedStr):
+                for inner in ast.walk(node):
+                    if isinstance(inner, ast.Call) and getattr(inner.func, "id", None) in ("_", "ngettext") and any(
+                        isinstance(a, ast.Constant) for a in inner.args
+                    ):
+                        found.append(f"{path.relative_to(ROOT)}:{inner.lineno}: a message inside an f-string")
+    assert not found, found

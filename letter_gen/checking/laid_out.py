@@ -366,8 +366,9 @@ def convert_for_check(paths: Sequence[Path], folder: Path, workers: int | None) 
     pdfs = [out / f"{i:04d}.pdf" for i in range(len(inputs))]
     failed = [i for i, pdf in enumerate(pdfs) if not pdf.is_file()]
     if failed:
+        unwritten = _("no PDF written")
         raise ConversionError(
             _("LibreOffice could not convert some letters to PDF"),
-            problems=[f"{paths[i]}: {errors.get(i) or _('no PDF written')}" for i in failed],
+            problems=[f"{paths[i]}: {errors.get(i) or unwritten}" for i in failed],
         )
     return pdfs

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from letter_gen.errors import InputError
-from letter_gen.fileio import write_text_atomic
+from letter_gen.fileio import save_as_hint, write_text_atomic
 from letter_gen.i18n import N_, _
 from letter_gen.inputs import yaml_reader, yaml_syntax
 from letter_gen.inputs.limits import MB, Limits, byte_size
@@ -103,6 +103,9 @@ def read_data(
     """
     suffix = path.suffix.lower()
     if suffix not in INPUT_SUFFIXES:
+        hint = save_as_hint(path)  # an .xls, .csv or .doc a clerk holds: say how to make the .xlsx
+        if hint:
+            raise InputError(_("{path}: {hint}").format(path=path, hint=hint))
         raise InputError(_('{path}: not an inspection input; expected a .yaml, .yml, .json or .xlsx file').format(path=path))
     limits = limits or current_limits()
     if suffix == ".xlsx":
@@ -245,7 +248,7 @@ def save_round(round_: InspectionRound, path: Path, *, force: bool = False) -> N
     """
     suffix = path.suffix.lower()
     if suffix not in INPUT_SUFFIXES:
-        raise InputError(f"{path}: cannot write this kind of file; expected .yaml, .yml, .json or .xlsx")
+        raise InputError(_("{path}: cannot write this kind of file; expected .yaml, .yml, .json or .xlsx").format(path=path))
     if suffix == ".xlsx":
         from letter_gen.inputs.excel import write_workbook  # openpyxl is heavy: only for workbooks
 
