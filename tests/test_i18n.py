@@ -291,3 +291,21 @@ def test_no_message_is_hidden_from_the_catalog_inside_an_f_string():
                     ):
                         found.append(f"{path.relative_to(ROOT)}:{inner.lineno}: a message inside an f-string")
     assert not found, found
+
+
+def test_input_files_a_clerk_may_hold_instead_are_named_with_what_to_do(tmp_path):
+    text = SAMPLE.read_text(encoding="utf-8")
+    notepad = tmp_path / "luu-unicode.yaml"
+    notepad.write_bytes(text.encode("utf-16"))  # Notepad's "Unicode"
+    assert _run(["validate", str(notepad)]).stderr == (
+        f'{notepad}: tệp được lưu dạng UTF-16 ("Unicode"); hãy lưu lại với mã hóa UTF-8'
+        " (trong Notepad: File, Save As, Encoding chọn UTF-8)\n"
+    )
+    old = tmp_path / "kiem-tra.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0")
+    assert _run(["validate", str(old)]).stderr == (
+        f'{old}: bảng tính Excel 97-2003: hãy mở trong Excel và lưu thành "Excel Workbook (*.xlsx)"\n'
+    )
+    twice = tmp_path / "hai-lan.json"
+    twice.write_text('{"letter": {"kind": "follow-up", "kind": "plan"}}', encoding="utf-8")
+    assert _run(["validate", str(twice)]).stderr == f"{twice}: trường 'kind' được ghi hai lần\n"
