@@ -368,7 +368,7 @@ def _check_number(line: Line | None) -> Iterator[Finding]:
                     problems.append(_('no space between the number and "/"'))
                 if int(digits) > vn.MAX_LETTER_NUMBER:
                     problems.append(_("số {digits} is past {most}, more than a year's sequence holds: check the number").format(
-                        digits=digits, most=vn.MAX_LETTER_NUMBER))
+                        digits=digits, most=f"{vn.MAX_LETTER_NUMBER:,}"))
                 elif int(digits) < 10 and len(digits) == 1:
                     problems.append(_("numbers below 10 need a leading 0"))
                 elif digits != vn.format_number(int(digits)):
