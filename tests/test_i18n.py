@@ -243,14 +243,20 @@ def test_validation_problems_name_the_yaml_keys_count_from_1_and_name_the_unit_i
     source.write_text(yaml.safe_dump(seed_data, allow_unicode=True), encoding="utf-8")
     vi = _run(["validate", str(source)])
     assert vi.exit_code == 1
+    typed = source.read_text(encoding="utf-8").splitlines()
+
+    def line(text: str) -> int:  # the line of the file the clerk mends
+        return next(i for i, t in enumerate(typed) if t.strip().startswith(text)) + 1
+
+    empty_name = line("name: ''")
     assert vi.stderr.splitlines() == [
         f"{source}: tệp dữ liệu có 4 lỗi",
-        "  letter → number: cần ghi số nguyên (đang ghi 'năm')",
-        "  inspection → plan → date: không có ngày này trên lịch; ghi ngày có thật, ví dụ 05/07/2021 hoặc 2021-07-05"
-        " (đang ghi '31/02/2021')",
-        "  units → đơn vị thứ 1 (Chi cục Tiêu chuẩn Đo lường Chất lượng) → findngs: không có trường này (gõ nhầm tên?);"
-        " xem tên các trường của mục này trong hướng dẫn (README)",
-        "  units → đơn vị thứ 2 → name: không được để trống",
+        f"  dòng {line('number: năm')}: letter → number: cần ghi số nguyên (đang ghi 'năm')",
+        f"  dòng {line('date: 31/02/2021')}: inspection → plan → date: không có ngày này trên lịch; ghi ngày có thật,"
+        " ví dụ 05/07/2021 hoặc 2021-07-05 (đang ghi '31/02/2021')",
+        f"  dòng {line('findngs:')}: units → đơn vị thứ 1 (Chi cục Tiêu chuẩn Đo lường Chất lượng) → findngs: không có"
+        " trường này (gõ nhầm tên?); xem tên các trường của mục này trong hướng dẫn (README)",
+        f"  dòng {empty_name}: units → đơn vị thứ 2 → name: không được để trống",
     ]
     en = _run(["validate", str(source)], LETTER_GEN_LANG="en")
     assert "  units[0].findngs: unknown field (a typo?); see the README for the fields of this section" in en.stderr.splitlines()

@@ -90,7 +90,8 @@ def load_input(
         data, cleaned = clean_data(data)
         if changes is not None:
             changes.extend(f"{path}: {line}" for line in cleaned)
-    return validate_data(data, str(path), limits)
+    # The lines of the fields are read again only when a problem is to be shown.
+    return validate_data(data, str(path), limits, lines=lambda: yaml_reader.field_lines(path.read_bytes()))
 
 
 def read_data(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -509,18 +510,22 @@ def list_warnings(round_: InspectionRound) -> list[str]:
     return lines
 
 
-def validate_data(data: Any, source: str, limits: Limits | None = None) -> InspectionRound:
+def validate_data(
+    data: Any, source: str, limits: Limits | None = None, *, lines: Callable[[], dict[tuple[int | str, ...], int]] | None = None
+) -> InspectionRound:
     """Validate parsed data (from YAML, JSON or a workbook) into an :class:`InspectionRound`.
 
     Raises :class:`InputError` listing every problem with its field path. ``limits`` (the
-    defaults when None) bound the length of each text.
+    defaults when None) bound the length of each text. ``lines`` gives the line of each field
+    in the file (:func:`letter_gen.inputs.yaml_reader.field_lines`), asked only for a problem.
     """
     if not isinstance(data, dict):
         raise InputError(_("{source}: expected a mapping with letter, agency, period, ... at the top").format(source=source))
     try:
         return InspectionRound.model_validate(data, context={"limits": limits or DEFAULTS})
     except ValidationError as err:
-        problems = [describe_error(e, data) for e in err.errors()]
+        found = lines() if lines is not None and language() != "en" else {}
+        problems = [describe_error(e, data, found) for e in err.errors()]
         raise InputError(_("{source}: {n} problem(s) in the input").format(source=source, n=len(problems)), problems=problems) from err
 
 
@@ -538,13 +543,16 @@ def field_path(loc: tuple[int | str, ...]) -> str:
     return path
 
 
-def shown_path(loc: tuple[int | str, ...], data: Any = None) -> str:
+def shown_path(loc: tuple[int | str, ...], data: Any = None, lines: dict[tuple[int | str, ...], int] | None = None) -> str:
     """A field's path as the clerk reads it in a message. In English the contract's own path
     (``units[2].findings[0]``, as the README writes it); in Vietnamese the YAML keys with the
     items counted from 1 as a clerk counts them, a unit named by its name when ``data`` (the
-    input as read) holds it: ``units → đơn vị thứ 3 (Chi cục …) → findings → mục thứ 1``."""
+    input as read) holds it: ``units → đơn vị thứ 3 (Chi cục …) → findings → mục thứ 1``, after
+    the line of the field (or of the section it is missing from) when ``lines`` has it."""
     if language() == "en":
         return field_path(loc)
+    clean = tuple("for" if p == "for_" else p for p in loc if not (isinstance(p, str) and p.startswith("~")))
+    line = next((lines[clean[:n]] for n in range(len(clean), 0, -1) if lines and clean[:n] in lines), None)
     parts: list[str] = []
     node = data
     parent: int | str | None = None
@@ -564,7 +572,8 @@ def shown_path(loc: tuple[int | str, ...], data: Any = None) -> str:
             parts.append(part)
             node = node.get(part) if isinstance(node, dict) else None
         parent = part
-    return " → ".join(parts)
+    shown = " → ".join(parts)
+    return _("line {line}: {field}").format(line=line, field=shown) if line is not None and shown else shown
 
 
 _MESSAGES = {
@@ -600,11 +609,11 @@ def parse_path(path: str) -> tuple[int | str, ...]:
     return tuple(int(part) if part.isdigit() else part for part in re.findall(r"[a-z_]+|\d+", path))
 
 
-def describe_error(error: Any, data: Any = None) -> str:
+def describe_error(error: Any, data: Any = None, lines: dict[tuple[int | str, ...], int] | None = None) -> str:
     """One line for one pydantic error: the field (named as :func:`shown_path` does, from
-    ``data``, the input as read), what is wrong, what was given."""
+    ``data``, the input as read, and ``lines``, its fields' lines), what is wrong, what was given."""
     loc, message = error_parts(error)
-    path = shown_path(loc, data)
+    path = shown_path(loc, data, lines)
     return f"{path}: {message}" if path else message
 
 

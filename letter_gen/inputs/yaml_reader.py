@@ -235,6 +235,49 @@ def _tag_problem(tag: str, mark: Any) -> YamlProblem:
     return YamlProblem(_('the tag {shown} is not allowed in an inspection input; write the value as plain text, a number, true/false or a list, without a tag').format(shown=shown), mark)
 
 
+def _line_of(event: Any) -> int:
+    mark = event.start_mark
+    return mark.line + 1 if mark is not None else 0
+
+
+def field_lines(source: bytes) -> dict[tuple[int | str, ...], int]:
+    """The line (from 1) of every field and list item of a YAML (or JSON) document, by its path
+    (``('units', 1, 'name')``), so a problem can name the line to mend. Read again only when an
+    input has a problem; ``{}`` for a text the parser refuses (its own error says where)."""
+    lines: dict[tuple[int | str, ...], int] = {}
+    stack: list[list[Any]] = []  # per open node: [path, is_mapping, key, key line, next index]
+    parser = _parser(source)
+    try:
+        while not isinstance(event := parser.get_event(), StreamEndEvent):
+            if isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+                stack.pop()
+                continue
+            if not isinstance(event, (ScalarEvent, AliasEvent, MappingStartEvent, SequenceStartEvent)):
+                continue
+            path: tuple[int | str, ...] = ()
+            if stack:
+                top = stack[-1]
+                if top[1] and top[2] is None:  # a key: its line is the field's
+                    top[2], top[3] = getattr(event, "value", ""), _line_of(event)
+                    continue
+                if top[1]:
+                    path, line = (*top[0], top[2]), top[3]
+                    top[2] = None
+                else:
+                    path, line = (*top[0], top[4]), _line_of(event)
+                    top[4] += 1
+                lines.setdefault(path, line)
+            if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
+                stack.append([path, isinstance(event, MappingStartEvent), None, 0, 0])
+    except yaml.YAMLError:
+        return {}
+    finally:
+        dispose = getattr(parser, "dispose", None)
+        if dispose is not None:
+            dispose()
+    return lines
+
+
 def load(source: bytes, limits: Limits, *, with_libyaml: bool = WITH_LIBYAML) -> Any:
     """The data of one YAML document (``None`` for an empty file).
 
