@@ -251,9 +251,9 @@ def test_validation_problems_name_the_yaml_keys_count_from_1_and_name_the_unit_i
     empty_name = line("name: ''")
     assert vi.stderr.splitlines() == [
         f"{source}: tệp dữ liệu có 4 lỗi",
-        f"  dòng {line('number: năm')}: letter → number: cần ghi số nguyên (đang ghi 'năm')",
         f"  dòng {line('date: 31/02/2021')}: inspection → plan → date: không có ngày này trên lịch; ghi ngày có thật,"
         " ví dụ 05/07/2021 hoặc 2021-07-05 (đang ghi '31/02/2021')",
+        f"  dòng {line('number: năm')}: letter → number: cần ghi số nguyên (đang ghi 'năm')",
         f"  dòng {line('findngs:')}: units → đơn vị thứ 1 (Chi cục Tiêu chuẩn Đo lường Chất lượng) → findngs: không có"
         " trường này (gõ nhầm tên?); xem tên các trường của mục này trong hướng dẫn (README)",
         f"  dòng {empty_name}: units → đơn vị thứ 2 → name: không được để trống",

@@ -525,7 +525,8 @@ def validate_data(
         return InspectionRound.model_validate(data, context={"limits": limits or DEFAULTS})
     except ValidationError as err:
         found = lines() if lines is not None and language() != "en" else {}
-        problems = [describe_error(e, data, found) for e in err.errors()]
+        errors = sorted(err.errors(), key=lambda e: line_of(tuple(e["loc"]), found) or 0)  # top to bottom of the file
+        problems = [describe_error(e, data, found) for e in errors]
         raise InputError(_("{source}: {n} problem(s) in the input").format(source=source, n=len(problems)), problems=problems) from err
 
 
@@ -543,6 +544,14 @@ def field_path(loc: tuple[int | str, ...]) -> str:
     return path
 
 
+def line_of(loc: tuple[int | str, ...], lines: dict[tuple[int | str, ...], int] | None) -> int | None:
+    """The line of a field in its file, or of the nearest section holding it (a missing field)."""
+    if not lines:
+        return None
+    clean = tuple("for" if p == "for_" else p for p in loc if not (isinstance(p, str) and p.startswith("~")))
+    return next((lines[clean[:n]] for n in range(len(clean), 0, -1) if clean[:n] in lines), None)
+
+
 def shown_path(loc: tuple[int | str, ...], data: Any = None, lines: dict[tuple[int | str, ...], int] | None = None) -> str:
     """A field's path as the clerk reads it in a message. In English the contract's own path
     (``units[2].findings[0]``, as the README writes it); in Vietnamese the YAML keys with the
@@ -551,8 +560,7 @@ def shown_path(loc: tuple[int | str, ...], data: Any = None, lines: dict[tuple[i
     the line of the field (or of the section it is missing from) when ``lines`` has it."""
     if language() == "en":
         return field_path(loc)
-    clean = tuple("for" if p == "for_" else p for p in loc if not (isinstance(p, str) and p.startswith("~")))
-    line = next((lines[clean[:n]] for n in range(len(clean), 0, -1) if lines and clean[:n] in lines), None)
+    line = line_of(loc, lines)
     parts: list[str] = []
     node = data
     parent: int | str | None = None
