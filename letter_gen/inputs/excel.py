@@ -720,8 +720,8 @@ def _formula_cells(path: Path) -> set[tuple[str, int, int]]:
     second time, and only when a sheet's XML holds a formula (``<f>``): the form has none, so
     a clerk's workbook is read once."""
     with zipfile.ZipFile(path) as archive:
-        if not any(re.search(rb"<(?:\w+:)?f[ >/]", archive.read(name)) for name in archive.namelist()
-                   if name.startswith("xl/worksheets/") and name.endswith(".xml")):
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        if not any(_holds_formula(archive, name) for name in sheets):
             return set()
     found: set[tuple[str, int, int]] = set()
     book = load_workbook(path, read_only=True, data_only=False)
@@ -734,6 +734,20 @@ def _formula_cells(path: Path) -> set[tuple[str, int, int]]:
     finally:
         book.close()
     return found
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
+def _holds_formula(archive: zipfile.ZipFile, name: str, chunk: int = 1 << 20) -> bool:
+    """Whether a sheet's XML holds a formula element, read a chunk at a time."""
+    with archive.open(name) as part:
+        tail = b""
+        while block := part.read(chunk):
+            if _FORMULA.search(tail + block):
+                return True
+            tail = block[-16:]
+    return False
 
 
 def _unit_mismatch(name: str, units: list[dict[str, Any]]) -> str:
