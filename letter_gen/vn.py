@@ -199,6 +199,19 @@ def short_date(date: dt.date) -> str:
     return f"{date.day:02d}/{date.month:02d}/{date.year}"
 
 
+_SHORT_DATE = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*")
+
+
+def parse_short_date(text: str) -> dt.date | None:
+    """A date as clerks type it, ``23/02/2021`` or ``5/7/2021`` (dd/mm/yyyy); None when the text
+    is not of that form; ValueError when it is but no such day exists (``31/02/2021``)."""
+    found = _SHORT_DATE.fullmatch(text)
+    if found is None:
+        return None
+    day, month, year = (int(part) for part in found.groups())
+    return dt.date(year, month, day)
+
+
 def period_label(
     year: int,
     *,

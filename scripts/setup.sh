@@ -4,6 +4,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Its few lines in the clerk's language, chosen as letter_gen chooses (letter_gen/i18n.py):
+# LETTER_GEN_LANG, else the first of LANGUAGE, LC_ALL, LC_MESSAGES, LANG set; Vietnamese unless "en".
+say() {  # say "Vietnamese" "English"
+  local chosen="${LETTER_GEN_LANG:-}"
+  if [ -z "$chosen" ]; then
+    for variable in LANGUAGE LC_ALL LC_MESSAGES LANG; do
+      if [ -n "${!variable:-}" ]; then chosen="${!variable%%:*}"; break; fi
+    done
+  fi
+  case "${chosen,,}" in en*) echo "setup: $2" ;; *) echo "setup: $1" ;; esac
+}
+
 need_system=0
 command -v soffice >/dev/null 2>&1 || need_system=1
 command -v pdftotext >/dev/null 2>&1 || need_system=1
@@ -16,7 +28,8 @@ if [ "$need_system" = 1 ]; then
   elif command -v sudo >/dev/null 2>&1; then
     sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q $packages
   else
-    echo "setup: install $packages for PDF output (Debian/Ubuntu: apt-get install $packages)" >&2
+    say "cần cài $packages để ghi PDF (Debian/Ubuntu: apt-get install $packages)" \
+        "install $packages for PDF output (Debian/Ubuntu: apt-get install $packages)" >&2
   fi
 fi
 
@@ -34,6 +47,7 @@ if ! with_libyaml; then
     sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q libyaml-dev || true
   fi
   .venv/bin/python -m pip install -q --force-reinstall --no-binary pyyaml pyyaml || true
-  with_libyaml || echo "setup: PyYAML runs without libyaml (install libyaml-dev and rerun): YAML inputs are read ~10x slower" >&2
+  with_libyaml || say "PyYAML chạy không có libyaml (cài libyaml-dev rồi chạy lại): tệp YAML sẽ đọc chậm hơn khoảng 10 lần" \
+                      "PyYAML runs without libyaml (install libyaml-dev and rerun): YAML inputs are read ~10x slower" >&2
 fi
-echo "setup: done; run .venv/bin/letter-gen --help"
+say "xong; gõ .venv/bin/letter-gen --help để xem các lệnh" "done; run .venv/bin/letter-gen --help"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,15 @@ def _own_data_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     LETTER_GEN_REGISTER: a test never reads or writes the real user's register."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
     monkeypatch.delenv("LETTER_GEN_REGISTER", raising=False)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _english_for_shared_fixtures() -> Iterator[None]:
+    """English for the module- and session-scoped fixtures too (letters checked once per
+    module): pytest sets them up before any function-scoped fixture such as the one below."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LETTER_GEN_LANG", "en")
+        yield
 
 
 @pytest.fixture(autouse=True)

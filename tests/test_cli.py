@@ -86,7 +86,7 @@ def test_validate_reports_every_problem_and_exits_1(runner, seed_data, write_yam
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"{source}: 2 problem(s) in the input",
-        "  letter.date: expected a real date YYYY-MM-DD (got '2021-02-30')",
+        "  letter.date: expected a real date such as 05/07/2021 or 2021-07-05 (got '2021-02-30')",
         "  signer.authority: expected one of 'KT', 'TM', 'TL', 'TUQ' or 'Q' (got 'XYZ')",
     ]
 

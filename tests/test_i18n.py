@@ -173,3 +173,145 @@ def test_the_excel_form_written_in_english_mode_is_still_the_vietnamese_form(tmp
         return [c.value for ws in openpyxl.load_workbook(path) for row in ws.iter_rows() for c in row]
 
     assert texts(vi) == texts(en)
+
+
+def _broken_letter(path: Path) -> Path:
+    """The sample letter with four Decree 30 faults a clerk makes in Word: a Quốc hiệu in 11 pt
+    and not bold, an upright date line, a left-aligned body paragraph, Arial in Nơi nhận."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    from letter_gen.output.writer import render_file
+
+    document = Document(str(render_file(SAMPLE, path.with_name("good.docx")).path))
+    paras = [p for table in document.tables for row in table.rows for cell in row.cells for p in cell.paragraphs]
+    for para in [*paras, *document.paragraphs]:
+        for run in para.runs:
+            if para.text.startswith("CỘNG HÒA"):
+                run.font.size, run.font.bold = Pt(11), False
+            elif ", ngày" in para.text:
+                run.font.italic = False
+            elif para.text.startswith("Nơi nhận"):
+                run.font.name = "Arial"
+    next(p for p in document.paragraphs if p.text.startswith("Thực hiện")).alignment = WD_ALIGN_PARAGRAPH.LEFT
+    document.save(str(path))
+    return path
+
+
+def test_check_names_each_fault_in_vietnamese_office_terms_and_keeps_its_rule_id(tmp_path):
+    letter = str(_broken_letter(tmp_path / "cong-van-loi.docx"))
+    vi = _run(["check", letter])
+    assert vi.exit_code == 1
+    lines = vi.output.splitlines()
+    assert lines[0] == f"{letter}: 5 lỗi thể thức"
+    quoc_hieu = 'Quốc hiệu: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM": '
+    assert f"  {quoc_hieu}cỡ chữ 11 pt; Nghị định 30 quy định cỡ chữ 12–13 pt" in lines
+    assert f"  {quoc_hieu}chưa in đậm; phải in đậm" in lines
+    assert any(line.startswith("  Địa danh, ngày tháng: ") and line.endswith(": chưa in nghiêng; phải in nghiêng") for line in lines)
+    assert any(line.startswith('  Đoạn 1 phần nội dung: "Thực hiện') and line.endswith(": đang căn trái; các đoạn nội dung phải căn đều hai bên")
+               for line in lines)  # fmt: skip
+    assert '  Nơi nhận: "Nơi nhận:": phông chữ Arial; Nghị định 30 quy định dùng phông Times New Roman trong toàn văn bản' in lines
+    assert not re.search(r"\b(the|decree|must|bold|italic|size|line|paragraph)\b", vi.output.replace(letter, ""))
+
+    import json
+
+    found = json.loads(_run(["check", "--json", letter]).output)[0]["findings"]
+    english = json.loads(_run(["check", "--json", letter], LETTER_GEN_LANG="en").output)[0]["findings"]
+    assert [f["rule"] for f in found] == [f["rule"] for f in english] == ["font", "national-title", "national-title", "date", "body-align"]
+    assert found[3]["where"].startswith("Địa danh, ngày tháng") and english[3]["where"].startswith("Date line")
+    assert english[1]["message"] == "size 11 pt; the decree wants 12–13 pt"
+
+
+def test_check_of_a_file_that_is_no_letter_says_what_to_do_in_vietnamese(tmp_path):
+    old = tmp_path / "cong-van.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0 an old Word file")
+    result = _run(["check", str(old)])
+    assert result.exit_code != 0
+    assert f"{old}: tệp Word cũ (.doc); mở tệp bằng Word rồi lưu lại dưới dạng .docx (Word Document)" in result.stderr
+
+
+def test_validation_problems_name_the_yaml_keys_count_from_1_and_name_the_unit_in_vietnamese(tmp_path, seed_data):
+    import yaml
+
+    seed_data["units"][0]["findngs"] = ["x"]
+    seed_data["units"][1]["name"] = ""
+    seed_data["letter"]["number"] = "năm"
+    seed_data["inspection"]["plan"]["date"] = "31/02/2021"
+    seed_data["recipients"] = ["Phòng Tư pháp; Thanh tra Sở"]
+    source = tmp_path / "sai.yaml"
+    source.write_text(yaml.safe_dump(seed_data, allow_unicode=True), encoding="utf-8")
+    vi = _run(["validate", str(source)])
+    assert vi.exit_code == 1
+    typed = source.read_text(encoding="utf-8").splitlines()
+
+    def line(text: str) -> int:  # the line of the file the clerk mends
+        return next(i for i, t in enumerate(typed) if t.strip().startswith(text)) + 1
+
+    empty_name = line("name: ''")
+    assert vi.stderr.splitlines() == [
+        f"{source}: tệp dữ liệu có 4 lỗi",
+        f"  dòng {line('date: 31/02/2021')}: inspection → plan → date: không có ngày này trên lịch; ghi ngày có thật,"
+        " ví dụ 05/07/2021 hoặc 2021-07-05 (đang ghi '31/02/2021')",
+        f"  dòng {line('number: năm')}: letter → number: cần ghi số nguyên (đang ghi 'năm')",
+        f"  dòng {line('findngs:')}: units → đơn vị thứ 1 (Chi cục Tiêu chuẩn Đo lường Chất lượng) → findngs: không có"
+        " trường này (gõ nhầm tên?); xem tên các trường của mục này trong hướng dẫn (README)",
+        f"  dòng {empty_name}: units → đơn vị thứ 2 → name: không được để trống",
+    ]
+    en = _run(["validate", str(source)], LETTER_GEN_LANG="en")
+    assert "  units[0].findngs: unknown field (a typo?); see the README for the fields of this section" in en.stderr.splitlines()
+
+
+def test_a_yaml_date_may_be_written_as_clerks_write_it(tmp_path, seed_data):
+    import yaml
+
+    seed_data["inspection"]["plan"]["date"] = "23/02/2021"
+    seed_data["recipients"] = ["Phòng Tư pháp; Thanh tra Sở"]
+    source = tmp_path / "ngay.yaml"
+    source.write_text(yaml.safe_dump(seed_data, allow_unicode=True), encoding="utf-8")
+    result = _run(["validate", str(source)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "cảnh báo: " f"{source}: recipients → mục thứ 1: 'Phòng Tư pháp; Thanh tra Sở' có dấu \"; \": có phải là nhiều nơi"
+        " nhận? Ghi mỗi nơi một dòng (trong Excel: Alt+Enter trong ô; trong YAML: mỗi nơi một dòng \"- \")\n"
+    )
+
+
+def test_no_message_is_hidden_from_the_catalog_inside_an_f_string():
+    # pybabel reads an f-string as one token: a _() inside one never reaches the catalog, and an
+    # f-string inside _() is a msgid no catalog can hold. Both leave the clerk an English message.
+    import ast
+
+    found = []
+    for path in sorted((ROOT / "letter_gen").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            calls = [node] if isinstance(node, ast.Call) else []
+            for call in calls:
+                name = getattr(call.func, "id", None)
+                if name in ("_", "N_", "ngettext") and any(isinstance(a, ast.JoinedStr) for a in call.args):
+                    found.append(f"{path.relative_to(ROOT)}:{call.lineno}: an f-string inside {name}()")
+            if isinstance(node, ast.JoinedStr):
+                for inner in ast.walk(node):
+                    if isinstance(inner, ast.Call) and getattr(inner.func, "id", None) in ("_", "ngettext") and any(
+                        isinstance(a, ast.Constant) for a in inner.args
+                    ):
+                        found.append(f"{path.relative_to(ROOT)}:{inner.lineno}: a message inside an f-string")
+    assert not found, found
+
+
+def test_input_files_a_clerk_may_hold_instead_are_named_with_what_to_do(tmp_path):
+    text = SAMPLE.read_text(encoding="utf-8")
+    notepad = tmp_path / "luu-unicode.yaml"
+    notepad.write_bytes(text.encode("utf-16"))  # Notepad's "Unicode"
+    assert _run(["validate", str(notepad)]).stderr == (
+        f'{notepad}: tệp được lưu dạng UTF-16 ("Unicode"); hãy lưu lại với mã hóa UTF-8'
+        " (trong Notepad: File, Save As, Encoding chọn UTF-8)\n"
+    )
+    old = tmp_path / "kiem-tra.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0")
+    assert _run(["validate", str(old)]).stderr == (
+        f'{old}: bảng tính Excel 97-2003: hãy mở trong Excel và lưu thành "Excel Workbook (*.xlsx)"\n'
+    )
+    twice = tmp_path / "hai-lan.json"
+    twice.write_text('{"letter": {"kind": "follow-up", "kind": "plan"}}', encoding="utf-8")
+    assert _run(["validate", str(twice)]).stderr == f"{twice}: trường 'kind' được ghi hai lần\n"

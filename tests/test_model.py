@@ -44,7 +44,7 @@ def test_errors_name_every_bad_field(seed_data):
     assert problems_of(seed_data) == [
         "letter.number: must be 1 or more (got 0)",
         "letter.subject: must not be empty",
-        "inspection.plan.date: expected a real date YYYY-MM-DD (got '2021-02-30')",
+        "inspection.plan.date: expected a real date such as 05/07/2021 or 2021-07-05 (got '2021-02-30')",
         "units[1].findings[0]: expected text (got 42)",
         "signer.name: required field is missing",
     ]
@@ -128,7 +128,7 @@ INVALID_CASES = [
     ("wrong type", ("units", 1, "findings", 0), 42, "units[1].findings[0]: expected text (got 42)"),
     ("unknown key", ("units", 2, "findngs"), ["x"], "units[2].findngs: unknown field (a typo?); see the README for the fields of this section"),
     ("missing required field", ("signer", "name"), DELETE, "signer.name: required field is missing"),
-    ("impossible date", ("inspection", "plan", "date"), "2021-02-30", "inspection.plan.date: expected a real date YYYY-MM-DD (got '2021-02-30')"),
+    ("impossible date", ("inspection", "plan", "date"), "2021-02-30", "inspection.plan.date: expected a real date such as 05/07/2021 or 2021-07-05 (got '2021-02-30')"),
     ("number 0", ("letter", "number"), 0, "letter.number: must be 1 or more (got 0)"),
     ("negative number", ("letter", "number"), -3, "letter.number: must be 1 or more (got -3)"),
     ("unknown authority", ("signer", "authority"), "PGĐ", "signer.authority: expected one of 'KT', 'TM', 'TL', 'TUQ' or 'Q' (got 'PGĐ')"),
@@ -183,7 +183,7 @@ def test_loosely_typed_numbers_and_dates_are_refused(seed_data):
     seed_data["letter"]["date"] = 0
     assert problems_of(seed_data) == [
         "letter.number: expected a whole number (got True)",
-        "letter.date: expected a date YYYY-MM-DD (got 0)",
+        "letter.date: expected a date such as 05/07/2021 or 2021-07-05 (got 0)",
     ]
 
 

@@ -11,6 +11,7 @@ from letter_gen import decree30 as D
 from letter_gen import vn
 from letter_gen.checking.letter_parts import Letter, Line, pts
 from letter_gen.checking.word_format import TWIPS_PER_MM, wattr
+from letter_gen.i18n import N_, _
 
 __all__ = ["Finding", "is_underscores", "length_mm", "sections"]
 
@@ -49,8 +50,32 @@ def length_mm(element: Any, attr: str) -> float:
 
 # --- formatting checks shared by every rule ------------------------------------------------------
 
-ALIGN_NAMES = {"left": "left-aligned", "both": "justified", "center": "centred", "right": "right-aligned"}
+ALIGN_NAMES = {"left": N_("left-aligned"), "both": N_("justified"), "center": N_("centred"), "right": N_("right-aligned")}
 
+
+def align_name(alignment: str | None) -> str:
+    """A paragraph's alignment (căn lề) as the clerk's Word names it."""
+    return _(ALIGN_NAMES[alignment]) if alignment in ALIGN_NAMES else str(alignment)
+
+
+def share_words(share: D.Range) -> str:
+    """A share of a length as a sentence says it: "1/3 to 1/2"."""
+    low, high = str(share).partition("–")[::2]
+    return low if not high else _("{low} to {high}").format(low=low, high=high)
+
+
+def indents_text() -> str:
+    """The body's first-line indents (lùi đầu dòng): "1 cm or 1.27 cm"."""
+    shown = [_("{value} cm").format(value=f"{mm / 10:g}") for mm in D.BODY_FIRST_LINE_INDENTS_MM]
+    return shown[0] if len(shown) == 1 else _("{some} or {last}").format(some=", ".join(shown[:-1]), last=shown[-1])
+
+
+def line_spacing_text() -> str:
+    """The body's line spacing (giãn dòng) as the decree allows it: "single to 1.5 lines"."""
+    spacing = D.BODY_LINE_SPACING
+    if spacing.low == 1:
+        return _("single to {high} lines").format(high=f"{spacing.high:g}")
+    return _("{low} to {high} lines").format(low=f"{spacing.low:g}", high=f"{spacing.high:g}")
 
 def format_problems(
     line: Line,
@@ -67,20 +92,23 @@ def format_problems(
     if size is not None:
         sizes = {f.size_pt for f in formats}
         if any(not size.holds(s) for s in sizes):
-            problems.append(f"size {pts(sizes)}; the decree wants {size}")
-    for wanted, name in ((bold, "bold"), (italic, "italic")):
-        if wanted is None or not formats:
-            continue
-        values = [bool(getattr(f, name)) for f in formats]
-        if wanted and not all(values):
-            problems.append(f"{'only partly' if any(values) else 'not'} {name}; it must be {name}")
-        elif not wanted and any(values):
-            problems.append(f"{name}; it must {'not be bold' if name == 'bold' else 'be upright'}")
+            problems.append(_("size {found}; the decree wants {wanted}").format(found=pts(sizes), wanted=size))
+    if bold is not None and formats:
+        values = [bool(f.bold) for f in formats]
+        if bold and not all(values):
+            problems.append(_("only partly bold; it must be bold") if any(values) else _("not bold; it must be bold"))
+        elif not bold and any(values):
+            problems.append(_("bold; it must not be bold"))
+    if italic is not None and formats:
+        values = [bool(f.italic) for f in formats]
+        if italic and not all(values):
+            problems.append(_("only partly italic; it must be italic") if any(values) else _("not italic; it must be italic"))
+        elif not italic and any(values):
+            problems.append(_("italic; it must be upright"))
     if upper and not all(f.caps or t == vn.upper(t) for t, f in line.pieces if t.strip()):
-        problems.append("not in capitals; it must be UPPERCASE")
+        problems.append(_("not in capitals; it must be UPPERCASE"))
     if align is not None and line.para.fmt.alignment != align:
-        shown = ALIGN_NAMES.get(line.para.fmt.alignment, line.para.fmt.alignment)
-        problems.append(f"{shown}; it must be {ALIGN_NAMES[align]}")
+        problems.append(_("{found}; it must be {wanted}").format(found=align_name(line.para.fmt.alignment), wanted=align_name(align)))
     return problems
 
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 from letter_gen import decree30 as D
 from letter_gen import vn
-from letter_gen.checking.findings import Finding, findings_of, format_as
+from letter_gen.checking.findings import Finding, findings_of, format_as, format_problems, share_words
 from letter_gen.checking.letter_parts import Letter, Line, Para, at, is_dash
+from letter_gen.i18n import _
 from letter_gen.metrics import wrapped_line_widths
 
 __all__ = ["KindView", "adapt", "check", "recognise"]
@@ -150,27 +151,29 @@ def _check_symbol(letter: Letter, view: KindView) -> Iterator[Finding]:
         return
     first = parsed.symbol.split("-")[0]
     if first != abbreviation:
-        yield Finding("kind-symbol", at("Số line", letter.number.text),
-                      f'a {view.form.name.lower()}\'s ký hiệu begins with "{abbreviation}-": "Số: 12/{abbreviation}-..."')  # fmt: skip
+        yield Finding("kind-symbol", at(_("Số line"), letter.number.text),
+                      _('a {kind}\'s ký hiệu begins with "{abbreviation}-": "Số: 12/{abbreviation}-..."').format(
+                          kind=view.form.name.lower(), abbreviation=abbreviation))  # fmt: skip
 
 
 def _check_title_block(view: KindView) -> Iterator[Finding]:
     title = view.form.title or ""
     if view.title is None:
-        yield Finding("title-block", "Title", f'not found; under the header a {view.form.name.lower()} shows "{title}" alone on its line')
+        yield Finding("title-block", _("Title"), _('not found; under the header a {kind} shows "{title}" alone on its line').format(
+            kind=view.form.name.lower(), title=title))
         return
     problems: list[str] = []  # its formatting is the title rule's (rules.py), from the same table
     if len(view.title.para.lines) > 1 or " ".join(view.title.shown.split()) != title:
-        problems.append(f'must read "{title}" alone on its line')
-    yield from findings_of("title-block", at("Title", view.title.shown), problems)
+        problems.append(_('must read "{title}" alone on its line').format(title=title))
+    yield from findings_of("title-block", at(_("Title"), view.title.shown), problems)
     if not view.subject:
-        yield Finding("title-block", "Trích yếu", "not found; the trích yếu goes under the title, bold, centred")
+        yield Finding("title-block", _("Trích yếu"), _("not found; the trích yếu goes under the title, bold, centred"))
         return
     for line in view.subject:
         problems = []
         if line.text.casefold().startswith("v/v"):
-            problems.append('no "V/v" before the trích yếu of a document with a title (that belongs to a công văn)')
-        yield from findings_of("title-block", at("Trích yếu", line.text), problems)
+            problems.append(_('no "V/v" before the trích yếu of a document with a title (that belongs to a công văn)'))
+        yield from findings_of("title-block", at(_("Trích yếu"), line.text), problems)
     if view.rule is None:
         return  # drawn as a shape, or missing: the title-rule check of rules.py reads both
     first = view.subject[0].first()
@@ -181,34 +184,37 @@ def _check_title_block(view: KindView) -> Iterator[Finding]:
     length, share = view.rule.fmt.text_width_mm, D.TITLE_RULE.share
     border = view.rule.fmt.bottom_border
     if border is not None and border.style not in ("single", "thick"):
-        yield Finding("title-block", "Rule under the trích yếu", "not a single solid line")
+        yield Finding("title-block", _("Rule under the trích yếu"), _("not a single solid line"))
     if length is not None and not share.low * longest * (1 - D.TITLE_RULE.tolerance) <= length <= share.high * longest * (1 + D.TITLE_RULE.tolerance):
-        yield Finding("title-block", "Rule under the trích yếu",
-                      f"{length:.0f} mm long; it must be {share.in_words()} as long as the trích yếu's line:"
-                      f" {share.low * longest:.0f}–{share.high * longest:.0f} mm")  # fmt: skip
+        yield Finding("title-block", _("Rule under the trích yếu"),
+                      _("{length} mm long; it must be {share} as long as the trích yếu's line: {target}").format(
+                          length=f"{length:.0f}", share=share_words(share),
+                          target=f"{share.low * longest:.0f}–{share.high * longest:.0f} mm"))  # fmt: skip
     centre, text_centre = view.rule.fmt.centre_mm, view.subject[0].para.fmt.centre_mm
     if centre is not None and text_centre is not None and abs(centre - text_centre) > D.RULE_CENTRE_TOLERANCE_MM:
-        yield Finding("title-block", "Rule under the trích yếu", f"off centre by {abs(centre - text_centre):.0f} mm; it must be centred")
+        yield Finding("title-block", _("Rule under the trích yếu"),
+                      _("off centre by {mm} mm; it must be centred").format(mm=f"{abs(centre - text_centre):.0f}"))
 
 
 def _check_parts(letter: Letter, view: KindView) -> Iterator[Finding]:
     name = view.form.name.lower()
     if letter.kinh_gui is not None and not view.form.kinh_gui:
-        yield Finding("kind-parts", at("Kính gửi", letter.kinh_gui.text),
-                      f"a {name} has no Kính gửi (only a công văn, tờ trình or báo cáo): name the recipients in Nơi nhận")  # fmt: skip
+        yield Finding("kind-parts", at(_("Kính gửi"), letter.kinh_gui.text),
+                      _("a {kind} has no Kính gửi (only a công văn, tờ trình or báo cáo): name the recipients in Nơi nhận").format(kind=name))  # fmt: skip
     if letter.kinh_gui is None and view.form.kinh_gui and view.key != "báo cáo":  # a report to the agency's own head has none
-        yield Finding("kind-parts", "Kính gửi", f'not found; a {name} names the body it goes to: "Kính gửi: ..."')
+        yield Finding("kind-parts", _("Kính gửi"), _('not found; a {kind} names the body it goes to: "Kính gửi: ..."').format(kind=name))
     for line in letter.subject:
         if line in view.subject:
             continue  # a "V/v" typed into the title block: the title block's rule says so
-        yield Finding("kind-parts", at("V/v line", line.text), f'a {name} has no "V/v" line: its trích yếu is in the title block')
+        yield Finding("kind-parts", at(_("V/v line"), line.text), _('a {kind} has no "V/v" line: its trích yếu is in the title block').format(kind=name))
 
 
 def _check_authority(view: KindView) -> Iterator[Finding]:
     if view.authority is None:
-        yield Finding("issuing-authority", "Issuing authority", 'not found; under the title block a quyết định names who decides, in capitals: "GIÁM ĐỐC SỞ ..."')
+        yield Finding("issuing-authority", _("Issuing authority"),
+                      _('not found; under the title block a quyết định names who decides, in capitals: "GIÁM ĐỐC SỞ ..."'))
         return
-    yield from findings_of("issuing-authority", at("Issuing authority", view.authority.text), format_as(view.authority, D.ISSUING_AUTHORITY))
+    yield from findings_of("issuing-authority", at(_("Issuing authority"), view.authority.text), format_as(view.authority, D.ISSUING_AUTHORITY))
 
 
 def _bases(letter: Letter) -> list[Para]:
@@ -225,37 +231,38 @@ def _bases(letter: Letter) -> list[Para]:
 def _check_bases(letter: Letter) -> Iterator[Finding]:
     bases = _bases(letter)
     if not any(p.text.startswith("Căn cứ") for p in bases):
-        yield Finding("can-cu", "Căn cứ", "not found; a quyết định states its legal bases first, each line beginning \"Căn cứ\"")
+        yield Finding("can-cu", _("Căn cứ"), _('not found; a quyết định states its legal bases first, each line beginning "Căn cứ"'))
         return
     for i, para in enumerate(bases):
         line = para.lines[-1]
-        problems = [m for m in format_as(line, D.BASES) if "italic" in m]
+        problems = format_problems(line, italic=D.BASES.italic)  # only the slant: size and alignment are the body's
         end = "." if i == len(bases) - 1 else ";"
         if not para.text.endswith(end):
-            problems.append('the last line ends with "."' if end == "." else 'each line but the last ends with ";"')
+            problems.append(_('the last line ends with "."') if end == "." else _('each line but the last ends with ";"'))
         label = match.group(1) if (match := _BASIS.match(para.text)) else "Căn cứ"
         yield from findings_of("can-cu", at(label, para.text), problems)
 
 
 def _check_decides(view: KindView) -> Iterator[Finding]:
     if view.decides is None:
-        yield Finding("decides", "QUYẾT ĐỊNH:", 'not found; "QUYẾT ĐỊNH:" stands alone, centred in bold, before "Điều 1."')
+        yield Finding("decides", "QUYẾT ĐỊNH:", _('not found; "QUYẾT ĐỊNH:" stands alone, centred in bold, before "Điều 1."'))
         return
     problems = format_as(view.decides, D.DECIDES)
     if view.decides.text != "QUYẾT ĐỊNH:":
-        problems.append('write exactly "QUYẾT ĐỊNH:"')
+        problems.append(_('write exactly "QUYẾT ĐỊNH:"'))
     yield from findings_of("decides", at("QUYẾT ĐỊNH", view.decides.text), problems)
 
 
 def _check_articles(letter: Letter) -> Iterator[Finding]:
     articles = [(int(m.group(1)), p, m) for p in letter.body if (m := _ARTICLE.match(p.text))]
     if not articles:
-        yield Finding("dieu", "Điều", 'no articles found; a quyết định decides in articles "Điều 1.", "Điều 2." ...')
+        yield Finding("dieu", "Điều", _('no articles found; a quyết định decides in articles "Điều 1.", "Điều 2." ...'))
         return
     for expected, (number, para, match) in enumerate(articles, start=1):
         problems = []
         if number != expected:
-            problems.append(f"Điều {number} comes where Điều {expected} is due; number the articles 1, 2, 3 in order")
+            problems.append(_("Điều {number} comes where Điều {expected} is due; number the articles 1, 2, 3 in order").format(
+                number=number, expected=expected))
         lead = match.group(0)
         shown = ""
         bold: list[bool] = []
@@ -266,14 +273,14 @@ def _check_articles(letter: Letter) -> Iterator[Finding]:
             if text.strip():
                 bold.append(bool(fmt.bold))
         if not all(bold):
-            problems.append(f'"{lead}" is not bold; "Điều N." is written in bold')
+            problems.append(_('"{lead}" is not bold; "Điều N." is written in bold').format(lead=lead))
         yield from findings_of("dieu", at(f"Điều {number}", para.text), problems)
     last = articles[-1][0]
     # "- Như Điều N;" is the form's first item, but real decisions list the higher bodies first: any place will do.
     carries_out = any(item.text.lstrip("-– ").startswith("Như Điều") for item in letter.items)
     if letter.items and is_dash(letter.items[0]) and not carries_out:
-        yield Finding("dieu", at("Nơi nhận item", letter.items[0].text),
-                      f'the first item of a quyết định is "- Như Điều {last};" (who carries it out)')  # fmt: skip
+        yield Finding("dieu", at(_("Nơi nhận item"), letter.items[0].text),
+                      _('the first item of a quyết định is "- Như Điều {last};" (who carries it out)').format(last=last))  # fmt: skip
 
 
 def _check_sections(letter: Letter) -> Iterator[Finding]:
@@ -283,11 +290,12 @@ def _check_sections(letter: Letter) -> Iterator[Finding]:
     for expected, (para, numeral) in zip(_ROMANS, sections):
         problems = []
         if numeral != expected:
-            problems.append(f"section {numeral} comes where {expected} is due; number them I, II, III in order")
+            problems.append(_("section {numeral} comes where {expected} is due; number them I, II, III in order").format(
+                numeral=numeral, expected=expected))
         formats = para.lines[0].formats()
         if formats and not all(f.bold for f in formats):
-            problems.append("not bold; section headings are bold")
-        yield from findings_of("sections", at(f"Section {numeral}", para.text), problems)
+            problems.append(_("not bold; section headings are bold"))
+        yield from findings_of("sections", at(_("Section {numeral}").format(numeral=numeral), para.text), problems)
 
 
 def _check_invitation(letter: Letter) -> Iterator[Finding]:
@@ -300,4 +308,4 @@ def _check_invitation(letter: Letter) -> Iterator[Finding]:
     )
     for label, found in wanted:
         if not any(found(t) for t in texts):
-            yield Finding("invitation-parts", "Giấy mời", f'no "{label}" line; a giấy mời says whom it invites, to what, when and where')
+            yield Finding("invitation-parts", "Giấy mời", _('no "{label}" line; a giấy mời says whom it invites, to what, when and where').format(label=label))

@@ -23,11 +23,12 @@ from pypdf.generic import ContentStream
 
 from letter_gen import decree30 as D
 from letter_gen import ooxml
-from letter_gen.checking.findings import Finding, is_underscores, sections
+from letter_gen.checking.findings import Finding, is_underscores, sections, share_words
 from letter_gen.checking.findings import length_mm as _mm
 from letter_gen.checking.letter_parts import Letter, at, short
 from letter_gen.checking.word_format import w
 from letter_gen.errors import ConversionError
+from letter_gen.i18n import N_, _, ngettext
 from letter_gen.libreoffice import convert_files
 from letter_gen.metrics import MM_PER_PT
 
@@ -59,13 +60,13 @@ def pdf_pages(pdf: Path) -> list[_Page]:
     """Words (poppler's ``pdftotext -bbox``) and drawn horizontal lines (pypdf) per page."""
     exe = shutil.which("pdftotext")
     if exe is None:
-        raise ConversionError("pdftotext is needed to check the laid-out letter: apt-get install poppler-utils")
+        raise ConversionError(_("pdftotext is needed to check the laid-out letter: apt-get install poppler-utils"))
     try:
         done = subprocess.run([exe, "-bbox", str(pdf), "-"], capture_output=True, timeout=120, check=False)
     except (OSError, subprocess.TimeoutExpired) as err:
-        raise ConversionError(f"{pdf}: pdftotext failed ({err})") from err
+        raise ConversionError(_("{pdf}: pdftotext failed ({err})").format(pdf=pdf, err=err)) from err
     if done.returncode != 0:
-        raise ConversionError(f"{pdf}: pdftotext failed: {done.stderr.decode(errors='replace').strip()}")
+        raise ConversionError(_("{pdf}: pdftotext failed ({err})").format(pdf=pdf, err=done.stderr.decode(errors="replace").strip()))
     drawn = _pdf_lines(pdf)
     pages = []
     for n, m in enumerate(_PAGE.finditer(done.stdout.decode("utf-8", errors="replace")), start=1):
@@ -85,7 +86,7 @@ def _pdf_lines(pdf: Path) -> list[list[tuple[float, float, float]]]:
     try:
         reader = PdfReader(pdf)
     except Exception as err:  # pypdf raises many types for damaged files
-        raise ConversionError(f"{pdf}: not a readable PDF ({err})") from err
+        raise ConversionError(_("{pdf}: not a readable PDF ({err})").format(pdf=pdf, err=err)) from err
     result = []
     for page in reader.pages:
         top, left = float(page.mediabox.top), float(page.mediabox.left)
@@ -185,7 +186,7 @@ def layout_findings(letter: Letter, pages: list[_Page]) -> Iterator[Finding]:
     if not pages:
         return
     first = pages[0]
-    for label, lines in (("Quốc hiệu", letter.national), ("Tiêu ngữ", letter.motto), ("Date line", [letter.date])):
+    for label, lines in ((N_("Quốc hiệu"), letter.national), (N_("Tiêu ngữ"), letter.motto), (N_("Date line"), [letter.date])):
         if not lines or lines[0] is None:
             continue
         text = " ".join(line.shown for line in lines if line is not None)
@@ -193,17 +194,17 @@ def layout_findings(letter: Letter, pages: list[_Page]) -> Iterator[Finding]:
         if len(rows) > 1:
             yield Finding(
                 "pdf-one-line",
-                at(f"PDF page 1: {label}", text),
-                f"wraps onto {len(rows)} lines; it must stay on one line",
+                at(_("PDF page {page}: {part}").format(page=1, part=_(label)), text),
+                _("wraps onto {n} lines; it must stay on one line").format(n=len(rows)),
             )
     if letter.motto:
         rows = _rows(_locate(first.words, " ".join(line.shown for line in letter.motto)))
         if rows:
-            yield from _pdf_rule(first, rows, "pdf-motto-rule", "PDF page 1: rule under the Tiêu ngữ", D.MOTTO_RULE)
+            yield from _pdf_rule(first, rows, "pdf-motto-rule", _("PDF page {page}: {part}").format(page=1, part=_("Rule under the Tiêu ngữ")), D.MOTTO_RULE)
     if letter.agency:
         rows = _rows(_locate(first.words, " ".join(line.shown for line in letter.agency)))
         if rows:
-            yield from _pdf_rule(first, rows, "pdf-agency-rule", "PDF page 1: rule under the agency name", D.AGENCY_RULE)
+            yield from _pdf_rule(first, rows, "pdf-agency-rule", _("PDF page {page}: {part}").format(page=1, part=_("Rule under the agency name")), D.AGENCY_RULE)
     yield from _pdf_page_numbers(letter, pages)
     yield from _pdf_signature_alone(letter, pages)
     sects = sections(letter)
@@ -230,9 +231,9 @@ def _pdf_signature_alone(letter: Letter, pages: list[_Page]) -> Iterator[Finding
     if not above:
         yield Finding(
             "pdf-signature-alone",
-            f"PDF page {last.number}",
-            "Nơi nhận and the signature stand alone on the last page; keep at least the last two lines of the body"
-            " with them (keep with next on the last body paragraphs)",
+            _("PDF page {page}").format(page=last.number),
+            _("Nơi nhận and the signature stand alone on the last page; keep at least the last two lines of the body"
+              " with them (keep with next on the last body paragraphs)"),
         )
 
 
@@ -251,26 +252,27 @@ def _running_words(letter: Letter) -> set[str]:
 def _pdf_rule(page: _Page, rows: list[list[_Word]], rule: str, where: str, length: D.RuleLength) -> Iterator[Finding]:
     low, high, tol = length.share.low, length.share.high, length.pdf_tolerance
     widest = max(rows, key=lambda row: _span(row)[1] - _span(row)[0])
-    x0, x1, _, _ = _span(widest)
+    x0, x1 = _span(widest)[:2]
     found = _rule_below(page, rows[-1])
     if found is None:
-        yield Finding(rule, where, "no line drawn under the text")
+        yield Finding(rule, where, _("no line drawn under the text"))
         return
     crossed = [x for x in page.words if x.x0 < found[1] and x.x1 > found[0]
                and x.y0 + 0.25 * (x.y1 - x.y0) < found[2] < x.y1 - 0.25 * (x.y1 - x.y0)]  # fmt: skip
     if crossed:
-        yield Finding(rule, where, f'the line runs through the text "{short(" ".join(x.text for x in crossed), 40)}"')
+        yield Finding(rule, where, _('the line runs through the text "{text}"').format(text=short(" ".join(x.text for x in crossed), 40)))
     share = (found[1] - found[0]) / (x1 - x0)
     if not low * (1 - tol) <= share <= high * (1 + tol):
-        wanted = "as wide as the text" if low == high else f"{length.share.in_words()} of the text's width"
+        wanted = _("as wide as the text") if low == high else _("{share} of the text's width").format(share=share_words(length.share))
         yield Finding(
             rule,
             where,
-            f"{(found[1] - found[0]) * MM_PER_PT:.0f} mm wide, {share:.0%} of the text; it must be {wanted}",
+            _("{mm} mm wide, {share} of the text; it must be {wanted}").format(
+                mm=f"{(found[1] - found[0]) * MM_PER_PT:.0f}", share=f"{share:.0%}", wanted=wanted),
         )
     offset = abs((found[0] + found[1]) / 2 - (x0 + x1) / 2) * MM_PER_PT
     if offset >= D.RULE_CENTRE_TOLERANCE_MM:
-        yield Finding(rule, where, f"off centre by {offset:.0f} mm: centre it under the text")
+        yield Finding(rule, where, _("off centre by {mm} mm: centre it under the text").format(mm=f"{offset:.0f}"))
 
 
 def _pdf_page_numbers(letter: Letter, pages: list[_Page]) -> Iterator[Finding]:
@@ -281,27 +283,30 @@ def _pdf_page_numbers(letter: Letter, pages: list[_Page]) -> Iterator[Finding]:
     start = 1  # the page where the current numbering begins: an appendix may number its pages anew
     for i, page in enumerate(pages):
         in_top = shown[i]
-        where = f"PDF page {page.number}"
+        where = _("PDF page {page}").format(page=page.number)
         if page.number == 1:
             if in_top:
-                yield Finding("pdf-page-number", where, f'shows the page number "{in_top[0].text}"; page 1 has none')
+                yield Finding("pdf-page-number", where, _('shows the page number "{number}"; page 1 has none').format(number=in_top[0].text))
             continue
         if not in_top:
             following = shown[i + 1] if i + 1 < len(pages) else []
             if following and following[0].text == "2" and page.number != 1:
                 start = page.number  # an appendix's first page: unnumbered, and the next page shows 2
                 continue
-            yield Finding("pdf-page-number", where, "no page number in the top margin")
+            yield Finding("pdf-page-number", where, _("no page number in the top margin"))
             continue
         number = in_top[0]
         expected = page.number - start + 1
         if number.text != str(expected):
-            yield Finding("pdf-page-number", where, f'shows "{number.text}" as its page number; it must be {expected}')
+            yield Finding("pdf-page-number", where, _('shows "{number}" as its page number; it must be {expected}').format(number=number.text, expected=expected))
         centre = (number.x0 + number.x1) / 2
         off = min(abs(centre - (left + page.width - right) / 2), abs(centre - page.width / 2)) * MM_PER_PT
         if off > 3:
-            yield Finding("pdf-page-number", where, f"the page number is {off:.0f} mm off centre; it must be centred")
+            yield Finding("pdf-page-number", where, _("the page number is {mm} mm off centre; it must be centred").format(mm=f"{off:.0f}"))
 
+
+#: The sides of a page as the margin findings name them.
+_SIDES = {"top": N_("top"), "bottom": N_("bottom"), "left": N_("left"), "right": N_("right")}
 
 #: The decree's narrowest margins (mm): text closer to the edge than this is outside them.
 _MIN_MARGINS_MM = {side: float(allowed.low) for side, allowed in D.MARGINS.items()}
@@ -330,13 +335,17 @@ def _pdf_margins(pages: list[_Page], margins: Any, running: frozenset[str] | set
         if outside:
             parts = []
             for side, found in outside.items():
-                word, _ = found[0]
-                more = f" and {len(found) - 1} more words" if len(found) > 1 else ""
-                deepest = max(over for _, over in found) * MM_PER_PT
-                parts.append(f'"{word.text}"{more} {deepest:.1f} mm into the {side} margin')
-            wanted = ", ".join(f"{side} {wanted_mm[side]:.0f} mm" for side in outside)
-            yield Finding("pdf-margins", f"PDF page {page.number}",
-                          f"{'; '.join(parts)}: keep text inside the margins ({wanted} from the edge)")  # fmt: skip
+                word = found[0][0]
+                deepest = f"{max(item[1] for item in found) * MM_PER_PT:.1f}"
+                if len(found) > 1:
+                    parts.append(ngettext('"{word}" and {n} more word {mm} mm into the {side} margin',
+                                          '"{word}" and {n} more words {mm} mm into the {side} margin', len(found) - 1)
+                                 .format(word=word.text, n=len(found) - 1, mm=deepest, side=_(_SIDES[side])))
+                else:
+                    parts.append(_('"{word}" {mm} mm into the {side} margin').format(word=word.text, mm=deepest, side=_(_SIDES[side])))
+            wanted = ", ".join(_("{side} {mm} mm").format(side=_(_SIDES[side]), mm=f"{wanted_mm[side]:.0f}") for side in outside)
+            yield Finding("pdf-margins", _("PDF page {page}").format(page=page.number),
+                          _("{found}: keep text inside the margins ({wanted} from the edge)").format(found="; ".join(parts), wanted=wanted))  # fmt: skip
 
 
 def convert_for_check(paths: Sequence[Path], folder: Path, workers: int | None) -> list[Path]:
@@ -353,12 +362,13 @@ def convert_for_check(paths: Sequence[Path], folder: Path, workers: int | None) 
     errors: dict[int, str] = {}
     for i, result in enumerate(convert_files(inputs, workers=workers, out_dir=out)):
         if result.pdf is None:
-            errors[i] = result.error or "LibreOffice could not convert it"
+            errors[i] = result.error or _("LibreOffice could not convert it")
     pdfs = [out / f"{i:04d}.pdf" for i in range(len(inputs))]
     failed = [i for i, pdf in enumerate(pdfs) if not pdf.is_file()]
     if failed:
+        unwritten = _("no PDF written")
         raise ConversionError(
-            "LibreOffice could not convert some letters to PDF",
-            problems=[f"{paths[i]}: {errors.get(i, 'no PDF written')}" for i in failed],
+            _("LibreOffice could not convert some letters to PDF"),
+            problems=[f"{paths[i]}: {errors.get(i) or unwritten}" for i in failed],
         )
     return pdfs

@@ -109,7 +109,11 @@ def at(label: str, text: str) -> str:
 
 
 def pts(values: set[float] | list[float]) -> str:
-    return " and ".join(f"{v:g}" for v in sorted(set(values))) + " pt"
+    """Font sizes as a message says them: "11 pt", "11 and 12 pt"."""
+    shown = [f"{v:g}" for v in sorted(set(values))]
+    if len(shown) == 1:
+        return _("{size} pt").format(size=shown[0])
+    return _("{sizes} and {last} pt").format(sizes=", ".join(shown[:-1]), last=shown[-1])
 
 
 def _refuse_oversized(source: Any, name: object) -> None:
@@ -127,15 +131,16 @@ def _refuse_oversized(source: Any, name: object) -> None:
 
 def open_docx(path: Path) -> Any:
     if not path.is_file():
-        raise InputError(f"{path}: no such file")
+        raise InputError(_("{path}: no such file").format(path=path))
     _refuse_oversized(path, path)
     try:
         return docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as err:
-        hint = " (an old .doc file: open it in Word and save it as .docx)" if path.suffix.lower() == ".doc" else ""
-        raise InputError(f"{path}: not a Word .docx file{hint} ({err})") from err
+        if path.suffix.lower() == ".doc":
+            raise InputError(_("{path}: an old Word .doc file; open it in Word and save it as .docx (Word Document)").format(path=path)) from err
+        raise InputError(_("{path}: not a Word .docx file ({err})").format(path=path, err=err)) from err
     except OSError as err:
-        raise InputError(f"{path}: cannot read this file ({err.strerror or err})") from err
+        raise InputError(_("{path}: cannot read this file ({err})").format(path=path, err=err.strerror or err)) from err
 
 
 def open_docx_bytes(data: bytes, name: str) -> Any:
@@ -144,7 +149,7 @@ def open_docx_bytes(data: bytes, name: str) -> Any:
     try:
         return docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as err:
-        raise InputError(f"{name}: not a Word .docx file ({err})") from err
+        raise InputError(_("{path}: not a Word .docx file ({err})").format(path=name, err=err)) from err
 
 
 def _walk(container: Any, cell: Any, table: Any) -> Iterator[tuple[Any, Any, Any]]:

@@ -26,14 +26,17 @@ from letter_gen import decree30 as D
 from letter_gen import ooxml, vn
 from letter_gen.checking import kind_rules, kinds
 from letter_gen.checking.findings import (
-    ALIGN_NAMES,
     Finding,
+    align_name,
     findings_of,
     format_as,
     format_problems,
+    indents_text,
     is_underscores,
     length_mm,
+    line_spacing_text,
     sections,
+    share_words,
 )
 from letter_gen.checking.laid_out import convert_for_check, layout_findings, pdf_pages
 from letter_gen.checking.letter_parts import (
@@ -59,6 +62,7 @@ from letter_gen.checking.word_format import (
     w,
     wattr,
 )
+from letter_gen.i18n import N_, _, ngettext
 from letter_gen.metrics import MM_PER_PT, text_width_mm, wrapped_line_widths
 
 __all__ = ["RULES", "Finding", "check_docx", "check_files", "check_layout"]
@@ -72,7 +76,7 @@ _ACADEMIC = re.compile(r"^(GS|PGS|TS|ThS|TSKH|KS|BS|CN|Ths)\.|^(Tiến sĩ|Thạ
 
 # --- formatting checks shared by the components (checking/findings.py) -----------------------
 
-_ALIGN_NAMES, _format, _format_as, _findings = ALIGN_NAMES, format_problems, format_as, findings_of
+_format, _format_as, _findings = format_problems, format_as, findings_of
 
 
 def _text_centre(line: Line) -> float | None:
@@ -122,7 +126,7 @@ def _border_rule(para: Para, side: str) -> _Rule | None:
     if border is None:
         return None
     solid = border.style in ("single", "thick")
-    return _Rule(f"{side} border", para.fmt.text_width_mm, para.fmt.centre_mm, solid)
+    return _Rule(N_("bottom border") if side == "bottom" else N_("top border"), para.fmt.text_width_mm, para.fmt.centre_mm, solid)
 
 
 def _in_fallback(element: Any) -> bool:
@@ -162,13 +166,13 @@ def _shape_rules(para: Para) -> list[_Rule]:
         vertical = el.find(f"{{{WP_NS}}}positionV")
         drop = vertical.findtext(f"{{{WP_NS}}}posOffset") if vertical is not None else None
         drop_mm = int(drop) / _EMU_PER_MM if drop and vertical.get("relativeFrom") in ("paragraph", "line") else None
-        found.append(_Rule("line shape", length, centre, dash is None or dash.get("val") == "solid", drop_mm))
+        found.append(_Rule(N_("line shape"), length, centre, dash is None or dash.get("val") == "solid", drop_mm))
     for el in para.el.iter(f"{{{V_NS}}}line"):
         if _in_fallback(el):
             continue
         start, end = (_vml_point(el.get(k, "0,0")) for k in ("from", "to"))
         if start is not None and end is not None and abs(start[1] - end[1]) < 1:
-            found.append(_Rule("line shape", abs(end[0] - start[0]), None, drop_mm=min(start[1], end[1])))
+            found.append(_Rule(N_("line shape"), abs(end[0] - start[0]), None, drop_mm=min(start[1], end[1])))
     for el in para.el.iter(f"{{{V_NS}}}shape"):  # a VML connector (type _x0000_t32): width, no height
         if _in_fallback(el) or not (el.get("type") or "").endswith("_t32"):
             continue
@@ -180,7 +184,7 @@ def _shape_rules(para: Para) -> list[_Rule]:
             left = _vml_length(style.get("margin-left", ""))
             relative = style.get("mso-position-horizontal-relative", "text") in ("text", "column")
             centre = left + width / 2 if left is not None and relative else None
-            found.append(_Rule("line shape", width, centre, drop_mm=_vml_length(style.get("margin-top", "0"))))
+            found.append(_Rule(N_("line shape"), width, centre, drop_mm=_vml_length(style.get("margin-top", "0"))))
     return found
 
 
@@ -204,7 +208,7 @@ def _vml_point(value: str) -> tuple[float, float] | None:
 def _underscore_rule(line: Line) -> _Rule:
     first = line.first()
     length = text_width_mm(line.text, first.size_pt, first.face) if first else None
-    return _Rule("typed underscores", length, _text_centre(line))
+    return _Rule(N_("typed underscores"), length, _text_centre(line))
 
 
 def _rule_under(letter: Letter, line: Line) -> _Rule | None:
@@ -220,7 +224,7 @@ def _rule_under(letter: Letter, line: Line) -> _Rule | None:
     if formats and all(f.underline for f in formats):
         first = formats[0]
         width = text_width_mm(line.shown, first.size_pt, first.face)
-        return _Rule("underline", width, _text_centre(line))
+        return _Rule(N_("underline"), width, _text_centre(line))
     shapes = _shape_rules(para)
     if shapes:
         return shapes[0]
@@ -240,33 +244,34 @@ def _rule_under(letter: Letter, line: Line) -> _Rule | None:
 
 
 def _check_header(letter: Letter) -> Iterator[Finding]:
-    yield from _check_fixed(letter.national, D.NATIONAL_TITLE, "Quốc hiệu", vn.NATIONAL_TITLE)
-    yield from _check_fixed(letter.motto, D.MOTTO, "Tiêu ngữ", vn.MOTTO)
+    yield from _check_fixed(letter.national, D.NATIONAL_TITLE, _("Quốc hiệu"), vn.NATIONAL_TITLE)
+    yield from _check_fixed(letter.motto, D.MOTTO, _("Tiêu ngữ"), vn.MOTTO)
     if letter.motto:
         line = letter.motto[-1]
         first = line.first()
         want = text_width_mm(line.shown, first.size_pt, first.face) if first else None
         low, high = (share * want if want is not None else None for share in (D.MOTTO_RULE.share.low, D.MOTTO_RULE.share.high))
-        yield from _check_rule(letter, line, "motto-rule", "Rule under the Tiêu ngữ", low, high, D.MOTTO_RULE.tolerance,
-                               "as long as the Tiêu ngữ")  # fmt: skip
+        yield from _check_rule(letter, line, "motto-rule", _("Rule under the Tiêu ngữ"), low, high, D.MOTTO_RULE.tolerance,
+                               _("as long as the Tiêu ngữ"))  # fmt: skip
     for line in letter.parent:
-        where = at("Parent agency", line.shown)
+        where = at(_("Parent agency"), line.shown)
         yield from _findings(
             "parent-agency", where, _format_as(line, D.PARENT_AGENCY)
         )
     if not letter.agency:
-        yield Finding("agency", "Agency name", "not found; it goes in the left header column, in bold capitals")
+        yield Finding("agency", _("Agency name"), _("not found; it goes in the left header column, in bold capitals"))
     else:
         for line in letter.agency:
-            where = at("Agency name", line.shown)
+            where = at(_("Agency name"), line.shown)
             yield from _findings("agency", where, _format_as(line, D.AGENCY))
         longest = max(_line_width(line) for line in letter.agency)
-        yield from _check_rule(letter, letter.agency[-1], "agency-rule", "Rule under the agency name",
+        yield from _check_rule(letter, letter.agency[-1], "agency-rule", _("Rule under the agency name"),
                                D.AGENCY_RULE.share.low * longest, D.AGENCY_RULE.share.high * longest,
-                               D.AGENCY_RULE.tolerance, f"{D.AGENCY_RULE.share.in_words()} as long as the agency name")  # fmt: skip
+                               D.AGENCY_RULE.tolerance,
+                               _("{share} as long as the agency name").format(share=share_words(D.AGENCY_RULE.share)))  # fmt: skip
     if not letter.kind.decree:  # an internal form: its Số and date follow no decree pattern
         if letter.number is not None:
-            yield from _findings("number", at("Số line", letter.number.text), _format_as(letter.number, D.NUMBER))
+            yield from _findings("number", at(_("Số line"), letter.number.text), _format_as(letter.number, D.NUMBER))
         return
     yield from _check_number(letter.number)
     yield from _check_date(letter.date)
@@ -274,9 +279,9 @@ def _check_header(letter: Letter) -> Iterator[Finding]:
         yield from _check_title_block(letter)
         return
     if not letter.subject:
-        yield Finding("subject", "V/v line", 'not found: state the công văn\'s subject under the Số line, "V/v ..."')
+        yield Finding("subject", _("V/v line"), _('not found: state the công văn\'s subject under the Số line, "V/v ..."'))
     for line in letter.subject:
-        where = at("V/v line", line.text)
+        where = at(_("V/v line"), line.text)
         yield from _findings("subject", where, _format_as(line, D.SUBJECT))
 
 
@@ -284,15 +289,15 @@ def _check_title_block(letter: Letter) -> Iterator[Finding]:
     """Tên loại and trích yếu (ô 5a) of every kind but the công văn, and the rule under them."""
     name = letter.kind.title
     if not letter.kind_title:
-        yield Finding("title", "Title", f'not found: put "{name}" centred under the header, then the trích yếu')
+        yield Finding("title", _("Title"), _('not found: put "{name}" centred under the header, then the trích yếu').format(name=name))
         return
     for line in letter.kind_title:
-        yield from _findings("title", at("Title", line.shown), _format_as(line, D.KIND_TITLE))
+        yield from _findings("title", at(_("Title"), line.shown), _format_as(line, D.KIND_TITLE))
     if not letter.summary:
-        yield Finding("title", "Trích yếu", f'not found: state what the {name.lower()} is about under "{name}"')
+        yield Finding("title", _("Trích yếu"), _('not found: state what the {kind} is about under "{name}"').format(kind=name.lower(), name=name))
         return
     for line in letter.summary:
-        yield from _findings("title", at("Trích yếu", line.text), _format_as(line, D.SUMMARY))
+        yield from _findings("title", at(_("Trích yếu"), line.text), _format_as(line, D.SUMMARY))
     # "1/3 to 1/2 of the line": the line it is drawn under (the last) or the longest one. A
     # rule is flagged only when it fits neither reading.
     last = letter.summary[-1]
@@ -301,22 +306,22 @@ def _check_title_block(letter: Letter) -> Iterator[Finding]:
     width = wrapped_line_widths(last.shown, column, first.size_pt, first.face)[-1] if first else 0.0
     longest = max(_line_width(line) for line in letter.summary)
     share = D.TITLE_RULE.share
-    yield from _check_rule(letter, last, "title-rule", "Rule under the trích yếu", share.low * min(width, longest),
+    yield from _check_rule(letter, last, "title-rule", _("Rule under the trích yếu"), share.low * min(width, longest),
                            share.high * longest, D.TITLE_RULE.tolerance,
-                           f"{share.in_words()} as long as the trích yếu's line")  # fmt: skip
+                           _("{share} as long as the trích yếu's line").format(share=share_words(share)))  # fmt: skip
 
 
 def _check_fixed(lines: list[Line], component: D.Component, label: str, text: str) -> Iterator[Finding]:
     """The Quốc hiệu or the Tiêu ngữ: exact text on one line, bold, centred."""
     if not lines:
-        yield Finding(component.id, label, f'not found; the header must show "{text}"')
+        yield Finding(component.id, label, _('not found; the header must show "{text}"').format(text=text))
         return
     shown = " ".join(line.shown for line in lines)
     problems: list[str] = []
     if len(lines) > 1:
-        problems.append(f"split over {len(lines)} lines; it must be one line")
+        problems.append(_("split over {n} lines; it must be one line").format(n=len(lines)))
     if " ".join(shown.split()) != text:
-        problems.append(f'must read exactly "{text}"')
+        problems.append(_('must read exactly "{text}"').format(text=text))
     for line in lines:
         problems += _format_as(line, component)
     yield from _findings(component.id, at(label, shown), problems)
@@ -328,83 +333,87 @@ def _check_rule(
 ) -> Iterator[Finding]:  # fmt: skip
     rule = _rule_under(letter, line)
     if rule is None:
-        yield Finding(rule_id, label, f"missing: draw a solid line under it, {wanted}, centred")
+        yield Finding(rule_id, label, _("missing: draw a solid line under it, {wanted}, centred").format(wanted=wanted))
         return
     if not rule.solid:
-        yield Finding(rule_id, label, f"the {rule.how} is not a single solid line")
+        yield Finding(rule_id, label, _("the {how} is not a single solid line").format(how=_(rule.how)))
     if rule.length_mm is not None and low is not None and high is not None:
         if not low * (1 - tolerance) <= rule.length_mm <= high * (1 + tolerance):
             target = f"{low:.0f} mm" if abs(high - low) < 0.5 else f"{low:.0f}–{high:.0f} mm"
-            yield Finding(rule_id, label, f"{rule.length_mm:.0f} mm long ({rule.how}); it must be {wanted}: {target}")
+            yield Finding(rule_id, label, _("{length} mm long ({how}); it must be {wanted}: {target}").format(
+                length=f"{rule.length_mm:.0f}", how=_(rule.how), wanted=wanted, target=target))
     centre = _text_centre(line)
     if rule.centre_mm is not None and centre is not None and abs(rule.centre_mm - centre) >= D.RULE_CENTRE_TOLERANCE_MM:
-        yield Finding(rule_id, label, f"off centre by {abs(rule.centre_mm - centre):.0f} mm: centre it under the text")
+        yield Finding(rule_id, label, _("off centre by {mm} mm: centre it under the text").format(mm=f"{abs(rule.centre_mm - centre):.0f}"))
 
 
 def _check_number(line: Line | None) -> Iterator[Finding]:
     if line is None:
-        yield Finding("number", "Số line", 'not found; a công văn shows "Số: 05/SKHCN-TTr" under the agency name')
+        yield Finding("number", _("Số line"), _('not found; a công văn shows "Số: 05/SKHCN-TTr" under the agency name'))
         return
     problems: list[str] = []
     parsed = vn.parse_number_line(line.text)
     if parsed and not parsed.colon:
-        problems.append('"Số" must be followed by a colon: "Số: 05/..."')
+        problems.append(_('"Số" must be followed by a colon: "Số: 05/..."'))
     if parsed is None or not parsed.slash:
-        problems.append('a "/" goes between the number and the ký hiệu')
+        problems.append(_('a "/" goes between the number and the ký hiệu'))
     else:
         number, symbol = parsed.number_text, parsed.symbol_text
         digits = number.strip()
         if not parsed.blank:  # a draft leaves the number blank: "Số:   /SKHCN-TTr"
             if not digits.isdigit() or int(digits) < 1:
-                problems.append(f'"{digits}" is not a letter number')
+                problems.append(_('"{digits}" is not a letter number').format(digits=digits))
             else:
                 if number != number.rstrip():
-                    problems.append('no space between the number and "/"')
+                    problems.append(_('no space between the number and "/"'))
                 if int(digits) > vn.MAX_LETTER_NUMBER:
-                    problems.append(f"số {digits} is past {vn.MAX_LETTER_NUMBER:,}, more than a year's sequence holds: check the number")
+                    problems.append(_("số {digits} is past {most}, more than a year's sequence holds: check the number").format(
+                        digits=digits, most=f"{vn.MAX_LETTER_NUMBER:,}"))
                 elif int(digits) < 10 and len(digits) == 1:
-                    problems.append("numbers below 10 need a leading 0")
+                    problems.append(_("numbers below 10 need a leading 0"))
                 elif digits != vn.format_number(int(digits)):
-                    problems.append(f'write the number as "{vn.format_number(int(digits))}"')
+                    problems.append(_('write the number as "{number}"').format(number=vn.format_number(int(digits))))
         if not symbol.strip():
-            problems.append('a ký hiệu goes after "/", e.g. "SKHCN-TTr"')
+            problems.append(_('a ký hiệu goes after "/", e.g. "SKHCN-TTr"'))
         elif re.search(r"\s", symbol.strip()) or symbol != symbol.lstrip():
-            problems.append("no spaces inside the ký hiệu")
+            problems.append(_("no spaces inside the ký hiệu"))
     problems += _format_as(line, D.NUMBER)
-    yield from _findings("number", at("Số line", line.text), problems)
+    yield from _findings("number", at(_("Số line"), line.text), problems)
 
 
 def _check_date(line: Line | None) -> Iterator[Finding]:
     if line is None:
-        yield Finding("date", "Date line", 'not found; it reads like "Bà Rịa - Vũng Tàu, ngày 05 tháng 3 năm 2021"')
+        yield Finding("date", _("Date line"), _('not found; it reads like "Bà Rịa - Vũng Tàu, ngày 05 tháng 3 năm 2021"'))
         return
     problems: list[str] = []
     phrase = vn.parse_date_phrase(line.text)
     if phrase is None or not phrase.readable:
-        problems.append('write the date as "ngày 05 tháng 3 năm 2021"')
+        problems.append(_('write the date as "ngày 05 tháng 3 năm 2021"'))
     else:
         if not phrase.place:
-            problems.append("the place name (địa danh) goes before the date")
+            problems.append(_("the place name (địa danh) goes before the date"))
         elif not phrase.comma:
-            problems.append('a comma goes between the place name and "ngày"')
+            problems.append(_('a comma goes between the place name and "ngày"'))
         d, mo, year = phrase.day_text, phrase.month_text, phrase.year
         if d.isdigit() and d != f"{int(d):02d}":
-            problems.append(f'write "ngày {int(d):02d}": days 1–9 get a leading 0')
+            problems.append(_('write "ngày {day}": days 1–9 get a leading 0').format(day=f"{int(d):02d}"))
         if mo.isdigit():
             month = int(mo)
             want = f"{month:02d}" if month <= 2 else str(month)
             if mo != want:
-                rule = "months 1–2 get a leading 0" if month <= 2 else "months 3–12 never get a leading 0"
-                problems.append(f'write "tháng {want}": {rule}')
+                if month <= 2:
+                    problems.append(_('write "tháng {month}": months 1–2 get a leading 0').format(month=want))
+                else:
+                    problems.append(_('write "tháng {month}": months 3–12 never get a leading 0').format(month=want))
         if d.isdigit() and mo.isdigit():
             try:
                 dt.date(year, int(mo), int(d))
             except ValueError:
-                problems.append(f"{int(d)}/{int(mo)}/{year} is not a real date")
+                problems.append(_("{date} is not a real date").format(date=f"{int(d)}/{int(mo)}/{year}"))
         elif d.isdigit():
-            problems.append("a day without a month: fill both in, or leave both blank in a draft")
+            problems.append(_("a day without a month: fill both in, or leave both blank in a draft"))
     problems += _format_as(line, D.DATE)
-    yield from _findings("date", at("Date line", line.text), problems)
+    yield from _findings("date", at(_("Date line"), line.text), problems)
 
 
 # --- Kính gửi, body, Nơi nhận, signature ------------------------------------------------------
@@ -415,28 +424,27 @@ def _check_kinh_gui(letter: Letter) -> Iterator[Finding]:
     if line is None:
         if letter.kind.kinh_gui == "required":
             kind = "công văn" if letter.kind is kinds.CONG_VAN else letter.kind.title.lower()
-            yield Finding("kinh-gui", "Kính gửi", f'not found: name the {kind}\'s recipients, "Kính gửi: ..."')
+            yield Finding("kinh-gui", _("Kính gửi"), _('not found: name the {kind}\'s recipients, "Kính gửi: ..."').format(kind=kind))
         return
     problems = _format_as(line, D.KINH_GUI)
     if not re.match(r"^Kính gửi\s*:", line.text):
-        problems.append('write "Kính gửi:" with a colon')
-    yield from _findings("kinh-gui", at("Kính gửi", line.text), problems)
+        problems.append(_('write "Kính gửi:" with a colon'))
+    yield from _findings("kinh-gui", at(_("Kính gửi"), line.text), problems)
     recipients = letter.recipients
     if len(recipients) == 1:
-        yield Finding("kinh-gui", at("Kính gửi recipient", recipients[0].text),
-                      f'one recipient goes on the Kính gửi line: "Kính gửi: {recipients[0].text.lstrip("-– ")}"',
+        yield Finding("kinh-gui", at(_("Kính gửi recipient"), recipients[0].text),
+                      _('one recipient goes on the Kính gửi line: "Kính gửi: {recipient}"').format(
+                          recipient=recipients[0].text.lstrip("-– ")),
                       )  # fmt: skip
         return
     for i, item in enumerate(recipients):
         problems = _format_as(item, D.KINH_GUI)
         if not is_dash(item):
-            problems.append('with several recipients each line starts with "- "')
+            problems.append(_('with several recipients each line starts with "- "'))
         end = "." if i == len(recipients) - 1 else ";"
         if not item.text.endswith(end):
-            problems.append(
-                f'{"the last recipient" if end == "." else "each recipient but the last"} ends with "{end}"'
-            )
-        yield from _findings("kinh-gui", at("Kính gửi recipient", item.text), problems)
+            problems.append(_('the last recipient ends with "."') if end == "." else _('each recipient but the last ends with ";"'))
+        yield from _findings("kinh-gui", at(_("Kính gửi recipient"), item.text), problems)
 
 
 def _grouped(rule: str, problems: list[tuple[int, str, str]]) -> Iterator[Finding]:
@@ -447,10 +455,10 @@ def _grouped(rule: str, problems: list[tuple[int, str, str]]) -> Iterator[Findin
     for message, places in by_message.items():
         if len(places) <= 3:
             for number, text in places:
-                yield Finding(rule, at(f"Body paragraph {number}", text), message)
+                yield Finding(rule, at(_("Body paragraph {number}").format(number=number), text), message)
         else:
-            numbers = ", ".join(str(n) for n, _ in places[:3])
-            yield Finding(rule, f"Body paragraphs {numbers} and {len(places) - 3} more", message)
+            numbers = ", ".join(str(place[0]) for place in places[:3])
+            yield Finding(rule, _("Body paragraphs {numbers} and {more} more").format(numbers=numbers, more=len(places) - 3), message)
 
 
 #: A one-line paragraph moved in by up to this much (left + first-line indent, mm) looks like
@@ -473,7 +481,7 @@ def _one_line_indented_like_first_line(para: Para) -> bool:
 def _check_body(letter: Letter) -> Iterator[Finding]:
     body = letter.body
     if not body:
-        yield Finding("body-end", "Body", "no body paragraphs found between Kính gửi and Nơi nhận")
+        yield Finding("body-end", _("Body"), _("no body paragraphs found between Kính gửi and Nơi nhận"))
         return
     found: dict[str, list[tuple[int, str, str]]] = {}
     previous: Para | None = None
@@ -487,14 +495,14 @@ def _check_body(letter: Letter) -> Iterator[Finding]:
             for message in _format(line, size=D.BODY.size):
                 add("body-size", message)
         if fmt.alignment != D.BODY.align:
-            add("body-align", f"{_ALIGN_NAMES.get(fmt.alignment, fmt.alignment)}; body paragraphs are justified")
+            add("body-align", _("{found}; body paragraphs are justified").format(found=align_name(fmt.alignment)))
         one_line = abs(fmt.left_mm) > 0.5 and _one_line_indented_like_first_line(para)
         if abs(fmt.left_mm) > 0.5 and not one_line:
-            add("body-indent", f"indented {fmt.left_mm:.1f} mm from the margin; body paragraphs start at the margin")
+            add("body-indent", _("indented {mm} mm from the margin; body paragraphs start at the margin").format(mm=f"{fmt.left_mm:.1f}"))
         elif not D.BODY_FIRST_LINE_INDENT_RANGE_MM.holds(
             indent := first_line_mm(letter, para) + (fmt.left_mm if one_line else 0.0)
         ):
-            add("body-indent", f"first-line indent {indent:.1f} mm: indent the first line {D.BODY_FIRST_LINE_INDENTS_TEXT}")
+            add("body-indent", _("first-line indent {mm} mm: indent the first line {wanted}").format(mm=f"{indent:.1f}", wanted=indents_text()))
         spacing = fmt.line_spacing
         size = max((f.size_pt for line in para.lines for f in line.formats()), default=14.0)
         single = 1.15 * size  # Times New Roman's single line is about 1.15 em
@@ -502,25 +510,27 @@ def _check_body(letter: Letter) -> Iterator[Finding]:
         if spacing.rule == "atLeast":
             lines = max(1.0, lines)
         if not D.BODY_LINE_SPACING.holds(lines, 0.05) or (spacing.rule == "auto" and lines < 0.99):
-            shown = f"{spacing.value:g} lines" if spacing.rule == "auto" else f"{spacing.rule} {spacing.value:g} pt"
-            add("body-line-spacing", f"line spacing {shown}; the decree wants {D.BODY_LINE_SPACING_TEXT}")
+            if spacing.rule == "auto":
+                shown = _("{value} lines").format(value=f"{spacing.value:g}")
+            elif spacing.rule == "atLeast":
+                shown = _("at least {value} pt").format(value=f"{spacing.value:g}")
+            else:
+                shown = _("exactly {value} pt").format(value=f"{spacing.value:g}")
+            add("body-line-spacing", _("line spacing {found}; the decree wants {wanted}").format(found=shown, wanted=line_spacing_text()))
         if previous is not None:
             between = letter.paras[previous.index + 1 : para.index]
             gap = previous.fmt.space_after_pt + fmt.space_before_pt
             if fmt.contextual_spacing and previous.fmt.contextual_spacing and fmt.style_id == previous.fmt.style_id:
                 gap = 0.0  # Word drops spacing between paragraphs of one style with this option
             if not between and gap < D.BODY_PARAGRAPH_SPACING.low - 0.01:
-                add(
-                    "body-spacing",
-                    f"{gap:g} pt above it (space after the paragraph before + before this one);"
-                    f" the decree wants at least {D.BODY_PARAGRAPH_SPACING.low:g} pt",
-                )
+                add("body-spacing", _("{gap} pt above it (space after the paragraph before + before this one);"
+                                      " the decree wants at least {low} pt").format(gap=f"{gap:g}", low=f"{D.BODY_PARAGRAPH_SPACING.low:g}"))
         previous = para
     for rule in ("body-size", "body-align", "body-indent", "body-spacing", "body-line-spacing"):
         yield from _grouped(rule, found.get(rule, []))
     last = body[-1].text
     if not last.rstrip().endswith("./."):
-        yield Finding("body-end", at("Last body paragraph", last[-60:]), 'the body ends with "./."')
+        yield Finding("body-end", at(_("Last body paragraph"), last[-60:]), _('the body ends with "./."'))
 
 
 #: "Như trên;", also with a note on why they get it: "Như trên (Báo cáo);".
@@ -537,46 +547,46 @@ def _check_noi_nhan(letter: Letter) -> Iterator[Finding]:
     label = letter.noi_nhan
     if label is None:
         yield Finding(
-            "noi-nhan", "Nơi nhận", 'not found; the letter ends with "Nơi nhận:" and its list, left of the signature'
+            "noi-nhan", _("Nơi nhận"), _('not found; the letter ends with "Nơi nhận:" and its list, left of the signature')
         )
         return
     problems = _format(label, size=D.NOI_NHAN.size, bold=D.NOI_NHAN.bold, italic=D.NOI_NHAN.italic)
     if label.text != "Nơi nhận:":
-        problems.append('write exactly "Nơi nhận:"')
+        problems.append(_('write exactly "Nơi nhận:"'))
     if (
         label.para.fmt.alignment not in ("left", "both")
         or abs(label.para.fmt.left_mm + label.para.fmt.first_line_mm) > 1
     ):
-        problems.append("it must be flush left")
-    yield from _findings("noi-nhan", at("Nơi nhận", label.text), problems)
+        problems.append(_("it must be flush left"))
+    yield from _findings("noi-nhan", at(_("Nơi nhận"), label.text), problems)
     items = letter.items
     if not items:
         yield Finding(
-            "noi-nhan-items", "Nơi nhận", 'no items; list each recipient as "- X;" and end with "- Lưu: VT, ...."'
+            "noi-nhan-items", _("Nơi nhận"), _('no items; list each recipient as "- X;" and end with "- Lưu: VT, ...."')
         )
         return
     for i, item in enumerate(items):
         problems = _format_as(item, D.NOI_NHAN_ITEMS)
         if not is_dash(item):
-            problems.append('each item starts with "- "')
+            problems.append(_('each item starts with "- "'))
         last = i == len(items) - 1
         if not _without_side_note(item.text).endswith("." if last else ";"):
-            problems.append('the last item ends with "."' if last else 'each item but the last ends with ";"')
-        yield from _findings("noi-nhan-items", at("Nơi nhận item", item.text), problems)
+            problems.append(_('the last item ends with "."') if last else _('each item but the last ends with ";"'))
+        yield from _findings("noi-nhan-items", at(_("Nơi nhận item"), item.text), problems)
     # "Như trên" points back to Kính gửi, in the kinds that have one (a Kính gửi elsewhere is kind-parts' finding).
     first = " ".join(items[0].text.lstrip("-– ").split())
     if letter.kinh_gui is not None and letter.kind.kinh_gui != "none" and not _NHU_TREN.fullmatch(first):
-        yield Finding("noi-nhan-items", at("Nơi nhận item", items[0].text),
-                      'the first item of a công văn is "- Như trên;" (the Kính gửi recipients)')  # fmt: skip
+        yield Finding("noi-nhan-items", at(_("Nơi nhận item"), items[0].text),
+                      _('the first item of a công văn is "- Như trên;" (the Kính gửi recipients)'))  # fmt: skip
     if not items[-1].text.lstrip("-– ").startswith("Lưu"):
-        yield Finding("noi-nhan-items", at("Nơi nhận item", items[-1].text),
-                      'the last item is the archive copy: "- Lưu: VT, <unit>."')  # fmt: skip
+        yield Finding("noi-nhan-items", at(_("Nơi nhận item"), items[-1].text),
+                      _('the last item is the archive copy: "- Lưu: VT, <unit>."'))  # fmt: skip
 
 
 def _check_signature(letter: Letter) -> Iterator[Finding]:
     if not letter.titles:
         yield Finding(
-            "signature-title", "Signature", "no signature block found (title in capitals, then the signer's name)"
+            "signature-title", _("Signature"), _("no signature block found (title in capitals, then the signer's name)")
         )
     for i, line in enumerate(letter.titles):
         problems = _format_as(line, D.SIGNATURE_TITLE)
@@ -585,26 +595,26 @@ def _check_signature(letter: Letter) -> Iterator[Finding]:
             name = prefix.group(1).replace(".", "")
             if prefix.group(1) not in vn.AUTHORITIES or prefix.group(2) != ".":
                 wanted = name if name in vn.AUTHORITIES else "KT, TM, TL, TUQ or Q"
-                problems.append(f'the authority prefix is written "{wanted}." (one of KT., TM., TL., TUQ., Q.)')
+                problems.append(_('the authority prefix is written "{wanted}." (one of KT., TM., TL., TUQ., Q.)').format(wanted=wanted))
             elif name != "Q" and len(letter.titles) == 1:
-                problems.append(f"{name}. is followed by the signer's own title on the next line (e.g. PHÓ GIÁM ĐỐC)")
-        yield from _findings("signature-title", at("Signature title", line.shown), problems)
+                problems.append(_("{prefix}. is followed by the signer's own title on the next line (e.g. PHÓ GIÁM ĐỐC)").format(prefix=name))
+        yield from _findings("signature-title", at(_("Signature title"), line.shown), problems)
     signer = letter.signer
     if signer is None:
         if letter.titles:
-            yield Finding("signer-name", "Signer name", "not found; the signer's name goes under the title")
+            yield Finding("signer-name", _("Signer name"), _("not found; the signer's name goes under the title"))
         return
     problems = _format_as(signer, D.SIGNER_NAME)
     if signer.shown == vn.upper(signer.shown):
-        problems.append("in capitals; the name is written in normal case (Trần Duy Tâm Thanh)")
+        problems.append(_("in capitals; the name is written in normal case (Trần Duy Tâm Thanh)"))
     if _ACADEMIC.match(signer.text):
-        problems.append("no academic title (TS., ThS., PGS., GS.) before the signer's name")
-    yield from _findings("signer-name", at("Signer name", signer.text), problems)
+        problems.append(_("no academic title (TS., ThS., PGS., GS.) before the signer's name"))
+    yield from _findings("signer-name", at(_("Signer name"), signer.text), problems)
 
 
 # --- page, fonts, page numbers -----------------------------------------------------------------
 
-_PAPERS = {(215.9, 279.4): "Letter", (215.9, 355.6): "Legal", (297.0, 210.0): "A4 landscape", (148.0, 210.0): "A5"}
+_PAPERS = {(215.9, 279.4): "Letter", (215.9, 355.6): "Legal", (297.0, 210.0): N_("A4 landscape"), (148.0, 210.0): "A5"}
 
 
 _sections, _mm = sections, length_mm
@@ -613,7 +623,7 @@ _sections, _mm = sections, length_mm
 def _check_page(letter: Letter) -> Iterator[Finding]:
     sections = _sections(letter)
     for n, sect in enumerate(sections, start=1):
-        label = "Page" if len(sections) == 1 else f"Section {n}"
+        label = _("Page") if len(sections) == 1 else _("Section {n}").format(n=n)
         size, margins = sect.find(w("pgSz")), sect.find(w("pgMar"))
         width, height = _mm(size, "w"), _mm(size, "h")
         landscape_a4 = abs(width - D.PAGE.height_mm) <= D.PAGE.tolerance_mm and abs(height - D.PAGE.width_mm) <= D.PAGE.tolerance_mm
@@ -621,22 +631,30 @@ def _check_page(letter: Letter) -> Iterator[Finding]:
             pass  # a later section turned landscape for a wide table: allowed
         elif abs(width - D.PAGE.width_mm) > D.PAGE.tolerance_mm or abs(height - D.PAGE.height_mm) > D.PAGE.tolerance_mm:
             name = next(
-                (f" ({v})" for (pw, ph), v in _PAPERS.items() if abs(pw - width) < 1 and abs(ph - height) < 1), ""
+                (f" ({_(v)})" for (pw, ph), v in _PAPERS.items() if abs(pw - width) < 1 and abs(ph - height) < 1), ""
             )
             yield Finding(
                 "page-size",
                 label,
-                f"{width:.1f} × {height:.1f} mm{name}; the decree wants A4, {D.PAGE.width_mm:g} × {D.PAGE.height_mm:g} mm,"
-                " portrait",
+                _("{found}; the decree wants A4, {wanted}, portrait").format(
+                    found=f"{width:.1f} × {height:.1f} mm{name}", wanted=f"{D.PAGE.width_mm:g} × {D.PAGE.height_mm:g} mm"),
             )
         for side, allowed in D.MARGINS.items():
             value = _mm(margins, side) + (_mm(margins, "gutter") if side == "left" else 0.0)
             if not allowed.holds(value, D.MARGIN_TOLERANCE_MM):
                 yield Finding(
                     "page-margins",
-                    f"{label} margins",
-                    f"{side} margin {value:.1f} mm; the decree wants {allowed}",
+                    _("Page margins") if len(sections) == 1 else _("Section {n} margins").format(n=n),
+                    _(_MARGIN_NAMES[side]).format(mm=f"{value:.1f}", wanted=allowed),
                 )
+
+
+_MARGIN_NAMES = {
+    "top": N_("top margin {mm} mm; the decree wants {wanted}"),
+    "bottom": N_("bottom margin {mm} mm; the decree wants {wanted}"),
+    "left": N_("left margin {mm} mm; the decree wants {wanted}"),
+    "right": N_("right margin {mm} mm; the decree wants {wanted}"),
+}
 
 
 def _story_parts(letter: Letter, sect: Any, kind: str) -> dict[str, Any]:
@@ -685,49 +703,47 @@ def _check_page_numbers(letter: Letter) -> Iterator[Finding]:
     headers, footers = _story_parts(letter, sect, "header"), _story_parts(letter, sect, "footer")
     fields = {kind: _page_fields(root) for kind, root in headers.items()}
     title_page = bool(on_off(sect.find(w("titlePg"))))
-    where = "Page number"
+    where = _("Page number")
     numbered = fields.get("default", [])
     if not numbered:
         if any(_page_fields(root) for root in footers.values()):
             if _estimated_pages(letter) > 1.0:  # on one page no number shows at all
-                yield Finding("page-number", where, "in the footer: put page numbers in the header (top margin), centred")
+                yield Finding("page-number", where, _("in the footer: put page numbers in the header (top margin), centred"))
         elif _estimated_pages(letter) > 1.15:
             yield Finding(
                 "page-number",
                 where,
-                "none, but the letter runs over one page: put a PAGE field in the header, centred, from page 2",
+                _("none, but the letter runs over one page: put a PAGE field in the header, centred, from page 2"),
             )
     for p, code, runs in numbered:
         fmt = letter.formatter.paragraph(p)
         problems = []
         if fmt.alignment != D.PAGE_NUMBER.align:
-            problems.append(
-                f"{_ALIGN_NAMES.get(fmt.alignment, fmt.alignment)}; page numbers are centred in the top margin"
-            )
+            problems.append(_("{found}; page numbers are centred in the top margin").format(found=align_name(fmt.alignment)))
         sizes = {letter.formatter.run(p, r).size_pt for r in runs}
         if any(not D.PAGE_NUMBER.size.holds(s) for s in sizes):
-            problems.append(f"size {pts(sizes)}; the decree wants {D.PAGE_NUMBER.size}")
+            problems.append(_("size {found}; the decree wants {wanted}").format(found=pts(sizes), wanted=D.PAGE_NUMBER.size))
         if any(letter.formatter.run(p, r).italic for r in runs):
-            problems.append("italic; page numbers are upright")
+            problems.append(_("italic; page numbers are upright"))
         style = wattr(sect.find(w("pgNumType")), "fmt")
         if re.search(r"\\\*\s*(roman|alphabetic|ordinal|cardtext|ordtext|hex)", code, re.I) or style not in (
             None,
             "decimal",
         ):
-            problems.append("not Arabic numerals; the decree wants 2, 3, ...")
+            problems.append(_("not Arabic numerals; the decree wants 2, 3, ..."))
         yield from _findings("page-number", where, problems)
     if numbered and not title_page:
         yield Finding(
-            "page-number", where, "page 1 shows a number: set a different first page (titlePg) with no page number"
+            "page-number", where, _("page 1 shows a number: set a different first page (titlePg) with no page number")
         )
     if title_page and fields.get("first"):
-        yield Finding("page-number", "First-page header", "has a PAGE field; page 1 must show no number")
+        yield Finding("page-number", _("First-page header"), _("has a PAGE field; page 1 must show no number"))
     settings = letter.document.settings.element
     if numbered and on_off(settings.find(w("evenAndOddHeaders"))) and not fields.get("even"):
-        yield Finding("page-number", "Even-page header", "no PAGE field, so even pages show no number")
+        yield Finding("page-number", _("Even-page header"), _("no PAGE field, so even pages show no number"))
     start = wattr(sect.find(w("pgNumType")), "start")
     if start not in (None, "1"):
-        yield Finding("page-number", where, f"numbering starts at {start}; it must start at 1 on page 1")
+        yield Finding("page-number", where, _("numbering starts at {start}; it must start at 1 on page 1").format(start=start))
 
 
 def _estimated_pages(letter: Letter) -> float:
@@ -771,11 +787,11 @@ def _check_fonts(letter: Letter) -> Iterator[Finding]:
 
 def _font_roots(letter: Letter, *, body: bool = True, stories: bool = True) -> list[tuple[str, Any]]:
     """Where the font rule looks: the body, and the headers and footers of every section."""
-    roots: list[tuple[str, Any]] = [("Paragraph", letter.document.element.body)] if body else []
+    roots: list[tuple[str, Any]] = [(_("Paragraph"), letter.document.element.body)] if body else []
     if stories:
         for sect in _sections(letter):
-            for kind in ("header", "footer"):
-                roots += [(kind.capitalize(), root) for root in _story_parts(letter, sect, kind).values()]
+            for kind, shown in (("header", _("Header")), ("footer", _("Footer"))):
+                roots += [(shown, root) for root in _story_parts(letter, sect, kind).values()]
     return roots
 
 
@@ -783,19 +799,19 @@ def _font_labels(letter: Letter) -> dict[int, str]:
     """What each paragraph of the letter is, for the font rule's findings."""
     labels: dict[int, str] = {}
     for number, para in enumerate(letter.body, start=1):
-        labels[id(para.el)] = f"Body paragraph {number}"
+        labels[id(para.el)] = _("Body paragraph {number}").format(number=number)
     named: list[tuple[str, Sequence[Line | None]]] = [
-        ("Quốc hiệu", letter.national), ("Tiêu ngữ", letter.motto), ("Parent agency", letter.parent),
-        ("Agency name", letter.agency), ("Số line", [letter.number]), ("Date line", [letter.date]),
-        ("V/v line", letter.subject), ("Kính gửi", [letter.kinh_gui]), ("Kính gửi recipient", letter.recipients),
-        ("Nơi nhận", [letter.noi_nhan]), ("Nơi nhận item", letter.items), ("Signature title", letter.titles),
-        ("Signer name", [letter.signer]), ("Title", letter.kind_title), ("Trích yếu", letter.summary),
-        ("Authority", letter.authority),
+        (N_("Quốc hiệu"), letter.national), (N_("Tiêu ngữ"), letter.motto), (N_("Parent agency"), letter.parent),
+        (N_("Agency name"), letter.agency), (N_("Số line"), [letter.number]), (N_("Date line"), [letter.date]),
+        (N_("V/v line"), letter.subject), (N_("Kính gửi"), [letter.kinh_gui]), (N_("Kính gửi recipient"), letter.recipients),
+        (N_("Nơi nhận"), [letter.noi_nhan]), (N_("Nơi nhận item"), letter.items), (N_("Signature title"), letter.titles),
+        (N_("Signer name"), [letter.signer]), (N_("Title"), letter.kind_title), (N_("Trích yếu"), letter.summary),
+        (N_("Authority"), letter.authority),
     ]  # fmt: skip
     for name, lines in named:
         for line in lines:
             if line is not None:
-                labels.setdefault(id(line.para.el), name)
+                labels.setdefault(id(line.para.el), _(name))
     return labels
 
 
@@ -832,7 +848,7 @@ def _line_fonts(letter: Letter) -> Iterator[Finding]:
         }  # fmt: skip
         if fonts:
             labels = _font_labels(letter) if labels is None else labels
-            yield _font_finding(at(labels.get(id(para.el), "Paragraph"), para.text), fonts)
+            yield _font_finding(at(labels.get(id(para.el), _("Paragraph")), para.text), fonts)
 
 
 def _all_tnr(fmt: RunFormat) -> bool:
@@ -841,7 +857,7 @@ def _all_tnr(fmt: RunFormat) -> bool:
 
 
 def _font_finding(where: str, fonts: set[str]) -> Finding:
-    return Finding("font", where, f"font {', '.join(sorted(fonts))}; the decree wants Times New Roman everywhere")
+    return Finding("font", where, _("font {fonts}; the decree wants Times New Roman everywhere").format(fonts=", ".join(sorted(fonts))))
 
 
 def _font_findings(found: Iterable[Finding]) -> Iterator[Finding]:
@@ -849,7 +865,7 @@ def _font_findings(found: Iterable[Finding]) -> Iterator[Finding]:
     bad = list(found)
     yield from bad[:5]
     if len(bad) > 5:
-        yield Finding("font", f"{len(bad) - 5} more paragraphs", bad[5].message)
+        yield Finding("font", ngettext("{n} more paragraph", "{n} more paragraphs", len(bad) - 5).format(n=len(bad) - 5), bad[5].message)
 
 
 # --- public API ---------------------------------------------------------------------------------
@@ -857,9 +873,9 @@ def _font_findings(found: Iterable[Finding]) -> Iterator[Finding]:
 
 def _check_kind(letter: Letter) -> Iterator[Finding]:
     if not letter.kind.decree:
-        yield Finding("kind", at("Title", letter.kind.title),
-                      "not a kind of document Decree 30 lists (Phụ lục III), so only its page, fonts and header "
-                      "were checked: for a document that leaves the agency use one of its kinds")  # fmt: skip
+        yield Finding("kind", at(_("Title"), letter.kind.title),
+                      _("not a kind of document Decree 30 lists (Phụ lục III), so only its page, fonts and header "
+                        "were checked: for a document that leaves the agency use one of its kinds"))  # fmt: skip
 
 
 def _check_letter(letter: Letter, fixed: FixedFindings | None = None) -> list[Finding]:

@@ -184,7 +184,7 @@ def _text_findings(letter: Letter) -> Iterator[Finding]:
         width, column = text_width_mm(line.shown, first.size_pt, first.face), line.para.fmt.text_width_mm
         if width > column:
             yield Finding(
-                "date", at("Date line", line.text),
+                "date", at(_("Date line"), line.text),
                 _("{width:.0f} mm wide, wider than its column ({column:.0f} mm); it must fit on one line")
                 .format(width=width, column=column),
             )  # fmt: skip
@@ -193,7 +193,7 @@ def _text_findings(letter: Letter) -> Iterator[Finding]:
         found = sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(text)})
         if found:
             yield Finding(
-                "text", at("Paragraph", para.text),
+                "text", at(_("Paragraph"), para.text),
                 _("contains {found}, a control character a letter cannot carry").format(found=", ".join(found)),
             )  # fmt: skip
 

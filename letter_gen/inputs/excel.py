@@ -29,6 +29,7 @@ more sheets, each optional on reading (a workbook made before them still reads):
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import io
 import math
 import re
@@ -54,7 +55,7 @@ from letter_gen.fileio import GENERATOR, workbook_written_by_letter_gen, write_b
 from letter_gen.i18n import _
 from letter_gen.inputs.limits import Limits, byte_size
 from letter_gen.inputs.limits import current as current_limits
-from letter_gen.inputs.model import InspectionRound, clean_data, describe_error, field_path, validate_data
+from letter_gen.inputs.model import InspectionRound, clean_data, error_parts, field_path, validate_data
 
 ROUND_SHEET = "Đợt kiểm tra"
 UNITS_SHEET = "Đơn vị"
@@ -482,14 +483,15 @@ class _Where:
     text: str = ""  # a free description, when there is no cell
 
     def __str__(self) -> str:
+        sheet = _('sheet "{sheet}"').format(sheet=self.sheet) if self.sheet else ""
         if not self.row and not self.text:
-            return f'sheet "{self.sheet}"' if self.sheet else ""
+            return sheet
         if self.text:
-            return f'sheet "{self.sheet}", {self.text}' if self.sheet else self.text
-        where = f'sheet "{self.sheet}", row {self.row}' + (f" ({self.label})" if self.label else "")
+            return f"{sheet}, {self.text}" if self.sheet else self.text
+        where = _("{sheet}, row {row}").format(sheet=sheet, row=self.row) + (f" ({self.label})" if self.label else "")
         if self.column:
             heading = _HEADINGS[self.sheet][self.column - 1][0]
-            where += f", column {_LETTERS[self.column - 1]} ({heading})"
+            where += _(", column {column} ({heading})").format(column=_LETTERS[self.column - 1], heading=heading)
         return where
 
     @property
@@ -502,7 +504,6 @@ _Row = tuple[int, list[Any]]  # (row number, cell values)
 _PATH = re.compile(r"[a-z_]+(\.[a-z_]+)*")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-_LEADING_PATH = re.compile(r"^([a-z_]+(?:\[\d+\]|\.[a-z_]+)*): ")
 
 
 def load_round(
@@ -555,9 +556,9 @@ def check_workbook_size(path: Path, limits: Limits) -> None:
     size = path.stat().st_size
     if size > limits.input_bytes:
         raise InputError(_(
-            f"{path}: the file is {byte_size(size)}; an input file may be at most {byte_size(limits.input_bytes)}"
-            f" (a round of 10,000 units is a few MB); to read a bigger one, set {Limits.variable('input_bytes')}"
-        ))
+            "{path}: the file is {size}; an input file may be at most {most}"
+            " (a round of 10,000 units is a few MB); to read a bigger one, set {variable}"
+        ).format(path=path, size=byte_size(size), most=byte_size(limits.input_bytes), variable=Limits.variable("input_bytes")))
     with zipfile.ZipFile(path) as archive:
         parts = [(info.file_size, info.filename) for info in archive.infolist()
                  if info.filename.lower().endswith((".xml", ".rels"))]
@@ -565,10 +566,11 @@ def check_workbook_size(path: Path, limits: Limits) -> None:
     if unzipped > limits.workbook_xml_bytes:
         biggest = max(parts)[1]
         raise InputError(_(
-            f"{path}: the workbook unzips to {byte_size(unzipped)} of XML ({biggest} the most), more than"
-            f" the {byte_size(limits.workbook_xml_bytes)} an input may hold; a round of 10,000 units is a few MB"
-            f" (to read a bigger one, set {Limits.variable('workbook_xml_bytes')})"
-        ))
+            "{path}: the workbook unzips to {size} of XML ({biggest} the most), more than"
+            " the {most} an input may hold; a round of 10,000 units is a few MB"
+            " (to read a bigger one, set {variable})"
+        ).format(path=path, size=byte_size(unzipped), biggest=biggest, most=byte_size(limits.workbook_xml_bytes),
+                 variable=Limits.variable("workbook_xml_bytes")))
 
 
 class _Reader:
@@ -580,13 +582,27 @@ class _Reader:
         self.cells: dict[str, _Where] = {}
         self.problems: list[tuple[tuple[int, int, int], str]] = []
         self.bad: set[str] = set()  # paths already reported: the model's word on them is noise
+        self.formulas: set[tuple[str, int, int]] = set()  # (sheet, row, column) of every formula
+        self.uncalculated: set[tuple[str, int, int]] = set()  # formulas without a saved value, reported
 
     def error(self) -> InputError:
-        lines = [text for _, text in sorted(self.problems, key=lambda p: p[0])]
-        return InputError(f"{self.path}: {len(lines)} problem(s) in the input", problems=lines)
+        lines = [text for _order, text in sorted(self.problems, key=lambda p: p[0])]
+        return InputError(_("{source}: {n} problem(s) in the input").format(source=self.path, n=len(lines)), problems=lines)
 
     def problem(self, where: _Where, path: str, message: str) -> None:
-        self.problems.append((where.order, f"{self.path.name}: {where}: {path}: {message}"))
+        if (where.sheet, where.row, where.column) in self.uncalculated:
+            return  # an empty formula: the cell's own line says what to do
+        self.problems.append((where.order, self._line(where, path, message)))
+
+    def _line(self, where: _Where, path: str, message: str) -> str:
+        """One problem line: file, cell, field, what is wrong. The Vietnamese line names the cell
+        by its sheet, row and column headings only, as the clerk sees them; the English one adds
+        the contract's field path."""
+        if str(where) and path:
+            return _("{file}: {where}: {path}: {message}").format(file=self.path.name, where=where, path=path, message=message)
+        if str(where) or path:
+            return f"{self.path.name}: {where or path}: {message}"
+        return f"{self.path.name}: {message}"
 
     def read(self) -> dict[str, Any]:
         """The contract-shaped data of the workbook; problems are collected, not raised."""
@@ -598,18 +614,19 @@ class _Reader:
                 check_workbook_size(self.path, self.limits)
                 book = load_workbook(self.path, read_only=True, data_only=True)
             except FileNotFoundError as err:
-                raise InputError(f"{self.path}: no such file") from err
+                raise InputError(_("{path}: no such file").format(path=self.path)) from err
             except IsADirectoryError as err:
-                raise InputError(f"{self.path}: is a folder, expected a file") from err
+                raise InputError(_("{path}: is a folder, expected a file").format(path=self.path)) from err
             # Not a zip, not an Office zip, or broken XML inside (lxml's errors are SyntaxErrors).
             except (zipfile.BadZipFile, InvalidFileException, KeyError, SyntaxError, TypeError, ValueError) as err:
-                raise InputError(f"{self.path}: not an Excel workbook (.xlsx)") from err
+                raise InputError(_("{path}: not an Excel workbook (.xlsx)").format(path=self.path)) from err
             except OSError as err:
-                raise InputError(f"{self.path}: cannot read ({err.strerror})") from err
+                raise InputError(_("{path}: cannot read this file ({err})").format(path=self.path, err=err.strerror or err)) from err
             try:
+                self.formulas = _formula_cells(self.path)
                 sheets = self._sheet_rows(book)
             except (zipfile.BadZipFile, KeyError, SyntaxError, TypeError, ValueError, OSError) as err:
-                raise InputError(f"{self.path}: not an Excel workbook (.xlsx), or a damaged one") from err
+                raise InputError(_("{path}: not an Excel workbook (.xlsx), or a damaged one").format(path=self.path)) from err
             finally:
                 book.close()
         return self._to_data(sheets)
@@ -623,7 +640,7 @@ class _Reader:
             if name is None:
                 has = ", ".join(f'"{n}"' for n in book.sheetnames)
                 self.problem(_Where(sheet), owns,
-                             f"the sheet is missing (the workbook has {has}); start from letter-gen excel-template")
+                             _("the sheet is missing (the workbook has {sheets}); start from letter-gen excel-template").format(sheets=has))
                 sheets[sheet] = None
             else:
                 sheets[sheet] = list(self._data_rows(book[name], sheet))
@@ -643,13 +660,20 @@ class _Reader:
         last_row = self.limits.sheet_rows + 1  # the heading, then the rows
         for number, values in enumerate(ws.iter_rows(min_row=2, max_col=width, values_only=True), 2):
             cells = (list(values) + [None] * width)[:width]
-            if all(_blank(v) for v in cells):
+            empty_formulas = [c for c, v in enumerate(cells, 1) if v is None and (ws.title, number, c) in self.formulas]
+            if all(_blank(v) for v in cells) and not empty_formulas:
                 continue
             if number > last_row:
                 raise InputError(_(
-                    f'{self.path}: sheet "{sheet}", row {number}: more than {self.limits.sheet_rows:,} rows;'
-                    f" a round of 10,000 units fits in far fewer (to read more, set {Limits.variable('sheet_rows')})"
-                ))
+                    '{path}: sheet "{sheet}", row {row}: more than {most} rows;'
+                    " a round of 10,000 units fits in far fewer (to read more, set {variable})"
+                ).format(path=self.path, sheet=sheet, row=number, most=f"{self.limits.sheet_rows:,}",
+                         variable=Limits.variable("sheet_rows")))
+            for column in empty_formulas:
+                where = _Where(sheet, number, column)
+                self.problem(where, "", _("a formula Excel has not calculated yet (the file was made by a program):"
+                                          " open the file in Excel and save it again, so the formula's value is saved"))
+                self.uncalculated.add((sheet, number, column))
             yield number, cells
 
     def _to_data(self, sheets: dict[str, list[_Row] | None]) -> dict[str, Any]:
@@ -705,10 +729,10 @@ class _Reader:
             shown = str(label).strip() if not _blank(label) else (spec.label if spec else "")
             if not _PATH.fullmatch(path) or path.split(".")[0] in ("units", "requirements"):
                 self.problem(_Where(ROUND_SHEET, number, 3, shown), path,
-                             "not a field of this sheet; column C must keep the field names of the template")
+                             _("not a field of this sheet; column C must keep the field names of the template"))
                 continue
             if path in seen:
-                self.problem(_Where(ROUND_SHEET, number, 3, shown), path, f"given twice (also row {seen[path]})")
+                self.problem(_Where(ROUND_SHEET, number, 3, shown), path, _("given twice (also row {row})").format(row=seen[path]))
                 continue
             seen[path] = number
             where = self.cells[path] = _Where(ROUND_SHEET, number, 2, shown)
@@ -721,7 +745,7 @@ class _Reader:
                 for index in range(len(converted)):
                     self.cells[f"{path}[{index}]"] = where
             if not _put(data, path, converted):
-                self.problem(where, path, "conflicts with another row of column C")
+                self.problem(where, path, _("conflicts with another row of column C"))
 
     def _read_units(self, rows: list[_Row]) -> list[dict[str, Any]]:
         units: list[dict[str, Any]] = []
@@ -746,23 +770,24 @@ class _Reader:
         for number, (unit_name, kind, text, code, deadline) in rows:
             if _blank(unit_name):
                 self.problem(_Where(ITEMS_SHEET, number, 1), "units[].name",
-                             f'empty; choose the unit from sheet "{UNITS_SHEET}"')
+                             _('empty; choose the unit from sheet "{sheet}"').format(sheet=UNITS_SHEET))
                 continue
             index = index_of.get(vn.nfc(_plain(unit_name)))
             if index is None:
-                self.problem(_Where(ITEMS_SHEET, number, 1), "units[].name",
-                             f'{_plain(unit_name)!r} matches no unit of sheet "{UNITS_SHEET}"')
+                if not any(sheet == UNITS_SHEET for sheet, _row, _column in self.uncalculated):  # else: that formula's line
+                    self.problem(_Where(ITEMS_SHEET, number, 1), "units[].name", _unit_mismatch(_plain(unit_name), units))
                 continue
             items = _ITEM_LISTS.get(vn.nfc(_plain(kind)).casefold()) if not _blank(kind) else None
             if items is None:
-                got = f" (got {_plain(kind)!r})" if not _blank(kind) else ""
-                self.problem(_Where(ITEMS_SHEET, number, 2), f"units[{index}]",
-                             f'expected "{FINDING}" (a finding) or "{ACTION}" (an action){got}')
+                wanted = _('expected "{finding}" (a finding) or "{action}" (an action)').format(finding=FINDING, action=ACTION)
+                if not _blank(kind):
+                    wanted = _("{message} (got {value})").format(message=wanted, value=repr(_plain(kind)))
+                self.problem(_Where(ITEMS_SHEET, number, 2), f"units[{index}]", wanted)
                 continue
             path = f"units[{index}].{items}[{len(units[index][items])}]"
             if items == "findings" and not (_blank(code) and _blank(deadline)):
                 self.problem(_Where(ITEMS_SHEET, number, 4 if not _blank(code) else 5), path,
-                             f'only an action ("{ACTION}") has a code and a deadline; leave them empty for a finding')
+                             _('only an action ("{action}") has a code and a deadline; leave them empty for a finding').format(action=ACTION))
             units[index][items].append(self._item(ITEMS_SHEET, number, 3, path, text, code, deadline))
 
     def _item(self, sheet: str, number: int, column: int, path: str, text: Any, code: Any, deadline: Any) -> Any:
@@ -810,18 +835,14 @@ class _Reader:
                 self.problems.append(((-1, 0, 0), f"{self.path.name}: {line}"))
             return
         for error in cause.errors():
-            loc = tuple(error["loc"])
-            path = field_path(loc[:-1] if loc and loc[-1] == "[key]" else loc)
-            # An empty cell is what the clerk sees; "(got '')" would only puzzle.
-            line = describe_error(error).removesuffix(" (got '')")
-            if not path:  # a check of the whole round names its field in its message
-                match = _LEADING_PATH.match(line)
-                path = match.group(1) if match else ""
+            loc, message = error_parts(error)
+            path = field_path(loc)
             if any(path == b or path.startswith((b + ".", b + "[")) for b in self.bad):
                 continue
             where = self._where(path)
-            shown = f"{where}: " if str(where) else ""
-            self.problems.append((where.order, f"{self.path.name}: {shown}{line}"))
+            if (where.sheet, where.row, where.column) in self.uncalculated:
+                continue  # its cell holds a formula never calculated: that line says what to do
+            self.problems.append((where.order, self._line(where, path, message)))
 
     def _where(self, path: str) -> _Where:
         """The cell of ``path``; else the rows of its fields; else where it should be."""
@@ -830,20 +851,86 @@ class _Reader:
         below = [w for p, w in self.cells.items() if p.startswith((path + ".", path + "["))]
         if below:
             rows = sorted({w.row for w in below if w.sheet == below[0].sheet})
-            text = f"row {rows[0]}" if len(rows) == 1 else f"rows {rows[0]}-{rows[-1]}"
+            text = _("row {row}").format(row=rows[0]) if len(rows) == 1 else _("rows {first}-{last}").format(first=rows[0], last=rows[-1])
             return _Where(below[0].sheet, rows[0], text=text)
         top = re.split(r"[.\[]", path)[0]
         for sheet, (listed, _fields, _first) in KIND_SHEETS.items():
             if path == listed or path.startswith(listed + "["):
                 return _Where(sheet, 2, text="from row 2")
         if top == "units":
-            return _Where(UNITS_SHEET, 2, text="from row 2")
+            return _Where(UNITS_SHEET, 2, text=_("from row 2"))
         if top == "requirements":
-            return _Where(REQUIREMENTS_SHEET, 2, text="from row 2")
+            return _Where(REQUIREMENTS_SHEET, 2, text=_("from row 2"))
         if not path:
             return _Where("")
         label = f" ({_FIELDS[path].label})" if path in _FIELDS else ""
-        return _Where(ROUND_SHEET, text=f"no row with {path}{label} in column C")
+        return _Where(ROUND_SHEET, text=_("no row with {path}{label} in column C").format(path=path, label=label))
+
+
+def _formula_cells(path: Path) -> set[tuple[str, int, int]]:
+    """(sheet, row, column) of every formula of the workbook's sheets. Read from the file a
+    second time, and only when a sheet's XML holds a formula (``<f>``): the form has none, so
+    a clerk's workbook is read once."""
+    with zipfile.ZipFile(path) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        if not any(_holds_formula(archive, name) for name in sheets):
+            return set()
+    found: set[tuple[str, int, int]] = set()
+    book = load_workbook(path, read_only=True, data_only=False)
+    try:
+        for ws in book.worksheets:
+            for row in ws.iter_rows(min_row=2, max_col=len(_LETTERS)):
+                for cell in row:
+                    if getattr(cell, "data_type", None) == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
+                        found.add((ws.title, cell.row, cell.column))
+    finally:
+        book.close()
+    return found
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
+def _holds_formula(archive: zipfile.ZipFile, name: str, chunk: int = 1 << 20) -> bool:
+    """Whether a sheet's XML holds a formula element, read a chunk at a time."""
+    with archive.open(name) as part:
+        tail = b""
+        while block := part.read(chunk):
+            if _FORMULA.search(tail + block):
+                return True
+            tail = block[-16:]
+    return False
+
+
+def _unit_mismatch(name: str, units: list[dict[str, Any]]) -> str:
+    """Why a unit name on the items sheet matches no unit of the Đơn vị sheet, and the nearest
+    names: an invisible double space, another case, the unit's short name, a near spelling."""
+    full = [u["name"] for u in units if isinstance(u.get("name"), str)]
+    message = _('{name!r} matches no unit of sheet "{sheet}"').format(name=name, sheet=UNITS_SHEET)
+
+    def squeeze(text: str) -> str:
+        return " ".join(vn.nfc(text).split())
+
+    for unit in full:
+        if squeeze(unit) == squeeze(name):
+            return _("{message}: it has a double space or a space at its start or end, which the cell does not show;"
+                     ' type it as on sheet "{sheet}": {unit!r}').format(message=message, sheet=UNITS_SHEET, unit=unit)
+    for unit in full:
+        if squeeze(unit).casefold() == squeeze(name).casefold():
+            return _('{message}: only capital and small letters differ; type it as on sheet "{sheet}": {unit!r}').format(
+                message=message, sheet=UNITS_SHEET, unit=unit)
+    for unit in units:
+        short = unit.get("short_name")
+        if isinstance(short, str) and isinstance(unit.get("name"), str) and squeeze(short).casefold() == squeeze(name).casefold():
+            return _("{message}: it is the short name of {unit!r}; this column takes the unit's full name as on sheet"
+                     ' "{sheet}" (the short name has its own column there)').format(message=message, unit=unit["name"], sheet=UNITS_SHEET)
+    keys = {vn.without_marks(squeeze(unit)).casefold(): unit for unit in full}
+    close = difflib.get_close_matches(vn.without_marks(squeeze(name)).casefold(), list(keys), n=3, cutoff=0.6)
+    if close:
+        names = [repr(keys[c]) for c in close]
+        some = _("{some} or {last}").format(some=", ".join(names[:-1]), last=names[-1]) if len(names) > 1 else names[0]
+        return _("{message}; did you mean {names}?").format(message=message, names=some)
+    return message
 
 
 def _blank(value: Any) -> bool:
@@ -852,7 +939,7 @@ def _blank(value: Any) -> bool:
 
 def _as_text(value: Any) -> str:
     if isinstance(value, bool):
-        raise ValueError(f"expected text (got {'TRUE' if value else 'FALSE'})")
+        raise ValueError(_("expected text (got {value})").format(value="TRUE" if value else "FALSE"))
     if isinstance(value, str):
         return value
     if isinstance(value, float) and value.is_integer():
@@ -860,8 +947,8 @@ def _as_text(value: Any) -> str:
     if isinstance(value, (int, float)):
         return str(value)
     if isinstance(value, (dt.date, dt.time)):
-        raise ValueError(f"expected text, Excel made it a date or time ({value}); format the cell as Text")
-    raise ValueError(f"expected text (got {value!r})")
+        raise ValueError(_("expected text, Excel made it a date or time ({value}); format the cell as Text").format(value=value))
+    raise ValueError(_("expected text (got {value})").format(value=repr(value)))
 
 
 def _plain(value: Any) -> str:
@@ -880,7 +967,7 @@ def _as_int(value: Any) -> int:
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
     shown = value if isinstance(value, (int, float, str)) else str(value)
-    raise ValueError(f"expected a whole number (got {shown!r})")
+    raise ValueError(_("expected a whole number (got {value})").format(value=repr(shown)))
 
 
 def _as_bool(value: Any) -> bool:
@@ -892,7 +979,7 @@ def _as_bool(value: Any) -> bool:
     if text in ("false", "không", "0"):
         return False
     shown = value if isinstance(value, (int, float, str)) else str(value)
-    raise ValueError(f"expected TRUE or FALSE (got {shown!r})")
+    raise ValueError(_("expected TRUE or FALSE (got {value})").format(value=repr(shown)))
 
 
 def _as_date(value: Any) -> dt.date:
@@ -909,9 +996,9 @@ def _as_date(value: Any) -> dt.date:
             try:
                 return dt.date(year, month, day)
             except ValueError:
-                raise ValueError(f"not a real date (got {text!r})") from None
+                raise ValueError(_("not a real date (got {value})").format(value=repr(text))) from None
     shown = value if isinstance(value, (int, float, str)) else str(value)
-    raise ValueError(f"expected a date dd/mm/yyyy (got {shown!r})")
+    raise ValueError(_("expected a date dd/mm/yyyy (got {value})").format(value=repr(shown)))
 
 
 def _as_day(value: Any) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from letter_gen.errors import InputError
-from letter_gen.fileio import write_text_atomic
+from letter_gen.fileio import save_as_hint, write_text_atomic
 from letter_gen.i18n import N_, _
 from letter_gen.inputs import yaml_reader, yaml_syntax
 from letter_gen.inputs.limits import MB, Limits, byte_size
@@ -47,9 +47,9 @@ def _unique_mapping(loader: _TextDateLoader, node: yaml.MappingNode, deep: bool 
         try:
             hash(key)
         except TypeError:
-            raise yaml.constructor.ConstructorError(None, None, "a key must be a plain name, not a list or mapping", key_node.start_mark) from None
+            raise yaml.constructor.ConstructorError(None, None, _("a key must be a plain name, not a list or mapping"), key_node.start_mark) from None
         if key in seen:
-            raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} is given twice", key_node.start_mark)
+            raise yaml.constructor.ConstructorError(None, None, _("the key {data!r} is given twice").format(data=key), key_node.start_mark)
         seen.add(key)
     return loader.construct_mapping(node, deep=deep)
 
@@ -60,7 +60,7 @@ _TextDateLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, 
 def _unique_json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     twice = sorted(key for key, count in Counter(key for key, _ in pairs).items() if count > 1)
     if twice:
-        raise ValueError(f"the key {twice[0]!r} is given twice")
+        raise ValueError(_("the key {data!r} is given twice").format(data=twice[0]))
     return dict(pairs)
 
 
@@ -90,7 +90,8 @@ def load_input(
         data, cleaned = clean_data(data)
         if changes is not None:
             changes.extend(f"{path}: {line}" for line in cleaned)
-    return validate_data(data, str(path), limits)
+    # The lines of the fields are read again only when a problem is to be shown.
+    return validate_data(data, str(path), limits, lines=lambda: yaml_reader.field_lines(path.read_bytes()))
 
 
 def read_data(
@@ -103,6 +104,9 @@ def read_data(
     """
     suffix = path.suffix.lower()
     if suffix not in INPUT_SUFFIXES:
+        hint = save_as_hint(path)  # an .xls, .csv or .doc a clerk holds: say how to make the .xlsx
+        if hint:
+            raise InputError(_("{path}: {hint}").format(path=path, hint=hint))
         raise InputError(_('{path}: not an inspection input; expected a .yaml, .yml, .json or .xlsx file').format(path=path))
     limits = limits or current_limits()
     if suffix == ".xlsx":
@@ -110,11 +114,21 @@ def read_data(
 
         return read_workbook(path, limits=limits)
     raw = read_bytes(path, limits)
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(raw[:64]):
+        # Notepad's "Unicode": every other byte 0, which would read as thousands of control characters
+        raise InputError(_("{path}: saved as UTF-16 (\"Unicode\") text; save it again as UTF-8"
+                           " (in Notepad: File, Save As, Encoding UTF-8)").format(path=path))
     raw = _raw_controls(path, raw, clean_text, changes)
     _check_utf8(path, raw)
     if suffix == ".json":
         return _load_json(path, raw)
     return _load_yaml(path, raw, limits)
+
+
+def _looks_utf16(sample: bytes) -> bool:
+    """Text saved as UTF-16 without its byte order mark: every other byte 0."""
+    halves = (sample[0::2], sample[1::2])
+    return len(sample) >= 8 and any(half.count(0) > 0.75 * len(half) for half in halves)
 
 
 def read_bytes(path: Path, limits: Limits) -> bytes:
@@ -245,7 +259,7 @@ def save_round(round_: InspectionRound, path: Path, *, force: bool = False) -> N
     """
     suffix = path.suffix.lower()
     if suffix not in INPUT_SUFFIXES:
-        raise InputError(f"{path}: cannot write this kind of file; expected .yaml, .yml, .json or .xlsx")
+        raise InputError(_("{path}: cannot write this kind of file; expected .yaml, .yml, .json or .xlsx").format(path=path))
     if suffix == ".xlsx":
         from letter_gen.inputs.excel import write_workbook  # openpyxl is heavy: only for workbooks
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -28,7 +29,7 @@ from pydantic import (
 
 from letter_gen import decree30, vn
 from letter_gen.errors import InputError
-from letter_gen.i18n import N_, _
+from letter_gen.i18n import N_, _, language
 from letter_gen.inputs.limits import DEFAULTS, Limits
 
 # C0 controls other than tab and newline, and lone surrogates, cannot live in a docx (XML 1.0).
@@ -52,7 +53,8 @@ def clean_data(data: Any, path: tuple[int | str, ...] = ()) -> tuple[Any, list[s
         bad = illegal_characters(data)
         if not bad:
             return data, []
-        return remove_illegal_characters(data), [f"{field_path(path) or '(top level)'}: removed {', '.join(bad)}"]
+        return remove_illegal_characters(data), [_("{field}: removed {characters}").format(
+            field=shown_path(path) or _("(top level)"), characters=", ".join(bad))]
     if isinstance(data, dict):
         changes: list[str] = []
         cleaned: dict[Any, Any] = {}
@@ -80,30 +82,34 @@ def _clean_text(value: str, info: ValidationInfo) -> str:
     most = _limits(info).text_chars
     if len(value) > most:
         raise ValueError(_(
-            f"{len(value):,} characters; a text of a letter holds at most {most:,}"
-            f" (to allow longer ones, set {Limits.variable('text_chars')})"
-        ))
+            "{length} characters; a text of a letter holds at most {most}"
+            " (to allow longer ones, set {variable})"
+        ).format(length=f"{len(value):,}", most=f"{most:,}", variable=Limits.variable("text_chars")))
     # "\r\n" from Windows or Excel is one line break, not two.
     value = vn.nfc(value.replace("\r\n", "\n").replace("\r", "\n"))
     bad = illegal_characters(value)
     if bad:
-        raise ValueError(
-            f"contains {', '.join(bad)}, a control character a letter cannot carry"
-            " (remove it, or run with --clean-text)"
-        )
+        raise ValueError(_(
+            "contains {found}, a control character a letter cannot carry (remove it, or run with --clean-text)"
+        ).format(found=", ".join(bad)))
     return value
 
 
 def _non_empty(value: str) -> str:
     if not value:
-        raise ValueError("must not be empty")
+        raise ValueError(_("must not be empty"))
     return value
 
 
 def _date_not_number(value: Any) -> Any:
-    # pydantic would read 0 as 1 January 1970: a date is written YYYY-MM-DD.
+    # pydantic would read 0 as 1 January 1970: a date is written 05/07/2021 or 2021-07-05.
     if isinstance(value, (int, float)):
-        raise ValueError("expected a date YYYY-MM-DD")
+        raise ValueError(_("expected a date such as 05/07/2021 or 2021-07-05"))
+    if isinstance(value, str):
+        try:
+            return vn.parse_short_date(value) or value  # dd/mm/yyyy, as clerks write dates
+        except ValueError:
+            raise ValueError(_("expected a real date such as 05/07/2021 or 2021-07-05")) from None
     return value
 
 
@@ -211,7 +217,7 @@ class Period(_Strict):
     def _at_most_one_part(self) -> Period:
         parts = [n for n in ("quarter", "half", "month") if getattr(self, n) is not None]
         if len(parts) > 1:
-            raise ValueError(f"give at most one of quarter, half, month (got {', '.join(parts)})")
+            raise ValueError(_("give at most one of quarter, half, month (got {parts})").format(parts=", ".join(parts)))
         return self
 
     @property
@@ -255,7 +261,7 @@ class Inspection(_Strict):
 
 def _item_code(value: str) -> str:
     if not re.fullmatch(r"[^\W_][\w./-]{0,39}", value):
-        raise ValueError("expected a code of letters, digits, '.', '-', '_' or '/', at most 40, no spaces")
+        raise ValueError(_("expected a code of letters, digits, '.', '-', '_' or '/', at most 40, no spaces"))
     return value
 
 
@@ -327,13 +333,13 @@ class Signer(_Strict):
     @model_validator(mode="after")
     def _authority_needs_for(self) -> Signer:
         if self.authority is not None and not self.for_:
-            raise ValueError(f"authority {self.authority} needs 'for': the title it signs for")
+            raise ValueError(_("authority {authority} needs 'for': the title it signs for").format(authority=self.authority))
         if self.authority is None and self.for_:
-            raise ValueError("'for' is only used with an authority (KT, TM, TL, TUQ, Q)")
+            raise ValueError(_("'for' is only used with an authority (KT, TM, TL, TUQ, Q)"))
         if self.authority is None and not self.title:
-            raise ValueError("a signer without authority signs in their own title: give 'title'")
+            raise ValueError(_("a signer without authority signs in their own title: give 'title'"))
         if self.authority in ("KT", "TM", "TL", "TUQ") and not self.title:
-            raise ValueError(f"authority {self.authority} needs 'title': the signer's own title")
+            raise ValueError(_("authority {authority} needs 'title': the signer's own title").format(authority=self.authority))
         return self
 
     @property
@@ -464,8 +470,7 @@ class InspectionRound(_Strict):
         names = {u.name for u in self.units}
         for index, item in enumerate(self.reminder.open_items if self.reminder else []):
             if item.unit not in names:
-                raise ValueError(_("reminder.open_items[{index}].unit: {unit!r} is not a name of units[]").format(
-                    index=index, unit=item.unit))  # fmt: skip
+                raise ValueError(f"reminder.open_items[{index}].unit: " + _("{unit!r} is not a name of units[]").format(unit=item.unit))
         return self
 
     @model_validator(mode="after")
@@ -473,13 +478,11 @@ class InspectionRound(_Strict):
         seen: dict[str, int] = {}
         for index, unit in enumerate(self.units):
             if unit.name in seen:
-                raise ValueError(
-                    f"units[{index}].name: {unit.name!r} is already units[{seen[unit.name]}];"
-                    " each unit appears once"
-                )
+                raise ValueError(f"units[{index}].name: " + _("{name!r} is already {other}; each unit appears once").format(
+                    name=unit.name, other=shown_path(("units", seen[unit.name]))))
             seen[unit.name] = index
         if self.recipients is not None and not self.recipients:
-            raise ValueError("recipients: give at least one, or null for every unit")
+            raise ValueError("recipients: " + _("give at least one, or null for every unit"))
         return self
 
     @property
@@ -501,25 +504,30 @@ def list_warnings(round_: InspectionRound) -> list[str]:
         for index, item in enumerate(getattr(round_, name) or []):
             if "; " in item:
                 lines.append(_(
-                    "{field}[{index}]: {item!r} holds \"; \": is it several items? Give each its own line"
+                    "{field}: {item!r} holds \"; \": is it several items? Give each its own line"
                     " (in Excel: Alt+Enter inside the cell; in YAML: its own \"- \" entry)"
-                ).format(field=name, index=index, item=item))
+                ).format(field=shown_path((name, index)), item=item))
     return lines
 
 
-def validate_data(data: Any, source: str, limits: Limits | None = None) -> InspectionRound:
+def validate_data(
+    data: Any, source: str, limits: Limits | None = None, *, lines: Callable[[], dict[tuple[int | str, ...], int]] | None = None
+) -> InspectionRound:
     """Validate parsed data (from YAML, JSON or a workbook) into an :class:`InspectionRound`.
 
     Raises :class:`InputError` listing every problem with its field path. ``limits`` (the
-    defaults when None) bound the length of each text.
+    defaults when None) bound the length of each text. ``lines`` gives the line of each field
+    in the file (:func:`letter_gen.inputs.yaml_reader.field_lines`), asked only for a problem.
     """
     if not isinstance(data, dict):
-        raise InputError(f"{source}: expected a mapping with letter, agency, period, ... at the top")
+        raise InputError(_("{source}: expected a mapping with letter, agency, period, ... at the top").format(source=source))
     try:
         return InspectionRound.model_validate(data, context={"limits": limits or DEFAULTS})
     except ValidationError as err:
-        problems = [describe_error(e) for e in err.errors()]
-        raise InputError(f"{source}: {len(problems)} problem(s) in the input", problems=problems) from err
+        found = lines() if lines is not None and language() != "en" else {}
+        errors = sorted(err.errors(), key=lambda e: line_of(tuple(e["loc"]), found) or 0)  # top to bottom of the file
+        problems = [describe_error(e, data, found) for e in errors]
+        raise InputError(_("{source}: {n} problem(s) in the input").format(source=source, n=len(problems)), problems=problems) from err
 
 
 def field_path(loc: tuple[int | str, ...]) -> str:
@@ -536,46 +544,115 @@ def field_path(loc: tuple[int | str, ...]) -> str:
     return path
 
 
+def line_of(loc: tuple[int | str, ...], lines: dict[tuple[int | str, ...], int] | None) -> int | None:
+    """The line of a field in its file, or of the nearest section holding it (a missing field)."""
+    if not lines:
+        return None
+    clean = tuple("for" if p == "for_" else p for p in loc if not (isinstance(p, str) and p.startswith("~")))
+    return next((lines[clean[:n]] for n in range(len(clean), 0, -1) if clean[:n] in lines), None)
+
+
+def shown_path(loc: tuple[int | str, ...], data: Any = None, lines: dict[tuple[int | str, ...], int] | None = None) -> str:
+    """A field's path as the clerk reads it in a message. In English the contract's own path
+    (``units[2].findings[0]``, as the README writes it); in Vietnamese the YAML keys with the
+    items counted from 1 as a clerk counts them, a unit named by its name when ``data`` (the
+    input as read) holds it: ``units → đơn vị thứ 3 (Chi cục …) → findings → mục thứ 1``, after
+    the line of the field (or of the section it is missing from) when ``lines`` has it."""
+    if language() == "en":
+        return field_path(loc)
+    line = line_of(loc, lines)
+    parts: list[str] = []
+    node = data
+    parent: int | str | None = None
+    for part in loc:
+        if isinstance(part, str) and part.startswith("~"):
+            continue
+        if isinstance(part, int):
+            name = node[part].get("name") if parent == "units" and isinstance(node, list) and 0 <= part < len(node) and isinstance(node[part], dict) else None
+            if parent == "units":
+                shown = _("unit {number}").format(number=part + 1)
+                parts.append(f"{shown} ({name})" if isinstance(name, str) and name.strip() else shown)
+            else:
+                parts.append(_("item {number}").format(number=part + 1))
+            node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+        else:
+            part = "for" if part == "for_" else part
+            parts.append(part)
+            node = node.get(part) if isinstance(node, dict) else None
+        parent = part
+    shown = " → ".join(parts)
+    return _("line {line}: {field}").format(line=line, field=shown) if line is not None and shown else shown
+
+
 _MESSAGES = {
-    "extra_forbidden": "unknown field (a typo?); see the README for the fields of this section",
-    "missing": "required field is missing",
-    "string_type": "expected text",
-    "int_type": "expected a whole number",
-    "int_parsing": "expected a whole number",
-    "greater_than": "must be 1 or more",
-    "date_type": "expected a date YYYY-MM-DD",
-    "date_from_datetime_parsing": "expected a real date YYYY-MM-DD",
-    "date_parsing": "expected a real date YYYY-MM-DD",
-    "list_type": "expected a list",
-    "model_type": "expected a section with its own fields",
-    "too_short": "must not be empty",
+    "extra_forbidden": N_("unknown field (a typo?); see the README for the fields of this section"),
+    "missing": N_("required field is missing"),
+    "string_type": N_("expected text"),
+    "int_type": N_("expected a whole number"),
+    "int_parsing": N_("expected a whole number"),
+    "float_type": N_("expected a number"),
+    "float_parsing": N_("expected a number"),
+    "bool_type": N_("expected true or false"),
+    "bool_parsing": N_("expected true or false"),
+    "greater_than": N_("must be 1 or more"),
+    "date_type": N_("expected a date such as 05/07/2021 or 2021-07-05"),
+    "date_from_datetime_parsing": N_("expected a real date such as 05/07/2021 or 2021-07-05"),
+    "date_from_datetime_inexact": N_("expected a date without a time of day"),
+    "date_parsing": N_("expected a real date such as 05/07/2021 or 2021-07-05"),
+    "list_type": N_("expected a list"),
+    "dict_type": N_("expected a section with its own fields"),
+    "model_type": N_("expected a section with its own fields"),
+    "model_attributes_type": N_("expected a section with its own fields"),
+    "too_short": N_("must not be empty"),
+    "union_tag_invalid": N_("expected a text, or a section with its own fields"),
 }
 
 
-def describe_error(error: Any) -> str:
-    """One line for one pydantic error: the field path, what is wrong, what was given."""
+#: A check of the whole round names the field it is about first: "units[2].name: ...".
+LEADING_PATH = re.compile(r"^([a-z_]+(?:\[\d+\]|\.[a-z_]+)*): ")
+
+
+def parse_path(path: str) -> tuple[int | str, ...]:
+    """``units[2].findings[0]`` → ``('units', 2, 'findings', 0)`` (:func:`field_path` read back)."""
+    return tuple(int(part) if part.isdigit() else part for part in re.findall(r"[a-z_]+|\d+", path))
+
+
+def describe_error(error: Any, data: Any = None, lines: dict[tuple[int | str, ...], int] | None = None) -> str:
+    """One line for one pydantic error: the field (named as :func:`shown_path` does, from
+    ``data``, the input as read, and ``lines``, its fields' lines), what is wrong, what was given."""
+    loc, message = error_parts(error)
+    path = shown_path(loc, data, lines)
+    return f"{path}: {message}" if path else message
+
+
+def error_parts(error: Any) -> tuple[tuple[int | str, ...], str]:
+    """The field of one pydantic error (its ``loc``, ``[key]`` and the forms pydantic tried
+    left as they are) and what is wrong with it, in the clerk's words, with what was given."""
     loc = tuple(error["loc"])
     kind = error["type"]
+    ctx = error.get("ctx") or {}
     if kind == "value_error":
         message = str(error["msg"]).removeprefix("Value error, ")
     elif kind == "literal_error":
-        message = f"expected one of {error['ctx']['expected']}"
+        message = _("expected one of {expected}").format(expected=ctx.get("expected", ""))
     elif kind == "string_pattern_mismatch":
-        message = "expected letters and digits only (no spaces, '/', '-' or '.')"
-    elif kind in ("less_than_equal", "greater_than_equal"):
-        message = str(error["msg"]).lower()
-    else:
-        message = _MESSAGES.get(kind, str(error["msg"]))
+        message = _("expected letters and digits only (no spaces, '/', '-' or '.')")
+    elif kind == "less_than_equal":
+        message = _("must be at most {limit}").format(limit=ctx.get("le", ""))
+    elif kind == "greater_than_equal":
+        message = _("must be at least {limit}").format(limit=ctx.get("ge", ""))
+    elif kind in _MESSAGES:
+        message = _(_MESSAGES[kind])
+    else:  # a check pydantic makes that this contract does not expect: its own words
+        message = str(error["msg"])
     if loc and loc[-1] == "[key]":
         loc = loc[:-1]
-    path = field_path(loc)
+    if not loc and kind == "value_error" and (leading := LEADING_PATH.match(message)):
+        loc, message = parse_path(leading.group(1)), message[leading.end():]
     given = error.get("input")
-    shown = ""
     if kind not in ("missing", "model_type") and isinstance(given, (str, int, float)) and not isinstance(given, bool):
-        if isinstance(given, str) and not given.strip():
-            shown = ""  # the clerk sees an empty field; "(got '')" adds nothing
-        elif isinstance(given, str):
-            shown = f" (got {given[:60] + '…' if len(given) > 60 else given!r})"
-        else:
-            shown = f" (got {given})"
-    return f"{path}: {message}{shown}" if path else f"{message}{shown}"
+        if isinstance(given, str) and given.strip():  # an empty field: "(got '')" adds nothing
+            message = _("{message} (got {value})").format(message=message, value=repr(given[:60] + "…" if len(given) > 60 else given))
+        elif not isinstance(given, str):
+            message = _("{message} (got {value})").format(message=message, value=given)
+    return loc, message

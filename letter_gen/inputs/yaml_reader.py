@@ -41,7 +41,7 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
-from letter_gen.i18n import _
+from letter_gen.i18n import N_, _
 from letter_gen.inputs.limits import Limits
 
 #: Whether PyYAML's libyaml parser (C) is there; without it the pure-Python parser is ~15× slower.
@@ -49,6 +49,8 @@ WITH_LIBYAML: bool = bool(getattr(yaml, "__with_libyaml__", False))
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _NULL, _BOOL, _INT, _FLOAT = (_TAG + n for n in ("str", "null", "bool", "int", "float"))
+#: The kinds of value a tag asks for, as a message names them.
+_KINDS = {_BOOL: N_("true/false value"), _INT: N_("whole number"), _FLOAT: N_("number")}
 _MAP, _SEQ, _MERGE = _TAG + "map", _TAG + "seq", _TAG + "merge"
 _TIMESTAMP = _TAG + "timestamp"
 
@@ -125,7 +127,13 @@ class _Builder:
     def grow(self, size: int, mark: Any) -> None:
         self.total += size
         if self.total > self.limits.expanded_chars:
-            raise YamlProblem(_('the data grows past {expanded_chars:,} characters ({value}); an inspection round is far smaller (the limit is {value2})').format(expanded_chars=self.limits.expanded_chars, value='its aliases expanded' if self.aliases else 'the most an input holds', value2=Limits.variable('expanded_chars')), mark)
+            if self.aliases:
+                message = _("the data grows past {most} characters (its aliases expanded); an inspection round is far smaller"
+                            " (the limit is {variable})")
+            else:
+                message = _("the data grows past {most} characters (the most an input holds); an inspection round is far smaller"
+                            " (the limit is {variable})")
+            raise YamlProblem(message.format(most=f"{self.limits.expanded_chars:,}", variable=Limits.variable("expanded_chars")), mark)
 
     def scalar(self, event: ScalarEvent) -> None:
         value, tag = event.value, event.tag
@@ -142,7 +150,7 @@ class _Builder:
             try:
                 data = self.constructor.yaml_constructors[tag](self.constructor, ScalarNode(tag, value))
             except (ValueError, KeyError):
-                raise YamlProblem(_('{value!r} is not a valid {value2}').format(value=value, value2=tag.removeprefix(_TAG)), event.start_mark) from None
+                raise YamlProblem(_("{value!r} is not a valid {kind}").format(value=value, kind=_(_KINDS[tag])), event.start_mark) from None
         else:
             raise _tag_problem(tag, event.start_mark)
         self.anchor(event.anchor, data, len(value) + 1)
@@ -225,6 +233,49 @@ def _merged(data: Any, mark: Any) -> list[dict[Any, Any]]:
 def _tag_problem(tag: str, mark: Any) -> YamlProblem:
     shown = "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
     return YamlProblem(_('the tag {shown} is not allowed in an inspection input; write the value as plain text, a number, true/false or a list, without a tag').format(shown=shown), mark)
+
+
+def _line_of(event: Any) -> int:
+    mark = event.start_mark
+    return mark.line + 1 if mark is not None else 0
+
+
+def field_lines(source: bytes) -> dict[tuple[int | str, ...], int]:
+    """The line (from 1) of every field and list item of a YAML (or JSON) document, by its path
+    (``('units', 1, 'name')``), so a problem can name the line to mend. Read again only when an
+    input has a problem; ``{}`` for a text the parser refuses (its own error says where)."""
+    lines: dict[tuple[int | str, ...], int] = {}
+    stack: list[list[Any]] = []  # per open node: [path, is_mapping, key, key line, next index]
+    parser = _parser(source)
+    try:
+        while not isinstance(event := parser.get_event(), StreamEndEvent):
+            if isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+                stack.pop()
+                continue
+            if not isinstance(event, (ScalarEvent, AliasEvent, MappingStartEvent, SequenceStartEvent)):
+                continue
+            path: tuple[int | str, ...] = ()
+            if stack:
+                top = stack[-1]
+                if top[1] and top[2] is None:  # a key: its line is the field's
+                    top[2], top[3] = getattr(event, "value", ""), _line_of(event)
+                    continue
+                if top[1]:
+                    path, line = (*top[0], top[2]), top[3]
+                    top[2] = None
+                else:
+                    path, line = (*top[0], top[4]), _line_of(event)
+                    top[4] += 1
+                lines.setdefault(path, line)
+            if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
+                stack.append([path, isinstance(event, MappingStartEvent), None, 0, 0])
+    except yaml.YAMLError:
+        return {}
+    finally:
+        dispose = getattr(parser, "dispose", None)
+        if dispose is not None:
+            dispose()
+    return lines
 
 
 def load(source: bytes, limits: Limits, *, with_libyaml: bool = WITH_LIBYAML) -> Any:

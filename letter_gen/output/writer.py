@@ -61,7 +61,8 @@ class LetterJob:
     @property
     def who(self) -> str:
         """The letter as a clerk names it: its input file and its recipient."""
-        return f"{self.source.name}: {self.content.unit or _('the consolidated letter')}"
+        recipient = self.content.unit or _("the consolidated letter")  # outside the f-string, where pybabel finds it
+        return f"{self.source.name}: {recipient}"
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,8 @@ def record_issued(conn: sqlite3.Connection, letters: Iterable[Issued]) -> None:
             continue
         key = round_key(letter.round_, letter.input_name)
         _record_round(conn, key, letter.round_)
-        source = f"{_('letter')} {content.number:02d}/{content.symbol} {content.date.isoformat()}"
+        source = _("letter {number}/{symbol} {date}").format(number=f"{content.number:02d}", symbol=content.symbol,
+                                                            date=content.date.isoformat())
         for asked in asked_in(letter.round_, letter.input_name, content):
             row = conn.execute("SELECT * FROM tracked_items WHERE ref = ?", (asked.ref,)).fetchone()
             letter_values = {"letter_number": content.number, "letter_symbol": content.symbol,

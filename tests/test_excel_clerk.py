@@ -1,0 +1,118 @@
+"""What a clerk's workbook gets wrong and how the message helps (letter_gen.inputs.excel, reading):
+a unit name that matches no unit of the Đơn vị sheet, and a formula never calculated. Each workbook
+is written by openpyxl, as a script or a clerk's copy would be; the messages are read in
+Vietnamese, as the clerk reads them, and in English."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from letter_gen.errors import InputError
+from letter_gen.inputs.excel import ITEMS_SHEET, ROUND_SHEET, UNITS_SHEET, load_round, write_workbook
+from letter_gen.inputs.model import validate_data
+
+TTKT = "Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng"
+WHERE = 'cchc.xlsx: trang tính "Tồn tại - Khắc phục", dòng 12, cột A (Tên đơn vị): '
+
+
+@pytest.fixture
+def book(tmp_path: Path, seed_data: dict[str, Any]) -> Path:
+    path = tmp_path / "cchc.xlsx"
+    write_workbook(path, validate_data(seed_data, "seed"))
+    return path
+
+
+def _add_finding(path: Path, unit: str) -> Path:
+    """A finding typed on row 12 of the items sheet for ``unit``, as the clerk typed its name."""
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook[ITEMS_SHEET]
+    sheet["A12"], sheet["B12"], sheet["C12"] = unit, "Tồn tại", "Chưa báo cáo định kỳ."
+    workbook.save(path)
+    return path
+
+
+def _problems(path: Path, monkeypatch: pytest.MonkeyPatch, language: str = "vi") -> list[str]:
+    monkeypatch.setenv("LETTER_GEN_LANG", language)
+    with pytest.raises(InputError) as caught:
+        load_round(path)
+    return caught.value.problems
+
+
+def test_an_invisible_double_space_in_a_unit_name_is_pointed_out(book, monkeypatch):
+    _add_finding(book, TTKT.replace("Kỹ thuật ", "Kỹ thuật  "))
+    assert _problems(book, monkeypatch) == [
+        WHERE + f"'{TTKT.replace('Kỹ thuật ', 'Kỹ thuật  ')}' không trùng với tên đơn vị nào ở trang tính \"Đơn vị\": trong tên"
+        f" có hai dấu cách liền nhau, hoặc dấu cách ở đầu hay cuối, nhìn trong ô không thấy; gõ lại đúng như ở trang tính"
+        f" \"Đơn vị\": '{TTKT}'"
+    ]
+
+
+def test_a_unit_name_in_other_capitals_is_pointed_out(book, monkeypatch):
+    _add_finding(book, TTKT.lower())
+    (line,) = _problems(book, monkeypatch)
+    assert line.endswith(f"chỉ khác chữ hoa, chữ thường; gõ lại đúng như ở trang tính \"Đơn vị\": '{TTKT}'")
+
+
+def test_a_unit_s_short_name_is_named_with_its_full_name_and_not_accepted(book, monkeypatch):
+    _add_finding(book, "Trung tâm Kỹ thuật TĐC")
+    assert _problems(book, monkeypatch) == [
+        WHERE + "'Trung tâm Kỹ thuật TĐC' không trùng với tên đơn vị nào ở trang tính \"Đơn vị\": đây là tên viết tắt"
+        f" của '{TTKT}'; cột này ghi tên đầy đủ của đơn vị như ở trang tính \"Đơn vị\" (tên viết tắt đã có cột riêng ở"
+        " trang đó)"
+    ]
+    english = _problems(book, monkeypatch, "en")
+    assert english == [
+        'cchc.xlsx: sheet "Tồn tại - Khắc phục", row 12, column A (Tên đơn vị): units[].name:'
+        " 'Trung tâm Kỹ thuật TĐC' matches no unit of sheet \"Đơn vị\": it is the short name of"
+        f" '{TTKT}'; this column takes the unit's full name as on sheet \"Đơn vị\" (the short name has its own"
+        " column there)"
+    ]
+
+
+def test_a_misspelt_unit_name_is_offered_the_closest_names(book, monkeypatch):
+    _add_finding(book, "Trung tam Thong tin va Ung dung KHCN")  # typed without accents, "&" dropped
+    (line,) = _problems(book, monkeypatch)
+    assert line.endswith("; có phải là 'Trung tâm Thông tin và Ứng dụng KH&CN'?")
+    _add_finding(book, "Phòng Hành chính")
+    (line,) = _problems(book, monkeypatch)
+    assert line == WHERE + "'Phòng Hành chính' không trùng với tên đơn vị nào ở trang tính \"Đơn vị\""
+
+
+def test_a_formula_without_a_saved_value_says_to_open_and_save_the_file_in_excel(book, monkeypatch):
+    # openpyxl writes a formula without its value, as any script does; Excel calculates it on opening.
+    workbook = openpyxl.load_workbook(book)
+    rows = workbook[ROUND_SHEET]
+    row = next(r for r in range(1, rows.max_row + 1) if rows.cell(r, 3).value == "signer.name")
+    rows.cell(row, 2).value = '="Trần Duy " & "Tâm Thanh"'
+    workbook[UNITS_SHEET]["B3"] = "=UPPER(C3)"
+    workbook.save(book)
+    what = ("ô có công thức nhưng Excel chưa tính ra giá trị (tệp do một chương trình khác tạo ra): mở tệp bằng Excel"
+            " rồi lưu lại (Ctrl+S) để giá trị của công thức được lưu vào tệp")
+    assert _problems(book, monkeypatch) == [
+        f'cchc.xlsx: trang tính "Đợt kiểm tra", dòng {row}, cột B (Giá trị): {what}',
+        f'cchc.xlsx: trang tính "Đơn vị", dòng 3, cột B (Tên đơn vị): {what}',
+    ]  # and nothing of "required field is missing" or a unit matching none: the formula is the cause
+
+
+def test_a_formula_with_its_saved_value_is_read_as_its_value(book, monkeypatch, tmp_path):
+    workbook = openpyxl.load_workbook(book)
+    workbook[ITEMS_SHEET]["C2"] = '="Chưa " & "báo cáo."'
+    workbook.save(book)
+    # What Excel saves: the formula and, beside it, its value.
+    import zipfile
+
+    saved = tmp_path / "saved.xlsx"
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(saved, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/") and b"<f>" in data:
+                value = "</f><v>Chưa báo cáo.</v>".encode()
+                data = data.replace(b"</f><v></v>", value).replace(b"</f><v/>", value)
+                data = data.replace(b'<c r="C2"', b'<c r="C2" t="str"', 1)
+            target.writestr(item, data)
+    monkeypatch.setenv("LETTER_GEN_LANG", "vi")
+    assert load_round(saved).units[0].findings[0] == "Chưa báo cáo."
