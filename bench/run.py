@@ -201,11 +201,16 @@ def verify_cost(source: Path, count: int = 500) -> dict[str, object]:
 
 
 def _document_text(path: Path) -> list[str]:
+    """Each paragraph's words; a line break counts as the space it stands for (letter_gen breaks
+    the V/v and the agency name into balanced lines where the plain loop lets Word wrap them)."""
     from lxml import etree
 
     with zipfile.ZipFile(path) as zipped:
         root = etree.fromstring(zipped.read("word/document.xml"))
-    return ["".join(t.text or "" for t in p.iter(f"{_W}t")) for p in root.iter(f"{_W}p")]
+    return [
+        "".join((t.text or "") if t.tag == f"{_W}t" else " " for t in p.iter(f"{_W}t", f"{_W}br"))
+        for p in root.iter(f"{_W}p")
+    ]
 
 
 def pdf_comparison(letters_dir: Path, count: int, work: Path, workers: int) -> dict[str, object]:

@@ -19,6 +19,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -758,6 +759,7 @@ def _estimated_pages(letter: Letter) -> float:
     return total / page if page > 0 else 1.0
 
 
+@lru_cache(maxsize=256)  # asked for every run of every letter, of a handful of names
 def _is_tnr(name: str) -> bool:
     """Times New Roman, or one of its faces named as a font ("Times New Roman Bold")."""
     name = " ".join(name.casefold().split())

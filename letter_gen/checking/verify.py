@@ -198,6 +198,8 @@ def _text_findings(letter: Letter) -> Iterator[Finding]:
                 _("{width:.0f} mm wide, wider than its column ({column:.0f} mm); it must fit on one line")
                 .format(width=width, column=column),
             )  # fmt: skip
+    if not _CONTROL.search("".join(t for para in letter.paras for line in para.lines for t, _ in line.pieces)):
+        return  # the usual case: one search over the whole letter
     for para in letter.paras:
         text = "".join(t for line in para.lines for t, _ in line.pieces)
         found = sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(text)})
