@@ -36,7 +36,6 @@ from letter_gen.checking.findings import (
     length_mm,
     sections,
 )
-from letter_gen.checking.laid_out import convert_for_check, layout_findings, pdf_pages
 from letter_gen.checking.letter_parts import (
     AUTHORITY_LINE,
     Letter,
@@ -942,6 +941,8 @@ def check_files(paths: Sequence[Path], *, pdf: bool = False, workers: int | None
     that is not a .docx, :class:`ConversionError` when LibreOffice cannot lay one out.
     """
     paths = [Path(p) for p in paths]
+    if pdf:
+        from letter_gen.checking.laid_out import convert_for_check, layout_findings, pdf_pages  # pypdf: only for PDFs
     letters = [analyse(open_docx(path)) for path in paths]
     results = [_check_letter(letter) for letter in letters]
     if pdf and paths:
@@ -966,4 +967,6 @@ def check_bytes(data: bytes, name: str = "letter.docx") -> list[Finding]:
 
 def check_layout(path: Path, pdf_path: Path) -> list[Finding]:
     """Only the laid-out checks (``pdf-*`` rules), on a PDF already made from ``path``."""
+    from letter_gen.checking.laid_out import layout_findings, pdf_pages  # pypdf: only for PDFs
+
     return list(layout_findings(analyse(open_docx(Path(path))), pdf_pages(Path(pdf_path))))
