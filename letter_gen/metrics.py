@@ -25,6 +25,7 @@ def _widths() -> dict[str, dict[str, int]]:
     return widths
 
 
+@lru_cache(maxsize=4096)  # the same header lines are measured in every letter of a batch
 def text_width_mm(text: str, size_pt: float, face: Face = "regular") -> float:
     """Width of ``text`` on one line, in millimetres."""
     table = _widths()[face]

@@ -12,11 +12,11 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
@@ -45,6 +45,31 @@ _AGENCY_STARTS = ("UY BAN NHAN DAN", "HOI DONG NHAN DAN", "UY BAN MAT TRAN TO QU
 _ENACTING = re.compile(r"^(QUYET DINH|QUYET NGHI|CHI THI|BAN HANH)\s*:$")
 
 # --- the letter as lines with resolved formatting ---------------------------------------
+
+
+_V = TypeVar("_V")
+
+
+class cached_property(Generic[_V]):  # noqa: N801 (functools' name, functools' use)
+    """functools.cached_property without the lock Python 3.11 takes on every first read: a
+    letter's lines are read in one thread, and the lock cost more than the text it guards."""
+
+    def __init__(self, read: Callable[[Any], _V]) -> None:
+        self._read = read
+        self._name = read.__name__
+        self.__doc__ = read.__doc__
+
+    @overload
+    def __get__(self, instance: None, owner: Any = None) -> cached_property[_V]: ...
+
+    @overload
+    def __get__(self, instance: object, owner: Any = None) -> _V: ...
+
+    def __get__(self, instance: object, owner: Any = None) -> _V | cached_property[_V]:
+        if instance is None:
+            return self
+        value = instance.__dict__[self._name] = self._read(instance)
+        return value
 
 
 @dataclass(eq=False)  # identity: two paragraphs with the same text are still two
@@ -84,6 +109,7 @@ class Line:
         return found[0] if found else None
 
 
+@lru_cache(maxsize=4096)  # the header's and closing's lines are the same in every letter of a batch
 def _plain(text: str) -> str:
     """Without diacritics, in capitals, single-spaced: ``Cộng hòa`` → ``CONG HOA``."""
     return " ".join(vn.without_marks(text).upper().split())
@@ -152,23 +178,27 @@ def open_docx_bytes(data: bytes, name: str) -> Any:
         raise InputError(_("{path}: not a Word .docx file ({err})").format(path=name, err=err)) from err
 
 
+_P, _TBL, _TR, _TC = w("p"), w("tbl"), w("tr"), w("tc")
+_BLOCK_CONTAINERS = (w("sdt"), w("sdtContent"), w("customXml"))
+
+
 def _walk(container: Any, cell: Any, table: Any) -> Iterator[tuple[Any, Any, Any]]:
     """Paragraphs in reading order with their cell and outermost table."""
     for child in container:
         tag = child.tag
-        if tag == w("p"):
+        if tag == _P:
             yield child, cell, table
-        elif tag == w("tbl"):
-            for row in child.iter(w("tr")):
+        elif tag == _TBL:
+            for row in child.iter(_TR):
                 owner = row.getparent()
-                while owner is not None and owner.tag != w("tbl"):
+                while owner is not None and owner.tag != _TBL:
                     owner = owner.getparent()
                 if owner is not child:
                     continue  # a nested table's row: reached through its own cell
                 for tc in row:
-                    if tc.tag == w("tc"):
+                    if tc.tag == _TC:
                         yield from _walk(tc, tc, table if table is not None else child)
-        elif tag in (w("sdt"), w("sdtContent"), w("customXml")):
+        elif tag in _BLOCK_CONTAINERS:
             yield from _walk(child, cell, table)
 
 

@@ -19,6 +19,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,6 @@ from letter_gen.checking.findings import (
     sections,
     share_words,
 )
-from letter_gen.checking.laid_out import convert_for_check, layout_findings, pdf_pages
 from letter_gen.checking.letter_parts import (
     AUTHORITY_LINE,
     Letter,
@@ -774,6 +774,7 @@ def _estimated_pages(letter: Letter) -> float:
     return total / page if page > 0 else 1.0
 
 
+@lru_cache(maxsize=256)  # asked for every run of every letter, of a handful of names
 def _is_tnr(name: str) -> bool:
     """Times New Roman, or one of its faces named as a font ("Times New Roman Bold")."""
     name = " ".join(name.casefold().split())
@@ -956,6 +957,8 @@ def check_files(paths: Sequence[Path], *, pdf: bool = False, workers: int | None
     that is not a .docx, :class:`ConversionError` when LibreOffice cannot lay one out.
     """
     paths = [Path(p) for p in paths]
+    if pdf:
+        from letter_gen.checking.laid_out import convert_for_check, layout_findings, pdf_pages  # pypdf: only for PDFs
     letters = [analyse(open_docx(path)) for path in paths]
     results = [_check_letter(letter) for letter in letters]
     if pdf and paths:
@@ -980,4 +983,6 @@ def check_bytes(data: bytes, name: str = "letter.docx") -> list[Finding]:
 
 def check_layout(path: Path, pdf_path: Path) -> list[Finding]:
     """Only the laid-out checks (``pdf-*`` rules), on a PDF already made from ``path``."""
+    from letter_gen.checking.laid_out import layout_findings, pdf_pages  # pypdf: only for PDFs
+
     return list(layout_findings(analyse(open_docx(Path(path))), pdf_pages(Path(pdf_path))))

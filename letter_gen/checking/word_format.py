@@ -488,12 +488,19 @@ _RUN_CONTAINERS = {
 } | {f"{{{MC_NS}}}AlternateContent", f"{{{MC_NS}}}Choice"}
 
 
+_R = w("r")
+# What each text-bearing child of a run shows; the names built once (every run of every letter is read).
+_RUN_TEXT_OF = {w("tab"): "\t", w("ptab"): "\t", w("br"): "\n", w("cr"): "\n", w("noBreakHyphen"): "-"}
+_T = w("t")
+
+
 def paragraph_runs(p: Any) -> Iterator[Any]:
     """The ``w:r`` elements shown in paragraph element ``p``, in order."""
     for child in p:
-        if child.tag == w("r"):
+        tag = child.tag
+        if tag == _R:
             yield child
-        elif child.tag in _RUN_CONTAINERS:
+        elif tag in _RUN_CONTAINERS:
             yield from paragraph_runs(child)
 
 
@@ -502,14 +509,12 @@ def run_text(r: Any) -> str:
     parts: list[str] = []
     for child in r:
         tag = child.tag
-        if tag == w("t"):
+        if tag == _T:
             parts.append(child.text or "")
-        elif tag in (w("tab"), w("ptab")):
-            parts.append("\t")
-        elif tag in (w("br"), w("cr")):
-            parts.append("\n")
-        elif tag == w("noBreakHyphen"):
-            parts.append("-")
+        else:
+            shown = _RUN_TEXT_OF.get(tag)
+            if shown is not None:
+                parts.append(shown)
     return "".join(parts)
 
 

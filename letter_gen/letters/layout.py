@@ -8,7 +8,7 @@ checks compare letters against the table's ranges, not against these choices.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from letter_gen import decree30 as D
 from letter_gen.metrics import Face, text_width_mm, wrapped_line_widths
@@ -157,13 +157,20 @@ def _word_count(line: str) -> int:
 
 
 def balanced_lines(text: str, column_mm: float, size_pt: float, face: Face = "regular") -> list[str]:
+    """``text`` broken into balanced lines (see :func:`_balanced_lines`); the lines of one
+    agency name or V/v are worked out once however many letters show them."""
+    return list(_balanced_lines(text, column_mm, size_pt, face))
+
+
+@lru_cache(maxsize=1024)
+def _balanced_lines(text: str, column_mm: float, size_pt: float, face: Face = "regular") -> tuple[str, ...]:
     """``text`` broken into as few lines as greedy wrapping gives, but balanced: the longest
     line as short as it can be, the last line never one or two words alone, and no name
     (``BÀ RỊA - VŨNG TÀU``, ``Hồ Chí Minh``) broken across lines. The lines joined with
     spaces give back ``text`` exactly."""
     width = column_mm - _LINE_SLACK_MM
     if not text.strip() or "\n" in text or text_width_mm(text, size_pt, face) <= width:
-        return [text]  # a text broken by hand keeps its own breaks
+        return (text,)  # a text broken by hand keeps its own breaks
     tokens = _tokens(text)
     if any(text_width_mm(t, size_pt, face) > width for t in tokens):
         tokens = text.split(" ")  # a glued name wider than the column breaks after all
@@ -197,6 +204,6 @@ def balanced_lines(text: str, column_mm: float, size_pt: float, face: Face = "re
         if chosen is not None and chosen[0] < 1000.0:
             break
     if chosen is None:
-        return [text]
+        return (text,)
     starts = (0, *chosen[1], len(tokens))
-    return [line(a, b) for a, b in zip(starts, starts[1:])]
+    return tuple(line(a, b) for a, b in zip(starts, starts[1:]))

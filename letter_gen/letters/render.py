@@ -126,6 +126,7 @@ class PreparedTemplate:
         self._environment = make_environment()
         entries = _read_package(self.path)
         self._parts: list[_Part] = []
+        self._last_document: tuple[bytes, Any] | None = None  # the last letter's document.xml and its tree
         self._adapts_columns = False  # whether the header's widths follow each letter
         base = io.BytesIO()
         with zipfile.ZipFile(base, "w", zipfile.ZIP_DEFLATED) as zipped:
@@ -168,8 +169,17 @@ class PreparedTemplate:
         """The .docx bytes of one letter."""
         return self.render_context({**content.context(), **layout_context(content, self._adapts_columns)})
 
+    def render_parsed(self, content: LetterContent) -> tuple[bytes, tuple[bytes, Any]]:
+        """The .docx bytes of one letter, and its ``word/document.xml`` with the tree parsed
+        from it when it was checked to be well-formed: the verifier reads the same tree
+        instead of parsing the same bytes again."""
+        data = self.render(content)
+        assert self._last_document is not None
+        return data, self._last_document
+
     def render_context(self, context: dict[str, Any]) -> bytes:
         """The .docx bytes for an arbitrary context (user templates, tests)."""
+        self._last_document = None
         parts = [(part.name, self._render_part(part, context)) for part in self._parts]
         size = self._base.size + sum(len(data) for name, data in parts)
         if size > limits.LETTER_BYTES:
@@ -201,10 +211,12 @@ class PreparedTemplate:
                 path=self.path, part=part.name, kind=type(err).__name__, err=err)) from err
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         if _LISTING.search(xml, xml.find("<w:body")):  # most letters have no tab or line break to resolve
-            xml = DocxTemplate.resolve_listing(_NO_INSTANCE, xml)
+            xml = _PARAGRAPH.sub(_resolved_paragraph, xml)
         data = xml.encode("utf-8")
         try:
-            etree.fromstring(data)  # never hand out a letter Word would call corrupt
+            root = etree.fromstring(data)  # never hand out a letter Word would call corrupt
+            if part.name == "word/document.xml":
+                self._last_document = (data, root)
         except etree.XMLSyntaxError as err:
             raise TemplateError(_("{path}: {part}: the rendered letter is not valid XML ({err})").format(path=self.path, part=part.name, err=err)) from err
         return data
@@ -227,6 +239,14 @@ class PreparedTemplate:
 # docxtpl's patch_xml (its dialect: {%p %}, {%r %}, ...) and resolve_listing (line breaks,
 # tabs) read nothing from their instance; calling them unbound avoids loading a Document.
 _NO_INSTANCE: Any = object()
+# resolve_listing's own paragraph pattern: it is applied only to the paragraphs that hold a tab
+# or a line break (the V/v and agency lines), not to all of them, which cost a third of a render.
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+
+
+def _resolved_paragraph(match: re.Match[str]) -> str:
+    paragraph = match.group(0)
+    return DocxTemplate.resolve_listing(_NO_INSTANCE, paragraph) if _LISTING.search(paragraph) else paragraph
 
 
 # The zip format's records (APPNOTE 4.3.12 and 4.3.16); zipfile keeps its own copies private.

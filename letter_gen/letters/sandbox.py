@@ -33,14 +33,23 @@ from letter_gen import limits
 from letter_gen.i18n import _
 
 
+def _a_call() -> str:
+    return _("a call in the template")
+
+
 class LimitError(SecurityError):
     """Raised when a template computes more than :mod:`letter_gen.limits` allows."""
 
 
-def _too_big(what: str, size: int, limit: int, unit: str = "characters") -> LimitError:
+#: What a limit is about, as the clerk reads it; worked out only when a limit is passed (every
+#: call and filter of every letter is checked, and translating each time cost more than the check).
+_What = Callable[[], str]
+
+
+def _too_big(what: _What, size: int, limit: int, unit: str = "characters") -> LimitError:
     return LimitError(
         _("{what} would make {size:,} {unit}, more than a template may ({limit:,} at most)").format(
-            what=what, size=size, unit=unit, limit=limit
+            what=what(), size=size, unit=unit, limit=limit
         )
     )
 
@@ -56,7 +65,7 @@ def _size(value: Any) -> int | None:
     return None
 
 
-def _check_arguments(what: str, values: Iterable[Any]) -> None:
+def _check_arguments(what: _What, values: Iterable[Any]) -> None:
     """Refuse a size or count too big, or two sizes whose product would be."""
     sizes = sorted(s for s in (_size(v) for v in values) if s is not None)
     if sizes and sizes[-1] > limits.VALUE_ITEMS:
@@ -65,7 +74,7 @@ def _check_arguments(what: str, values: Iterable[Any]) -> None:
         raise _too_big(what, sizes[-1] * sizes[-2], 16 * limits.VALUE_ITEMS)
 
 
-def _check_result(what: str, value: Any) -> Any:
+def _check_result(what: _What, value: Any) -> Any:
     if isinstance(value, (str, bytes, list, tuple, dict, set)) and len(value) > limits.VALUE_ITEMS:
         raise _too_big(what, len(value), limits.VALUE_ITEMS)
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > limits.NUMBER_BITS:
@@ -78,7 +87,9 @@ _FORMAT_WIDTH = re.compile(r"%[-#0 +]*(\d*)(?:\.(\d+))?")
 
 def _checked_binop(operator: str, left: Any, right: Any) -> Any:
     """``left operator right`` when its result stays within the limits, else :class:`LimitError`."""
-    what = _("'{operator}' in the template").format(operator=operator)
+    def what() -> str:
+        return _("'{operator}' in the template").format(operator=operator)
+
     ints = all(isinstance(v, int) and not isinstance(v, bool) for v in (left, right))
     if operator == "**" and ints and abs(left) > 1 and right > 0:
         bits = left.bit_length() * right
@@ -122,7 +133,9 @@ def constant_value(node: nodes.Expr) -> Any:
 def _checked_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(function)  # keeps Jinja's pass_context / pass_environment marks
     def checked(*args: Any, **kwargs: Any) -> Any:
-        what = _("the filter '{name}'").format(name=name)
+        def what() -> str:
+            return _("the filter '{name}'").format(name=name)
+
         _check_arguments(what, [*args, *kwargs.values()])
         return _check_result(what, function(*args, **kwargs))
 
@@ -133,14 +146,14 @@ class _BoundedNamespace(Namespace):
     """``namespace()``: its attributes hold no value too big (a string doubled in a loop)."""
 
     def __setitem__(self, name: str, value: Any) -> None:
-        _check_result(_("namespace attribute '{name}'").format(name=name), value)
+        _check_result(lambda: _("namespace attribute '{name}'").format(name=name), value)
         super().__setitem__(name, value)
 
 
 def _range(*args: int) -> range:
     items = range(*args)
     if len(items) > limits.RANGE_ITEMS:
-        raise _too_big("range()", len(items), limits.RANGE_ITEMS, "items")
+        raise _too_big(lambda: "range()", len(items), limits.RANGE_ITEMS, "items")
     return items
 
 
@@ -176,7 +189,7 @@ class LetterSandbox(SandboxedEnvironment):
         return _checked_binop(operator, left, right)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's signature)
-        what = _("a call in the template")
+        what = _a_call
         receiver = getattr(__obj, "__self__", None)  # 'x'.ljust(n): the text is an argument too
         _check_arguments(what, [*args, *kwargs.values(), *([receiver] if _size(receiver) is not None else [])])
         return _check_result(what, super().call(__context, __obj, *args, **kwargs))

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from letter_gen.i18n import _, ngettext
 from letter_gen import vn
@@ -35,15 +35,14 @@ from letter_gen.inputs.period import PeriodFilter
 from letter_gen.inputs.spool import SpooledRound
 from letter_gen.letters.compose import LetterContent
 from letter_gen.letters.kinds import compose, letters_of, require_section, with_kind
-from letter_gen.letters.template_check import raise_for_problems
 from letter_gen.interrupts import worker_signals
-from letter_gen.libreoffice import ConversionResult, ConverterPool, combine_pdfs, declares_pdfa2
 from letter_gen.output.folder import FolderLock
 from letter_gen.output.manifest import Manifest, read_manifest
 from letter_gen.output.writer import (
     LetterJob,
     LetterWriter,
     Outcome,
+    Prepared,
     WriteOptions,
     check_fits_page,
     chunks,
@@ -55,6 +54,9 @@ from letter_gen.register.store import Register
 from letter_gen.register.where import locate
 from letter_gen.tracking.items import TrackedItem, carried_into
 from letter_gen.tracking.store import tracked_items
+
+if TYPE_CHECKING:
+    from letter_gen.libreoffice import ConversionResult
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -149,6 +151,8 @@ def run_batch(
     started = time.perf_counter()
     summary = BatchSummary()
     if options.template is not None:
+        from letter_gen.letters.template_check import raise_for_problems  # Jinja's AST walk: only for clerks' templates
+
         raise_for_problems(options.template)  # a broken template fails every letter: say so once
     with _Pool(options.workers) as pool, FolderLock(options.out_dir):
         _run(inputs, options, summary, pool, on_letter, on_total)
@@ -183,17 +187,36 @@ def _run(
     try:
         signer = signing.enter_context(_Signer(options.sign, register)) if options.sign is not None else None
         with Manifest(options.out_dir, _earlier_letters(options, summary)) as manifest:
-            for chunk in chunks(_jobs(rounds, options, _open_items(options)), _CHUNK):
-                outcomes = writer.write(chunk, name)
+            # Each chunk's files are written while the workers render the next chunk (its numbers
+            # already taken after this chunk's were committed); then the chunk is listed.
+            ready: Prepared | None = None
+            written_chunk: list[Outcome] | None = None
+
+            def write_ready() -> None:
+                nonlocal ready, written_chunk
+                if ready is not None:
+                    written_chunk, ready = writer.finish(ready), None
+
+            def list_written() -> None:
+                nonlocal written_chunk
+                outcomes, written_chunk = written_chunk or [], None
                 for outcome in outcomes:
                     _count(outcome, summary, on_letter)
                     earlier = outcome.content.date
                     summary.kept_dates += bool(earlier and not outcome.newly_issued and earlier != (options.date or dt.date.today()))
                 written = [o for o in outcomes if o.status != "failed"]
-                pdfs = converter.convert(written, summary, on_letter) if converter else {}
+                pdfs = converter.convert(written, summary, on_letter) if converter and written else {}
                 signatures = signer.sign(written, pdfs, summary) if signer else {}
                 for outcome in written:
                     manifest.add(_manifest_row(outcome, options.out_dir, pdfs.get(outcome.path), signatures.get(outcome.path)))
+
+            for chunk in chunks(_jobs(rounds, options, _open_items(options)), _CHUNK):
+                following = writer.prepare(chunk, name, meanwhile=write_ready)
+                write_ready()
+                list_written()
+                ready = following
+            write_ready()
+            list_written()
             os.sync()  # letters were written without a sync each; make them durable before the manifest
         _combined_pdf(options, summary, converter, manifest)
     finally:
@@ -293,6 +316,12 @@ def _count(outcome: Outcome, summary: BatchSummary, on_letter: Callable[[LetterE
         on_letter(LetterEvent(outcome.status, outcome.path, outcome.describe() if outcome.error else "", outcome.newly_issued))
 
 
+def _declares_pdfa2(pdf: Path) -> bool:
+    from letter_gen.libreoffice import declares_pdfa2
+
+    return declares_pdfa2(pdf)
+
+
 class _Converter:
     """PDFs beside the batch's letters through one converter pool, and the combined PDF."""
 
@@ -300,6 +329,8 @@ class _Converter:
 
     def __init__(self, options: BatchOptions) -> None:
         self.options = options
+        from letter_gen.libreoffice import ConverterPool  # pypdf and the pool: only when PDFs are asked for
+
         self.pool = ConverterPool(workers=options.workers, pdfa=options.pdfa, force=options.force)
         self.pool.__enter__()
 
@@ -314,7 +345,7 @@ class _Converter:
             assert letter is not None
             pdf = letter.with_suffix(".pdf")
             if outcome.status == "unchanged" and pdf.exists() and pdf.stat().st_mtime >= letter.stat().st_mtime and (
-                not self.options.pdfa or declares_pdfa2(pdf)
+                not self.options.pdfa or _declares_pdfa2(pdf)
             ):
                 done[letter] = pdf
             else:
@@ -334,6 +365,8 @@ class _Converter:
 
     def combine(self, summary: BatchSummary, pdfs: list[Path]) -> None:
         if pdfs:
+            from letter_gen.libreoffice import combine_pdfs
+
             combine_pdfs(pdfs, self.options.out_dir / self.COMBINED)
             summary.combined_pdf = self.options.out_dir / self.COMBINED
 

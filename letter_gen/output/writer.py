@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from letter_gen.i18n import _, ngettext
 from letter_gen import vn
@@ -136,6 +136,16 @@ class LetterWriter:
     def write(self, jobs: list[LetterJob], name: Callable[[LetterJob, LetterContent], Path] | None = None) -> list[Outcome]:
         """Write ``jobs``; each gets one :class:`Outcome`, in order. ``name`` gives a letter's
         path in the folder when its job names none."""
+        return self.finish(self.prepare(jobs, name))
+
+    def prepare(
+        self, jobs: list[LetterJob], name: Callable[[LetterJob, LetterContent], Path] | None = None,
+        meanwhile: Callable[[], None] | None = None,
+    ) -> Prepared:
+        """Everything :meth:`write` does before the files are written: numbers taken and
+        committed, letters rendered, checked and given their paths. ``meanwhile`` is called
+        once the letters are handed to the workers, before waiting for them: a batch writes
+        its previous chunk's files then, so the workers never wait for the disk."""
         failed: dict[int, Outcome] = {}
         date = self.options.date or dt.date.today()
         if self.options.issue:
@@ -146,7 +156,7 @@ class LetterWriter:
                     failed[i] = Outcome("failed", job, job.content, error=err)
         pending = [i for i in range(len(jobs)) if i not in failed]
         if not self.options.issue or self.register is None:
-            ready = self._prepare(jobs, {i: (jobs[i].content, False) for i in pending}, failed, name)
+            ready = self._prepare(jobs, {i: (jobs[i].content, False) for i in pending}, failed, name, meanwhile)
         else:
             with self.register.transaction() as tx:
                 while True:
@@ -162,7 +172,8 @@ class LetterWriter:
                             issued[i] = (content, result.new)
                             replaces[i] = result.replaces
                     attempt: dict[int, Outcome] = {}
-                    ready = self._prepare(jobs, issued, attempt, name)
+                    ready = self._prepare(jobs, issued, attempt, name, meanwhile)
+                    meanwhile = None  # once: a second attempt renders the same letters again
                     failed.update(attempt)
                     if not any(issued[i][1] for i in attempt):
                         break
@@ -172,8 +183,12 @@ class LetterWriter:
                 ready = {i: replace(r, replaces=replaces[i]) for i, r in ready.items()}
                 # Tracking (issue 15): what these letters ask commits with their numbers, or not at all.
                 self._on_issued(tx.connection, [(jobs[i], r.content) for i, r in ready.items()])
-        written = {i: self._write_one(jobs[i], r) for i, r in ready.items()}
-        return [failed.get(i) or written[i] for i in range(len(jobs))]
+        return Prepared(jobs, failed, ready)
+
+    def finish(self, prepared: Prepared) -> list[Outcome]:
+        """Write the letters :meth:`prepare` made ready; each job gets one :class:`Outcome`, in order."""
+        written = {i: self._write_one(prepared.jobs[i], r) for i, r in prepared.ready.items()}
+        return [prepared.failed.get(i) or written[i] for i in range(len(prepared.jobs))]
 
     def _sequences(self) -> dict[str, str]:
         """The kinds with a number sequence of their own (``letter-gen.toml``'s ``[sequences]``)."""
@@ -187,13 +202,17 @@ class LetterWriter:
         contents: dict[int, tuple[LetterContent, bool]],
         failed: dict[int, Outcome],
         name: Callable[[LetterJob, LetterContent], Path] | None,
+        meanwhile: Callable[[], None] | None = None,
     ) -> dict[int, _Ready]:
         """Render and check each letter, then decide its path; failures go to ``failed``."""
         indexes = list(contents)
         checking: Checking = "none" if not self.options.check else "full" if self.options.check_all else "verify"
         items = [_RenderItem.of(jobs[i], contents[i][0], checking) for i in indexes]
         ready: dict[int, _Ready] = {}
-        for i, rendered in zip(indexes, self._map(render_and_check, items)):
+        rendering = self._map(render_and_check, items)  # a pool's map hands them all out now
+        if meanwhile is not None:
+            meanwhile()
+        for i, rendered in zip(indexes, rendering):
             job, (content, new) = jobs[i], contents[i]
             if rendered.error is not None or rendered.data is None:
                 failed[i] = Outcome("failed", job, content, error=rendered.error)
@@ -257,6 +276,15 @@ def track_issued(conn: sqlite3.Connection, letters: list[tuple[LetterJob, Letter
 
 
 @dataclass(frozen=True)
+class Prepared:
+    """Letters numbered, rendered and checked, their files not yet written (:meth:`LetterWriter.prepare`)."""
+
+    jobs: list[LetterJob]
+    failed: dict[int, Outcome]
+    ready: dict[int, _Ready]
+
+
+@dataclass(frozen=True)
 class _Ready:
     """A letter rendered, checked and given its path, waiting for the commit."""
 
@@ -310,18 +338,19 @@ def render_and_check(item: _RenderItem) -> _Rendered:
     words, then runs the rules its words can break (:class:`letter_gen.checking.verify.Verifier`).
     """
     try:
-        data = prepared(item.template).render(item.content)
+        data, document = prepared(item.template).render_parsed(item.content)
         if item.checking != "none":
-            conforming(data, item.name, full=item.checking == "full")
+            conforming(data, item.name, full=item.checking == "full", parsed=document)
     except LetterGenError as err:
         return _Rendered(None, err)
     return _Rendered(data)
 
 
-def conforming(data: bytes, name: str, *, full: bool = True) -> bytes:
+def conforming(data: bytes, name: str, *, full: bool = True, parsed: tuple[bytes, Any] | None = None) -> bytes:
     """``data`` when the letter passes the docx-level Decree 30 checks (``full``: every rule run
-    on it; else verified); else :class:`NonConformingError`."""
-    findings = check_bytes(data, name) if full else _verifier.verify(data, name)
+    on it; else verified, reading ``parsed``, its document.xml's tree, when given); else
+    :class:`NonConformingError`."""
+    findings = check_bytes(data, name) if full else _verifier.verify(data, name, parsed)
     if findings:
         raise NonConformingError(
             _("{name}: not written: the letter breaks Decree 30's layout rules"
