@@ -461,7 +461,7 @@ def batch(
     \b
     Example:
       letter-gen batch data/ --period 2021-Q2 --out output/2021-Q2 --issue --date 05/07/2021
-      letter-gen batch data/cchc-2021-kinds.yaml --kind report --out output/bao-cao --issue
+      letter-gen batch data/cchc-2021-kinds.yaml --kind report --out output/bao-cao --issue --date 10/04/2021
       letter-gen batch --kind reminder --as-of 15/05/2021 --out output/don-doc --issue --date 15/05/2021
     """
     from letter_gen.inputs.period import parse_period

@@ -255,7 +255,7 @@ def test_validation_problems_name_the_yaml_keys_count_from_1_and_name_the_unit_i
         " ví dụ 05/07/2021 hoặc 2021-07-05 (đang ghi '31/02/2021')",
         f"  dòng {line('number: năm')}: letter → number: cần ghi số nguyên (đang ghi 'năm')",
         f"  dòng {line('findngs:')}: units → đơn vị thứ 1 (Chi cục Tiêu chuẩn Đo lường Chất lượng) → findngs: không có"
-        " trường này (gõ nhầm tên?); xem tên các trường của mục này trong hướng dẫn (README)",
+        " trường này (gõ nhầm tên?); xem tên các trường của mục này trong tệp mẫu data/cchc-2021-kinds.yaml",
         f"  dòng {empty_name}: units → đơn vị thứ 2 → name: không được để trống",
     ]
     en = _run(["validate", str(source)], LETTER_GEN_LANG="en")
