@@ -48,6 +48,11 @@ for _module in (click.core, click.decorators, click.exceptions, click.formatting
         _module.ngettext = click_ngettext  # type: ignore[attr-defined]
 
 
+#: An option's placeholder by its value's type, when it names none itself (click shows the type's
+#: name, or a date's strptime formats).
+_METAVARS = {"text": N_("TEXT"), "datetime": N_("DATE"), "integer": N_("NUMBER"), "integer range": N_("NUMBER")}
+
+
 def _localize(command: click.Command) -> None:
     """Put the help texts of ``command`` and its subcommands in the clerk's language.
 
@@ -60,6 +65,10 @@ def _localize(command: click.Command) -> None:
         if isinstance(param, click.Option):
             msgid = param.__dict__.setdefault("_msgid", param.help)
             param.help = _(msgid) if msgid else msgid
+            # an option's placeholder in the clerk's words: DATE, not "[%d/%m/%Y|%Y-%m-%d]"
+            shown = param.__dict__.setdefault("_metavar_msgid", param.metavar or _METAVARS.get(param.type.name))
+            if shown:
+                param.metavar = _(shown)
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             _localize(sub)
@@ -205,7 +214,7 @@ def _issue_options(command: Any) -> Any:
         "--allow-future", is_flag=True, help=N_("Accept an issue date more than 3 days after today (a letter prepared ahead)."),
     )(command)
     command = click.option(
-        "--date", "issue_date", type=_IssueDate(), default=None, metavar="DATE",
+        "--date", "issue_date", type=_IssueDate(), default=None, metavar=N_("DATE"),
         help=N_("Issue date, 05/07/2021 or 2021-07-05 (default: today); not before the plan's date."),
     )(command)
     command = click.option("--issue", is_flag=True, help=N_("Number the letters from the register (without it: drafts)."))(command)
@@ -220,7 +229,7 @@ _KIND_HELP = N_(
 
 
 def _kind_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--kind", default=None, metavar="KIND", help=_KIND_HELP)(command)
+    return click.option("--kind", default=None, metavar=N_("KIND"), help=_KIND_HELP)(command)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -236,7 +245,7 @@ def main() -> None:
 @click.argument("input_path", metavar="INPUT", type=_existing_file)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help=N_("The .docx to write."))
 @click.option(
-    "--unit", metavar="UNIT", default=None,
+    "--unit", metavar=N_("UNIT"), default=None,
     help=N_("Write the letter to one unit: its name, its short name, or its number in the input's list of units (from 1)."),
 )
 @_kind_option

@@ -129,6 +129,18 @@ def test_help_is_vietnamese_with_click_s_own_words_and_english_with_letter_gen_l
     assert "Options:" in en.output and "Show this message and exit." in en.output
 
 
+def test_option_placeholders_are_in_the_clerk_s_words_never_date_format_codes():
+    for path in (["track", "list"], ["track", "report"], ["batch"]):
+        vi = _run([*path, "--help"])
+        assert "--as-of NGÀY" in vi.output and "%d" not in vi.output, path
+    render = _run(["render", "--help"]).output
+    assert "--date NGÀY" in render and "--unit ĐƠN VỊ" in render and "--kind LOẠI" in render
+    void = _run(["register", "void", "--help"]).output
+    assert "--year SỐ" in void and "--reason CHỮ" in void
+    en = _run(["track", "list", "--help"], LETTER_GEN_LANG="en").output
+    assert "--as-of DATE" in en and "--period TEXT" in en and "%d" not in en
+
+
 def test_library_messages_follow_the_language(tmp_path):
     out = str(tmp_path / "x.docx")
     vi = _run(["render", str(SAMPLE), "-o", out, "--unit", "Trung tâm TGPL"])
