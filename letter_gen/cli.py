@@ -993,10 +993,10 @@ def track_report(period: str, as_of: Any, out_dir: Path, recipient: str | None, 
         click.echo(failure, err=True)
     for document in documents:
         for unit in document.report.units:
-            click.echo(_("{unit}: {asked} asked, {done} done, {in_progress} in progress, {not_done} not done,"
-                         " {overdue} overdue").format(unit=unit.unit, asked=unit.asked, done=unit.done,
-                                                      in_progress=unit.in_progress, not_done=unit.not_done,
-                                                      overdue=unit.overdue))
+            click.echo(_("{unit}: {asked} asked, {done} done, {in_progress} in progress, {not_started} not started,"
+                         " {not_done} not done, {overdue} overdue").format(
+                unit=unit.unit, asked=unit.asked, done=unit.done, in_progress=unit.in_progress,
+                not_started=unit.not_started, not_done=unit.not_done, overdue=unit.overdue))
     click.echo(_summary_line(summary, None, pdf, inputs=False))
     if summary.drafts_removed:
         click.echo(ngettext("{n} draft of this folder was replaced by its issued letter",

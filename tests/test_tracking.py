@@ -285,7 +285,7 @@ def test_the_track_commands_work_from_the_command_line(year):
     report = runner.invoke(main, ["track", "report", "--period", "2021-Q1", "--as-of", "01/05/2021", "--register", str(register),
                                   "--out", str(tmp / "bc"), "--xlsx", str(tmp / "r.xlsx"), "--to", "Thanh tra tỉnh"])
     assert report.exit_code == 0, report.output
-    assert f"{THONG_TIN}: 3 asked, 0 done, 0 in progress, 0 not done, 3 overdue" in report.output
+    assert f"{THONG_TIN}: 3 asked, 0 done, 0 in progress, 3 not started, 0 not done, 3 overdue" in report.output
     assert "1 written" in report.output
     (draft,) = (tmp / "bc").glob("draft-*report*.docx")
     assert "Kính gửi: Thanh tra tỉnh." in letters(tmp / "bc")[draft.name]
@@ -352,7 +352,7 @@ def test_the_readme_walk_through_runs_the_bundled_two_quarters(tmp_path, monkeyp
     assert "8 rows read, 7 items changed" in said[2]
     assert said[3].count("(overdue)") == 3
     assert "2 written, 2 newly issued" in said[4] and "2 PDFs made" in said[4]
-    assert "Phòng Hành chính tư pháp: 2 asked, 0 done, 1 in progress, 1 not done, 1 overdue" in said[5]
+    assert "Phòng Hành chính tư pháp: 2 asked, 0 done, 1 in progress, 0 not started, 1 not done, 1 overdue" in said[5]
     assert "4 written, 4 newly issued" in said[6]
     out = tmp_path / "output" / "theo-doi"
     assert sorted(p.name for p in (out / "don-doc").glob("*.docx")) == [
