@@ -100,6 +100,8 @@ def test_one_year_of_follow_up(year):
     export = tmp / "theo-doi-q1.xlsx"
     with Register(register) as book:
         assert export_status(book, export, period=parse_period("2021-Q1"), period_text="2021-Q1") == len(items)
+    # the workbook names the period as a letter does, not as --period is typed
+    assert openpyxl.load_workbook(export).worksheets[0]["A1"].value == "Theo dõi khắc phục sau kiểm tra quý I năm 2021"
     chi_cuc, ky_thuat = refs(register, CHI_CUC), refs(register, KY_THUAT)
     filled = {r: (DONE, dt.datetime(2021, 4, 10), None) for r in chi_cuc}
     filled |= {r: (DONE, dt.datetime(2021, 4, 20), None) for r in ky_thuat[:-1]}

@@ -11,6 +11,7 @@ from letter_gen.errors import UsageError
 from letter_gen.i18n import _
 from letter_gen.register.store import Register
 from letter_gen.tracking.items import PeriodLike, TrackedItem
+from letter_gen.tracking.report import period_words
 from letter_gen.tracking.store import Change, apply_updates, tracked_items
 from letter_gen.tracking.workbook import COLUMNS, export_workbook, read_workbook
 
@@ -24,7 +25,7 @@ def export_status(register: Register, path: Path, *, period: PeriodLike, period_
     if unit is not None and not items:
         raise UsageError(_("--unit {unit!r}: no item was asked of this unit in {period} (check its full name,"
                            " as letter-gen track list shows it)").format(unit=unit, period=period_text))
-    title = f"Theo dõi khắc phục sau kiểm tra: {period_text}" + (f", {unit}" if unit else "")
+    title = f"Theo dõi khắc phục sau kiểm tra {period_words(period)}" + (f", {unit}" if unit else "")
     return export_workbook(path, items, title=title, force=force)
 
 
