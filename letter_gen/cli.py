@@ -866,7 +866,7 @@ def track() -> None:
 @track.command("export", short_help=N_("Write a period's open items to a status workbook."))
 @click.argument("output", metavar="FILE.xlsx", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--period", required=True, help=N_("Items asked in this period: 2021, 2021-Q1, 2021-H1 or 2021-03."))
-@click.option("--unit", default=None, help=N_("Only this unit (its full name, as in the letters)."))
+@click.option("--unit", metavar=N_("UNIT"), default=None, help=N_("Only this unit: its name as in the letters, in any case, or the start of it."))
 @_register_option
 @_force_option
 def track_export(output: Path, period: str, unit: str | None, register_path: Path | None, force: bool) -> None:
@@ -921,7 +921,7 @@ def track_import(workbook: Path, register_path: Path | None) -> None:
 @click.option("--overdue", is_flag=True, help=N_("Only open items past their deadline."))
 @click.option("--as-of", "as_of", type=_date_type, default=None, help=N_("The day to judge deadlines by (default: today)."))
 @click.option("--period", default=None, help=N_("Only items asked in this period: 2021, 2021-Q1, ..."))
-@click.option("--unit", default=None, help=N_("Only this unit (its full name)."))
+@click.option("--unit", metavar=N_("UNIT"), default=None, help=N_("Only this unit: its name as in the letters, in any case, or the start of it."))
 @_register_option
 def track_list(overdue: bool, as_of: Any, period: str | None, unit: str | None, register_path: Path | None) -> None:
     """Print the tracked items: code, unit, status, deadline, source letter, text.

@@ -304,6 +304,25 @@ def test_the_track_commands_work_from_the_command_line(year):
     assert misuse.exit_code == 2
 
 
+def test_track_unit_is_found_as_a_clerk_types_it_and_a_wrong_one_is_refused_with_the_closest(year):
+    tmp, register = year
+    runner = CliRunner()
+
+    def listed(unit: str):  # type: ignore[no-untyped-def]
+        return runner.invoke(main, ["track", "list", "--unit", unit, "--register", str(register)], env={"LETTER_GEN_LANG": "en"})
+
+    for typed in ("chi cục tiêu chuẩn  đo lường chất lượng", "Chi cục"):
+        found = listed(typed)
+        assert found.exit_code == 0 and found.output.count(CHI_CUC) == 3, (typed, found.output)
+    wrong = listed("chi cuc tieu chuan")
+    assert wrong.exit_code == 2 and f"did you mean: {CHI_CUC}?" in wrong.output
+    several = listed("Trung tâm")
+    assert several.exit_code == 2 and "several units start so" in several.output
+    exported = runner.invoke(main, ["track", "export", "--period", "2021-Q1", "--unit", "chi cục", str(tmp / "u.xlsx"),
+                                    "--register", str(register)], env={"LETTER_GEN_LANG": "en"})
+    assert exported.exit_code == 0 and "3 open items" in exported.output, exported.output
+
+
 def test_a_status_file_is_never_written_over_a_workbook_a_clerk_saved(year):
     tmp, register = year
     export = tmp / "theo-doi.xlsx"
