@@ -61,6 +61,9 @@ def _localize(command: click.Command) -> None:
     msgids = command.__dict__.setdefault("_msgids", (command.help, command.short_help))
     command.help, command.short_help = (_(inspect.cleandoc(text)) if text else text for text in msgids)
     command._help_option = None  # click keeps the --help option, with its text, once made
+    command.options_metavar = _("[OPTIONS]")  # the usage line: click's words, none of them gettext's
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = _("COMMAND [ARGS]...")
     for param in command.params:
         if isinstance(param, click.Option):
             msgid = param.__dict__.setdefault("_msgid", param.help)

@@ -112,7 +112,7 @@ def _run(args: list[str], **environ: str):  # type: ignore[no-untyped-def]
 def test_click_speaks_vietnamese_by_default_and_english_on_request():
     vi = _run(["render", str(SAMPLE)], LANG="C.UTF-8")
     assert vi.exit_code == 2
-    assert "Cách dùng: main render [OPTIONS] INPUT" in vi.stderr
+    assert "Cách dùng: main render [TÙY CHỌN] INPUT" in vi.stderr
     assert "Lỗi: Thiếu tùy chọn '-o' / '--output'." in vi.stderr
     en = _run(["render", str(SAMPLE)], LANG="en_US.UTF-8")
     assert "Error: Missing option '-o' / '--output'." in en.stderr
@@ -121,8 +121,9 @@ def test_click_speaks_vietnamese_by_default_and_english_on_request():
 
 def test_help_is_vietnamese_with_click_s_own_words_and_english_with_letter_gen_lang():
     vi = _run(["render", "--help"])
-    assert vi.output.startswith("Cách dùng: main render [OPTIONS] INPUT\n\n  Ghi công văn của một tệp dữ liệu kiểm tra")
+    assert vi.output.startswith("Cách dùng: main render [TÙY CHỌN] INPUT\n\n  Ghi công văn của một tệp dữ liệu kiểm tra")
     assert "Tùy chọn:" in vi.output and "Hiện hướng dẫn này rồi thoát." in vi.output and "[bắt buộc]" in vi.output
+    assert _run(["track", "--help"]).output.startswith("Cách dùng: main track [TÙY CHỌN] LỆNH [THAM SỐ]...\n")
     assert "Ví dụ:" in vi.output
     en = _run(["render", "--help"], LETTER_GEN_LANG="en")
     assert en.output.startswith("Usage: main render [OPTIONS] INPUT\n\n  Write the letter of one inspection input")
