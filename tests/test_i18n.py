@@ -275,6 +275,18 @@ def test_validation_problems_name_the_yaml_keys_count_from_1_and_name_the_unit_i
     assert "  units[0].findngs: unknown field (a typo?); see the README for the fields of this section" in en.stderr.splitlines()
 
 
+def test_a_value_not_in_the_list_names_the_choices_with_a_vietnamese_or(tmp_path, seed_data):
+    import yaml
+
+    seed_data["signer"]["authority"] = "PGĐ"
+    source = tmp_path / "ky.yaml"
+    source.write_text(yaml.safe_dump(seed_data, allow_unicode=True), encoding="utf-8")
+    vi = _run(["validate", str(source)])
+    assert "cần ghi một trong các giá trị 'KT', 'TM', 'TL', 'TUQ' hoặc 'Q' (đang ghi 'PGĐ')" in vi.stderr
+    en = _run(["validate", str(source)], LETTER_GEN_LANG="en")
+    assert "expected one of 'KT', 'TM', 'TL', 'TUQ' or 'Q' (got 'PGĐ')" in en.stderr
+
+
 def test_a_yaml_date_may_be_written_as_clerks_write_it(tmp_path, seed_data):
     import yaml
 
