@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from types import TracebackType
+from zoneinfo import ZoneInfo
 
 from letter_gen.i18n import _
 from letter_gen.errors import RegisterError
@@ -554,10 +555,18 @@ class Register:
                 )
 
     def last_backup(self) -> str | None:
-        """When and where the last backup was made (``2026-11-28T21:00:00+00:00 /path``), if ever."""
+        """When and where the last backup was made, as a clerk reads it (``29/11/2026 04:00,
+        /path``, Vietnam's time; stored as ``2026-11-28T21:00:00+00:00 /path``), if ever."""
         with self._guard(_("read the register")):
             row = self._conn.execute("SELECT value FROM meta WHERE key = 'last_backup'").fetchone()
-        return None if row is None else str(row[0])
+        if row is None:
+            return None
+        stamp, _space, where = str(row[0]).partition(" ")
+        try:
+            when = datetime.fromisoformat(stamp).astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+        except ValueError:
+            return str(row[0])
+        return f"{when:%d/%m/%Y %H:%M}, {where}"
 
     def next_number(self, agency: str, year: int) -> int:
         """The number the next letter of ``agency`` in ``year`` would get (for previews)."""
