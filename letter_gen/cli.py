@@ -443,7 +443,11 @@ def _signer_options(command: Any) -> Any:
 @_template_option
 @_clean_text_option
 @_batch_output_options
-@click.option("--check-all", is_flag=True, help=N_("Check every letter against Decree 30, not the first of each input and mode."))
+@click.option(
+    "--check-all", is_flag=True,
+    help=N_("Check every letter in full against Decree 30 (by default the first letter of each shape is checked in full"
+            " and the others verified against it, their words checked)."),
+)
 @_force_option
 @click.option(
     "--sign", "sign_letters", is_flag=True,
