@@ -114,6 +114,7 @@ def test_click_speaks_vietnamese_by_default_and_english_on_request():
     assert vi.exit_code == 2
     assert "Cách dùng: main render [TÙY CHỌN] INPUT" in vi.stderr
     assert "Lỗi: Thiếu tùy chọn '-o' / '--output'." in vi.stderr
+    assert "Lỗi: Không có lệnh 'rendr'. Có phải ý bạn là 'render'?" in _run(["rendr"], LANG="C.UTF-8").stderr
     en = _run(["render", str(SAMPLE)], LANG="en_US.UTF-8")
     assert "Error: Missing option '-o' / '--output'." in en.stderr
     assert "Lỗi" not in en.stderr
