@@ -272,7 +272,7 @@ class RegisterEntry:
         number says so, when and why."""
         if self.reservation:
             return "; ".join(p for p in (RESERVED_NOTE, self.note) if p)
-        voided = f"ĐÃ HỦY SỐ ngày {self.voided_at[:10]}: {self.void_reason}" if self.voided_at else None
+        voided = f"ĐÃ HỦY SỐ ngày {_vietnam_time(self.voided_at, '%d/%m/%Y')}: {self.void_reason}" if self.voided_at else None
         signed = f"ký số {self.signed_at}" if self.signed_at else None
         return "; ".join(p for p in (self.note, signed, voided) if p)
 
@@ -562,11 +562,7 @@ class Register:
         if row is None:
             return None
         stamp, _space, where = str(row[0]).partition(" ")
-        try:
-            when = datetime.fromisoformat(stamp).astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
-        except ValueError:
-            return str(row[0])
-        return f"{when:%d/%m/%Y %H:%M}, {where}"
+        return f"{_vietnam_time(stamp, '%d/%m/%Y %H:%M')}, {where}"
 
     def next_number(self, agency: str, year: int) -> int:
         """The number the next letter of ``agency`` in ``year`` would get (for previews)."""
@@ -873,6 +869,14 @@ def _entry_of_reservation(row: sqlite3.Row) -> RegisterEntry:
 def _join(*parts: str | None) -> str | None:
     text = "; ".join(p for p in parts if p)
     return text or None
+
+
+def _vietnam_time(stamp: str, form: str) -> str:
+    """A stored time (ISO 8601, UTC) as a clerk reads it, in Vietnam's time: ``29/11/2026``."""
+    try:
+        return datetime.fromisoformat(stamp).astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime(form)
+    except ValueError:
+        return stamp
 
 
 def _now() -> str:
