@@ -48,6 +48,11 @@ for _module in (click.core, click.decorators, click.exceptions, click.formatting
         _module.ngettext = click_ngettext  # type: ignore[attr-defined]
 
 
+#: An option's placeholder by its value's type, when it names none itself (click shows the type's
+#: name, or a date's strptime formats).
+_METAVARS = {"text": N_("TEXT"), "datetime": N_("DATE"), "integer": N_("NUMBER"), "integer range": N_("NUMBER")}
+
+
 def _localize(command: click.Command) -> None:
     """Put the help texts of ``command`` and its subcommands in the clerk's language.
 
@@ -56,10 +61,17 @@ def _localize(command: click.Command) -> None:
     msgids = command.__dict__.setdefault("_msgids", (command.help, command.short_help))
     command.help, command.short_help = (_(inspect.cleandoc(text)) if text else text for text in msgids)
     command._help_option = None  # click keeps the --help option, with its text, once made
+    command.options_metavar = _("[OPTIONS]")  # the usage line: click's words, none of them gettext's
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = _("COMMAND [ARGS]...")
     for param in command.params:
         if isinstance(param, click.Option):
             msgid = param.__dict__.setdefault("_msgid", param.help)
             param.help = _(msgid) if msgid else msgid
+            # an option's placeholder in the clerk's words: DATE, not "[%d/%m/%Y|%Y-%m-%d]"
+            shown = param.__dict__.setdefault("_metavar_msgid", param.metavar or _METAVARS.get(param.type.name))
+            if shown:
+                param.metavar = _(shown)
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             _localize(sub)
@@ -205,7 +217,7 @@ def _issue_options(command: Any) -> Any:
         "--allow-future", is_flag=True, help=N_("Accept an issue date more than 3 days after today (a letter prepared ahead)."),
     )(command)
     command = click.option(
-        "--date", "issue_date", type=_IssueDate(), default=None, metavar="DATE",
+        "--date", "issue_date", type=_IssueDate(), default=None, metavar=N_("DATE"),
         help=N_("Issue date, 05/07/2021 or 2021-07-05 (default: today); not before the plan's date."),
     )(command)
     command = click.option("--issue", is_flag=True, help=N_("Number the letters from the register (without it: drafts)."))(command)
@@ -220,7 +232,7 @@ _KIND_HELP = N_(
 
 
 def _kind_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--kind", default=None, metavar="KIND", help=_KIND_HELP)(command)
+    return click.option("--kind", default=None, metavar=N_("KIND"), help=_KIND_HELP)(command)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -236,7 +248,7 @@ def main() -> None:
 @click.argument("input_path", metavar="INPUT", type=_existing_file)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help=N_("The .docx to write."))
 @click.option(
-    "--unit", metavar="UNIT", default=None,
+    "--unit", metavar=N_("UNIT"), default=None,
     help=N_("Write the letter to one unit: its name, its short name, or its number in the input's list of units (from 1)."),
 )
 @_kind_option
@@ -431,7 +443,11 @@ def _signer_options(command: Any) -> Any:
 @_template_option
 @_clean_text_option
 @_batch_output_options
-@click.option("--check-all", is_flag=True, help=N_("Check every letter against Decree 30, not the first of each input and mode."))
+@click.option(
+    "--check-all", is_flag=True,
+    help=N_("Check every letter in full against Decree 30 (by default the first letter of each shape is checked in full"
+            " and the others verified against it, their words checked)."),
+)
 @_force_option
 @click.option(
     "--sign", "sign_letters", is_flag=True,
@@ -461,7 +477,7 @@ def batch(
     \b
     Example:
       letter-gen batch data/ --period 2021-Q2 --out output/2021-Q2 --issue --date 05/07/2021
-      letter-gen batch data/cchc-2021-kinds.yaml --kind report --out output/bao-cao --issue
+      letter-gen batch data/cchc-2021-kinds.yaml --kind report --out output/bao-cao --issue --date 10/04/2021
       letter-gen batch --kind reminder --as-of 15/05/2021 --out output/don-doc --issue --date 15/05/2021
     """
     from letter_gen.inputs.period import parse_period
@@ -857,7 +873,7 @@ def track() -> None:
 @track.command("export", short_help=N_("Write a period's open items to a status workbook."))
 @click.argument("output", metavar="FILE.xlsx", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--period", required=True, help=N_("Items asked in this period: 2021, 2021-Q1, 2021-H1 or 2021-03."))
-@click.option("--unit", default=None, help=N_("Only this unit (its full name, as in the letters)."))
+@click.option("--unit", metavar=N_("UNIT"), default=None, help=N_("Only this unit: its name as in the letters, in any case, or the start of it."))
 @_register_option
 @_force_option
 def track_export(output: Path, period: str, unit: str | None, register_path: Path | None, force: bool) -> None:
@@ -912,7 +928,7 @@ def track_import(workbook: Path, register_path: Path | None) -> None:
 @click.option("--overdue", is_flag=True, help=N_("Only open items past their deadline."))
 @click.option("--as-of", "as_of", type=_date_type, default=None, help=N_("The day to judge deadlines by (default: today)."))
 @click.option("--period", default=None, help=N_("Only items asked in this period: 2021, 2021-Q1, ..."))
-@click.option("--unit", default=None, help=N_("Only this unit (its full name)."))
+@click.option("--unit", metavar=N_("UNIT"), default=None, help=N_("Only this unit: its name as in the letters, in any case, or the start of it."))
 @_register_option
 def track_list(overdue: bool, as_of: Any, period: str | None, unit: str | None, register_path: Path | None) -> None:
     """Print the tracked items: code, unit, status, deadline, source letter, text.
@@ -984,10 +1000,10 @@ def track_report(period: str, as_of: Any, out_dir: Path, recipient: str | None, 
         click.echo(failure, err=True)
     for document in documents:
         for unit in document.report.units:
-            click.echo(_("{unit}: {asked} asked, {done} done, {in_progress} in progress, {not_done} not done,"
-                         " {overdue} overdue").format(unit=unit.unit, asked=unit.asked, done=unit.done,
-                                                      in_progress=unit.in_progress, not_done=unit.not_done,
-                                                      overdue=unit.overdue))
+            click.echo(_("{unit}: {asked} asked, {done} done, {in_progress} in progress, {not_started} not started,"
+                         " {not_done} not done, {overdue} overdue").format(
+                unit=unit.unit, asked=unit.asked, done=unit.done, in_progress=unit.in_progress,
+                not_started=unit.not_started, not_done=unit.not_done, overdue=unit.overdue))
     click.echo(_summary_line(summary, None, pdf, inputs=False))
     if summary.drafts_removed:
         click.echo(ngettext("{n} draft of this folder was replaced by its issued letter",

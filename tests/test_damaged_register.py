@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import stat
 from contextlib import closing
@@ -78,7 +79,7 @@ def test_a_backup_is_a_consistent_copy_and_list_says_when(tmp_path):
     with Register(backup, read_only=True) as copy:
         assert [e.number_text for e in copy.entries()] == ["01/SKHCN-TTr"]
     listed = runner.invoke(main, ["register", "list", "--register", str(register)])
-    assert "last backup: 20" in listed.stderr and str(backup) in listed.stderr
+    assert re.search(r"last backup: \d\d/\d\d/20\d\d \d\d:\d\d, ", listed.stderr) and str(backup) in listed.stderr
     again = runner.invoke(main, ["register", "backup", str(backup), "--register", str(register)])
     assert again.exit_code == 1 and "already there" in again.stderr
 

@@ -112,8 +112,9 @@ def _run(args: list[str], **environ: str):  # type: ignore[no-untyped-def]
 def test_click_speaks_vietnamese_by_default_and_english_on_request():
     vi = _run(["render", str(SAMPLE)], LANG="C.UTF-8")
     assert vi.exit_code == 2
-    assert "Cách dùng: main render [OPTIONS] INPUT" in vi.stderr
+    assert "Cách dùng: main render [TÙY CHỌN] INPUT" in vi.stderr
     assert "Lỗi: Thiếu tùy chọn '-o' / '--output'." in vi.stderr
+    assert "Lỗi: Không có lệnh 'rendr'. Có phải ý bạn là 'render'?" in _run(["rendr"], LANG="C.UTF-8").stderr
     en = _run(["render", str(SAMPLE)], LANG="en_US.UTF-8")
     assert "Error: Missing option '-o' / '--output'." in en.stderr
     assert "Lỗi" not in en.stderr
@@ -121,12 +122,25 @@ def test_click_speaks_vietnamese_by_default_and_english_on_request():
 
 def test_help_is_vietnamese_with_click_s_own_words_and_english_with_letter_gen_lang():
     vi = _run(["render", "--help"])
-    assert vi.output.startswith("Cách dùng: main render [OPTIONS] INPUT\n\n  Ghi công văn của một tệp dữ liệu kiểm tra")
+    assert vi.output.startswith("Cách dùng: main render [TÙY CHỌN] INPUT\n\n  Ghi công văn của một tệp dữ liệu kiểm tra")
     assert "Tùy chọn:" in vi.output and "Hiện hướng dẫn này rồi thoát." in vi.output and "[bắt buộc]" in vi.output
+    assert _run(["track", "--help"]).output.startswith("Cách dùng: main track [TÙY CHỌN] LỆNH [THAM SỐ]...\n")
     assert "Ví dụ:" in vi.output
     en = _run(["render", "--help"], LETTER_GEN_LANG="en")
     assert en.output.startswith("Usage: main render [OPTIONS] INPUT\n\n  Write the letter of one inspection input")
     assert "Options:" in en.output and "Show this message and exit." in en.output
+
+
+def test_option_placeholders_are_in_the_clerk_s_words_never_date_format_codes():
+    for path in (["track", "list"], ["track", "report"], ["batch"]):
+        vi = _run([*path, "--help"])
+        assert "--as-of NGÀY" in vi.output and "%d" not in vi.output, path
+    render = _run(["render", "--help"]).output
+    assert "--date NGÀY" in render and "--unit ĐƠN VỊ" in render and "--kind LOẠI" in render
+    void = _run(["register", "void", "--help"]).output
+    assert "--year SỐ" in void and "--reason CHỮ" in void
+    en = _run(["track", "list", "--help"], LETTER_GEN_LANG="en").output
+    assert "--as-of DATE" in en and "--period TEXT" in en and "%d" not in en
 
 
 def test_library_messages_follow_the_language(tmp_path):
@@ -255,11 +269,23 @@ def test_validation_problems_name_the_yaml_keys_count_from_1_and_name_the_unit_i
         " ví dụ 05/07/2021 hoặc 2021-07-05 (đang ghi '31/02/2021')",
         f"  dòng {line('number: năm')}: letter → number: cần ghi số nguyên (đang ghi 'năm')",
         f"  dòng {line('findngs:')}: units → đơn vị thứ 1 (Chi cục Tiêu chuẩn Đo lường Chất lượng) → findngs: không có"
-        " trường này (gõ nhầm tên?); xem tên các trường của mục này trong hướng dẫn (README)",
+        " trường này (gõ nhầm tên?); xem tên các trường của mục này trong tệp mẫu data/cchc-2021-kinds.yaml",
         f"  dòng {empty_name}: units → đơn vị thứ 2 → name: không được để trống",
     ]
     en = _run(["validate", str(source)], LETTER_GEN_LANG="en")
     assert "  units[0].findngs: unknown field (a typo?); see the README for the fields of this section" in en.stderr.splitlines()
+
+
+def test_a_value_not_in_the_list_names_the_choices_with_a_vietnamese_or(tmp_path, seed_data):
+    import yaml
+
+    seed_data["signer"]["authority"] = "PGĐ"
+    source = tmp_path / "ky.yaml"
+    source.write_text(yaml.safe_dump(seed_data, allow_unicode=True), encoding="utf-8")
+    vi = _run(["validate", str(source)])
+    assert "cần ghi một trong các giá trị 'KT', 'TM', 'TL', 'TUQ' hoặc 'Q' (đang ghi 'PGĐ')" in vi.stderr
+    en = _run(["validate", str(source)], LETTER_GEN_LANG="en")
+    assert "expected one of 'KT', 'TM', 'TL', 'TUQ' or 'Q' (got 'PGĐ')" in en.stderr
 
 
 def test_a_yaml_date_may_be_written_as_clerks_write_it(tmp_path, seed_data):

@@ -326,7 +326,7 @@ def test_render_kind_writes_that_document_and_says_so(tmp_path: Path) -> None:
 def test_render_unit_of_a_one_document_kind_is_misuse(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["render", str(KINDS_SAMPLE), "--kind", "plan", "--unit", "0", "-o", str(tmp_path / "k.docx")])
     assert result.exit_code == 2
-    assert "--unit 0: a plan is one document for the whole round; leave out --unit" in result.output
+    assert "--unit 0: a plan (Kế hoạch kiểm tra) is one document for the whole round; leave out --unit" in result.output
 
 
 def test_batch_kind_writes_a_kind_for_every_round_and_numbers_them_in_the_register(tmp_path: Path) -> None:

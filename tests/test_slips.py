@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -191,6 +192,7 @@ def test_a_wrong_date_is_mended_by_voiding_the_number_and_issuing_again(tmp_path
     assert _numbers(register) == [(1, True), (2, False)]
     listing = runner.invoke(main, ["register", "list", "--register", str(register)]).output
     assert "ĐÃ HỦY SỐ" in listing and "ghi sai ngày" in listing
+    assert re.search(r"ĐÃ HỦY SỐ ngày \d\d/\d\d/20\d\d: ghi sai ngày", listing)  # the day as a clerk writes it
 
 
 # --- one round, one set of letters; an output folder a clerk can trust ------------------------------

@@ -100,6 +100,8 @@ def test_one_year_of_follow_up(year):
     export = tmp / "theo-doi-q1.xlsx"
     with Register(register) as book:
         assert export_status(book, export, period=parse_period("2021-Q1"), period_text="2021-Q1") == len(items)
+    # the workbook names the period as a letter does, not as --period is typed
+    assert openpyxl.load_workbook(export).worksheets[0]["A1"].value == "Theo dõi khắc phục sau kiểm tra quý I năm 2021"
     chi_cuc, ky_thuat = refs(register, CHI_CUC), refs(register, KY_THUAT)
     filled = {r: (DONE, dt.datetime(2021, 4, 10), None) for r in chi_cuc}
     filled |= {r: (DONE, dt.datetime(2021, 4, 20), None) for r in ky_thuat[:-1]}
@@ -285,7 +287,7 @@ def test_the_track_commands_work_from_the_command_line(year):
     report = runner.invoke(main, ["track", "report", "--period", "2021-Q1", "--as-of", "01/05/2021", "--register", str(register),
                                   "--out", str(tmp / "bc"), "--xlsx", str(tmp / "r.xlsx"), "--to", "Thanh tra tỉnh"])
     assert report.exit_code == 0, report.output
-    assert f"{THONG_TIN}: 3 asked, 0 done, 0 in progress, 0 not done, 3 overdue" in report.output
+    assert f"{THONG_TIN}: 3 asked, 0 done, 0 in progress, 3 not started, 0 not done, 3 overdue" in report.output
     assert "1 written" in report.output
     (draft,) = (tmp / "bc").glob("draft-*report*.docx")
     assert "Kính gửi: Thanh tra tỉnh." in letters(tmp / "bc")[draft.name]
@@ -300,6 +302,25 @@ def test_the_track_commands_work_from_the_command_line(year):
     assert reminders.exit_code == 0 and "3 written" in reminders.output
     misuse = runner.invoke(main, ["batch", "--kind", "reminder", "--out", str(tmp / "dd")])
     assert misuse.exit_code == 2
+
+
+def test_track_unit_is_found_as_a_clerk_types_it_and_a_wrong_one_is_refused_with_the_closest(year):
+    tmp, register = year
+    runner = CliRunner()
+
+    def listed(unit: str):  # type: ignore[no-untyped-def]
+        return runner.invoke(main, ["track", "list", "--unit", unit, "--register", str(register)], env={"LETTER_GEN_LANG": "en"})
+
+    for typed in ("chi cục tiêu chuẩn  đo lường chất lượng", "Chi cục"):
+        found = listed(typed)
+        assert found.exit_code == 0 and found.output.count(CHI_CUC) == 3, (typed, found.output)
+    wrong = listed("chi cuc tieu chuan")
+    assert wrong.exit_code == 2 and f"did you mean: {CHI_CUC}?" in wrong.output
+    several = listed("Trung tâm")
+    assert several.exit_code == 2 and "several units start so" in several.output
+    exported = runner.invoke(main, ["track", "export", "--period", "2021-Q1", "--unit", "chi cục", str(tmp / "u.xlsx"),
+                                    "--register", str(register)], env={"LETTER_GEN_LANG": "en"})
+    assert exported.exit_code == 0 and "3 open items" in exported.output, exported.output
 
 
 def test_a_status_file_is_never_written_over_a_workbook_a_clerk_saved(year):
@@ -352,7 +373,7 @@ def test_the_readme_walk_through_runs_the_bundled_two_quarters(tmp_path, monkeyp
     assert "8 rows read, 7 items changed" in said[2]
     assert said[3].count("(overdue)") == 3
     assert "2 written, 2 newly issued" in said[4] and "2 PDFs made" in said[4]
-    assert "Phòng Hành chính tư pháp: 2 asked, 0 done, 1 in progress, 1 not done, 1 overdue" in said[5]
+    assert "Phòng Hành chính tư pháp: 2 asked, 0 done, 1 in progress, 0 not started, 1 not done, 1 overdue" in said[5]
     assert "4 written, 4 newly issued" in said[6]
     out = tmp_path / "output" / "theo-doi"
     assert sorted(p.name for p in (out / "don-doc").glob("*.docx")) == [

@@ -9,6 +9,10 @@ from letter_gen.inputs.formats import read_data
 
 SLIPS = [
     ("a tab", "letter:\n  kind: follow-up\n\tsubject: x\n", "line 3: a tab is used for indentation; use spaces"),
+    # libyaml names no tab when the tab follows a quoted text
+    ("a tab after a quoted text", 'agency:\n  name: "Sở"\n\tcode: SKHCN\n', "line 3: a tab is used for indentation; use spaces"),
+    ("a text beginning with @", "letter:\n  subject: @khắc phục\n",
+     'line 2, column 12: a text cannot begin with "@"; put the text in quotes'),
     ("an unclosed quote", 'letter:\n  subject: "khắc phục\n  urgency: null\nagency:\n  name: "Sở"\n',
      "line 2: a quote opened on this line is not closed; end the text with the same quote"),
     ("an unclosed quote at the end", 'letter:\n  kind: follow-up\ncc: ["a", "b]\n',

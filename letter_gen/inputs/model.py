@@ -634,7 +634,11 @@ def error_parts(error: Any) -> tuple[tuple[int | str, ...], str]:
     if kind == "value_error":
         message = str(error["msg"]).removeprefix("Value error, ")
     elif kind == "literal_error":
-        message = _("expected one of {expected}").format(expected=ctx.get("expected", ""))
+        expected = str(ctx.get("expected", ""))
+        items, last = expected.rpartition(" or ")[::2]  # pydantic joins the values with an English "or"
+        if items:
+            expected = _("{items} or {last}").format(items=items, last=last)
+        message = _("expected one of {expected}").format(expected=expected)
     elif kind == "string_pattern_mismatch":
         message = _("expected letters and digits only (no spaces, '/', '-' or '.')")
     elif kind == "less_than_equal":

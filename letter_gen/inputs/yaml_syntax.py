@@ -26,8 +26,10 @@ def explain(err: yaml.MarkedYAMLError, raw: bytes) -> str:
         return _('invalid YAML ({problem})').format(problem=problem)
     line, column = mark.line + 1, mark.column + 1
     lines = raw.decode("utf-8", "replace").split("\n")
-    if "tab" in problem or "'\\t'" in problem:
-        text = lines[mark.line] if mark.line < len(lines) else ""
+    text = lines[mark.line] if mark.line < len(lines) else ""
+    at = text[mark.column:mark.column + 1]
+    # libyaml says "found character that cannot start any token" for a tab after a quoted text
+    if "tab" in problem or "'\\t'" in problem or at == "\t":
         if not text[:mark.column].strip(" \t"):
             return _('line {line}: a tab is used for indentation; use spaces').format(line=line)
         return _('line {line}, column {column}: a tab where YAML expects a space; use spaces').format(line=line, column=column)
@@ -40,6 +42,9 @@ def explain(err: yaml.MarkedYAMLError, raw: bytes) -> str:
         return _('line {line}: a colon (:) is missing after the field name').format(line=err.context_mark.line + 1)
     if "mapping values are not allowed" in problem:
         return _("line {line}, column {column}: a colon (:) where YAML does not expect one; indent this line like the fields around it, or put a text that contains ': ' in quotes").format(line=line, column=column)
+    if "cannot start any token" in problem and at.strip():
+        return _('line {line}, column {column}: a text cannot begin with "{character}"; put the text in quotes').format(
+            line=line, column=column, character=at)
     if "did not find expected key" in problem or "expected <block end>" in problem or "expected '-'" in problem:
         return _('line {line}: the indentation does not match the lines above; indent the fields of one section by the same number of spaces').format(line=line)
     return _('line {line}, column {column}: invalid YAML ({problem})').format(line=line, column=column, problem=problem)

@@ -408,8 +408,8 @@ def letter_content(round_: InspectionRound, unit: int | str | None) -> LetterCon
         return compose(round_, "consolidated")
     kind = kind_of(round_.letter.kind)
     if not kind.per_unit:
-        raise UsageError(_("--unit {unit}: a {kind} is one document for the whole round; leave out --unit").format(
-            unit=unit, kind=kind.id))  # fmt: skip
+        raise UsageError(_("--unit {unit}: a {kind} ({name}) is one document for the whole round; leave out --unit").format(
+            unit=unit, kind=kind.id, name=kind.name))  # fmt: skip
     index = find_unit(round_, unit) if isinstance(unit, str) else unit
     if not 0 <= index < len(round_.units):
         raise UsageError(_("--unit {unit}: the input has units[0] to units[{last}]").format(unit=unit, last=len(round_.units) - 1))

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from types import TracebackType
+from zoneinfo import ZoneInfo
 
 from letter_gen.i18n import _
 from letter_gen.errors import RegisterError
@@ -277,7 +278,7 @@ class RegisterEntry:
         number says so, when and why."""
         if self.reservation:
             return "; ".join(p for p in (RESERVED_NOTE, self.note) if p)
-        voided = f"ĐÃ HỦY SỐ ngày {self.voided_at[:10]}: {self.void_reason}" if self.voided_at else None
+        voided = f"ĐÃ HỦY SỐ ngày {_vietnam_time(self.voided_at, '%d/%m/%Y')}: {self.void_reason}" if self.voided_at else None
         signed = f"ký số {self.signed_at}" if self.signed_at else None
         return "; ".join(p for p in (self.note, signed, voided) if p)
 
@@ -560,10 +561,14 @@ class Register:
                 )
 
     def last_backup(self) -> str | None:
-        """When and where the last backup was made (``2026-11-28T21:00:00+00:00 /path``), if ever."""
+        """When and where the last backup was made, as a clerk reads it (``29/11/2026 04:00,
+        /path``, Vietnam's time; stored as ``2026-11-28T21:00:00+00:00 /path``), if ever."""
         with self._guard(_("read the register")):
             row = self._conn.execute("SELECT value FROM meta WHERE key = 'last_backup'").fetchone()
-        return None if row is None else str(row[0])
+        if row is None:
+            return None
+        stamp, _space, where = str(row[0]).partition(" ")
+        return f"{_vietnam_time(stamp, '%d/%m/%Y %H:%M')}, {where}"
 
     def next_number(self, agency: str, year: int) -> int:
         """The number the next letter of ``agency`` in ``year`` would get (for previews)."""
@@ -870,6 +875,14 @@ def _entry_of_reservation(row: sqlite3.Row) -> RegisterEntry:
 def _join(*parts: str | None) -> str | None:
     text = "; ".join(p for p in parts if p)
     return text or None
+
+
+def _vietnam_time(stamp: str, form: str) -> str:
+    """A stored time (ISO 8601, UTC) as a clerk reads it, in Vietnam's time: ``29/11/2026``."""
+    try:
+        return datetime.fromisoformat(stamp).astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime(form)
+    except ValueError:
+        return stamp
 
 
 def _now() -> str:
