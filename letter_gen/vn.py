@@ -297,6 +297,17 @@ def signature_titles(authority: str | None, for_title: str | None, title: str | 
     return [first, upper(title)]
 
 
+def kind_and_subject(kind_name: str, subject: str) -> str:
+    """Tên loại và trích yếu as one phrase (the register's column): ``Quyết định về việc …``.
+
+    A titled document's trích yếu begins with a capital under its title (``Về việc …``); after
+    the kind's name it goes on in lower case, unless its first word is an abbreviation (``CCHC``, ``V/v``)."""
+    first = subject.split(" ", 1)[0]
+    if first.isalpha() and first[:1].isupper() and first[1:].islower():
+        subject = subject[:1].lower() + subject[1:]
+    return " ".join(part for part in (kind_name, subject) if part)
+
+
 def without_final_punctuation(text: str) -> str:
     return text.rstrip(" ;.,")
 

@@ -185,3 +185,13 @@ def test_the_period_parser_refuses_other_texts():
 
 def test_the_widest_date_line_has_a_two_digit_day_and_month():
     assert vn.widest_place_date_line("Hà Nội", 2021) == "Hà Nội, ngày 28 tháng 12 năm 2021"
+
+
+@pytest.mark.parametrize(("kind", "subject", "title"), [
+    ("Công văn", "V/v thực hiện khắc phục", "Công văn V/v thực hiện khắc phục"),
+    ("Quyết định", "Về việc thành lập Đoàn kiểm tra", "Quyết định về việc thành lập Đoàn kiểm tra"),
+    ("Kế hoạch", "Kiểm tra công tác CCHC năm 2021", "Kế hoạch kiểm tra công tác CCHC năm 2021"),
+    ("Báo cáo", "CCHC năm 2021: kết quả", "Báo cáo CCHC năm 2021: kết quả"),
+])
+def test_the_registers_title_goes_on_from_the_kind_in_lower_case_but_keeps_abbreviations(kind, subject, title):
+    assert vn.kind_and_subject(kind, subject) == title

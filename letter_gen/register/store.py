@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from letter_gen.i18n import _
 from letter_gen.errors import RegisterError
-from letter_gen.vn import MAX_LETTER_NUMBER, format_number, short_date
+from letter_gen.vn import MAX_LETTER_NUMBER, format_number, kind_and_subject, short_date
 
 SCHEMA_VERSION = 5
 #: Letter numbers run from 1 to this in a year (a sequence past it is a slip, not a letter).
@@ -264,8 +264,8 @@ class RegisterEntry:
 
     @property
     def title(self) -> str:
-        """Tên loại và trích yếu: ``Công văn V/v ...``."""
-        return " ".join(part for part in (self.kind_label, self.subject) if part)
+        """Tên loại và trích yếu: ``Công văn V/v ...``, ``Quyết định về việc ...``."""
+        return kind_and_subject(self.kind_label, self.subject)
 
     @property
     def void(self) -> bool:
