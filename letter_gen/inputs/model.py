@@ -167,7 +167,7 @@ ArchiveCode = Annotated[str, BeforeValidator(_list_item), AfterValidator(_clean_
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class LetterInfo(_Strict):
