@@ -40,9 +40,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject
-
 from letter_gen.errors import ConversionError, LetterGenError, UsageError
 from letter_gen.fileio import save_as_hint, write_bytes_atomic
 from letter_gen.i18n import N_, _, ngettext
@@ -488,6 +485,9 @@ def _check_pdf(pdf: Path) -> str | None:
 
 def declares_pdfa2(pdf: Path) -> bool:
     """True when the PDF's XMP metadata says PDF/A part 2 (what SelectPdfVersion=2 writes)."""
+    from pypdf import PdfReader  # pypdf costs a tenth of a second to import: only where PDFs are read
+    from pypdf.generic import DictionaryObject
+
     try:
         root = PdfReader(pdf).trailer["/Root"].get_object()
         meta = root.get("/Metadata") if isinstance(root, DictionaryObject) else None
@@ -518,6 +518,8 @@ def made_by_libreoffice(pdf: bytes) -> bool:
     scanned, signed or edited PDF of the same name is not."""
     if b"/ByteRange" in pdf:  # signed: never replaced by an unsigned conversion
         return False
+    from pypdf import PdfReader
+
     try:
         producer = PdfReader(io.BytesIO(pdf)).metadata
     except Exception:  # pypdf raises many kinds on a damaged file; a damaged PDF is not ours either
@@ -547,6 +549,8 @@ def combine_pdfs(pdf_paths: Sequence[Path], out: Path, *, duplex: bool = False) 
     """
     if not pdf_paths:
         raise ConversionError(_("there are no PDFs to combine"))
+    from pypdf import PdfReader, PdfWriter
+
     writer = PdfWriter()
     for path in pdf_paths:
         try:

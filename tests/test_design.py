@@ -168,3 +168,24 @@ def test_an_install_with_pip_target_finds_its_bundled_template_and_renders_the_s
         cwd=elsewhere, env={**env, "LETTER_GEN_LANG": "vi"}, capture_output=True, text=True, timeout=120,
     )
     assert vi.stdout.splitlines()[-1] == "không đổi: letter.docx (gửi mọi đơn vị, bản dự thảo)", vi.stdout
+
+
+def _modules_after(tmp_path: Path, *argv: str) -> set[str]:
+    """The modules a ``letter-gen`` process has loaded when its command is done."""
+    script = (
+        "import sys\nfrom letter_gen.cli import main\n"
+        f"try:\n    main({list(argv)!r})\nexcept SystemExit as done:\n    assert not done.code, done.code\n"
+        "print(' '.join(sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return set(result.stdout.splitlines()[-1].split())
+
+
+def test_help_and_render_leave_the_heavy_libraries_they_do_not_need_unloaded(tmp_path):
+    # Start-up time (issue 17: --help < 0.3 s, render < 0.25 s) is mostly imports.
+    helped = _modules_after(tmp_path, "--help")
+    assert not helped & {"pydantic", "docx", "docxtpl", "jinja2", "lxml", "yaml", "pypdf", "openpyxl", "platformdirs"}
+    rendered = _modules_after(tmp_path, "render", str(ROOT / "data" / "cchc-2021.yaml"), "-o", str(tmp_path / "a.docx"))
+    assert (tmp_path / "a.docx").is_file() and {"pydantic", "docxtpl", "jinja2"} <= rendered
+    assert not rendered & {"pypdf", "openpyxl", "letter_gen.checking.laid_out"}

@@ -202,3 +202,22 @@ def test_yaml_merge_keys_still_merge_and_a_list_as_a_key_is_refused(tmp_path):
     odd.write_text("? [a, b]\n: 1\n", encoding="utf-8")
     with pytest.raises(InputError, match="a key must be a plain name"):
         load_input(odd)
+
+
+def test_a_round_given_away_is_validated_unit_by_unit_and_gives_the_same_round(seed_data):
+    import copy
+
+    from letter_gen.inputs.model import Unit
+
+    kept = validate_data(copy.deepcopy(seed_data), "t")
+    given = copy.deepcopy(seed_data)
+    assert validate_data(given, "t", consume=True) == kept
+    assert all(isinstance(unit, Unit) for unit in given["units"])  # each raw unit let go once validated
+
+
+def test_a_bad_unit_of_a_round_given_away_is_named_by_its_place_as_before(seed_data):
+    seed_data["units"][1]["name"] = "   "
+    seed_data["units"][2]["name"] = seed_data["units"][0]["name"]
+    with pytest.raises(InputError) as err:
+        validate_data(seed_data, "t", consume=True)
+    assert [p.split(":")[0] for p in err.value.problems] == ["units[1].name"]

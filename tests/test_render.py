@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import zipfile
 
@@ -180,6 +181,20 @@ def test_the_committed_template_is_what_the_build_script_builds():
     assert sorted(built.namelist()) == sorted(committed.namelist())
     for name in built.namelist():
         assert built.read(name) == committed.read(name), f"{name} differs: run python -m letter_gen.letters.build"
+
+
+@pytest.mark.parametrize("kind", ["follow-up", "team-decision", "report"])
+def test_a_bundled_template_defines_only_the_styles_its_letters_use(kind):
+    # LibreOffice reads every style of every letter it converts: python-docx's 166 unused
+    # styles nearly doubled a letter's PDF time (issue 17).
+    with zipfile.ZipFile(template_path(kind)) as zipped:
+        styles = zipped.read("word/styles.xml").decode()
+        assert "word/stylesWithEffects.xml" not in zipped.namelist()
+        assert "stylesWithEffects" not in zipped.read("word/_rels/document.xml.rels").decode()
+    defined = set(re.findall(r'w:styleId="([^"]+)"', styles))
+    assert {"Normal", "TableNormal", "AgencyRule"} <= defined
+    assert not defined & {"Heading1", "Title", "Quote", "LightShading", "IntenseEmphasis"}
+    assert len(defined) < 20
 
 
 def test_a_letter_long_enough_for_three_pages_numbers_pages_2_and_3_only(seed_data, tmp_path):

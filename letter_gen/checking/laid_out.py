@@ -18,9 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader
-from pypdf.generic import ContentStream
-
 from letter_gen import decree30 as D
 from letter_gen import ooxml
 from letter_gen.checking.findings import Finding, is_underscores, sections, share_words
@@ -83,6 +80,9 @@ def pdf_pages(pdf: Path) -> list[_Page]:
 
 def _pdf_lines(pdf: Path) -> list[list[tuple[float, float, float]]]:
     """Horizontal lines stroked, or filled as thin rectangles, on each page."""
+    from pypdf import PdfReader  # a tenth of a second to import: not for a command that reads no PDF
+    from pypdf.generic import ContentStream
+
     try:
         reader = PdfReader(pdf)
     except Exception as err:  # pypdf raises many types for damaged files

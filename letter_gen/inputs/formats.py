@@ -90,8 +90,9 @@ def load_input(
         data, cleaned = clean_data(data)
         if changes is not None:
             changes.extend(f"{path}: {line}" for line in cleaned)
-    # The lines of the fields are read again only when a problem is to be shown.
-    return validate_data(data, str(path), limits, lines=lambda: yaml_reader.field_lines(path.read_bytes()))
+    # The lines of the fields are read again only when a problem is to be shown; data is ours:
+    # its units are let go as they validate.
+    return validate_data(data, str(path), limits, lines=lambda: yaml_reader.field_lines(path.read_bytes()), consume=True)
 
 
 def read_data(

@@ -7,6 +7,7 @@ rendered from an input that does not validate.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -167,7 +168,7 @@ ArchiveCode = Annotated[str, BeforeValidator(_list_item), AfterValidator(_clean_
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class LetterInfo(_Strict):
@@ -511,18 +512,31 @@ def list_warnings(round_: InspectionRound) -> list[str]:
 
 
 def validate_data(
-    data: Any, source: str, limits: Limits | None = None, *, lines: Callable[[], dict[tuple[int | str, ...], int]] | None = None
+    data: Any, source: str, limits: Limits | None = None, *, lines: Callable[[], dict[tuple[int | str, ...], int]] | None = None,
+    consume: bool = False,
 ) -> InspectionRound:
     """Validate parsed data (from YAML, JSON or a workbook) into an :class:`InspectionRound`.
 
     Raises :class:`InputError` listing every problem with its field path. ``limits`` (the
     defaults when None) bound the length of each text. ``lines`` gives the line of each field
     in the file (:func:`letter_gen.inputs.yaml_reader.field_lines`), asked only for a problem.
+    With ``consume`` the caller gives ``data`` away: each unit (đơn vị) is validated on its own
+    and its raw data replaced by its model at once, so a round of 100,000 units is never held
+    twice (raw and validated). A unit that fails stays raw and is named by the round's
+    validation, as without it.
     """
     if not isinstance(data, dict):
         raise InputError(_("{source}: expected a mapping with letter, agency, period, ... at the top").format(source=source))
+    context = {"limits": limits or DEFAULTS}
+    units = data.get("units")
+    if consume and isinstance(units, list):
+        for index, unit in enumerate(units):
+            # A unit that fails stays raw: the round's validation below names it by its place.
+            if isinstance(unit, dict):
+                with contextlib.suppress(ValidationError):
+                    units[index] = Unit.model_validate(unit, context=context)
     try:
-        return InspectionRound.model_validate(data, context={"limits": limits or DEFAULTS})
+        return InspectionRound.model_validate(data, context=context)
     except ValidationError as err:
         found = lines() if lines is not None and language() != "en" else {}
         errors = sorted(err.errors(), key=lambda e: line_of(tuple(e["loc"]), found) or 0)  # top to bottom of the file

@@ -91,7 +91,8 @@ class Manifest:
         row["status"] = row["status"] or "current"
         if row["replaces"] is not None:
             self._replaced[(row["symbol"], row["replaces"])] = row["path"]
-        self._paths.add(row["path"])
+        if self._earlier:  # only earlier rows are matched against this run's paths: none, none kept
+            self._paths.add(row["path"])
         self._write(row)
 
     def _write(self, row: dict[str, Any]) -> None:

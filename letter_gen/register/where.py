@@ -15,11 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from letter_gen.i18n import N_, _
 from letter_gen.errors import UsageError
-from letter_gen.letters.kinds import KINDS
 
 ENVIRONMENT_VARIABLE = "LETTER_GEN_REGISTER"
 CONFIG_NAME = "letter-gen.toml"
@@ -41,6 +38,8 @@ class RegisterLocation:
 
 def user_register() -> Path:
     """The register of the user's data folder, shared by every folder the user works in."""
+    import platformdirs  # only when the register is looked for
+
     return platformdirs.user_data_path("letter-gen", appauthor=False) / "register.sqlite"
 
 
@@ -106,6 +105,8 @@ def sequences(cwd: Path | None = None) -> dict[str, str]:
     if not isinstance(table, dict) or not all(isinstance(v, str) and v.strip() for v in table.values()):
         raise UsageError(_('{config}: [sequences]: expected kind = "sequence name" lines, e.g. team-decision = "QĐ"').format(
             config=config))  # fmt: skip
+    from letter_gen.letters.kinds import KINDS  # the input model behind it: not for `letter-gen --help`
+
     unknown = sorted(set(table) - set(KINDS))
     if unknown:
         raise UsageError(_("{config}: [sequences]: {names}: not a kind; the kinds are {kinds}").format(
