@@ -6,7 +6,8 @@ In one run on one machine it measures:
   (a) the plain docxtpl loop (open the template, render with autoescape, save; per letter) on
       --letters per-unit letters, against the whole ``letter-gen batch`` process (started as a
       clerk starts it, wall time) on the same letters from (b) a YAML input and (c) the same
-      round as an Excel workbook; it checks that both give the same document text;
+      round as an Excel workbook, and (b) again with every letter issued (numbered in a new register,
+      its requirements tracked); it checks that both give the same document text;
   (d) the whole ``letter-gen render`` process for one letter (median of 5);
   (e) one ``soffice --convert-to pdf`` start per letter against letter_gen's converter pool;
   (f) the peak memory (RSS, the whole process tree) of ``letter-gen batch`` on one YAML input
@@ -104,11 +105,11 @@ def _input(work: Path, letters: int, name: str = "round", seed: int = 11, suffix
     return path
 
 
-def _timed_batch(source: Path, out: Path, workers: int) -> float:
+def _timed_batch(source: Path, out: Path, workers: int, *extra: str) -> float:
     """Wall time of the whole ``letter-gen batch`` process, as a clerk runs it."""
     started = time.perf_counter()
     subprocess.run(
-        [*_letter_gen(), "batch", str(source), "--out", str(out), "--mode", "per-unit", "--workers", str(workers)],
+        [*_letter_gen(), "batch", str(source), "--out", str(out), "--mode", "per-unit", "--workers", str(workers), *extra],
         check=True, capture_output=True,
     )
     return time.perf_counter() - started
@@ -139,6 +140,9 @@ def batch_comparison(source: Path, work: Path, workers: int) -> dict[str, object
     os.sync()
     yaml_s = _timed_batch(source, work / "batch-yaml", workers)
     excel_s = _timed_batch(workbook, work / "batch-excel", workers)
+    # Issuing: every letter numbered in a new register and its requirements tracked.
+    issue_s = _timed_batch(source, work / "batch-issue", workers, "--issue", "--date", round_.inspection.plan.date.isoformat(),
+                           "--register", str(work / "bench-register.sqlite"))
 
     manifest = read_manifest(work / "batch-yaml")
     assert len(manifest) == len(contexts), (len(manifest), len(contexts))
@@ -152,6 +156,7 @@ def batch_comparison(source: Path, work: Path, workers: int) -> dict[str, object
         "plain_docxtpl_s": round(plain_s, 3),
         "batch_yaml_s": round(yaml_s, 3),
         "batch_excel_s": round(excel_s, 3),
+        "batch_yaml_issue_s": round(issue_s, 3),
         "plain_letters_per_s": round(n / plain_s, 1),
         "batch_yaml_letters_per_s": round(n / yaml_s, 1),
         "batch_excel_letters_per_s": round(n / excel_s, 1),
@@ -361,7 +366,8 @@ def _print(results: dict[str, object]) -> None:
     print(f"machine: {results['machine']}")
     print(f"batch, {batch['letters']} per-unit letters: plain docxtpl {batch['plain_docxtpl_s']} s;"
           f" letter-gen batch (whole process) YAML {batch['batch_yaml_s']} s ({batch['yaml_ratio']}x),"
-          f" Excel {batch['batch_excel_s']} s ({batch['excel_ratio']}x) (same text: {batch['same_text']})")
+          f" Excel {batch['batch_excel_s']} s ({batch['excel_ratio']}x) (same text: {batch['same_text']});"
+          f" YAML with --issue {batch['batch_yaml_issue_s']} s")
     print(f"letter-gen render, one letter (whole process): median {one['median_s']} s")
     if "ratio" in pdf:
         print(f"pdf, {pdf['letters']} letters: soffice per file {pdf['soffice_per_file_s']} s, "

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from letter_gen import vn
-from letter_gen.inputs.model import Action, InspectionRound
+from letter_gen.inputs.model import Action, InspectionRound, Unit
 from letter_gen.letters.compose import Carried, LetterContent
 
 #: The status values (tình trạng), exactly as the issue writes them.
@@ -109,7 +109,7 @@ def asked_in(round_: InspectionRound, input_name: str, content: LetterContent) -
     if content.kind != "follow-up":
         return []
     key = round_key(round_, input_name)
-    units = [u for u in round_.units if content.unit is None or u.name == content.unit]
+    units = list(round_.units) if content.unit is None else [_units_by_name(round_)[content.unit]]
     asked: list[Asked] = []
     for unit in units:
         for item in (*round_.requirements, *unit.actions):
@@ -119,6 +119,17 @@ def asked_in(round_: InspectionRound, input_name: str, content: LetterContent) -
             asked.append(Asked(item_ref(key, unit.name, code, text), unit.name, code, text,
                                own or round_.inspection.deadline))
     return asked
+
+
+_units_index: tuple[InspectionRound, dict[str, Unit]] | None = None
+
+
+def _units_by_name(round_: InspectionRound) -> dict[str, Unit]:
+    """The round's units by name, built once per round: a batch asks it for each of 3,000 letters."""
+    global _units_index
+    if _units_index is None or _units_index[0] is not round_:
+        _units_index = (round_, {u.name: u for u in round_.units})
+    return _units_index[1]
 
 
 def carried_into(items: list[TrackedItem], round_: InspectionRound, input_name: str) -> tuple[Carried, ...]:

@@ -41,12 +41,15 @@ def record_issued(conn: sqlite3.Connection, letters: Iterable[Issued]) -> None:
     becomes its source, with a history row.
     """
     now = _now()
+    recorded: set[str] = set()  # a round is kept once, not once per letter (3,000 letters, one round)
     for letter in letters:
         content = letter.content
         if content.kind != "follow-up" or content.number is None or content.date is None:
             continue
         key = round_key(letter.round_, letter.input_name)
-        _record_round(conn, key, letter.round_)
+        if key not in recorded:
+            _record_round(conn, key, letter.round_)
+            recorded.add(key)
         source = _("letter {number}/{symbol} {date}").format(number=f"{content.number:02d}", symbol=content.symbol,
                                                             date=content.date.isoformat())
         for asked in asked_in(letter.round_, letter.input_name, content):
