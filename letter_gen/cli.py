@@ -72,6 +72,11 @@ def _localize(command: click.Command) -> None:
             shown = param.__dict__.setdefault("_metavar_msgid", param.metavar or _METAVARS.get(param.type.name))
             if shown:
                 param.metavar = _(shown)
+        elif isinstance(param, click.Argument):
+            # an argument's placeholder too: "Thiếu tham số 'TỆP_DỮ_LIỆU'", not 'INPUT'
+            shown = param.__dict__.setdefault("_metavar_msgid", param.metavar)
+            if shown:
+                param.metavar = _(shown)
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             _localize(sub)
@@ -245,7 +250,7 @@ def main() -> None:
 
 
 @main.command(short_help=N_("Write the letter of one input (.docx, and PDF)."))
-@click.argument("input_path", metavar="INPUT", type=_existing_file)
+@click.argument("input_path", metavar=N_("INPUT"), type=_existing_file)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help=N_("The .docx to write."))
 @click.option(
     "--unit", metavar=N_("UNIT"), default=None,
@@ -328,7 +333,7 @@ def _render_line(written: bool, facts: dict[str, Any]) -> str:
 
 
 @main.command(short_help=N_("Check an input without writing anything."))
-@click.argument("input_path", metavar="INPUT", type=_existing_file)
+@click.argument("input_path", metavar=N_("INPUT"), type=_existing_file)
 @_clean_text_option
 def validate(input_path: Path, clean_text: bool) -> None:
     """Check an inspection input against the contract without writing anything.
@@ -350,7 +355,7 @@ def validate(input_path: Path, clean_text: bool) -> None:
 
 
 @main.command("excel-template", short_help=N_("Write the blank Excel form of an inspection round."))
-@click.argument("output", metavar="FILE.xlsx", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("output", metavar=N_("FILE.xlsx"), type=click.Path(dir_okay=False, path_type=Path))
 @_force_option
 def excel_template(output: Path, force: bool) -> None:
     """Write a blank Excel workbook a clerk fills in: one inspection round.
@@ -374,8 +379,8 @@ def excel_template(output: Path, force: bool) -> None:
 
 
 @main.command(short_help=N_("Convert an input between YAML, JSON and Excel."))
-@click.argument("input_path", metavar="IN", type=_existing_file)
-@click.argument("output", metavar="OUT", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("input_path", metavar=N_("IN"), type=_existing_file)
+@click.argument("output", metavar=N_("OUT"), type=click.Path(dir_okay=False, path_type=Path))
 @_clean_text_option
 @_force_option
 def convert(input_path: Path, output: Path, clean_text: bool, force: bool) -> None:
@@ -424,7 +429,7 @@ def _signer_options(command: Any) -> Any:
 
 
 @main.command(short_help=N_("Write every letter of a period into a folder."))
-@click.argument("inputs", metavar="INPUT...", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("inputs", metavar=N_("INPUT..."), nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--as-of", "as_of", type=_date_type, default=None,
               help=N_("With --kind reminder and no INPUT: the day deadlines are judged by (tracked items)."))
 @click.option("--carry-forward", is_flag=True,
@@ -681,7 +686,7 @@ def register_where(register_path: Path | None) -> None:
 
 
 @register.command("adopt", short_help=N_("Take over an older register as the one in use."))
-@click.argument("old", metavar="OLD.sqlite", type=_existing_file)
+@click.argument("old", metavar=N_("OLD.sqlite"), type=_existing_file)
 @_register_option
 def register_adopt(old: Path, register_path: Path | None) -> None:
     """Take over a register kept elsewhere (e.g. ./data/register.sqlite of an older letter-gen)
@@ -788,7 +793,7 @@ def register_unreserve(agency: str, year: int, register_path: Path | None) -> No
 
 
 @register.command("void", short_help=N_("Withdraw an issued number (thu hồi số)."))
-@click.argument("number", type=click.IntRange(1, MAX_LETTER_NUMBER))
+@click.argument("number", metavar=N_("NUMBER"), type=click.IntRange(1, MAX_LETTER_NUMBER))
 @click.option("--agency", required=True, help=N_("The agency code (e.g. SKHCN)."))
 @click.option("--year", type=click.IntRange(1900, 9999), required=True, help=N_("The year of the number."))
 @click.option("--reason", required=True, help=N_("Why the number is withdrawn (kept in the register)."))
@@ -848,7 +853,7 @@ def register_export(
 
 
 @register.command("backup", short_help=N_("Write a consistent copy of the register."))
-@click.argument("destination", metavar="DEST.sqlite", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("destination", metavar=N_("DEST.sqlite"), type=click.Path(dir_okay=False, path_type=Path))
 @_existing_register_option
 def register_backup(destination: Path, register_path: Path | None) -> None:
     """Write a consistent copy of the register (safe while others issue numbers).
@@ -871,7 +876,7 @@ def track() -> None:
 
 
 @track.command("export", short_help=N_("Write a period's open items to a status workbook."))
-@click.argument("output", metavar="FILE.xlsx", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("output", metavar=N_("FILE.xlsx"), type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--period", required=True, help=N_("Items asked in this period: 2021, 2021-Q1, 2021-H1 or 2021-03."))
 @click.option("--unit", metavar=N_("UNIT"), default=None, help=N_("Only this unit: its name as in the letters, in any case, or the start of it."))
 @_register_option
@@ -896,7 +901,7 @@ def track_export(output: Path, period: str, unit: str | None, register_path: Pat
 
 
 @track.command("import", short_help=N_("Record the status a unit filled in."))
-@click.argument("workbook", metavar="FILE.xlsx", type=_existing_file)
+@click.argument("workbook", metavar=N_("FILE.xlsx"), type=_existing_file)
 @_register_option
 def track_import(workbook: Path, register_path: Path | None) -> None:
     """Record the status a unit filled in a workbook of letter-gen track export.
@@ -1021,7 +1026,7 @@ def track_report(period: str, as_of: Any, out_dir: Path, recipient: str | None, 
 
 
 @main.command(short_help=N_("Convert letters (.docx) to PDF with LibreOffice."))
-@click.argument("letters", metavar="FILE.docx...", nargs=-1, required=True, type=_existing_file)
+@click.argument("letters", metavar=N_("FILE.docx..."), nargs=-1, required=True, type=_existing_file)
 @click.option("--pdfa", is_flag=True, help=N_("Write archival PDF/A-2b."))
 @click.option("--workers", type=click.IntRange(min=1), default=None, help=N_("LibreOffice processes side by side (default: the number of cores)."))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help=N_("Folder for the PDFs (default: beside each letter)."))
@@ -1051,7 +1056,7 @@ def pdf(letters: tuple[Path, ...], pdfa: bool, workers: int | None, out_dir: Pat
 
 
 @main.command(short_help=N_("Check letters (.docx) against Decree 30."))
-@click.argument("letters", metavar="FILE.docx...", nargs=-1, required=True, type=_existing_file)
+@click.argument("letters", metavar=N_("FILE.docx..."), nargs=-1, required=True, type=_existing_file)
 @click.option("--pdf", "laid_out", is_flag=True, help=N_("Also lay the pages out with LibreOffice and check them."))
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the findings as JSON."))
 def check(letters: tuple[Path, ...], laid_out: bool, as_json: bool) -> None:
@@ -1091,7 +1096,7 @@ def template() -> None:
 
 
 @template.command("check", short_help=N_("Report a template's problems before any render."))
-@click.argument("path", metavar="FILE.docx", type=_existing_file)
+@click.argument("path", metavar=N_("FILE.docx"), type=_existing_file)
 def template_check(path: Path) -> None:
     """Report a template's problems before any render: unknown variables, Jinja syntax
     errors, tags split across Word runs, unbalanced {%p %} blocks, unescaped data.
@@ -1167,7 +1172,7 @@ def _sign_options(
 
 
 @main.command(short_help=N_("Sign issued letters (PDF): signer, then seal."))
-@click.argument("pdfs", metavar="FILE.pdf...", nargs=-1, required=True, type=_existing_file)
+@click.argument("pdfs", metavar=N_("FILE.pdf..."), nargs=-1, required=True, type=_existing_file)
 @_signer_options
 @click.option("--attachment-of", type=_existing_file, default=None, help=N_("Sign FILE.pdf as an attachment of this issued letter (agency only)."))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help=N_("Folder for the signed files (default: beside each file)."))
@@ -1215,7 +1220,7 @@ def sign(
 
 
 @main.command(short_help=N_("Check the signatures of signed letters."))
-@click.argument("pdfs", metavar="FILE.pdf...", nargs=-1, required=True, type=_existing_file)
+@click.argument("pdfs", metavar=N_("FILE.pdf..."), nargs=-1, required=True, type=_existing_file)
 @click.option("--trust", "trust", multiple=True, type=_existing_file, help=N_("A root certificate (PEM or DER) to trust; repeatable."))
 def verify(pdfs: tuple[Path, ...], trust: tuple[Path, ...]) -> None:
     """Check every signature of signed letters: whose, when, whether it covers the whole

@@ -112,7 +112,7 @@ def _run(args: list[str], **environ: str):  # type: ignore[no-untyped-def]
 def test_click_speaks_vietnamese_by_default_and_english_on_request():
     vi = _run(["render", str(SAMPLE)], LANG="C.UTF-8")
     assert vi.exit_code == 2
-    assert "Cách dùng: main render [TÙY CHỌN] INPUT" in vi.stderr
+    assert "Cách dùng: main render [TÙY CHỌN] TỆP_DỮ_LIỆU" in vi.stderr
     assert "Lỗi: Thiếu tùy chọn '-o' / '--output'." in vi.stderr
     assert "Lỗi: Không có lệnh 'rendr'. Có phải ý bạn là 'render'?" in _run(["rendr"], LANG="C.UTF-8").stderr
     en = _run(["render", str(SAMPLE)], LANG="en_US.UTF-8")
@@ -122,7 +122,7 @@ def test_click_speaks_vietnamese_by_default_and_english_on_request():
 
 def test_help_is_vietnamese_with_click_s_own_words_and_english_with_letter_gen_lang():
     vi = _run(["render", "--help"])
-    assert vi.output.startswith("Cách dùng: main render [TÙY CHỌN] INPUT\n\n  Ghi công văn của một tệp dữ liệu kiểm tra")
+    assert vi.output.startswith("Cách dùng: main render [TÙY CHỌN] TỆP_DỮ_LIỆU\n\n  Ghi công văn của một tệp dữ liệu kiểm tra")
     assert "Tùy chọn:" in vi.output and "Hiện hướng dẫn này rồi thoát." in vi.output and "[bắt buộc]" in vi.output
     assert _run(["track", "--help"]).output.startswith("Cách dùng: main track [TÙY CHỌN] LỆNH [THAM SỐ]...\n")
     assert "Ví dụ:" in vi.output
@@ -341,3 +341,12 @@ def test_input_files_a_clerk_may_hold_instead_are_named_with_what_to_do(tmp_path
     twice = tmp_path / "hai-lan.json"
     twice.write_text('{"letter": {"kind": "follow-up", "kind": "plan"}}', encoding="utf-8")
     assert _run(["validate", str(twice)]).stderr == f"{twice}: trường 'kind' được ghi hai lần\n"
+
+
+def test_argument_placeholders_are_in_the_clerk_s_words_too():
+    vi = _run(["render"])
+    assert vi.exit_code == 2 and "Thiếu tham số 'TỆP_DỮ_LIỆU'" in vi.output and "INPUT" not in vi.output
+    assert "letter-gen convert [TÙY CHỌN] TỆP_VÀO TỆP_RA" in _run(["convert", "--help"]).output.replace("main", "letter-gen")
+    assert "INPUT" not in _run(["batch", "--help"]).output
+    en = _run(["render"], LETTER_GEN_LANG="en")
+    assert "Missing argument 'INPUT'" in en.output
