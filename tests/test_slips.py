@@ -163,7 +163,9 @@ def test_an_issue_date_before_the_plan_is_refused_with_both_dates(tmp_path, runn
     result = runner.invoke(main, ["render", str(SAMPLE), "-o", str(tmp_path / "a.docx"), "--issue", "--date", "2020-12-31", "--register", str(register)])
     plan_date = load_input(SAMPLE).inspection.plan.date
     assert result.exit_code == 1 and "31/12/2020" in result.stderr and f"{plan_date:%d/%m/%Y}" in result.stderr
-    assert not (tmp_path / "a.docx").exists() and (not register.exists() or _numbers(register) == [])
+    # Refused before the register is opened: no new, empty register is left behind.
+    assert not (tmp_path / "a.docx").exists() and not register.exists()
+    assert "MỚI" not in result.stderr and "NEW" not in result.stderr
 
 
 def test_a_date_far_ahead_needs_allow_future_and_dates_are_written_as_clerks_write_them(tmp_path, runner):
