@@ -60,7 +60,7 @@ def test_the_committed_template_is_what_the_script_builds(kind: str) -> None:
     committed = zipfile.ZipFile(template_path(kind))
     assert sorted(built.namelist()) == sorted(committed.namelist())
     for name in built.namelist():
-        assert built.read(name) == committed.read(name), f"{kind}: {name} differs: run python -m letter_gen.letters.build_kinds"
+        assert built.read(name) == committed.read(name), f"{kind}: {name} differs: run python -m letter_gen.letters.rebuild"
 
 
 @pytest.mark.parametrize(

@@ -180,7 +180,7 @@ def test_the_committed_template_is_what_the_build_script_builds():
     committed = zipfile.ZipFile(template_path("follow-up"))
     assert sorted(built.namelist()) == sorted(committed.namelist())
     for name in built.namelist():
-        assert built.read(name) == committed.read(name), f"{name} differs: run python -m letter_gen.letters.build"
+        assert built.read(name) == committed.read(name), f"{name} differs: run python -m letter_gen.letters.rebuild"
 
 
 @pytest.mark.parametrize("kind", ["follow-up", "team-decision", "report"])

@@ -1,7 +1,7 @@
 """Build the docxtpl template of a follow-up letter (công văn khắc phục sau kiểm tra).
 
 The committed ``letter_gen/letters/templates/follow-up.docx`` is this script's output, so its XML is
-reviewable and reproducible: ``python -m letter_gen.letters.build`` rebuilds it, and a
+reviewable and reproducible: ``python -m letter_gen.letters.rebuild`` rebuilds it, and a
 test fails when the committed file differs from what this script builds. A clerk may still
 open the template in Word and edit it; ``{{ ... }}`` and ``{%p ... %}`` are docxtpl tags.
 
@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import sys
 import zipfile
 
 from docx import Document
@@ -32,7 +31,7 @@ from lxml import etree
 
 from letter_gen import vn
 from letter_gen.letters import layout as L
-from letter_gen.letters.bundled import AGENCY_RULE_STYLE, MOTTO_RULE_STYLE, template_path
+from letter_gen.letters.bundled import AGENCY_RULE_STYLE, MOTTO_RULE_STYLE
 
 FOLLOW_UP = "follow-up"
 
@@ -354,7 +353,7 @@ def _deterministic(doc: DocumentObject, title: str = "Công văn khắc phục s
     props = doc.core_properties
     props.author = props.last_modified_by = "letter_gen"
     props.title = title
-    props.comments = "Built by letter_gen.letters.build (python -m letter_gen.letters.build)."
+    props.comments = "Built by letter_gen.letters.build (python -m letter_gen.letters.rebuild)."
     props.revision = 1
     props.created = props.modified = dt.datetime(2021, 1, 1)
     props.last_printed = dt.datetime(2021, 1, 1)
@@ -402,16 +401,3 @@ def _lean_styles(doc: DocumentObject) -> None:
     for rid, rel in list(doc.part.rels.items()):
         if rel.reltype.endswith("/stylesWithEffects"):
             doc.part.drop_rel(rid)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Rebuild the committed templates: ``python -m letter_gen.letters.build``."""
-    target = template_path(FOLLOW_UP)
-    target.parent.mkdir(exist_ok=True)
-    target.write_bytes(build_follow_up())
-    print(f"wrote {target}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

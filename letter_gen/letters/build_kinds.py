@@ -6,13 +6,12 @@ the header's V/v line left out, and add the title block (ô 5a: the kind's name,
 yếu, a rule under it), Kính gửi where the form has it (báo cáo), a quyết định's authority
 line, body paragraphs of several styles, and a table for a schedule or a summary.
 
-``python -m letter_gen.letters.build_kinds`` rebuilds the committed templates; a test fails
+``python -m letter_gen.letters.rebuild`` rebuilds these templates with the follow-up letter's; a test fails
 when a committed file differs from what this script builds.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 
 from docx import Document
@@ -25,7 +24,7 @@ from docx.shared import Mm, Pt
 from letter_gen import decree30 as D
 from letter_gen.letters import build as B
 from letter_gen.letters import layout as L
-from letter_gen.letters.bundled import AGENCY_RULE_STYLE, MOTTO_RULE_STYLE, TITLE_RULE_STYLE, template_path
+from letter_gen.letters.bundled import AGENCY_RULE_STYLE, MOTTO_RULE_STYLE, TITLE_RULE_STYLE
 
 #: Column widths (mm) of each kind's table, inside the text width.
 _TABLE_WIDTHS = {
@@ -158,17 +157,3 @@ BUILDERS: dict[str, Callable[[], bytes]] = {
     "conclusion-notice": lambda: build_titled("conclusion-notice"),
     "report": lambda: build_titled("report", kinh_gui=True),
 }
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Rebuild the committed templates of the other kinds: ``python -m letter_gen.letters.build_kinds``."""
-    for kind, build in BUILDERS.items():
-        target = template_path(kind)
-        target.parent.mkdir(exist_ok=True)
-        target.write_bytes(build())
-        print(f"wrote {target}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -3,7 +3,7 @@
 A kind is chosen by ``letter.kind`` in the input (or ``--kind`` on ``render`` and ``batch``).
 Each has its Decree 30 form (:data:`letter_gen.decree30.FORMS`: tên loại, the abbreviation
 its ký hiệu begins with, whether it has Kính gửi), the input section it reads, its compose
-function and its bundled template (built by :mod:`letter_gen.letters.build_kinds`). Adding a
+function and its bundled template (built by :mod:`letter_gen.letters.build_kinds`, written by ``python -m letter_gen.letters.rebuild``). Adding a
 kind is one entry here, one compose function and one template builder.
 """
 
