@@ -36,6 +36,12 @@ class RegisterError(LetterGenError):
     """Raised when the outgoing register (sổ đăng ký văn bản đi) refuses an operation."""
 
 
+class MissingRegisterError(RegisterError):
+    """No register where one was named or is needed: a misuse, like a missing file (exit 2)."""
+
+    exit_code = 2
+
+
 class ConversionError(LetterGenError):
     """Raised when LibreOffice is missing or cannot convert a letter to PDF."""
 

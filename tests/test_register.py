@@ -363,7 +363,7 @@ def test_listing_a_register_that_does_not_exist_says_so_and_creates_nothing(tmp_
     from letter_gen.cli import main
 
     result = CliRunner().invoke(main, ["register", "list", "--register", str(tmp_path / "typo.sqlite")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a misuse, like a missing file: as track report and reminders say it
     assert "there is no register here" in result.stderr
     assert not (tmp_path / "typo.sqlite").exists()
 

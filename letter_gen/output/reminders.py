@@ -17,7 +17,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from letter_gen.errors import UsageError
+from letter_gen.errors import MissingRegisterError, UsageError
 from letter_gen.i18n import _
 from letter_gen.letters.bundled import template_path
 from letter_gen.letters.compose import LetterContent
@@ -89,7 +89,7 @@ def run_report(options: BatchOptions, period: PeriodLike, as_of: dt.date, *,
 def _tracking_register(options: BatchOptions) -> Register:
     path = options.register_path or locate(None).path
     if not path.exists():
-        raise UsageError(_("{path}: no register yet, so nothing is tracked: issue the follow-up letters first").format(
+        raise MissingRegisterError(_("{path}: no register yet, so nothing is tracked: issue the follow-up letters first").format(
             path=path))
     return Register(path)
 

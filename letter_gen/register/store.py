@@ -24,7 +24,7 @@ from types import TracebackType
 from zoneinfo import ZoneInfo
 
 from letter_gen.i18n import _
-from letter_gen.errors import RegisterError
+from letter_gen.errors import MissingRegisterError, RegisterError
 from letter_gen.vn import MAX_LETTER_NUMBER, format_number, kind_and_subject, short_date
 
 SCHEMA_VERSION = 5
@@ -295,7 +295,7 @@ class Register:
         self.read_only = read_only
         exists = self.path.exists()
         if (must_exist or read_only) and not exists:
-            raise RegisterError(_(
+            raise MissingRegisterError(_(
                 "{path}: there is no register here (it is created by the first --issue);"
                 " give its path with --register (letter-gen register where shows which one is in use)"
             ).format(path=self.path))
