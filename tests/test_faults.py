@@ -114,3 +114,34 @@ def test_eight_processes_issuing_200_letters_each_end_with_1600_consecutive_numb
         entries = book.entries()
     assert len(entries) == 1600
     assert sorted(e.number for e in entries) == list(range(1, 1601))
+
+
+def test_a_batch_stopped_between_chunks_leaves_no_number_without_its_letter(tmp_path, monkeypatch):
+    """Chunk N's numbers are committed before its files are written (while chunk N+1 renders):
+    a stop at chunk N+1 (here the register busy past its timeout) must still write chunk N."""
+    import letter_gen.output.batch as batch
+    from letter_gen.errors import RegisterError
+
+    monkeypatch.setattr(batch, "_CHUNK", 2)
+    real = Register.transaction
+    opened = {"n": 0}
+
+    @contextlib.contextmanager
+    def transaction(self):
+        opened["n"] += 1
+        if opened["n"] == 2:
+            raise RegisterError("the register is busy (another clerk holds it)")
+        with real(self) as tx:
+            yield tx
+
+    monkeypatch.setattr(Register, "transaction", transaction)
+    source = write_round(tmp_path / "round.yaml", make_round(units=5, seed=3))
+    out, register = tmp_path / "out", tmp_path / "register.sqlite"
+    result = CliRunner().invoke(main, ["batch", str(source), "--out", str(out), "--issue", "--date", "2021-10-01",
+                                       "--register", str(register), "--mode", "per-unit", "--workers", "1"])
+    assert result.exit_code == 1 and "busy" in result.stderr
+    with Register(register) as book:
+        numbers = [e.number for e in book.entries()]
+    assert numbers, "the first chunk was numbered"
+    for number in numbers:
+        assert list(out.glob(f"2021-{number:03d}-*.docx")), f"số {number} is in the register with no letter"

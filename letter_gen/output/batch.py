@@ -210,11 +210,20 @@ def _run(
                 for outcome in written:
                     manifest.add(_manifest_row(outcome, options.out_dir, pdfs.get(outcome.path), signatures.get(outcome.path)))
 
-            for chunk in chunks(_jobs(rounds, options, _open_items(options)), _CHUNK):
-                following = writer.prepare(chunk, name, meanwhile=write_ready)
+            try:
+                for chunk in chunks(_jobs(rounds, options, _open_items(options)), _CHUNK):
+                    following = writer.prepare(chunk, name, meanwhile=write_ready)
+                    write_ready()
+                    list_written()
+                    ready = following
+            except BaseException:
+                # The last prepared chunk's numbers are committed: write its letters before the
+                # run stops (a stop, a busy register, a bad next input), so no number is left
+                # without its letter. A rerun lists them; no PDF is started now.
                 write_ready()
-                list_written()
-                ready = following
+                for outcome in written_chunk or []:
+                    _count(outcome, summary, on_letter)
+                raise
             write_ready()
             list_written()
             os.sync()  # letters were written without a sync each; make them durable before the manifest
