@@ -398,3 +398,24 @@ def test_issued_reminders_replace_their_drafts_in_the_folder(year):
     assert sorted(p.name[:8] for p in out.glob("*.docx")) == ["2021-005", "2021-006", "2021-007"]
     with pytest.raises(Exception, match="drafts are not mixed"):
         run_reminders(BatchOptions(out_dir=out, register_path=register), dt.date(2021, 5, 15))
+
+
+def test_each_agencys_report_counts_its_own_units_when_another_agency_has_units_of_the_same_name(year):
+    tmp, register = year
+    other = quarter(tmp, 2, "2021-07-30").with_name("other-agency.yaml")
+    data = yaml.safe_load(quarter(tmp / "q1", 1, "2021-04-30").read_text(encoding="utf-8"))
+    data["agency"]["name"], data["agency"]["code"] = "Sở Tư pháp", "STP"
+    other.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    summary = run_batch([other], BatchOptions(out_dir=tmp / "out-stp", issue=True, date=dt.date(2021, 3, 5),
+                                              register_path=register, allow_future=True))
+    assert summary.ok
+    from letter_gen.inputs.period import parse_period as period_of
+    from letter_gen.tracking.report import report_documents
+
+    with Register(register) as book:
+        documents = report_documents(book, period=period_of("2021-Q1"), as_of=dt.date(2021, 5, 1), recipient="UBND")
+        alone = status_report(book, period=period_of("2021-Q1"), period_text="quý I", as_of=dt.date(2021, 5, 1))
+    assert len(documents) == 2
+    for document in documents:
+        mine = [i for i in alone.items if i.agency == document.report.items[0].agency]
+        assert document.report.total.asked == len(mine) == 9  # not 18: the other agency's same-named units

@@ -68,14 +68,7 @@ class StatusReport:
 def status_report(register: Register, *, period: PeriodLike, period_text: str, as_of: dt.date) -> StatusReport:
     """The report on the items asked in ``period``, as they stand on ``as_of``."""
     items = tracked_items(register, period=period, as_of=as_of)
-    units = []
-    for unit in dict.fromkeys(i.unit for i in items):
-        mine = [i for i in items if i.unit == unit]
-        units.append(UnitCounts(
-            unit, len(mine), sum(i.status == DONE for i in mine), sum(i.status == IN_PROGRESS for i in mine),
-            sum(_late(i, as_of) for i in mine), sum(i.status == NOT_DONE for i in mine),
-            tuple(i for i in mine if i.open), tuple(i for i in mine if i.status == NOT_DONE),
-        ))
+    units = unit_counts(items, as_of)
     late = [u.unit for u in units if u.overdue]
     proposals = [
         f"Tiếp tục đôn đốc {', '.join(late)} hoàn thành các nội dung quá hạn khắc phục." if late else
@@ -83,6 +76,20 @@ def status_report(register: Register, *, period: PeriodLike, period_text: str, a
         "Đưa các nội dung chưa khắc phục vào công văn yêu cầu khắc phục của kỳ kiểm tra tiếp theo.",
     ]
     return StatusReport(period_text, as_of, tuple(units), tuple(proposals), tuple(items))
+
+
+def unit_counts(items: list[TrackedItem], as_of: dt.date) -> tuple[UnitCounts, ...]:
+    """Each unit's counts from ``items``; a unit is one of an agency (two agencies' units of one
+    name are two units, never added together)."""
+    units = []
+    for agency, unit in dict.fromkeys((i.agency, i.unit) for i in items):
+        mine = [i for i in items if i.agency == agency and i.unit == unit]
+        units.append(UnitCounts(
+            unit, len(mine), sum(i.status == DONE for i in mine), sum(i.status == IN_PROGRESS for i in mine),
+            sum(_late(i, as_of) for i in mine), sum(i.status == NOT_DONE for i in mine),
+            tuple(i for i in mine if i.open), tuple(i for i in mine if i.status == NOT_DONE),
+        ))
+    return tuple(units)
 
 
 def period_words(period: PeriodLike) -> str:
@@ -170,7 +177,7 @@ def report_documents(register: Register, *, period: PeriodLike, as_of: dt.date,
         items = [i for i in everything.items if i.agency == agency]
         latest = max(items, key=lambda i: (i.period_year, i.period_last_month, i.letter_date))
         round_ = round_of(register, latest.round_key)
-        units = tuple(u for u in everything.units if any(i.unit == u.unit for i in items))
+        units = unit_counts(items, as_of)  # this agency's items only
         late = [u.unit for u in units if u.overdue]
         proposals = (
             f"Tiếp tục đôn đốc {', '.join(late)} hoàn thành các nội dung quá hạn khắc phục" if late else
