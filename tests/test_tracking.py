@@ -419,3 +419,20 @@ def test_each_agencys_report_counts_its_own_units_when_another_agency_has_units_
     for document in documents:
         mine = [i for i in alone.items if i.agency == document.report.items[0].agency]
         assert document.report.total.asked == len(mine) == 9  # not 18: the other agency's same-named units
+
+
+def test_a_round_issued_under_raised_limits_is_read_back_without_them(tmp_path, monkeypatch):
+    data = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    data["units"][0]["actions"] = ["Rà soát hồ sơ. " * 1500]  # 22,500 characters: over the default 20,000
+    source = tmp_path / "long.yaml"
+    source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    register = tmp_path / "r.sqlite"
+    monkeypatch.setenv("LETTER_GEN_MAX_TEXT_CHARS", "40000")
+    summary = run_batch([source], BatchOptions(out_dir=tmp_path / "out", issue=True, date=dt.date(2021, 3, 5),
+                                               register_path=register, allow_future=True))
+    assert summary.ok, summary.failures
+    monkeypatch.delenv("LETTER_GEN_MAX_TEXT_CHARS")
+    report = CliRunner().invoke(main, ["track", "report", "--period", "2021", "--as-of", "01/05/2021", "--register",
+                                       str(register), "--out", str(tmp_path / "bc"), "--to", "Thanh tra tỉnh"])
+    assert report.exit_code == 0, report.output
+    assert "Traceback" not in report.output

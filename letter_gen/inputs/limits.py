@@ -10,6 +10,7 @@ example ``LETTER_GEN_MAX_TEXT_CHARS=50000``).
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, fields, replace
 
 from letter_gen.errors import UsageError
@@ -42,6 +43,8 @@ class Limits:
 
 
 DEFAULTS = Limits()
+#: For data read back from the register: checked against the limits in force when it was issued.
+NONE = Limits(**{f.name: sys.maxsize for f in fields(Limits)})
 
 
 def current() -> Limits:

@@ -18,10 +18,9 @@ import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from types import TracebackType
-from zoneinfo import ZoneInfo
 
 from letter_gen.i18n import _
 from letter_gen.errors import MissingRegisterError, RegisterError
@@ -877,10 +876,15 @@ def _join(*parts: str | None) -> str | None:
     return text or None
 
 
+#: Vietnam's time, UTC+7 all year (no summer time): a fixed offset needs no time-zone database,
+#: which Windows lacks.
+_VIETNAM = timezone(timedelta(hours=7))
+
+
 def _vietnam_time(stamp: str, form: str) -> str:
     """A stored time (ISO 8601, UTC) as a clerk reads it, in Vietnam's time: ``29/11/2026``."""
     try:
-        return datetime.fromisoformat(stamp).astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime(form)
+        return datetime.fromisoformat(stamp).astimezone(_VIETNAM).strftime(form)
     except ValueError:
         return stamp
 

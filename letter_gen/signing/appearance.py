@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from letter_gen.i18n import _
 from letter_gen.signing.errors import ImageError, SigningError
@@ -30,7 +29,8 @@ from letter_gen.signing.placement import Box, SignatureBlock
 DEFAULT_DPI = 96.0
 POINTS_PER_INCH = 72.0
 MM_PER_POINT = 25.4 / 72
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+#: Vietnam's time: UTC+7 all year, so no time-zone database is needed (Windows has none).
+VIETNAM = timezone(timedelta(hours=7))
 #: Times New Roman where it is installed, else Liberation Serif (the same metrics).
 SERIF_FONTS = (
     "/usr/share/fonts/truetype/msttcorefonts/Times_New_Roman.ttf",

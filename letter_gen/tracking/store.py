@@ -18,6 +18,7 @@ from typing import Any
 
 from letter_gen.errors import RegisterError
 from letter_gen.i18n import _
+from letter_gen.inputs.limits import NONE as NO_LIMITS
 from letter_gen.inputs.model import InspectionRound
 from letter_gen.letters.compose import LetterContent
 from letter_gen.register.store import Register
@@ -201,7 +202,13 @@ def round_of(register: Register, key: str) -> InspectionRound:
         raise RegisterError(_("{path}: the register does not hold the inspection round {key!r} its tracked items"
                               " came from (damaged?); restore it from a backup (letter-gen register backup)").format(
             path=register.path, key=key))
-    return InspectionRound.model_validate(json.loads(row["data"]))
+    try:
+        # Checked when its letter was issued, under the limits in force then: not again.
+        return InspectionRound.model_validate(json.loads(row["data"]), context={"limits": NO_LIMITS})
+    except ValueError as err:  # pydantic's ValidationError is one
+        raise RegisterError(_("{path}: the inspection round {key!r} kept with its tracked items cannot be read"
+                              " (damaged?); restore the register from a backup (letter-gen register backup)").format(
+            path=register.path, key=key)) from err
 
 
 def _item(row: sqlite3.Row) -> TrackedItem:
