@@ -350,3 +350,14 @@ def test_argument_placeholders_are_in_the_clerk_s_words_too():
     assert "INPUT" not in _run(["batch", "--help"]).output
     en = _run(["render"], LETTER_GEN_LANG="en")
     assert "Missing argument 'INPUT'" in en.output
+
+
+def test_a_problem_found_after_the_units_were_validated_still_names_its_unit(tmp_path, seed_data):
+    import yaml
+
+    seed_data["units"][1]["name"] = seed_data["units"][0]["name"]  # the round's rule: each unit once
+    source = tmp_path / "hai-lan.yaml"
+    source.write_text(yaml.safe_dump(seed_data, allow_unicode=True), encoding="utf-8")
+    vi = _run(["validate", str(source)])
+    assert vi.exit_code == 1
+    assert f"units → đơn vị thứ 2 ({seed_data['units'][0]['name']}) → name:" in vi.stderr

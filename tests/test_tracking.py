@@ -270,7 +270,7 @@ def test_an_old_register_is_migrated_to_keep_tracked_items(tmp_path):
     conn.commit()
     conn.close()
     with Register(path) as book, book.tables("read") as c:
-        assert c.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 5
+        assert c.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 4
         assert c.execute("SELECT count(*) FROM tracked_items").fetchone()[0] == 0
 
 

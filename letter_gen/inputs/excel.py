@@ -717,7 +717,7 @@ class _Reader:
                     item[key] = converted
             items.append(item)
         if not _put(data, path, items):
-            self.problem(_Where(sheet, rows[0][0]), path, "conflicts with a row of column C of the first sheet")
+            self.problem(_Where(sheet, rows[0][0]), path, _("conflicts with a row of column C of the first sheet"))
 
     def _read_round(self, rows: list[_Row], data: dict[str, Any]) -> None:
         seen: dict[str, int] = {}

@@ -582,7 +582,9 @@ def shown_path(loc: tuple[int | str, ...], data: Any = None, lines: dict[tuple[i
         if isinstance(part, str) and part.startswith("~"):
             continue
         if isinstance(part, int):
-            name = node[part].get("name") if parent == "units" and isinstance(node, list) and 0 <= part < len(node) and isinstance(node[part], dict) else None
+            unit = node[part] if parent == "units" and isinstance(node, list) and 0 <= part < len(node) else None
+            # as read (a dict), or already validated one by one (a Unit model) in a big round
+            name = unit.get("name") if isinstance(unit, dict) else getattr(unit, "name", None)
             if parent == "units":
                 shown = _("unit {number}").format(number=part + 1)
                 parts.append(f"{shown} ({name})" if isinstance(name, str) and name.strip() else shown)

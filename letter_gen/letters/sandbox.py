@@ -30,7 +30,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace
 
 from letter_gen import limits
-from letter_gen.i18n import _
+from letter_gen.i18n import N_, _
 
 
 def _a_call() -> str:
@@ -46,10 +46,10 @@ class LimitError(SecurityError):
 _What = Callable[[], str]
 
 
-def _too_big(what: _What, size: int, limit: int, unit: str = "characters") -> LimitError:
+def _too_big(what: _What, size: int, limit: int, unit: str = N_("characters")) -> LimitError:
     return LimitError(
         _("{what} would make {size:,} {unit}, more than a template may ({limit:,} at most)").format(
-            what=what(), size=size, unit=unit, limit=limit
+            what=what(), size=size, unit=_(unit), limit=limit
         )
     )
 
@@ -78,7 +78,7 @@ def _check_result(what: _What, value: Any) -> Any:
     if isinstance(value, (str, bytes, list, tuple, dict, set)) and len(value) > limits.VALUE_ITEMS:
         raise _too_big(what, len(value), limits.VALUE_ITEMS)
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > limits.NUMBER_BITS:
-        raise _too_big(what, value.bit_length(), limits.NUMBER_BITS, "bits")
+        raise _too_big(what, value.bit_length(), limits.NUMBER_BITS, N_("bits"))
     return value
 
 
@@ -94,10 +94,10 @@ def _checked_binop(operator: str, left: Any, right: Any) -> Any:
     if operator == "**" and ints and abs(left) > 1 and right > 0:
         bits = left.bit_length() * right
         if bits > limits.NUMBER_BITS:
-            raise _too_big(what, bits, limits.NUMBER_BITS, "bits")
+            raise _too_big(what, bits, limits.NUMBER_BITS, N_("bits"))
     elif operator == "*" and ints:
         if left.bit_length() + right.bit_length() > limits.NUMBER_BITS:
-            raise _too_big(what, left.bit_length() + right.bit_length(), limits.NUMBER_BITS, "bits")
+            raise _too_big(what, left.bit_length() + right.bit_length(), limits.NUMBER_BITS, N_("bits"))
     elif operator == "*":
         sizes = [_size(v) for v in (left, right)]
         if None not in sizes:
@@ -153,7 +153,7 @@ class _BoundedNamespace(Namespace):
 def _range(*args: int) -> range:
     items = range(*args)
     if len(items) > limits.RANGE_ITEMS:
-        raise _too_big(lambda: "range()", len(items), limits.RANGE_ITEMS, "items")
+        raise _too_big(lambda: "range()", len(items), limits.RANGE_ITEMS, N_("items"))
     return items
 
 

@@ -26,7 +26,7 @@ from letter_gen.i18n import _
 from letter_gen.errors import MissingRegisterError, RegisterError
 from letter_gen.vn import MAX_LETTER_NUMBER, format_number, kind_and_subject, short_date
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 4
 #: Letter numbers run from 1 to this in a year (a sequence past it is a slip, not a letter).
 MAX_NUMBER = MAX_LETTER_NUMBER
 #: Marks the file as ours (PRAGMA application_id, "LGRG"), so a foreign database is refused.
@@ -94,7 +94,9 @@ _TRACKING_SCHEMA = (
 )
 
 #: Issuing asks for the year's latest letter by date before each number: without this index
-#: that reads the whole year, and a batch slows with the square of the year's count.
+#: that reads the whole year, and a batch slows with the square of the year's count. An index
+#: is not a format change (older versions read and write the file as before): a register made
+#: without it gains it when it is next opened for writing.
 _LATEST_INDEX = "CREATE INDEX IF NOT EXISTS letters_by_date ON letters (agency, year, date, number)"
 
 #: From one format version to the next, in order; each runs inside the write transaction.
@@ -111,7 +113,6 @@ _MIGRATIONS = {
         "ALTER TABLE letters ADD COLUMN signed_sha256 TEXT",
         "ALTER TABLE letters ADD COLUMN signed_at TEXT",
     ),
-    5: (_LATEST_INDEX,),
 }
 
 _SCHEMA = """
@@ -608,7 +609,7 @@ class Register:
                 if state == "old":
                     raise RegisterError(_(
                         "{path}: the register is in an older format; open it once where it can be"
-                        " written (e.g. letter-gen register list on a copy) to update it"
+                        " written (e.g. letter-gen register backup, which also keeps a copy) to update it"
                     ).format(path=self.path))
                 self._verify()
                 return
@@ -620,6 +621,11 @@ class Register:
                         for statement in _MIGRATIONS[target]:
                             self._conn.execute(statement)
                     self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            if state != "new" and not self._conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'letters_by_date'"
+            ).fetchone():
+                with self._write(_("update the register's format")):
+                    self._conn.execute(_LATEST_INDEX)
             if state == "new":
                 with self._write(_("create the register")):
                     if self._identify() == "new":  # another process may have won the race

@@ -137,7 +137,7 @@ def apply_updates(register: Register, updates: list[StatusUpdate], source: str, 
     """
     made: list[Change] = []
     at = _now()
-    with register.tables("record the status", write=True) as conn:
+    with register.tables(_("record the status"), write=True) as conn:
         for update in updates:
             if conn.execute("SELECT 1 FROM tracked_items WHERE ref = ?", (update.ref,)).fetchone() is None:
                 raise RegisterError(
@@ -172,7 +172,7 @@ def tracked_items(register: Register, *, period: PeriodLike | None = None, unit:
         where.append("i.agency = upper(?)")
         params.append(agency)
     day = (as_of or dt.date.today()).isoformat()
-    with register.tables("read the tracked items") as conn:
+    with register.tables(_("read the tracked items")) as conn:
         rows = conn.execute(
             "SELECT i.*, r.year AS period_year, r.last_month AS period_last_month,"
             " (SELECT max(m.new_deadline) FROM item_reminders m WHERE m.item_id = i.id AND m.as_of < ?) AS extended"
@@ -185,7 +185,7 @@ def tracked_items(register: Register, *, period: PeriodLike | None = None, unit:
 
 def history(register: Register, ref: str | None = None) -> list[dict[str, Any]]:
     """The history rows (of one item), oldest first."""
-    with register.tables("read the history") as conn:
+    with register.tables(_("read the history")) as conn:
         rows = conn.execute(
             "SELECT i.ref, h.at, h.field, h.old, h.new, h.source, h.source_sha256 FROM item_history h"
             " JOIN tracked_items i ON i.id = h.item_id" + (" WHERE i.ref = ?" if ref else "") + " ORDER BY h.id",
@@ -196,7 +196,7 @@ def history(register: Register, ref: str | None = None) -> list[dict[str, Any]]:
 
 def round_of(register: Register, key: str) -> InspectionRound:
     """The round an item came from, as it was when its letter was issued."""
-    with register.tables("read the tracked rounds") as conn:
+    with register.tables(_("read the tracked rounds")) as conn:
         row = conn.execute("SELECT data FROM tracked_rounds WHERE key = ?", (key,)).fetchone()
     if row is None:
         raise RegisterError(_("{path}: the register does not hold the inspection round {key!r} its tracked items"
