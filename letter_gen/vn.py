@@ -209,6 +209,11 @@ def parse_date_phrase(text: str) -> DatePhrase | None:
     )
 
 
+#: Vietnam's time (giờ Việt Nam): UTC+7 all year, no summer time, so a fixed offset serves and
+#: no time-zone database is needed (Windows has none).
+VIETNAM_TIME = dt.timezone(dt.timedelta(hours=7))
+
+
 def short_date(date: dt.date) -> str:
     """A cited document's date, as the seed cites a plan: ``23/02/2021``."""
     return f"{date.day:02d}/{date.month:02d}/{date.year}"

@@ -18,13 +18,13 @@ import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from types import TracebackType
 
 from letter_gen.i18n import _
 from letter_gen.errors import MissingRegisterError, RegisterError
-from letter_gen.vn import MAX_LETTER_NUMBER, format_number, kind_and_subject, short_date
+from letter_gen.vn import MAX_LETTER_NUMBER, VIETNAM_TIME, format_number, kind_and_subject, short_date
 
 SCHEMA_VERSION = 4
 #: Letter numbers run from 1 to this in a year (a sequence past it is a slip, not a letter).
@@ -882,15 +882,10 @@ def _join(*parts: str | None) -> str | None:
     return text or None
 
 
-#: Vietnam's time, UTC+7 all year (no summer time): a fixed offset needs no time-zone database,
-#: which Windows lacks.
-_VIETNAM = timezone(timedelta(hours=7))
-
-
 def _vietnam_time(stamp: str, form: str) -> str:
     """A stored time (ISO 8601, UTC) as a clerk reads it, in Vietnam's time: ``29/11/2026``."""
     try:
-        return datetime.fromisoformat(stamp).astimezone(_VIETNAM).strftime(form)
+        return datetime.fromisoformat(stamp).astimezone(VIETNAM_TIME).strftime(form)
     except ValueError:
         return stamp
 

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from letter_gen import vn
 from letter_gen.i18n import _
 from letter_gen.signing.errors import ImageError, SigningError
 from letter_gen.signing.placement import Box, SignatureBlock
@@ -29,8 +30,6 @@ from letter_gen.signing.placement import Box, SignatureBlock
 DEFAULT_DPI = 96.0
 POINTS_PER_INCH = 72.0
 MM_PER_POINT = 25.4 / 72
-#: Vietnam's time: UTC+7 all year, so no time-zone database is needed (Windows has none).
-VIETNAM = timezone(timedelta(hours=7))
 #: Times New Roman where it is installed, else Liberation Serif (the same metrics).
 SERIF_FONTS = (
     "/usr/share/fonts/truetype/msttcorefonts/Times_New_Roman.ttf",
@@ -123,7 +122,7 @@ def attachment_box(page_width: float, page_height: float, text_width: float) -> 
 def attachment_text(number: str, when: datetime) -> str:
     """``05/SKHCN-TTr; 2021-03-05; 14:03:22+07:00``: số và ký hiệu, then the signing date and
     time in Vietnam's time zone (ISO 8601)."""
-    local = when.astimezone(VIETNAM)
+    local = when.astimezone(vn.VIETNAM_TIME)
     return f"{number}; {local:%Y-%m-%d}; {local:%H:%M:%S}{_iso_offset(local)}"
 
 

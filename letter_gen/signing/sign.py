@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from letter_gen import vn
 from letter_gen.errors import LetterGenError
 from letter_gen.fileio import write_bytes_atomic
 from letter_gen.i18n import _
@@ -122,7 +123,7 @@ def sign_attachment(pdf: Path, letter_pdf: Path, options: SignOptions) -> Signed
     number = document_number(letter_pdf)
     pages = read_pages(pdf)
     _refuse_signed(pdf)
-    sample = appearance.attachment_text(number, datetime(2000, 10, 10, 10, 10, 10, tzinfo=appearance.VIETNAM))
+    sample = appearance.attachment_text(number, datetime(2000, 10, 10, 10, 10, 10, tzinfo=vn.VIETNAM_TIME))
     box = appearance.attachment_box(pages[0].width, pages[0].height, appearance.text_width(sample) + 4)
     with open_signer(options.agency) as agency:
         data = _sign_bytes(
@@ -229,7 +230,7 @@ def _signing_time(data: bytes) -> datetime | None:
 
     signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
     when = signatures[-1].self_reported_timestamp if signatures else None
-    return when.astimezone(appearance.VIETNAM) if when else None
+    return when.astimezone(vn.VIETNAM_TIME) if when else None
 
 
 def _dpi_warnings(picture: Picture, what: str) -> list[str]:

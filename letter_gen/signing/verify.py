@@ -16,8 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from letter_gen import vn
 from letter_gen.i18n import _
-from letter_gen.signing.appearance import VIETNAM
 from letter_gen.signing.errors import VerificationError
 from letter_gen.signing.sign import AGENCY_FIELD, ATTACHMENT_FIELD, SIGNER_FIELD
 
@@ -158,6 +158,6 @@ def _load_certificate(path: Path) -> Any:
 
 
 def _format_time(when: datetime) -> str:
-    local = when.astimezone(VIETNAM)
+    local = when.astimezone(vn.VIETNAM_TIME)
     offset = local.strftime("%z")
     return f"{local:%Y-%m-%d %H:%M:%S}{offset[:3]}:{offset[3:]}"
