@@ -97,7 +97,8 @@ _TRACKING_SCHEMA = (
 #: that reads the whole year, and a batch slows with the square of the year's count. An index
 #: is not a format change (older versions read and write the file as before): a register made
 #: without it gains it when it is next opened for writing.
-_LATEST_INDEX = "CREATE INDEX IF NOT EXISTS letters_by_date ON letters (agency, year, date, number)"
+_LATEST_INDEX_NAME = "letters_by_date"
+_LATEST_INDEX = f"CREATE INDEX IF NOT EXISTS {_LATEST_INDEX_NAME} ON letters (agency, year, date, number)"
 
 #: From one format version to the next, in order; each runs inside the write transaction.
 _MIGRATIONS = {
@@ -142,7 +143,6 @@ CREATE TABLE letters (
 );
 CREATE UNIQUE INDEX letters_number ON letters (agency, year, number);
 CREATE UNIQUE INDEX letters_current_key ON letters (key) WHERE superseded_by IS NULL AND voided_at IS NULL;
-CREATE INDEX IF NOT EXISTS letters_by_date ON letters (agency, year, date, number);
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -622,7 +622,7 @@ class Register:
                             self._conn.execute(statement)
                     self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             if state != "new" and not self._conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'letters_by_date'"
+                "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (_LATEST_INDEX_NAME,)
             ).fetchone():
                 with self._write(_("update the register's format")):
                     self._conn.execute(_LATEST_INDEX)
@@ -733,7 +733,7 @@ class Register:
 
 def _schema_statements() -> list[str]:
     """A new register's schema, one statement at a time (executescript() would commit mid-way)."""
-    return [s for s in _SCHEMA.split(";") if s.strip()] + list(_TRACKING_SCHEMA)
+    return [s for s in _SCHEMA.split(";") if s.strip()] + [_LATEST_INDEX, *_TRACKING_SCHEMA]
 
 
 def _create(path: Path) -> bool:
