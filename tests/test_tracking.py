@@ -190,13 +190,20 @@ def test_one_year_of_follow_up(year):
     assert (rerun.written, rerun.issued, rerun.failed) == (0, 0, 0)
 
 
-def test_an_import_interrupted_between_rows_records_nothing(year):
-    tmp, register = year
+def _every_open_item_marked_in_progress(tmp: Path, register: Path) -> list:
+    """Export the year's status workbook and fill it as a unit would, into tmp/filled.xlsx: every
+    item of two units in progress. The history before the import, to compare with after."""
     export = tmp / "theo-doi.xlsx"
     with Register(register) as book:
         export_status(book, export, period=parse_period("2021"), period_text="2021")
         before = history(book)
     fill(export, tmp / "filled.xlsx", {r: (IN_PROGRESS, None, None) for r in refs(register, THONG_TIN) + refs(register, CHI_CUC)})
+    return before
+
+
+def test_an_import_interrupted_between_rows_records_nothing(year):
+    tmp, register = year
+    before = _every_open_item_marked_in_progress(tmp, register)
 
     def stop(_update):
         raise KeyboardInterrupt
@@ -210,11 +217,7 @@ def test_an_import_interrupted_between_rows_records_nothing(year):
 
 def test_an_import_killed_mid_way_leaves_all_or_nothing(year):
     tmp, register = year
-    export = tmp / "theo-doi.xlsx"
-    with Register(register) as book:
-        export_status(book, export, period=parse_period("2021"), period_text="2021")
-        before = history(book)
-    fill(export, tmp / "filled.xlsx", {r: (IN_PROGRESS, None, None) for r in refs(register, THONG_TIN) + refs(register, CHI_CUC)})
+    before = _every_open_item_marked_in_progress(tmp, register)
     marker = tmp / "mid-way"
     script = f"""
 import datetime as dt, time
