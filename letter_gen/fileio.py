@@ -62,18 +62,24 @@ def write_bytes_atomic(
     if ours is not None:
         refuse_to_replace(path, data, ours, force=force)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        except FileNotFoundError:  # the folder is made only when missing: a batch writes thousands into one
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as err:
         raise OutputError(_("{folder}: cannot write here ({why})").format(folder=path.parent, why=err.strerror)) from err
     try:
-        with contextlib.suppress(OSError):  # some shares (vfat, CIFS) refuse: keep their default
-            os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes files private; letters are shared
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        try:
+            with contextlib.suppress(OSError, AttributeError):  # some shares (vfat, CIFS) refuse; Windows has none
+                os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes files private; letters are shared
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
             if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
+                os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except OSError as err:
         _remove_quietly(tmp)

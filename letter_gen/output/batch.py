@@ -184,6 +184,7 @@ def _run(
         return options.out_dir / _file_name(content, job.source, names)
 
     signing = contextlib.ExitStack()
+    syncing = _Syncing()
     try:
         signer = signing.enter_context(_Signer(options.sign, register)) if options.sign is not None else None
         with Manifest(options.out_dir, _earlier_letters(options, summary)) as manifest:
@@ -215,6 +216,7 @@ def _run(
                     following = writer.prepare(chunk, name, meanwhile=write_ready)
                     write_ready()
                     list_written()
+                    syncing.start()
                     ready = following
             except BaseException:
                 # The last prepared chunk's numbers are committed: write its letters before the
@@ -226,7 +228,7 @@ def _run(
                 raise
             write_ready()
             list_written()
-            os.sync()  # letters were written without a sync each; make them durable before the manifest
+            syncing.finish()  # letters were written without a sync each; make them durable before the manifest
         _combined_pdf(options, summary, converter, manifest)
     finally:
         signing.close()
@@ -234,6 +236,24 @@ def _run(
             register.close()
         if converter is not None:
             converter.close()
+
+
+class _Syncing:
+    """The disk synced behind the batch: after each chunk's letters are written, while the next
+    chunk renders, so that the sync before the manifest has only the last chunk left to do."""
+
+    def __init__(self) -> None:
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=os.sync, name="letter-gen sync", daemon=True)
+            self._thread.start()
+
+    def finish(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+        os.sync()
 
 
 _CHUNK = 500  # letters composed, issued and written at a time: memory stays flat however big the batch
