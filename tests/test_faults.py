@@ -145,3 +145,32 @@ def test_a_batch_stopped_between_chunks_leaves_no_number_without_its_letter(tmp_
     assert numbers, "the first chunk was numbered"
     for number in numbers:
         assert list(out.glob(f"2021-{number:03d}-*.docx")), f"số {number} is in the register with no letter"
+
+
+def test_a_batch_whose_next_letters_cannot_be_composed_writes_every_letter_it_numbered(tmp_path, monkeypatch):
+    """The next chunk is composed while the workers render this one: an input error met then is
+    raised after this chunk is committed and written, as it was met without composing ahead."""
+    import letter_gen.output.batch as batch
+    from letter_gen.errors import InputError
+
+    monkeypatch.setattr(batch, "_CHUNK", 2)
+    real = batch.compose
+    composed = {"n": 0}
+
+    def compose(*args, **kwargs):
+        composed["n"] += 1
+        if composed["n"] == 4:
+            raise InputError("round.yaml: units → đơn vị thứ 4: không đọc được")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "compose", compose)
+    source = write_round(tmp_path / "round.yaml", make_round(units=6, seed=3))
+    out, register = tmp_path / "out", tmp_path / "register.sqlite"
+    result = CliRunner().invoke(main, ["batch", str(source), "--out", str(out), "--issue", "--date", "2021-10-01",
+                                       "--register", str(register), "--mode", "per-unit", "--workers", "1"])
+    assert result.exit_code == 1 and "không đọc được" in result.stderr
+    with Register(register) as book:
+        numbers = sorted(e.number for e in book.entries())
+    assert numbers == [1, 2], "the first chunk (two letters) was numbered, the second never"
+    for number in numbers:
+        assert list(out.glob(f"2021-{number:03d}-*.docx")), f"số {number} is in the register with no letter"

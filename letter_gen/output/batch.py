@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from letter_gen.i18n import _, ngettext
 from letter_gen import vn
@@ -211,9 +211,15 @@ def _run(
                 for outcome in written:
                     manifest.add(_manifest_row(outcome, options.out_dir, pdfs.get(outcome.path), signatures.get(outcome.path)))
 
+            upcoming = _Ahead(chunks(_jobs(rounds, options, _open_items(options)), _CHUNK))
+
+            def meanwhile() -> None:
+                write_ready()
+                upcoming.fetch()  # the next chunk composed while the workers render this one
+
             try:
-                for chunk in chunks(_jobs(rounds, options, _open_items(options)), _CHUNK):
-                    following = writer.prepare(chunk, name, meanwhile=write_ready)
+                while (chunk := upcoming.next()) is not None:
+                    following = writer.prepare(chunk, name, meanwhile=meanwhile)
                     write_ready()
                     list_written()
                     syncing.start()
@@ -236,6 +242,32 @@ def _run(
             register.close()
         if converter is not None:
             converter.close()
+
+
+class _Ahead(Generic[_T]):
+    """An iterator whose next item can be fetched early (:meth:`fetch`, while the workers are
+    busy) and taken later (:meth:`next`). An error met fetching early is raised when the item
+    is taken, where it would have been met without fetching ahead."""
+
+    def __init__(self, items: Iterator[_T]) -> None:
+        self._items = items
+        self._fetched: tuple[_T | None] | Exception | None = None
+
+    def fetch(self) -> None:
+        if self._fetched is None:
+            try:
+                self._fetched = (next(self._items, None),)
+            except Exception as err:  # noqa: BLE001 - raised again by next()
+                self._fetched = err
+
+    def next(self) -> _T | None:
+        """The next item; None at the end."""
+        self.fetch()
+        fetched, self._fetched = self._fetched, None
+        if isinstance(fetched, Exception):
+            raise fetched
+        assert fetched is not None
+        return fetched[0]
 
 
 class _Syncing:
@@ -599,7 +631,8 @@ class _Pool:
     def map(self, fn: Callable[[_T], _R], items: list[_T]) -> Iterable[_R]:
         if self._pool is None or len(items) < _POOL_THRESHOLD:
             return map(fn, items)
-        chunk = max(1, min(32, len(items) // (self._workers * 4)))
+        # Small tasks: at the end of a chunk one worker would otherwise finish a long task alone.
+        chunk = max(1, min(8, len(items) // (self._workers * 4)))
         return self._pool.map(fn, items, chunksize=chunk)
 
     def __exit__(self, *exc: object) -> None:
