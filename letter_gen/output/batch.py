@@ -174,7 +174,7 @@ def _run(
     total = sum(count for _, count, _ in rounds)
     if on_total:
         on_total(total)
-    register = Register(options.register_path or locate(None).path) if options.issue else None
+    register = Register(options.register_path or locate(None).path, lazy=True) if options.issue else None
     if options.sign is not None and not options.issue:
         raise UsageError(_("--sign signs issued letters: add --issue (a draft is never signed)"))
     converter = _Converter(options) if options.pdf or options.pdfa or options.sign is not None else None

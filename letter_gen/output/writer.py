@@ -155,7 +155,8 @@ class LetterWriter:
                 except LetterGenError as err:
                     failed[i] = Outcome("failed", job, job.content, error=err)
         pending = [i for i in range(len(jobs)) if i not in failed]
-        if not self.options.issue or self.register is None:
+        if not self.options.issue or self.register is None or not pending:
+            # no letter takes a number: the register is not opened (a lazy one is not created)
             ready = self._prepare(jobs, {i: (jobs[i].content, False) for i in pending}, failed, name, meanwhile)
         else:
             with self.register.transaction() as tx:
@@ -505,8 +506,6 @@ def render_file(
 
         raise_for_problems(template)
     job = LetterJob(Path(input_path), round_, content, template_of(round_, template), output)
-    if options.issue:  # a date refused before the register is opened: no new register for nothing
-        check_issue_date(round_, options.date or dt.date.today(), allow_future=options.allow_future)
     with FolderLock(output.parent, wait=True), _register_for(options) as register:
         (outcome,) = LetterWriter(replace(options, check_all=True), register).write([job])
     if outcome.error is not None:
@@ -529,7 +528,7 @@ def _register_for(options: WriteOptions) -> Register | _NoRegister:
         return _NoRegister()
     if options.register_path is None:
         raise UsageError(_("--issue needs a register"))
-    return Register(options.register_path)
+    return Register(options.register_path, lazy=True)  # created only when the letter takes its number
 
 
 def convert_one(docx: Path, *, pdfa: bool = False) -> Path:
