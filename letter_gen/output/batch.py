@@ -475,7 +475,8 @@ def _survey(paths: list[Path], options: BatchOptions, summary: BatchSummary) -> 
     last: tuple[Path, int, InspectionRound] | None = None
     for path in paths:
         try:
-            round_ = with_kind(load_input(path, clean_text=options.clean_text, changes=summary.warnings), options.kind)
+            round_ = with_kind(load_input(path, clean_text=options.clean_text, changes=summary.warnings, kind=options.kind),
+                               options.kind)
             require_section(round_, str(path))
             summary.warnings.extend(f"{path}: {line}" for line in [*list_warnings(round_), *layout_warnings(round_)])
             check_fits_page(round_, str(path))

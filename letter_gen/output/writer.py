@@ -496,7 +496,7 @@ def render_file(
     if output.resolve() == Path(input_path).resolve():
         raise UsageError(_("-o {output}: that is the input file; give another name").format(output=output))
     warnings: list[str] = []
-    round_ = with_kind(load_input(input_path, clean_text=clean_text, changes=warnings), kind)
+    round_ = with_kind(load_input(input_path, clean_text=clean_text, changes=warnings, kind=kind), kind)
     require_section(round_, str(input_path))
     warnings.extend(f"{input_path}: {line}" for line in [*list_warnings(round_), *layout_warnings(round_)])
     check_fits_page(round_, str(input_path))
