@@ -44,6 +44,7 @@ from letter_gen.output.folder import FolderLock
 from letter_gen.register.issuing import check_issue_date, requests_for
 from letter_gen.register.store import Register
 from letter_gen.register.where import sequences
+from letter_gen.tracking.items import UnitsByName
 from letter_gen.tracking.store import Issued, record_issued
 
 
@@ -130,7 +131,8 @@ class LetterWriter:
         self.options = options
         self.register = register
         self._map: RenderMap = render_map or (lambda fn, items: map(fn, items))
-        self._on_issued: OnIssued = on_issued or track_issued
+        self._units = UnitsByName()  # this writer's: no round is kept once its batch is done
+        self._on_issued: OnIssued = on_issued or self._track_issued
         self._taken: set[str] = set()  # as text: a Path costs 3x more, once per letter of a 100,000-letter batch
 
     def write(self, jobs: list[LetterJob], name: Callable[[LetterJob, LetterContent], Path] | None = None) -> list[Outcome]:
@@ -190,6 +192,10 @@ class LetterWriter:
         """Write the letters :meth:`prepare` made ready; each job gets one :class:`Outcome`, in order."""
         written = {i: self._write_one(prepared.jobs[i], r) for i, r in prepared.ready.items()}
         return [prepared.failed.get(i) or written[i] for i in range(len(prepared.jobs))]
+
+    def _track_issued(self, conn: sqlite3.Connection, letters: list[tuple[LetterJob, LetterContent]]) -> None:
+        """The default :data:`OnIssued`: each follow-up letter's actions become tracked items."""
+        record_issued(conn, (Issued(job.source.name, job.round_, content) for job, content in letters), self._units)
 
     def _sequences(self) -> dict[str, str]:
         """The kinds with a number sequence of their own (``letter-gen.toml``'s ``[sequences]``)."""
@@ -269,11 +275,6 @@ class LetterWriter:
             return Outcome("failed", job, ready.content, ready.path, error=err)
         # Any other OutputError (a full disk, a read-only folder) fails every letter: it stops the run.
         return Outcome("written", job, ready.content, ready.path, _sha256(ready.data), ready.new, replaces=ready.replaces)
-
-
-def track_issued(conn: sqlite3.Connection, letters: list[tuple[LetterJob, LetterContent]]) -> None:
-    """The default :data:`OnIssued`: each follow-up letter's actions become tracked items."""
-    record_issued(conn, (Issued(job.source.name, job.round_, content) for job, content in letters))
 
 
 @dataclass(frozen=True)
