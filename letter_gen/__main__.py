@@ -2,4 +2,5 @@
 
 from letter_gen.cli import main
 
-main()
+# the usage line names the command a clerk types, not the package
+main(prog_name="letter-gen")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -408,3 +411,12 @@ def test_issue_date_says_both_forms(runner, tmp_path):
     result = runner.invoke(main, ["render", str(SAMPLE), "-o", str(tmp_path / "x.docx"), "--issue", "--date", "5.7.2021"])
     assert result.exit_code == 2
     assert "'5.7.2021' is not a date: write it as 05/07/2021 (dd/mm/yyyy) or 2021-07-05" in result.stderr
+
+
+def test_python_dash_m_names_the_command_letter_gen_in_its_usage_line(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "letter_gen", "--help"], capture_output=True, text=True, check=True,
+        env={**os.environ, "LETTER_GEN_LANG": "en"}, cwd=tmp_path,
+    )
+    usage = done.stdout.splitlines()[0]
+    assert usage.startswith("Usage: letter-gen "), usage

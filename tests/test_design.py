@@ -189,3 +189,39 @@ def test_help_and_render_leave_the_heavy_libraries_they_do_not_need_unloaded(tmp
     rendered = _modules_after(tmp_path, "render", str(ROOT / "data" / "cchc-2021.yaml"), "-o", str(tmp_path / "a.docx"))
     assert (tmp_path / "a.docx").is_file() and {"pydantic", "docxtpl", "jinja2"} <= rendered
     assert not rendered & {"pypdf", "openpyxl", "letter_gen.checking.laid_out"}
+
+
+def _private_imports(path: Path) -> list[str]:
+    """``from letter_gen.x import _name`` (or ``x._name`` through an imported module) in another module."""
+    this = module_name(path)
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: list[str] = []
+    modules_as: dict[str, str] = {}  # a letter_gen module imported under a local name
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            base = node.module if node.level == 0 else _relative(path, node.module, node.level)
+            if base.split(".")[0] != "letter_gen":
+                continue
+            for alias in node.names:
+                full = f"{base}.{alias.name}"
+                if full in MODULES:
+                    modules_as[alias.asname or alias.name] = full
+                elif alias.name.startswith("_") and alias.name != "_" and base != this:
+                    found.append(f"{this} imports {alias.name} from {base}")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name in MODULES and alias.asname:
+                    modules_as[alias.asname] = alias.name
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules_as
+            and node.attr.startswith("_") and not node.attr.startswith("__") and modules_as[node.value.id] != this
+        ):  # fmt: skip
+            found.append(f"{this} uses {node.attr} of {modules_as[node.value.id]}")
+    return found
+
+
+def test_no_module_imports_a_private_name_from_another():
+    # a name another module needs is part of a module's interface: give it a public name and a docstring
+    found = [line for path in SOURCES for line in _private_imports(path)]
+    assert found == []

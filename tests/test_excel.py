@@ -607,6 +607,29 @@ def test_an_open_item_of_a_unit_not_in_the_units_sheet_is_named_by_its_cell(kind
     ]
 
 
+def test_rows_left_on_the_reminders_sheet_count_only_for_a_reminder(seed_book, seed_data, tmp_path):
+    # A follow-up workbook with a row left over on "Việc chưa khắc phục" (no unit) and no reminder
+    # filled in: the follow-up letter is written; the reminder still names each missing cell.
+    from click.testing import CliRunner
+
+    from letter_gen.cli import main
+
+    edit(seed_book, set_cell(OPEN_ITEMS_SHEET, "B2", "Chưa niêm yết công khai thủ tục hành chính"))
+    assert load_round(seed_book) == load_round(seed_book, kind="follow-up") == validate_data(seed_data, "seed")
+    reminder = f"{seed_book.name}: sheet \"Việc chưa khắc phục\", row 2, column A (Tên đơn vị): reminder.open_items[0].unit"
+    with pytest.raises(InputError) as caught:
+        load_round(seed_book, kind="reminder")
+    assert any(line.startswith(reminder) for line in caught.value.problems), caught.value.problems
+    runner = CliRunner()
+    for command in (["render", str(seed_book), "-o", str(tmp_path / "out" / "a.docx")],
+                    ["batch", str(seed_book), "--out", str(tmp_path / "out")]):
+        written = runner.invoke(main, command)
+        assert written.exit_code == 0 and "Việc chưa khắc phục" not in written.output, written.output
+        for kind, code in (("follow-up", 0), ("reminder", 1)):
+            chosen = runner.invoke(main, [*command, "--kind", kind, "--force"])
+            assert chosen.exit_code == code and (reminder in chosen.stderr) == (kind == "reminder"), chosen.output
+
+
 def test_a_workbook_made_before_the_kinds_had_their_sheets_still_reads(seed_book, seed_data):
     def old_form(book: openpyxl.Workbook) -> None:
         for name in (MEMBERS_SHEET, SCHEDULE_SHEET, OPEN_ITEMS_SHEET):

@@ -168,6 +168,26 @@ def test_an_issue_date_before_the_plan_is_refused_with_both_dates(tmp_path, runn
     assert "MỚI" not in result.stderr and "NEW" not in result.stderr
 
 
+def test_a_refused_date_leaves_no_new_register_and_a_good_one_creates_it(tmp_path, runner):
+    # The register is created only when a letter takes a number: by render and by batch alike.
+    register = tmp_path / "so-di" / "r.sqlite"
+    issue = ["--issue", "--register", str(register)]
+    render = ["render", str(SAMPLE), "-o", str(tmp_path / "a.docx"), *issue]
+    batch = ["batch", str(SAMPLE), "--out", str(tmp_path / "out"), "--mode", "per-unit", *issue]
+    for args in (render, batch):
+        refused = runner.invoke(main, [*args, "--date", "2020-12-31"])
+        assert refused.exit_code == 1 and "31/12/2020" in refused.stderr, refused.output
+        assert not register.exists() and not register.parent.exists(), args[0]
+        assert "MỚI" not in refused.stderr and "NEW" not in refused.stderr
+    batched = runner.invoke(main, [*batch, "--date", "2021-07-05"])
+    assert batched.exit_code == 0 and register.is_file() and "NEW" in batched.stderr, batched.output
+    register.unlink()
+    rendered = runner.invoke(main, [*render, "--date", "2021-07-05"])
+    assert rendered.exit_code == 0 and "số 01/" in rendered.output and "NEW" in rendered.stderr, rendered.output
+    with Register(register, read_only=True) as book:
+        assert [e.number for e in book.entries()] == [1]
+
+
 def test_a_date_far_ahead_needs_allow_future_and_dates_are_written_as_clerks_write_them(tmp_path, runner):
     ahead = (dt.date.today() + dt.timedelta(days=30)).strftime("%d/%m/%Y")
     year = dt.date.today().year + (1 if dt.date.today().month == 12 else 0)

@@ -439,3 +439,27 @@ def test_a_round_issued_under_raised_limits_is_read_back_without_them(tmp_path, 
                                        str(register), "--out", str(tmp_path / "bc"), "--to", "Thanh tra tỉnh"])
     assert report.exit_code == 0, report.output
     assert "Traceback" not in report.output
+
+
+def test_no_round_is_kept_alive_once_its_letters_are_issued_and_tracked(tmp_path):
+    # The units index that makes each letter's unit lookup O(1) belongs to one writer (one batch):
+    # nothing of the module keeps the last round once the writer is gone.
+    import gc
+    import weakref
+
+    from letter_gen.inputs.formats import load_input
+    from letter_gen.letters.kinds import compose
+    from letter_gen.output.writer import LetterJob, LetterWriter, WriteOptions, template_of
+
+    round_ = load_input(SAMPLE)
+    options = WriteOptions(issue=True, date=dt.date(2021, 3, 5), register_path=tmp_path / "r.sqlite")
+    jobs = [LetterJob(SAMPLE, round_, compose(round_, "per-unit", index), template_of(round_, None), tmp_path / f"{index}.docx")
+            for index in range(len(round_.units)) if round_.units[index].has_anything_to_fix]
+    with Register(tmp_path / "r.sqlite") as register:
+        outcomes = LetterWriter(options, register).write(jobs)
+        assert [o.status for o in outcomes] == ["written"] * len(jobs)
+        assert {i.unit for i in tracked_items(register)} == {j.content.unit for j in jobs}
+    kept = weakref.ref(round_)
+    del round_, jobs, outcomes
+    gc.collect()
+    assert kept() is None

@@ -507,18 +507,21 @@ _VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
 def load_round(
-    path: Path, *, clean_text: bool = False, changes: list[str] | None = None, limits: Limits | None = None
+    path: Path, *, clean_text: bool = False, changes: list[str] | None = None, limits: Limits | None = None,
+    kind: str | None = None,
 ) -> InspectionRound:
     """Read a clerk's workbook into a validated :class:`InspectionRound` (kết quả kiểm tra).
 
     Raises :class:`InputError` listing every problem, each with its sheet, row, column and
     contract field path. With ``clean_text``, characters a letter cannot carry are removed
     and each field changed is appended to ``changes``. ``limits`` bound the file, its
-    unzipped XML, its rows and its texts (default: this run's).
+    unzipped XML, its rows and its texts (default: this run's). ``kind`` is the document to be
+    written (``--kind``; default: the workbook's ``letter.kind``): its table sheet always counts,
+    another kind's only when that kind's section is filled in on ``Đợt kiểm tra``.
     """
     path = Path(path)
     limits = limits or current_limits()
-    reader = _Reader(path, limits)
+    reader = _Reader(path, limits, kind)
     data = reader.read()
     if clean_text:
         data, cleaned = clean_data(data)
@@ -576,9 +579,10 @@ def check_workbook_size(path: Path, limits: Limits) -> None:
 class _Reader:
     """Reads the four sheets into contract data, remembering the cell of every field path."""
 
-    def __init__(self, path: Path, limits: Limits) -> None:
+    def __init__(self, path: Path, limits: Limits, kind: str | None = None) -> None:
         self.path = path
         self.limits = limits
+        self.kind = kind  # the document to be written (loại văn bản), when the command chose it
         self.cells: dict[str, _Where] = {}
         self.problems: list[tuple[tuple[int, int, int], str]] = []
         self.bad: set[str] = set()  # paths already reported: the model's word on them is noise
@@ -689,14 +693,17 @@ class _Reader:
             data["units"] = self._read_units(unit_rows)
             self._read_items(sheets[ITEMS_SHEET] or [], data["units"])
         data["requirements"] = self._read_list(sheets[REQUIREMENTS_SHEET] or [], REQUIREMENTS_SHEET, "requirements")
+        kind = self.kind if self.kind is not None else _lookup(data, "letter.kind")
+        chosen = KIND_SECTIONS.get(kind.strip()) if isinstance(kind, str) else None
         for sheet, rows in sheets.items():
-            if sheet in KIND_SHEETS and rows:
+            # Another kind's rows count only with its section filled in on the first sheet: rows
+            # left over on "Việc chưa khắc phục" do not make a follow-up letter a reminder.
+            if sheet in KIND_SHEETS and rows and KIND_SHEETS[sheet][0].split(".")[0] in (chosen, *data):
                 self._read_kind_sheet(sheet, rows, data)
         # The chosen kind's section, even with nothing filled in: the model then names each
         # missing field by its row, not the section as a whole.
-        kind = _lookup(data, "letter.kind")
-        if isinstance(kind, str) and kind.strip() in KIND_SECTIONS:
-            data.setdefault(KIND_SECTIONS[kind.strip()], {})
+        if chosen is not None:
+            data.setdefault(chosen, {})
         return data
 
     def _read_kind_sheet(self, sheet: str, rows: list[_Row], data: dict[str, Any]) -> None:

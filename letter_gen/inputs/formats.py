@@ -71,20 +71,22 @@ _TextDateLoader.yaml_implicit_resolvers = {
 
 
 def load_input(
-    path: Path | str, *, clean_text: bool = False, changes: list[str] | None = None, limits: Limits | None = None
+    path: Path | str, *, clean_text: bool = False, changes: list[str] | None = None, limits: Limits | None = None,
+    kind: str | None = None,
 ) -> InspectionRound:
     """Read and validate one inspection input; raise :class:`InputError` naming file and field.
 
     With ``clean_text`` the characters a letter cannot carry (control characters) are removed
     instead of refused, and one line per field changed is appended to ``changes``. ``limits``
-    bound its size (default: this run's, see :mod:`letter_gen.inputs.limits`).
+    bound its size (default: this run's, see :mod:`letter_gen.inputs.limits`). ``kind``, the
+    document the command writes (``--kind``), decides which of a workbook's table sheets count.
     """
     path = Path(path)
     limits = limits or current_limits()
     if path.suffix.lower() == ".xlsx":
         from letter_gen.inputs.excel import load_round  # openpyxl is heavy: only for workbooks
 
-        return load_round(path, clean_text=clean_text, changes=changes, limits=limits)
+        return load_round(path, clean_text=clean_text, changes=changes, limits=limits, kind=kind)
     data = read_data(path, clean_text=clean_text, changes=changes, limits=limits)
     if clean_text:
         data, cleaned = clean_data(data)

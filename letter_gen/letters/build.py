@@ -41,24 +41,24 @@ CENTER, JUSTIFY, LEFT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, W
 def build_follow_up() -> bytes:
     """The follow-up letter template as .docx bytes (deterministic)."""
     doc = Document()
-    _set_defaults(doc)
-    _add_rule_styles(doc)
+    set_defaults(doc)
+    add_rule_styles(doc)
     body = doc.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
-    _set_page(doc)
-    _header_table(doc)
-    _kinh_gui(doc)
+    set_page(doc)
+    header_table(doc)
+    kinh_gui_block(doc)
     _body(doc)
-    _closing_table(doc)
-    return _deterministic(doc)
+    closing_table(doc)
+    return deterministic_bytes(doc)
 
 
 # --- document-wide settings -------------------------------------------------------------
 
 
-def _set_defaults(doc: DocumentObject) -> None:
+def set_defaults(doc: DocumentObject) -> None:
     """Times New Roman everywhere, by default and in every style python-docx ships."""
     styles = doc.styles.element
     rpr_default = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
@@ -105,7 +105,7 @@ def _val(tag: str, value: str) -> BaseOxmlElement:
     return element
 
 
-def _add_rule_styles(doc: DocumentObject, names: tuple[str, ...] = (AGENCY_RULE_STYLE, MOTTO_RULE_STYLE)) -> None:
+def add_rule_styles(doc: DocumentObject, names: tuple[str, ...] = (AGENCY_RULE_STYLE, MOTTO_RULE_STYLE)) -> None:
     """Paragraph styles of the rules: an empty line that only draws its bottom border."""
     for name in names:
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -129,7 +129,7 @@ def _add_rule_styles(doc: DocumentObject, names: tuple[str, ...] = (AGENCY_RULE_
         spacing.set(qn("w:lineRule"), "exact")
 
 
-def _set_page(doc: DocumentObject) -> None:
+def set_page(doc: DocumentObject) -> None:
     """A4, the margins, and page numbers from page 2 (a blank first-page header)."""
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(L.PAGE_WIDTH_MM), Mm(L.PAGE_HEIGHT_MM)
@@ -166,7 +166,7 @@ def _page_field(paragraph: Paragraph) -> None:
 # --- building blocks --------------------------------------------------------------------
 
 
-def _para(
+def add_para(
     container: DocumentObject | _Cell,
     text: str = "",
     *,
@@ -177,6 +177,7 @@ def _para(
     before: float = 0,
     style: str | None = None,
 ) -> Paragraph:
+    """A paragraph (đoạn) of ``text`` in one Times New Roman run, no space after; used by every kind's builder."""
     paragraph = container.add_paragraph(style=style)
     fmt = paragraph.paragraph_format
     fmt.alignment = align
@@ -192,9 +193,9 @@ def _para(
     return paragraph
 
 
-def _tag(container: DocumentObject | _Cell, tag: str) -> None:
+def add_tag(container: DocumentObject | _Cell, tag: str) -> None:
     """A docxtpl paragraph tag (``{%p ... %}``): the whole paragraph goes when rendered."""
-    _para(container, f"{{%p {tag} %}}", align=LEFT)
+    add_para(container, f"{{%p {tag} %}}", align=LEFT)
 
 
 def fixed_table(
@@ -243,7 +244,8 @@ def _borderless_table(doc: DocumentObject, widths_mm: tuple[float, float], rows:
     return cells
 
 
-def _indent(paragraph: Paragraph, left_mm: float = 0, right_mm: float = 0, hanging_mm: float = 0) -> None:
+def set_indent(paragraph: Paragraph, left_mm: float = 0, right_mm: float = 0, hanging_mm: float = 0) -> None:
+    """A paragraph's indents in mm (thụt lề), the hanging one for the Kính gửi lines under the colon."""
     fmt = paragraph.paragraph_format
     fmt.left_indent = Mm(left_mm)
     fmt.right_indent = Mm(right_mm)
@@ -254,32 +256,32 @@ def _indent(paragraph: Paragraph, left_mm: float = 0, right_mm: float = 0, hangi
 # --- the letter -------------------------------------------------------------------------
 
 
-def _header_table(doc: DocumentObject, subject_line: bool = True) -> None:
+def header_table(doc: DocumentObject, subject_line: bool = True) -> None:
     """Ô 1–5: agency and Quốc hiệu on the first row; Số, V/v and the date on the second
     (a document with a title block has no V/v: ``subject_line=False``)."""
     (agency, nation), (number, date) = _borderless_table(doc, (L.HEADER_LEFT_MM, L.HEADER_RIGHT_MM), 2)
-    _tag(agency, "if parent_agency")
-    _para(agency, "{{ parent_agency }}", size=L.SIZE_PARENT)
-    _tag(agency, "endif")
-    _para(agency, "{{ agency_name }}", size=L.SIZE_AGENCY, bold=True)
-    rule = _para(agency, style=AGENCY_RULE_STYLE)
+    add_tag(agency, "if parent_agency")
+    add_para(agency, "{{ parent_agency }}", size=L.SIZE_PARENT)
+    add_tag(agency, "endif")
+    add_para(agency, "{{ agency_name }}", size=L.SIZE_AGENCY, bold=True)
+    rule = add_para(agency, style=AGENCY_RULE_STYLE)
     width = L.agency_rule_mm(vn.upper("Sở Khoa học và Công nghệ"))
-    _indent(rule, *(2 * [(L.HEADER_LEFT_MM - width) / 2]))
+    set_indent(rule, *(2 * [(L.HEADER_LEFT_MM - width) / 2]))
 
-    _para(nation, vn.NATIONAL_TITLE, size=L.SIZE_NATIONAL_TITLE, bold=True)
-    _para(nation, vn.MOTTO, size=L.SIZE_MOTTO, bold=True)
-    motto_rule = _para(nation, style=MOTTO_RULE_STYLE)
+    add_para(nation, vn.NATIONAL_TITLE, size=L.SIZE_NATIONAL_TITLE, bold=True)
+    add_para(nation, vn.MOTTO, size=L.SIZE_MOTTO, bold=True)
+    motto_rule = add_para(nation, style=MOTTO_RULE_STYLE)
     side = (L.HEADER_RIGHT_MM - L.motto_rule_mm(vn.MOTTO)) / 2
-    _indent(motto_rule, side, side)
+    set_indent(motto_rule, side, side)
 
-    _para(number, "{{ number_line }}", size=L.SIZE_NUMBER, before=L.HEADER_SPACE_BEFORE_PT)
-    _tag(number, "if urgency")
-    urgent = _para(number, "{{ urgency }}", size=L.SIZE_URGENCY, bold=True, before=L.HEADER_SPACE_BEFORE_PT)
+    add_para(number, "{{ number_line }}", size=L.SIZE_NUMBER, before=L.HEADER_SPACE_BEFORE_PT)
+    add_tag(number, "if urgency")
+    urgent = add_para(number, "{{ urgency }}", size=L.SIZE_URGENCY, bold=True, before=L.HEADER_SPACE_BEFORE_PT)
     _box(urgent)
-    _tag(number, "endif")
+    add_tag(number, "endif")
     if subject_line:
-        _para(number, "{{ subject_line }}", size=L.SIZE_SUBJECT, before=L.HEADER_SPACE_BEFORE_PT)
-    _para(date, "{{ place_date }}", size=L.SIZE_DATE, italic=True, before=L.HEADER_SPACE_BEFORE_PT)
+        add_para(number, "{{ subject_line }}", size=L.SIZE_SUBJECT, before=L.HEADER_SPACE_BEFORE_PT)
+    add_para(date, "{{ place_date }}", size=L.SIZE_DATE, italic=True, before=L.HEADER_SPACE_BEFORE_PT)
 
 
 def _box(paragraph: Paragraph) -> None:
@@ -293,51 +295,51 @@ def _box(paragraph: Paragraph) -> None:
     rpr.append(border)
 
 
-def _kinh_gui(doc: DocumentObject) -> None:
+def kinh_gui_block(doc: DocumentObject) -> None:
     """Ô 9a: one recipient on the Kính gửi line; several one per line, dashes under the colon."""
     label_mm = L.text_width_mm("Kính gửi", L.SIZE_KINH_GUI)
     dash_mm = L.text_width_mm("- ", L.SIZE_KINH_GUI)
-    _tag(doc, "if kinh_gui_single")
-    single = _para(doc, "{{ kinh_gui_single }}", size=L.SIZE_KINH_GUI, align=LEFT, before=12)
-    _indent(single, L.KINH_GUI_INDENT_MM + label_mm + dash_mm, hanging_mm=label_mm + dash_mm)
-    _tag(doc, "else")
-    label = _para(doc, "Kính gửi:", size=L.SIZE_KINH_GUI, align=LEFT, before=12)
-    _indent(label, L.KINH_GUI_INDENT_MM)
-    _tag(doc, "for line in kinh_gui_lines")
-    item = _para(doc, "{{ line }}", size=L.SIZE_KINH_GUI, align=LEFT)
-    _indent(item, L.KINH_GUI_INDENT_MM + label_mm + dash_mm, hanging_mm=dash_mm)
-    _tag(doc, "endfor")
-    _tag(doc, "endif")
+    add_tag(doc, "if kinh_gui_single")
+    single = add_para(doc, "{{ kinh_gui_single }}", size=L.SIZE_KINH_GUI, align=LEFT, before=12)
+    set_indent(single, L.KINH_GUI_INDENT_MM + label_mm + dash_mm, hanging_mm=label_mm + dash_mm)
+    add_tag(doc, "else")
+    label = add_para(doc, "Kính gửi:", size=L.SIZE_KINH_GUI, align=LEFT, before=12)
+    set_indent(label, L.KINH_GUI_INDENT_MM)
+    add_tag(doc, "for line in kinh_gui_lines")
+    item = add_para(doc, "{{ line }}", size=L.SIZE_KINH_GUI, align=LEFT)
+    set_indent(item, L.KINH_GUI_INDENT_MM + label_mm + dash_mm, hanging_mm=dash_mm)
+    add_tag(doc, "endfor")
+    add_tag(doc, "endif")
 
 
 def _body(doc: DocumentObject) -> None:
     """Ô 6: justified, first-line indent, 6 pt between paragraphs; unit headings in bold."""
-    _tag(doc, "for paragraph in body")
+    add_tag(doc, "for paragraph in body")
     # Headings and the last two paragraphs keep with the next: the signature never stands alone.
     for bold, keep, tag in ((True, True, "if paragraph.heading"), (False, True, "elif paragraph.keep_with_next"), (False, False, "else")):
-        _tag(doc, tag)
-        text = _para(doc, "{{ paragraph.text }}", bold=bold, align=JUSTIFY, before=L.PARAGRAPH_SPACING_PT)
+        add_tag(doc, tag)
+        text = add_para(doc, "{{ paragraph.text }}", bold=bold, align=JUSTIFY, before=L.PARAGRAPH_SPACING_PT)
         text.paragraph_format.first_line_indent = Mm(L.BODY_FIRST_LINE_INDENT_MM)
         text.paragraph_format.keep_with_next = keep or None
-    _tag(doc, "endif")
-    _tag(doc, "endfor")
+    add_tag(doc, "endif")
+    add_tag(doc, "endfor")
 
 
-def _closing_table(doc: DocumentObject) -> None:
+def closing_table(doc: DocumentObject) -> None:
     """Ô 9b Nơi nhận left, ô 7 signature right, on one row that never splits across pages."""
     ((noi_nhan, signature),) = _borderless_table(doc, (L.CLOSING_LEFT_MM, L.CLOSING_RIGHT_MM), 1)
     row_pr = noi_nhan._tc.getparent().get_or_add_trPr()
     row_pr.append(OxmlElement("w:cantSplit"))
-    _para(noi_nhan, "Nơi nhận:", size=L.SIZE_NOI_NHAN_LABEL, bold=True, italic=True, align=LEFT)
-    _tag(noi_nhan, "for item in noi_nhan")
-    _para(noi_nhan, "{{ item }}", size=L.SIZE_NOI_NHAN_ITEM, align=LEFT)
-    _tag(noi_nhan, "endfor")
-    _tag(signature, "for title in signature_titles")
-    _para(signature, "{{ title }}", size=L.SIZE_SIGNATURE, bold=True)
-    _tag(signature, "endfor")
+    add_para(noi_nhan, "Nơi nhận:", size=L.SIZE_NOI_NHAN_LABEL, bold=True, italic=True, align=LEFT)
+    add_tag(noi_nhan, "for item in noi_nhan")
+    add_para(noi_nhan, "{{ item }}", size=L.SIZE_NOI_NHAN_ITEM, align=LEFT)
+    add_tag(noi_nhan, "endfor")
+    add_tag(signature, "for title in signature_titles")
+    add_para(signature, "{{ title }}", size=L.SIZE_SIGNATURE, bold=True)
+    add_tag(signature, "endfor")
     for _ in range(L.SIGNATURE_ROOM_LINES):
-        _para(signature, size=L.SIZE_SIGNATURE)
-    _para(signature, "{{ signer_name }}", size=L.SIZE_SIGNER_NAME, bold=True)
+        add_para(signature, size=L.SIZE_SIGNATURE)
+    add_para(signature, "{{ signer_name }}", size=L.SIZE_SIGNER_NAME, bold=True)
     # Nơi nhận and the signature start level with each other, 12 pt under the body.
     for cell in (noi_nhan, signature):
         margins = OxmlElement("w:tcMar")
@@ -348,7 +350,7 @@ def _closing_table(doc: DocumentObject) -> None:
         cell._tc.get_or_add_tcPr().append(margins)
 
 
-def _deterministic(doc: DocumentObject, title: str = "Công văn khắc phục sau kiểm tra") -> bytes:
+def deterministic_bytes(doc: DocumentObject, title: str = "Công văn khắc phục sau kiểm tra") -> bytes:
     """Save with fixed core properties and zip dates, so every build gives the same bytes."""
     props = doc.core_properties
     props.author = props.last_modified_by = "letter_gen"

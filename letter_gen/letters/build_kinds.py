@@ -49,36 +49,36 @@ def build_reminder() -> bytes:
 def build_titled(kind: str, *, kinh_gui: bool = False, authority: bool = False) -> bytes:
     """A document with a title block: the follow-up's page, header and closing, and its own body."""
     doc = Document()
-    B._set_defaults(doc)
-    B._add_rule_styles(doc, (AGENCY_RULE_STYLE, MOTTO_RULE_STYLE, TITLE_RULE_STYLE))
+    B.set_defaults(doc)
+    B.add_rule_styles(doc, (AGENCY_RULE_STYLE, MOTTO_RULE_STYLE, TITLE_RULE_STYLE))
     body = doc.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
-    B._set_page(doc)
-    B._header_table(doc, subject_line=False)
+    B.set_page(doc)
+    B.header_table(doc, subject_line=False)
     _title_block(doc)
     if kinh_gui:
-        B._kinh_gui(doc)
+        B.kinh_gui_block(doc)
     if authority:
-        B._para(doc, "{{ issuing_authority }}", size=D.ISSUING_AUTHORITY.chosen_pt, bold=True, before=12)
+        B.add_para(doc, "{{ issuing_authority }}", size=D.ISSUING_AUTHORITY.chosen_pt, bold=True, before=12)
     _paragraphs(doc, "body")
     if kind in _TABLE_WIDTHS:
         _table(doc, _TABLE_WIDTHS[kind])
         _paragraphs(doc, "body_after")
-    B._closing_table(doc)
-    return B._deterministic(doc, _TITLES[kind])
+    B.closing_table(doc)
+    return B.deterministic_bytes(doc, _TITLES[kind])
 
 
 def _title_block(doc: DocumentObject) -> None:
     """Ô 5a: the kind's name, the trích yếu under it, a rule under that (set per letter)."""
-    B._para(doc, "{{ title }}", size=D.TITLE.chosen_pt, bold=True, before=18)
-    B._para(doc, "{{ subject }}", size=D.TITLE_SUBJECT.chosen_pt, bold=True)
+    B.add_para(doc, "{{ title }}", size=D.TITLE.chosen_pt, bold=True, before=18)
+    B.add_para(doc, "{{ subject }}", size=D.TITLE_SUBJECT.chosen_pt, bold=True)
     # A little air above it, so the rule is read as a rule and not as the trích yếu underlined.
-    rule = B._para(doc, style=TITLE_RULE_STYLE, before=3)
+    rule = B.add_para(doc, style=TITLE_RULE_STYLE, before=3)
     side = L.TEXT_WIDTH_MM * (1 - D.TITLE_RULE.chosen) / 2
-    B._indent(rule, side, side)
-    B._para(doc, size=L.SIZE_BODY)  # room under the rule (its paragraph is 2 pt high)
+    B.set_indent(rule, side, side)
+    B.add_para(doc, size=L.SIZE_BODY)  # room under the rule (its paragraph is 2 pt high)
 
 
 def _paragraphs(doc: DocumentObject, variable: str) -> None:
@@ -87,7 +87,7 @@ def _paragraphs(doc: DocumentObject, variable: str) -> None:
     Headings and the centred ``QUYẾT ĐỊNH:`` keep with the next paragraph; so do the paragraphs
     compose marks (``keep_with_next``: the last two, so the signature never stands alone, and
     the one that introduces a table)."""
-    B._tag(doc, f"for paragraph in {variable}")
+    B.add_tag(doc, f"for paragraph in {variable}")
     branches: tuple[tuple[str, dict[str, object] | None], ...] = (
         ("if paragraph.style == 'center'", {"bold": True, "align": B.CENTER}),
         ("elif paragraph.style == 'basis'", {"italic": True}),
@@ -96,34 +96,34 @@ def _paragraphs(doc: DocumentObject, variable: str) -> None:
         ("else", {}),
     )
     for tag, style in branches:
-        B._tag(doc, tag)
+        B.add_tag(doc, tag)
         always = tag.startswith(("if paragraph.style == 'center'", "elif paragraph.heading"))
         keeps: tuple[tuple[str | None, bool], ...] = (
             ((None, True),) if always else (("if paragraph.keep_with_next", True), ("else", False))
         )
         for keep_tag, keep in keeps:
             if keep_tag:
-                B._tag(doc, keep_tag)
+                B.add_tag(doc, keep_tag)
             if style is None:  # "Điều 1." in bold, then the text
-                text = B._para(doc, "{{ paragraph.lead }} ", bold=True, align=B.JUSTIFY, before=L.PARAGRAPH_SPACING_PT)
+                text = B.add_para(doc, "{{ paragraph.lead }} ", bold=True, align=B.JUSTIFY, before=L.PARAGRAPH_SPACING_PT)
                 run = text.add_run("{{ paragraph.text }}")
                 run.font.size = Pt(L.SIZE_BODY)
             else:
                 options = {"align": B.JUSTIFY, **style}
-                text = B._para(doc, "{{ paragraph.text }}", before=L.PARAGRAPH_SPACING_PT, **options)  # type: ignore[arg-type]
+                text = B.add_para(doc, "{{ paragraph.text }}", before=L.PARAGRAPH_SPACING_PT, **options)  # type: ignore[arg-type]
             if style is None or style.get("align") is not B.CENTER:
                 text.paragraph_format.first_line_indent = Mm(L.BODY_FIRST_LINE_INDENT_MM)
             text.paragraph_format.keep_with_next = keep or None
         if not always:
-            B._tag(doc, "endif")
-    B._tag(doc, "endif")
-    B._tag(doc, "endfor")
+            B.add_tag(doc, "endif")
+    B.add_tag(doc, "endif")
+    B.add_tag(doc, "endfor")
 
 
 def _table(doc: DocumentObject, widths_mm: tuple[float, ...]) -> None:
     """A bordered table: the headings row in bold, then one row per ``table_rows`` item."""
     size = D.TABLE_TEXT.chosen_pt
-    B._para(doc, size=6).paragraph_format.keep_with_next = True  # a little space above the table, kept with it
+    B.add_para(doc, size=6).paragraph_format.keep_with_next = True  # a little space above the table, kept with it
     table = B.fixed_table(doc, widths_mm, 4, WD_TABLE_ALIGNMENT.CENTER, {"val": "single", "sz": "4", "space": "0", "color": "000000"})
     header, start, row, end = table.rows
     header_pr = header._tr.get_or_add_trPr()
@@ -135,17 +135,17 @@ def _table(doc: DocumentObject, widths_mm: tuple[float, ...]) -> None:
         cell.paragraphs[-1].paragraph_format.keep_with_next = True
     for index, cell in enumerate(header.cells):
         cell._tc.remove(cell.paragraphs[0]._p)
-        B._para(cell, f"{{{{ table_header[{index}] }}}}", size=size, bold=True, before=3)
+        B.add_para(cell, f"{{{{ table_header[{index}] }}}}", size=size, bold=True, before=3)
     for index, cell in enumerate(row.cells):
         cell._tc.remove(cell.paragraphs[0]._p)
         align = B.LEFT if index in (1, 3) and len(widths_mm) == 4 and widths_mm[3] > 40 else B.CENTER
         if index == 1:
             align = B.LEFT
-        B._para(cell, f"{{{{ item[{index}] }}}}", size=size, align=align, before=3)
+        B.add_para(cell, f"{{{{ item[{index}] }}}}", size=size, align=align, before=3)
     for marker, tag in ((start, "for item in table_rows"), (end, "endfor")):
         cell = marker.cells[0]
         cell._tc.remove(cell.paragraphs[0]._p)
-        B._para(cell, f"{{%tr {tag} %}}", align=B.LEFT)
+        B.add_para(cell, f"{{%tr {tag} %}}", align=B.LEFT)
 
 
 #: The template builder of each kind but the follow-up (built by letter_gen.letters.build).

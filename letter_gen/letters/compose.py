@@ -171,7 +171,7 @@ def compose(
         recipients=tuple(recipients),
         kinh_gui_single=kinh_gui[0] if len(kinh_gui) == 1 else None,
         kinh_gui_lines=tuple(kinh_gui[1:]),
-        body=tuple(_with_body_end(body)),
+        body=tuple(with_body_end(body)),
         noi_nhan=tuple(vn.noi_nhan_items(round_.cc, round_.archive)),
         signature_titles=tuple(round_.signer.titles),
         signer_name=round_.signer.name,
@@ -194,7 +194,8 @@ def letters_of(round_: InspectionRound, mode: Literal["consolidated", "per-unit"
     return wanted
 
 
-def _intro(round_: InspectionRound, where: str) -> Paragraph:
+def intro_paragraph(round_: InspectionRound, where: str) -> Paragraph:
+    """The opening paragraph (căn cứ, the round that was inspected): the input's own intro when it gives one."""
     ins = round_.inspection
     if ins.intro:
         return Paragraph(ins.intro)
@@ -242,7 +243,7 @@ def _action_line(action: str | Action) -> str:
     return f"- {vn.without_final_punctuation(action.text)} (hạn khắc phục: trước ngày {vn.short_date(action.deadline)})."
 
 
-def _names_unit(text: str, unit: Unit) -> bool:
+def names_unit(text: str, unit: Unit) -> bool:
     """Whether an action's text begins with its unit's name or short name."""
     start = text.casefold()
     return any(start.startswith(name.casefold()) for name in (unit.name, unit.short_name) if name)
@@ -281,7 +282,7 @@ def _items(texts: list[str]) -> list[Paragraph]:
 
 def _consolidated_body(round_: InspectionRound, carried: list[Carried]) -> list[Paragraph]:
     with_findings = [u for u in round_.units if u.findings]
-    body = [_intro(round_, "các đơn vị trực thuộc"), _assessment(round_, bool(with_findings))]
+    body = [intro_paragraph(round_, "các đơn vị trực thuộc"), _assessment(round_, bool(with_findings))]
     for number, unit in enumerate(with_findings, start=1):
         body.append(Paragraph(f"{number}. {unit.heading_name}", heading=True))
         body.extend(_items(unit.findings))
@@ -289,7 +290,7 @@ def _consolidated_body(round_: InspectionRound, carried: list[Carried]) -> list[
     for unit in round_.units:
         for action in unit.actions:
             line = _action_line(action)
-            if round_.name_units_in_actions and not _names_unit(action_text(action), unit):
+            if round_.name_units_in_actions and not names_unit(action_text(action), unit):
                 line = f"- {unit.heading_name}: {line[2:]}"
             requirements.append(line)
     if requirements:
@@ -302,7 +303,7 @@ def _consolidated_body(round_: InspectionRound, carried: list[Carried]) -> list[
 
 
 def _per_unit_body(round_: InspectionRound, unit: Unit, carried: list[Carried]) -> list[Paragraph]:
-    body = [_intro(round_, unit.name), _assessment(round_, False)]
+    body = [intro_paragraph(round_, unit.name), _assessment(round_, False)]
     if round_.requirements:
         body.append(_requirements_intro(round_, unit.name))
         body.extend(Paragraph(_action_line(r)) for r in round_.requirements)
@@ -323,7 +324,7 @@ def _per_unit_body(round_: InspectionRound, unit: Unit, carried: list[Carried]) 
     return body
 
 
-def _with_body_end(body: list[Paragraph]) -> list[Paragraph]:
+def with_body_end(body: list[Paragraph]) -> list[Paragraph]:
     """The body ending ``./.``, its last two paragraphs kept with the signature block."""
     last = body[-1]
     body = [*body[:-1], replace(last, text=vn.body_end(last.text))]

@@ -13,7 +13,15 @@ from dataclasses import replace
 
 from letter_gen import decree30, vn
 from letter_gen.inputs.model import InspectionRound, Unit, action_text
-from letter_gen.letters.compose import LetterContent, Mode, Paragraph, _intro, _names_unit, _with_body_end, compose
+from letter_gen.letters.compose import (
+    LetterContent,
+    Mode,
+    Paragraph,
+    compose,
+    intro_paragraph,
+    names_unit,
+    with_body_end,
+)
 
 _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
@@ -22,7 +30,7 @@ def _sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _section(number: int, title: str) -> Paragraph:
+def section_heading(number: int, title: str) -> Paragraph:
     """A Roman-numbered section heading (``I. MỤC ĐÍCH, YÊU CẦU``), bold."""
     return Paragraph(f"{_ROMAN[number - 1]}. {vn.upper(title)}", heading=True)
 
@@ -36,7 +44,7 @@ def _about(round_: InspectionRound) -> str:
     return f"{round_.inspection.field} {round_.period.label}"
 
 
-def _titled(
+def titled(
     round_: InspectionRound,
     form: decree30.DocumentForm,
     subject: str,
@@ -54,10 +62,10 @@ def _titled(
     symbol = f"{form.abbreviation}-{round_.agency.code}" if form.abbreviation else round_.symbol
     kinh_gui = vn.kinh_gui_lines(list(recipients)) if recipients else []
     if body_after:  # a table between: the line that introduces it keeps with it
-        after = _with_body_end(body_after)
+        after = with_body_end(body_after)
         body = [*body[:-1], replace(body[-1], keep_with_next=True)]
     else:
-        body, after = _with_body_end(body), []
+        body, after = with_body_end(body), []
     return replace(
         base,
         kind=kind,
@@ -78,7 +86,7 @@ def _titled(
     )
 
 
-def _noi_nhan(first: list[str], round_: InspectionRound) -> list[str]:
+def noi_nhan_items(first: list[str], round_: InspectionRound) -> list[str]:
     """Nơi nhận items: ``first`` (``Như Điều 3``, ``Như trên``, the units), the cc, then Lưu."""
     items = [*first, *(vn.without_final_punctuation(c) for c in round_.cc)]
     return [f"- {item};" for item in items] + [f"- Lưu: {', '.join(round_.archive)}."]
@@ -133,7 +141,7 @@ def reminder(round_: InspectionRound, mode: Mode = "consolidated", unit_index: i
         recipients=tuple(recipients),
         kinh_gui_single=kinh_gui[0] if len(kinh_gui) == 1 else None,
         kinh_gui_lines=tuple(kinh_gui[1:]),
-        body=tuple(_with_body_end(body)),
+        body=tuple(with_body_end(body)),
     )
 
 
@@ -190,9 +198,9 @@ def team_decision(round_: InspectionRound, mode: Mode = "consolidated", unit_ind
         " Quyết định này.", lead="Điều 3."
     ))  # fmt: skip
     subject = section.subject or f"thành lập Đoàn kiểm tra {_about(round_)}"
-    return _titled(
+    return titled(
         round_, form, f"Về việc {subject.removeprefix('Về việc ')}", body, kind="team-decision",
-        noi_nhan=_noi_nhan(["Như Điều 3"], round_), issuing_authority=vn.upper(authority),
+        noi_nhan=noi_nhan_items(["Như Điều 3"], round_), issuing_authority=vn.upper(authority),
     )  # fmt: skip
 
 
@@ -207,9 +215,9 @@ def plan(round_: InspectionRound, mode: Mode = "consolidated", unit_index: int |
     assert section is not None
     ins = round_.inspection
     body = [
-        _section(1, "Mục đích, yêu cầu"), *_dashes(section.purposes),
-        _section(2, "Nội dung kiểm tra"), *_dashes(section.contents),
-        _section(3, "Thời gian, đơn vị được kiểm tra"),
+        section_heading(1, "Mục đích, yêu cầu"), *_dashes(section.purposes),
+        section_heading(2, "Nội dung kiểm tra"), *_dashes(section.contents),
+        section_heading(3, "Thời gian, đơn vị được kiểm tra"),
         Paragraph(f"{ins.team} làm việc tại các đơn vị theo lịch sau:"),
     ]  # fmt: skip
     organisation = section.organisation or [
@@ -217,11 +225,11 @@ def plan(round_: InspectionRound, mode: Mode = "consolidated", unit_index: int |
         "Thủ trưởng các đơn vị được kiểm tra chuẩn bị đầy đủ hồ sơ, tài liệu và bố trí cán bộ làm việc với Đoàn",
         f"Kết thúc đợt kiểm tra, {ins.team} tổng hợp, báo cáo kết quả về Giám đốc Sở",
     ]
-    after = [_section(4, "Tổ chức thực hiện"), *_dashes(organisation)]
+    after = [section_heading(4, "Tổ chức thực hiện"), *_dashes(organisation)]
     rows = tuple((str(n), r.unit, r.date, r.content) for n, r in enumerate(section.schedule, start=1))
     subject = section.subject or _sentence_case(f"kiểm tra {_about(round_)}")
-    return _titled(
-        round_, decree30.FORMS["kế hoạch"], subject, body, kind="plan", noi_nhan=_noi_nhan([u.name for u in round_.units], round_),
+    return titled(
+        round_, decree30.FORMS["kế hoạch"], subject, body, kind="plan", noi_nhan=noi_nhan_items([u.name for u in round_.units], round_),
         table_header=SCHEDULE_HEADER, table_rows=rows, body_after=after,
     )  # fmt: skip
 
@@ -244,9 +252,9 @@ def invitation(round_: InspectionRound, mode: Mode = "consolidated", unit_index:
         Paragraph("Rất mong quý đại biểu tham dự đúng thời gian."),
     ]
     subject = meeting.subject or f"Dự họp thông qua kết quả kiểm tra {_about(round_)}"
-    return _titled(
+    return titled(
         round_, decree30.FORMS["giấy mời"], subject, body, kind="invitation",
-        noi_nhan=_noi_nhan(["Như trên"], round_),
+        noi_nhan=noi_nhan_items(["Như trên"], round_),
     )  # fmt: skip
 
 
@@ -259,29 +267,29 @@ def conclusion_notice(round_: InspectionRound, mode: Mode = "consolidated", unit
     assert notice is not None
     agency = round_.agency.name
     body = [
-        _intro(round_, "các đơn vị trực thuộc"),
+        intro_paragraph(round_, "các đơn vị trực thuộc"),
         Paragraph(f"{agency} thông báo kết luận kiểm tra như sau:"),
-        _section(1, "Kết quả kiểm tra"),
+        section_heading(1, "Kết quả kiểm tra"),
     ]
     for number, unit in enumerate(round_.units, start=1):
         body.append(Paragraph(f"{number}. {unit.heading_name}", heading=True))
         body += _dashes(unit.findings) if unit.findings else [Paragraph("Không phát hiện tồn tại, hạn chế.")]
-    body.append(_section(2, "Kết luận"))
+    body.append(section_heading(2, "Kết luận"))
     body.append(Paragraph(f"Qua kiểm tra, {vn.with_final_stop(round_.inspection.assessment)}"))
     body += _dashes(notice.conclusions)
-    body.append(_section(3, "Yêu cầu"))
+    body.append(section_heading(3, "Yêu cầu"))
     body += _dashes([action_text(r) for r in round_.requirements])
     # Each unit's action named by its unit, as in the follow-up letter: not when the round says
     # not to, nor when the action already begins with the unit's name.
     body += _dashes([
-        vn.without_final_punctuation(action_text(a)) if not round_.name_units_in_actions or _names_unit(action_text(a), u)
+        vn.without_final_punctuation(action_text(a)) if not round_.name_units_in_actions or names_unit(action_text(a), u)
         else f"{u.heading_name}: {vn.without_final_punctuation(action_text(a))}"
         for u in round_.units for a in u.actions
     ])
     body.append(Paragraph(f"Các đơn vị báo cáo kết quả khắc phục (kèm theo minh chứng) về {agency}."))
     subject = notice.subject or _sentence_case(f"kết luận kiểm tra {_about(round_)}")
-    return _titled(
-        round_, decree30.FORMS["thông báo"], subject, body, kind="conclusion-notice", noi_nhan=_noi_nhan([u.name for u in round_.units], round_),
+    return titled(
+        round_, decree30.FORMS["thông báo"], subject, body, kind="conclusion-notice", noi_nhan=noi_nhan_items([u.name for u in round_.units], round_),
     )  # fmt: skip
 
 
@@ -298,12 +306,12 @@ def report(round_: InspectionRound, mode: Mode = "consolidated", unit_index: int
     ins = round_.inspection
     units = round_.units
     body = [
-        _intro(round_, f"{len(units)} đơn vị trực thuộc"),
+        intro_paragraph(round_, f"{len(units)} đơn vị trực thuộc"),
         Paragraph(f"{round_.agency.name} báo cáo kết quả kiểm tra như sau:"),
-        _section(1, "Khái quát chung"),
+        section_heading(1, "Khái quát chung"),
         *[Paragraph(vn.with_final_stop(g)) for g in section.general],
         Paragraph(f"{ins.team} đã kiểm tra {len(units)} đơn vị: {', '.join(u.name for u in units)}."),
-        _section(2, "Kết quả kiểm tra tại các đơn vị"),
+        section_heading(2, "Kết quả kiểm tra tại các đơn vị"),
         Paragraph("Số tồn tại, hạn chế và yêu cầu khắc phục tại từng đơn vị như bảng sau:"),
     ]
     rows = tuple((str(n), u.name, str(len(u.findings)), str(len(u.actions))) for n, u in enumerate(units, start=1))
@@ -312,14 +320,14 @@ def report(round_: InspectionRound, mode: Mode = "consolidated", unit_index: int
     for number, unit in enumerate(units, start=1):
         after.append(Paragraph(f"{number}. {unit.heading_name}", heading=True))
         after += _dashes(unit.findings) if unit.findings else [Paragraph("Không phát hiện tồn tại, hạn chế.")]
-    after.append(_section(3, "Kết luận"))
+    after.append(section_heading(3, "Kết luận"))
     after.append(Paragraph(f"Qua kiểm tra, {vn.with_final_stop(ins.assessment)}"))
-    after.append(_section(4, "Kiến nghị, đề xuất"))
+    after.append(section_heading(4, "Kiến nghị, đề xuất"))
     after += _dashes(section.proposals)
     after.append(Paragraph(f"Trên đây là báo cáo kết quả kiểm tra {_about(round_)} của {round_.agency.name}."))
     subject = section.subject or _sentence_case(f"kết quả kiểm tra {_about(round_)}")
-    return _titled(
+    return titled(
         round_, decree30.FORMS["báo cáo"], subject, body, kind="report", recipients=(section.recipient,),
-        noi_nhan=_noi_nhan(["Như trên"], round_), table_header=SUMMARY_HEADER, table_rows=(*rows, total),
+        noi_nhan=noi_nhan_items(["Như trên"], round_), table_header=SUMMARY_HEADER, table_rows=(*rows, total),
         body_after=after,
     )  # fmt: skip

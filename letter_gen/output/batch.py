@@ -21,7 +21,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
@@ -41,6 +41,7 @@ from letter_gen.output.manifest import Manifest, read_manifest
 from letter_gen.output.writer import (
     LetterJob,
     LetterWriter,
+    OnIssued,
     Outcome,
     Prepared,
     WriteOptions,
@@ -173,7 +174,7 @@ def _run(
     total = sum(count for _, count, _ in rounds)
     if on_total:
         on_total(total)
-    register = Register(options.register_path or locate(None).path) if options.issue else None
+    register = Register(options.register_path or locate(None).path, lazy=True) if options.issue else None
     if options.sign is not None and not options.issue:
         raise UsageError(_("--sign signs issued letters: add --issue (a draft is never signed)"))
     converter = _Converter(options) if options.pdf or options.pdfa or options.sign is not None else None
@@ -526,7 +527,8 @@ def _survey(paths: list[Path], options: BatchOptions, summary: BatchSummary) -> 
     last: tuple[Path, int, InspectionRound] | None = None
     for path in paths:
         try:
-            round_ = with_kind(load_input(path, clean_text=options.clean_text, changes=summary.warnings), options.kind)
+            round_ = with_kind(load_input(path, clean_text=options.clean_text, changes=summary.warnings, kind=options.kind),
+                               options.kind)
             require_section(round_, str(path))
             summary.warnings.extend(f"{path}: {line}" for line in [*list_warnings(round_), *layout_warnings(round_)])
             check_fits_page(round_, str(path))
@@ -665,3 +667,33 @@ def _manifest_row(outcome: Outcome, out_dir: Path, pdf: Path | None = None, sign
         "signed_at": signed.signed_at.isoformat() if signed is not None and signed.signed_at else None,
         "replaces": outcome.replaces,
     }
+
+
+# --- documents from the register, not from input files ----------------------------------
+
+
+def write_documents(options: BatchOptions, register: Register | None, jobs: list[LetterJob], on_issued: OnIssued) -> BatchSummary:
+    """Letters made from the register's tracked items (công văn đôn đốc, báo cáo) written as a
+    batch writes its letters: through the one letter-writing path, each checked in full, numbered
+    with ``options.issue`` (``on_issued`` records what each covered in the same transaction), then
+    their PDFs (--pdf) and the manifest; issuing removes the folder's drafts it supersedes."""
+    summary = BatchSummary()
+    writer = LetterWriter(_write_options(replace(options, check_all=True)), register if options.issue else None,
+                          on_issued=on_issued)
+    converter = _Converter(options) if options.pdf or options.pdfa else None
+    names: set[str] = set()
+    try:
+        with Manifest(options.out_dir, _earlier_letters(options, summary)) as manifest:
+            outcomes = writer.write(jobs, lambda job, content: options.out_dir / _file_name(content, job.source, names))
+            for outcome in outcomes:
+                _count(outcome, summary, None)
+            written = [o for o in outcomes if o.status != "failed"]
+            pdfs = converter.convert(written, summary) if converter else {}
+            for outcome in written:
+                manifest.add(_manifest_row(outcome, options.out_dir, pdfs.get(outcome.path)))
+            os.sync()
+        _combined_pdf(options, summary, converter, manifest)
+    finally:
+        if converter is not None:
+            converter.close()
+    return summary

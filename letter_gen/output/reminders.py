@@ -11,30 +11,17 @@ on the same day, the same documents are found with the same content and nothing 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from letter_gen.errors import MissingRegisterError, UsageError
 from letter_gen.i18n import _
 from letter_gen.letters.bundled import template_path
 from letter_gen.letters.compose import LetterContent
-from letter_gen.output.batch import (
-    BatchOptions,
-    BatchSummary,
-    _combined_pdf,
-    _count,
-    _earlier_letters,
-    _Converter,
-    _file_name,
-    _manifest_row,
-    _write_options,
-)
+from letter_gen.output.batch import BatchOptions, BatchSummary, write_documents
 from letter_gen.output.folder import FolderLock
-from letter_gen.output.manifest import Manifest
-from letter_gen.output.writer import LetterJob, LetterWriter, OnIssued
+from letter_gen.output.writer import LetterJob
 from letter_gen.register.issuing import letter_key
 from letter_gen.register.store import Register
 from letter_gen.register.where import locate
@@ -60,7 +47,7 @@ def run_reminders(options: BatchOptions, as_of: dt.date, *, new_deadline: dt.dat
                 reminder: Reminder = by_unit[content.unit or ""]
                 record_reminder(conn, reminder, content, letter_key(job.source.name, job.round_, content))
 
-        summary = _write(options, register, jobs, on_issued)
+        summary = write_documents(options, register, jobs, on_issued)
     summary.inputs_read = len(reminders)
     summary.seconds = time.perf_counter() - started
     return summary
@@ -80,7 +67,7 @@ def run_report(options: BatchOptions, period: PeriodLike, as_of: dt.date, *,
         stem = f"khac-phuc-{getattr(period, 'text', 'ky')}-{as_of.isoformat()}".lower()
         jobs = [LetterJob(Path(f"{stem}.report"), d.round_, d.content, template) for d in documents]
         with FolderLock(options.out_dir):
-            summary = _write(options, register, jobs, lambda conn, letters: None)
+            summary = write_documents(options, register, jobs, lambda conn, letters: None)
     summary.inputs_read = len(documents)
     summary.seconds = time.perf_counter() - started
     return summary, documents
@@ -92,28 +79,3 @@ def _tracking_register(options: BatchOptions) -> Register:
         raise MissingRegisterError(_("{path}: no register yet, so nothing is tracked: issue the follow-up letters first").format(
             path=path))
     return Register(path)
-
-
-def _write(options: BatchOptions, register: Register, jobs: list[LetterJob], on_issued: OnIssued) -> BatchSummary:
-    """The jobs through the one letter-writing path, every one checked in full, then their
-    PDFs (--pdf) and the manifest; as in a batch, issuing removes the folder's drafts it supersedes."""
-    summary = BatchSummary()
-    writer = LetterWriter(_write_options(replace(options, check_all=True)), register if options.issue else None,
-                          on_issued=on_issued)
-    converter = _Converter(options) if options.pdf or options.pdfa else None
-    names: set[str] = set()
-    try:
-        with Manifest(options.out_dir, _earlier_letters(options, summary)) as manifest:
-            outcomes = writer.write(jobs, lambda job, content: options.out_dir / _file_name(content, job.source, names))
-            for outcome in outcomes:
-                _count(outcome, summary, None)
-            written = [o for o in outcomes if o.status != "failed"]
-            pdfs = converter.convert(written, summary) if converter else {}
-            for outcome in written:
-                manifest.add(_manifest_row(outcome, options.out_dir, pdfs.get(outcome.path)))
-            os.sync()
-        _combined_pdf(options, summary, converter, manifest)
-    finally:
-        if converter is not None:
-            converter.close()
-    return summary

@@ -44,6 +44,7 @@ from letter_gen.output.folder import FolderLock
 from letter_gen.register.issuing import check_issue_date, requests_for
 from letter_gen.register.store import Register
 from letter_gen.register.where import sequences
+from letter_gen.tracking.items import UnitsByName
 from letter_gen.tracking.store import Issued, record_issued
 
 
@@ -130,7 +131,8 @@ class LetterWriter:
         self.options = options
         self.register = register
         self._map: RenderMap = render_map or (lambda fn, items: map(fn, items))
-        self._on_issued: OnIssued = on_issued or track_issued
+        self._units = UnitsByName()  # this writer's: no round is kept once its batch is done
+        self._on_issued: OnIssued = on_issued or self._track_issued
         self._taken: set[str] = set()  # as text: a Path costs 3x more, once per letter of a 100,000-letter batch
 
     def write(self, jobs: list[LetterJob], name: Callable[[LetterJob, LetterContent], Path] | None = None) -> list[Outcome]:
@@ -155,7 +157,8 @@ class LetterWriter:
                 except LetterGenError as err:
                     failed[i] = Outcome("failed", job, job.content, error=err)
         pending = [i for i in range(len(jobs)) if i not in failed]
-        if not self.options.issue or self.register is None:
+        if not self.options.issue or self.register is None or not pending:
+            # no letter takes a number: the register is not opened (a lazy one is not created)
             ready = self._prepare(jobs, {i: (jobs[i].content, False) for i in pending}, failed, name, meanwhile)
         else:
             with self.register.transaction() as tx:
@@ -189,6 +192,10 @@ class LetterWriter:
         """Write the letters :meth:`prepare` made ready; each job gets one :class:`Outcome`, in order."""
         written = {i: self._write_one(prepared.jobs[i], r) for i, r in prepared.ready.items()}
         return [prepared.failed.get(i) or written[i] for i in range(len(prepared.jobs))]
+
+    def _track_issued(self, conn: sqlite3.Connection, letters: list[tuple[LetterJob, LetterContent]]) -> None:
+        """The default :data:`OnIssued`: each follow-up letter's actions become tracked items."""
+        record_issued(conn, (Issued(job.source.name, job.round_, content) for job, content in letters), self._units)
 
     def _sequences(self) -> dict[str, str]:
         """The kinds with a number sequence of their own (``letter-gen.toml``'s ``[sequences]``)."""
@@ -268,11 +275,6 @@ class LetterWriter:
             return Outcome("failed", job, ready.content, ready.path, error=err)
         # Any other OutputError (a full disk, a read-only folder) fails every letter: it stops the run.
         return Outcome("written", job, ready.content, ready.path, _sha256(ready.data), ready.new, replaces=ready.replaces)
-
-
-def track_issued(conn: sqlite3.Connection, letters: list[tuple[LetterJob, LetterContent]]) -> None:
-    """The default :data:`OnIssued`: each follow-up letter's actions become tracked items."""
-    record_issued(conn, (Issued(job.source.name, job.round_, content) for job, content in letters))
 
 
 @dataclass(frozen=True)
@@ -495,7 +497,7 @@ def render_file(
     if output.resolve() == Path(input_path).resolve():
         raise UsageError(_("-o {output}: that is the input file; give another name").format(output=output))
     warnings: list[str] = []
-    round_ = with_kind(load_input(input_path, clean_text=clean_text, changes=warnings), kind)
+    round_ = with_kind(load_input(input_path, clean_text=clean_text, changes=warnings, kind=kind), kind)
     require_section(round_, str(input_path))
     warnings.extend(f"{input_path}: {line}" for line in [*list_warnings(round_), *layout_warnings(round_)])
     check_fits_page(round_, str(input_path))
@@ -505,8 +507,6 @@ def render_file(
 
         raise_for_problems(template)
     job = LetterJob(Path(input_path), round_, content, template_of(round_, template), output)
-    if options.issue:  # a date refused before the register is opened: no new register for nothing
-        check_issue_date(round_, options.date or dt.date.today(), allow_future=options.allow_future)
     with FolderLock(output.parent, wait=True), _register_for(options) as register:
         (outcome,) = LetterWriter(replace(options, check_all=True), register).write([job])
     if outcome.error is not None:
@@ -529,7 +529,7 @@ def _register_for(options: WriteOptions) -> Register | _NoRegister:
         return _NoRegister()
     if options.register_path is None:
         raise UsageError(_("--issue needs a register"))
-    return Register(options.register_path)
+    return Register(options.register_path, lazy=True)  # created only when the letter takes its number
 
 
 def convert_one(docx: Path, *, pdfa: bool = False) -> Path:

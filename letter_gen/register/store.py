@@ -286,15 +286,34 @@ class RegisterEntry:
 class Register:
     """The outgoing register (sổ đăng ký văn bản đi) in the SQLite file ``path``.
 
-    Opens the file or creates it (and its folder). Use as a context manager or call
-    :meth:`close`.
+    Opens the file or creates it (and its folder); with ``lazy``, a register that does not
+    exist yet is created only when first used. Use as a context manager or call :meth:`close`.
     """
 
-    def __init__(self, path: Path, *, must_exist: bool = False, read_only: bool = False) -> None:
+    def __init__(self, path: Path, *, must_exist: bool = False, read_only: bool = False, lazy: bool = False) -> None:
         self.path = Path(path)
         self.read_only = read_only
+        self.must_exist = must_exist
+        #: True when this register made the new register file.
+        self.created = False
+        self._connection: sqlite3.Connection | None = None
+        # lazy: a register that does not exist yet is created when first used (a letter takes a
+        # number), so a run that numbers nothing leaves no new, empty register behind
+        if not (lazy and not self.path.exists()):
+            self._open()
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        if self._connection is None:
+            self._open()
+            assert self._connection is not None
+        return self._connection
+
+    def _open(self) -> None:
+        """Open the file, or create it (and its folder); a register that is not ours, damaged,
+        empty or of a newer format is refused here."""
         exists = self.path.exists()
-        if (must_exist or read_only) and not exists:
+        if (self.must_exist or self.read_only) and not exists:
             raise MissingRegisterError(_(
                 "{path}: there is no register here (it is created by the first --issue);"
                 " give its path with --register (letter-gen register where shows which one is in use)"
@@ -305,20 +324,21 @@ class Register:
                 " so its numbers are lost here. Restore it from a backup (letter-gen register backup"
                 " makes one) before issuing; a new register is only ever created where no file exists"
             ).format(path=self.path))
-        #: True when this call made the new register file.
         self.created = not exists and _create(self.path)
         try:
             # isolation_level=None: we issue BEGIN/COMMIT ourselves (the module's implicit
             # transactions would start a deferred one, which can deadlock under contention).
-            self._conn = sqlite3.connect(self._address(), timeout=BUSY_TIMEOUT_S, isolation_level=None, uri=True)
+            conn = sqlite3.connect(self._address(), timeout=BUSY_TIMEOUT_S, isolation_level=None, uri=True)
         except sqlite3.Error as err:
             raise RegisterError(_("{path}: cannot open the register ({err})").format(path=self.path, err=err)) from err
+        self._connection = conn
         try:
-            self._conn.row_factory = sqlite3.Row
-            self._conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             self._prepare()
         except BaseException:
-            self._conn.close()
+            self._connection = None
+            conn.close()
             raise
 
     def _address(self) -> str:
@@ -339,8 +359,9 @@ class Register:
         self.close()
 
     def close(self) -> None:
-        """Close the database connection."""
-        self._conn.close()
+        """Close the database connection (if it was ever opened)."""
+        if self._connection is not None:
+            self._connection.close()
 
     # -- numbering (cấp số) ------------------------------------------------------------
 

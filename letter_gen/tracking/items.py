@@ -103,15 +103,21 @@ def item_ref(key: str, unit: str, code: str | None, text: str) -> str:
     return "T" + digest[:10].upper()
 
 
-def asked_in(round_: InspectionRound, input_name: str, content: LetterContent) -> list[Asked]:
+def asked_in(round_: InspectionRound, input_name: str, content: LetterContent, units: UnitsByName | None = None) -> list[Asked]:
     """The actions an issued follow-up letter asks, one per unit it asks them of: the general
-    requirements and the unit's own actions (a consolidated letter asks every unit of the round)."""
+    requirements and the unit's own actions (a consolidated letter asks every unit of the round).
+    ``units``: the caller's index of the round's units, so a batch finds each letter's unit at once."""
     if content.kind != "follow-up":
         return []
     key = round_key(round_, input_name)
-    units = list(round_.units) if content.unit is None else [_units_by_name(round_)[content.unit]]
+    if content.unit is None:
+        units_asked = list(round_.units)
+    elif units is not None:
+        units_asked = [units.of(round_)[content.unit]]
+    else:
+        units_asked = [u for u in round_.units if u.name == content.unit][:1]
     asked: list[Asked] = []
-    for unit in units:
+    for unit in units_asked:
         for item in (*round_.requirements, *unit.actions):
             code = item.id if isinstance(item, Action) else None
             text = item.text if isinstance(item, Action) else item
@@ -121,15 +127,20 @@ def asked_in(round_: InspectionRound, input_name: str, content: LetterContent) -
     return asked
 
 
-_units_index: tuple[InspectionRound, dict[str, Unit]] | None = None
+class UnitsByName:
+    """The units (đơn vị) of the round being issued, by name: built once per round, not once per
+    letter (a 3,000-unit round gives 3,000 per-unit letters). Owned by the caller for one batch
+    (its letter writer): it holds the last round only while that batch runs."""
 
+    def __init__(self) -> None:
+        self._round: InspectionRound | None = None
+        self._units: dict[str, Unit] = {}
 
-def _units_by_name(round_: InspectionRound) -> dict[str, Unit]:
-    """The round's units by name, built once per round: a batch asks it for each of 3,000 letters."""
-    global _units_index
-    if _units_index is None or _units_index[0] is not round_:
-        _units_index = (round_, {u.name: u for u in round_.units})
-    return _units_index[1]
+    def of(self, round_: InspectionRound) -> dict[str, Unit]:
+        """``round_``'s units by name."""
+        if self._round is not round_:
+            self._round, self._units = round_, {u.name: u for u in round_.units}
+        return self._units
 
 
 def carried_into(items: list[TrackedItem], round_: InspectionRound, input_name: str) -> tuple[Carried, ...]:

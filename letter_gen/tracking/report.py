@@ -22,7 +22,7 @@ from letter_gen.fileio import GENERATOR, workbook_written_by_letter_gen, write_b
 from letter_gen.i18n import _
 from letter_gen.inputs.model import InspectionRound
 from letter_gen.letters.compose import LetterContent, Paragraph
-from letter_gen.letters.compose_kinds import _noi_nhan, _section, _titled
+from letter_gen.letters.compose_kinds import noi_nhan_items, section_heading, titled
 from letter_gen.register.store import Register
 from letter_gen.tracking.items import DONE, IN_PROGRESS, NOT_DONE, PeriodLike, TrackedItem
 from letter_gen.tracking.store import round_of, tracked_items
@@ -218,7 +218,7 @@ def report_content(report: StatusReport, round_: InspectionRound, recipient: str
         ),
         Paragraph(f"{agency} báo cáo kết quả thực hiện khắc phục của các đơn vị tính đến ngày"
                   f" {vn.short_date(report.as_of)} như sau:"),
-        _section(1, "Kết quả chung"),
+        section_heading(1, "Kết quả chung"),
         Paragraph(f"{_counts(report.total, 'Tổng số nội dung yêu cầu khắc phục')}."),
         Paragraph("Kết quả tại từng đơn vị như bảng sau:"),
     ]
@@ -226,7 +226,7 @@ def report_content(report: StatusReport, round_: InspectionRound, recipient: str
             for n, u in enumerate(report.units, start=1)]
     total = report.total
     rows.append(("", "Tổng cộng", f"{total.done}/{total.asked}", f"{total.asked - total.done} ({total.overdue})"))
-    after = [_section(2, "Kết quả tại từng đơn vị")]
+    after = [section_heading(2, "Kết quả tại từng đơn vị")]
     for number, unit in enumerate(report.units, start=1):
         after.append(Paragraph(f"{number}. {unit.unit}", heading=True))
         after.append(Paragraph(f"{_counts(unit, 'Số nội dung yêu cầu')}."))
@@ -241,13 +241,13 @@ def report_content(report: StatusReport, round_: InspectionRound, recipient: str
             after += [Paragraph(line) for line in vn.dash_list(lines, last=".")]
         if unit.done == unit.asked:
             after.append(Paragraph("Đơn vị đã hoàn thành toàn bộ các nội dung yêu cầu khắc phục."))
-    after.append(_section(3, "Đề xuất, kiến nghị"))
+    after.append(section_heading(3, "Đề xuất, kiến nghị"))
     after += [Paragraph(line) for line in vn.dash_list(list(report.proposals), last=".")]
     after.append(Paragraph(f"Trên đây là báo cáo kết quả khắc phục sau kiểm tra {about} của {agency}."))
     subject = f"Kết quả khắc phục sau kiểm tra {about}"
-    return _titled(
+    return titled(
         round_, decree30.FORMS["báo cáo"], subject, body, kind="report", recipients=(recipient,),
-        noi_nhan=_noi_nhan(["Như trên"], round_), table_header=SUMMARY_HEADER, table_rows=tuple(rows),
+        noi_nhan=noi_nhan_items(["Như trên"], round_), table_header=SUMMARY_HEADER, table_rows=tuple(rows),
         body_after=after,
     )
 

@@ -22,7 +22,7 @@ from letter_gen.inputs.limits import NONE as NO_LIMITS
 from letter_gen.inputs.model import InspectionRound
 from letter_gen.letters.compose import LetterContent
 from letter_gen.register.store import Register
-from letter_gen.tracking.items import NOT_STARTED, PeriodLike, TrackedItem, asked_in, round_key
+from letter_gen.tracking.items import NOT_STARTED, PeriodLike, TrackedItem, UnitsByName, asked_in, round_key
 
 
 @dataclass(frozen=True)
@@ -34,12 +34,12 @@ class Issued:
     content: LetterContent
 
 
-def record_issued(conn: sqlite3.Connection, letters: Iterable[Issued]) -> None:
+def record_issued(conn: sqlite3.Connection, letters: Iterable[Issued], units: UnitsByName | None = None) -> None:
     """Track what each issued follow-up letter asks (inside the transaction that numbered it).
 
     Idempotent: a letter recorded before adds nothing. An item keeps the letter addressed to
     its unit alone (per-unit) over the consolidated one; a letter reissued under a new number
-    becomes its source, with a history row.
+    becomes its source, with a history row. ``units``: the batch's index of its rounds' units.
     """
     now = _now()
     recorded: set[str] = set()  # a round is kept once, not once per letter (3,000 letters, one round)
@@ -53,7 +53,7 @@ def record_issued(conn: sqlite3.Connection, letters: Iterable[Issued]) -> None:
             recorded.add(key)
         source = _("letter {number}/{symbol} {date}").format(number=f"{content.number:02d}", symbol=content.symbol,
                                                             date=content.date.isoformat())
-        for asked in asked_in(letter.round_, letter.input_name, content):
+        for asked in asked_in(letter.round_, letter.input_name, content, units):
             row = conn.execute("SELECT * FROM tracked_items WHERE ref = ?", (asked.ref,)).fetchone()
             letter_values = {"letter_number": content.number, "letter_symbol": content.symbol,
                              "letter_date": content.date.isoformat(), "letter_mode": content.mode}
