@@ -9,7 +9,7 @@ from typing import Any
 
 from letter_gen import decree30 as D
 from letter_gen import vn
-from letter_gen.checking.letter_parts import Letter, Line, pts
+from letter_gen.checking.letter_parts import Letter, Line, at, pts
 from letter_gen.checking.word_format import TWIPS_PER_MM, wattr
 from letter_gen.i18n import N_, _
 
@@ -123,3 +123,10 @@ def format_as(line: Line, component: D.Component) -> list[str]:
 def findings_of(rule: str, where: str, messages: list[str]) -> Iterator[Finding]:
     for message in dict.fromkeys(messages):  # once each, in order
         yield Finding(rule, where, message)
+
+
+def findings_at(rule: str, label: str, text: str, messages: list[str]) -> Iterator[Finding]:
+    """:func:`findings_of` at ``at(_(label), text)``: the place is named (and translated) only
+    when there is a finding, as most lines of most letters have none."""
+    if messages:
+        yield from findings_of(rule, at(_(label), text), messages)

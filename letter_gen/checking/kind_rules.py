@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from letter_gen import decree30 as D
 from letter_gen import vn
@@ -46,6 +47,7 @@ class KindView:
         return D.FORMS[self.key]
 
 
+@lru_cache(maxsize=4096)  # every paragraph after the header, the same ones in most letters of a batch
 def _plain(text: str) -> str:
     return " ".join(vn.without_marks(text).upper().split())
 

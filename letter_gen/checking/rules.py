@@ -29,6 +29,7 @@ from letter_gen.checking import kind_rules, kinds
 from letter_gen.checking.findings import (
     Finding,
     align_name,
+    findings_at,
     findings_of,
     format_as,
     format_problems,
@@ -76,7 +77,7 @@ _ACADEMIC = re.compile(r"^(GS|PGS|TS|ThS|TSKH|KS|BS|CN|Ths)\.|^(Tiến sĩ|Thạ
 
 # --- formatting checks shared by the components (checking/findings.py) -----------------------
 
-_format, _format_as, _findings = format_problems, format_as, findings_of
+_format, _format_as, _findings, _findings_at = format_problems, format_as, findings_of, findings_at
 
 
 def _text_centre(line: Line) -> float | None:
@@ -244,34 +245,30 @@ def _rule_under(letter: Letter, line: Line) -> _Rule | None:
 
 
 def _check_header(letter: Letter) -> Iterator[Finding]:
-    yield from _check_fixed(letter.national, D.NATIONAL_TITLE, _("Quốc hiệu"), vn.NATIONAL_TITLE)
-    yield from _check_fixed(letter.motto, D.MOTTO, _("Tiêu ngữ"), vn.MOTTO)
+    yield from _check_fixed(letter.national, D.NATIONAL_TITLE, N_("Quốc hiệu"), vn.NATIONAL_TITLE)
+    yield from _check_fixed(letter.motto, D.MOTTO, N_("Tiêu ngữ"), vn.MOTTO)
     if letter.motto:
         line = letter.motto[-1]
         first = line.first()
         want = text_width_mm(line.shown, first.size_pt, first.face) if first else None
         low, high = (share * want if want is not None else None for share in (D.MOTTO_RULE.share.low, D.MOTTO_RULE.share.high))
-        yield from _check_rule(letter, line, "motto-rule", _("Rule under the Tiêu ngữ"), low, high, D.MOTTO_RULE.tolerance,
-                               _("as long as the Tiêu ngữ"))  # fmt: skip
+        yield from _check_rule(letter, line, "motto-rule", N_("Rule under the Tiêu ngữ"), low, high, D.MOTTO_RULE.tolerance,
+                               lambda: _("as long as the Tiêu ngữ"))  # fmt: skip
     for line in letter.parent:
-        where = at(_("Parent agency"), line.shown)
-        yield from _findings(
-            "parent-agency", where, _format_as(line, D.PARENT_AGENCY)
-        )
+        yield from _findings_at("parent-agency", N_("Parent agency"), line.shown, _format_as(line, D.PARENT_AGENCY))
     if not letter.agency:
         yield Finding("agency", _("Agency name"), _("not found; it goes in the left header column, in bold capitals"))
     else:
         for line in letter.agency:
-            where = at(_("Agency name"), line.shown)
-            yield from _findings("agency", where, _format_as(line, D.AGENCY))
+            yield from _findings_at("agency", N_("Agency name"), line.shown, _format_as(line, D.AGENCY))
         longest = max(_line_width(line) for line in letter.agency)
-        yield from _check_rule(letter, letter.agency[-1], "agency-rule", _("Rule under the agency name"),
+        yield from _check_rule(letter, letter.agency[-1], "agency-rule", N_("Rule under the agency name"),
                                D.AGENCY_RULE.share.low * longest, D.AGENCY_RULE.share.high * longest,
                                D.AGENCY_RULE.tolerance,
-                               _("{share} as long as the agency name").format(share=share_words(D.AGENCY_RULE.share)))  # fmt: skip
+                               lambda: _("{share} as long as the agency name").format(share=share_words(D.AGENCY_RULE.share)))  # fmt: skip
     if not letter.kind.decree:  # an internal form: its Số and date follow no decree pattern
         if letter.number is not None:
-            yield from _findings("number", at(_("Số line"), letter.number.text), _format_as(letter.number, D.NUMBER))
+            yield from _findings_at("number", N_("Số line"), letter.number.text, _format_as(letter.number, D.NUMBER))
         return
     yield from _check_number(letter.number)
     yield from _check_date(letter.date)
@@ -281,8 +278,7 @@ def _check_header(letter: Letter) -> Iterator[Finding]:
     if not letter.subject:
         yield Finding("subject", _("V/v line"), _('not found: state the công văn\'s subject under the Số line, "V/v ..."'))
     for line in letter.subject:
-        where = at(_("V/v line"), line.text)
-        yield from _findings("subject", where, _format_as(line, D.SUBJECT))
+        yield from _findings_at("subject", N_("V/v line"), line.text, _format_as(line, D.SUBJECT))
 
 
 def _check_title_block(letter: Letter) -> Iterator[Finding]:
@@ -292,12 +288,12 @@ def _check_title_block(letter: Letter) -> Iterator[Finding]:
         yield Finding("title", _("Title"), _('not found: put "{name}" centred under the header, then the trích yếu').format(name=name))
         return
     for line in letter.kind_title:
-        yield from _findings("title", at(_("Title"), line.shown), _format_as(line, D.KIND_TITLE))
+        yield from _findings_at("title", N_("Title"), line.shown, _format_as(line, D.KIND_TITLE))
     if not letter.summary:
         yield Finding("title", _("Trích yếu"), _('not found: state what the {kind} is about under "{name}"').format(kind=name.lower(), name=name))
         return
     for line in letter.summary:
-        yield from _findings("title", at(_("Trích yếu"), line.text), _format_as(line, D.SUMMARY))
+        yield from _findings_at("title", N_("Trích yếu"), line.text, _format_as(line, D.SUMMARY))
     # "1/3 to 1/2 of the line": the line it is drawn under (the last) or the longest one. A
     # rule is flagged only when it fits neither reading.
     last = letter.summary[-1]
@@ -306,15 +302,15 @@ def _check_title_block(letter: Letter) -> Iterator[Finding]:
     width = wrapped_line_widths(last.shown, column, first.size_pt, first.face)[-1] if first else 0.0
     longest = max(_line_width(line) for line in letter.summary)
     share = D.TITLE_RULE.share
-    yield from _check_rule(letter, last, "title-rule", _("Rule under the trích yếu"), share.low * min(width, longest),
+    yield from _check_rule(letter, last, "title-rule", N_("Rule under the trích yếu"), share.low * min(width, longest),
                            share.high * longest, D.TITLE_RULE.tolerance,
-                           _("{share} as long as the trích yếu's line").format(share=share_words(share)))  # fmt: skip
+                           lambda: _("{share} as long as the trích yếu's line").format(share=share_words(share)))  # fmt: skip
 
 
 def _check_fixed(lines: list[Line], component: D.Component, label: str, text: str) -> Iterator[Finding]:
-    """The Quốc hiệu or the Tiêu ngữ: exact text on one line, bold, centred."""
+    """The Quốc hiệu or the Tiêu ngữ: exact text on one line, bold, centred (``label``: a msgid)."""
     if not lines:
-        yield Finding(component.id, label, _('not found; the header must show "{text}"').format(text=text))
+        yield Finding(component.id, _(label), _('not found; the header must show "{text}"').format(text=text))
         return
     shown = " ".join(line.shown for line in lines)
     problems: list[str] = []
@@ -324,27 +320,29 @@ def _check_fixed(lines: list[Line], component: D.Component, label: str, text: st
         problems.append(_('must read exactly "{text}"').format(text=text))
     for line in lines:
         problems += _format_as(line, component)
-    yield from _findings(component.id, at(label, shown), problems)
+    yield from _findings_at(component.id, label, shown, problems)
 
 
 def _check_rule(
     letter: Letter, line: Line, rule_id: str, label: str, low: float | None, high: float | None,
-    tolerance: float, wanted: str,
+    tolerance: float, wanted: Callable[[], str],
 ) -> Iterator[Finding]:  # fmt: skip
+    """The rule (đường kẻ) under ``line``; ``label`` (a msgid) and ``wanted`` are made into
+    words only for a finding."""
     rule = _rule_under(letter, line)
     if rule is None:
-        yield Finding(rule_id, label, _("missing: draw a solid line under it, {wanted}, centred").format(wanted=wanted))
+        yield Finding(rule_id, _(label), _("missing: draw a solid line under it, {wanted}, centred").format(wanted=wanted()))
         return
     if not rule.solid:
-        yield Finding(rule_id, label, _("the {how} is not a single solid line").format(how=_(rule.how)))
+        yield Finding(rule_id, _(label), _("the {how} is not a single solid line").format(how=_(rule.how)))
     if rule.length_mm is not None and low is not None and high is not None:
         if not low * (1 - tolerance) <= rule.length_mm <= high * (1 + tolerance):
             target = f"{low:.0f} mm" if abs(high - low) < 0.5 else f"{low:.0f}–{high:.0f} mm"
-            yield Finding(rule_id, label, _("{length} mm long ({how}); it must be {wanted}: {target}").format(
-                length=f"{rule.length_mm:.0f}", how=_(rule.how), wanted=wanted, target=target))
+            yield Finding(rule_id, _(label), _("{length} mm long ({how}); it must be {wanted}: {target}").format(
+                length=f"{rule.length_mm:.0f}", how=_(rule.how), wanted=wanted(), target=target))
     centre = _text_centre(line)
     if rule.centre_mm is not None and centre is not None and abs(rule.centre_mm - centre) >= D.RULE_CENTRE_TOLERANCE_MM:
-        yield Finding(rule_id, label, _("off centre by {mm} mm: centre it under the text").format(mm=f"{abs(rule.centre_mm - centre):.0f}"))
+        yield Finding(rule_id, _(label), _("off centre by {mm} mm: centre it under the text").format(mm=f"{abs(rule.centre_mm - centre):.0f}"))
 
 
 def _check_number(line: Line | None) -> Iterator[Finding]:
@@ -378,7 +376,7 @@ def _check_number(line: Line | None) -> Iterator[Finding]:
         elif re.search(r"\s", symbol.strip()) or symbol != symbol.lstrip():
             problems.append(_("no spaces inside the ký hiệu"))
     problems += _format_as(line, D.NUMBER)
-    yield from _findings("number", at(_("Số line"), line.text), problems)
+    yield from _findings_at("number", N_("Số line"), line.text, problems)
 
 
 def _check_date(line: Line | None) -> Iterator[Finding]:
@@ -413,7 +411,7 @@ def _check_date(line: Line | None) -> Iterator[Finding]:
         elif d.isdigit():
             problems.append(_("a day without a month: fill both in, or leave both blank in a draft"))
     problems += _format_as(line, D.DATE)
-    yield from _findings("date", at(_("Date line"), line.text), problems)
+    yield from _findings_at("date", N_("Date line"), line.text, problems)
 
 
 # --- Kính gửi, body, Nơi nhận, signature ------------------------------------------------------
@@ -429,7 +427,7 @@ def _check_kinh_gui(letter: Letter) -> Iterator[Finding]:
     problems = _format_as(line, D.KINH_GUI)
     if not re.match(r"^Kính gửi\s*:", line.text):
         problems.append(_('write "Kính gửi:" with a colon'))
-    yield from _findings("kinh-gui", at(_("Kính gửi"), line.text), problems)
+    yield from _findings_at("kinh-gui", N_("Kính gửi"), line.text, problems)
     recipients = letter.recipients
     if len(recipients) == 1:
         yield Finding("kinh-gui", at(_("Kính gửi recipient"), recipients[0].text),
@@ -444,7 +442,7 @@ def _check_kinh_gui(letter: Letter) -> Iterator[Finding]:
         end = "." if i == len(recipients) - 1 else ";"
         if not item.text.endswith(end):
             problems.append(_('the last recipient ends with "."') if end == "." else _('each recipient but the last ends with ";"'))
-        yield from _findings("kinh-gui", at(_("Kính gửi recipient"), item.text), problems)
+        yield from _findings_at("kinh-gui", N_("Kính gửi recipient"), item.text, problems)
 
 
 def _grouped(rule: str, problems: list[tuple[int, str, str]]) -> Iterator[Finding]:
@@ -558,7 +556,7 @@ def _check_noi_nhan(letter: Letter) -> Iterator[Finding]:
         or abs(label.para.fmt.left_mm + label.para.fmt.first_line_mm) > 1
     ):
         problems.append(_("it must be flush left"))
-    yield from _findings("noi-nhan", at(_("Nơi nhận"), label.text), problems)
+    yield from _findings_at("noi-nhan", N_("Nơi nhận"), label.text, problems)
     items = letter.items
     if not items:
         yield Finding(
@@ -572,7 +570,7 @@ def _check_noi_nhan(letter: Letter) -> Iterator[Finding]:
         last = i == len(items) - 1
         if not _without_side_note(item.text).endswith("." if last else ";"):
             problems.append(_('the last item ends with "."') if last else _('each item but the last ends with ";"'))
-        yield from _findings("noi-nhan-items", at(_("Nơi nhận item"), item.text), problems)
+        yield from _findings_at("noi-nhan-items", N_("Nơi nhận item"), item.text, problems)
     # "Như trên" points back to Kính gửi, in the kinds that have one (a Kính gửi elsewhere is kind-parts' finding).
     first = " ".join(items[0].text.lstrip("-– ").split())
     if letter.kinh_gui is not None and letter.kind.kinh_gui != "none" and not _NHU_TREN.fullmatch(first):
@@ -598,7 +596,7 @@ def _check_signature(letter: Letter) -> Iterator[Finding]:
                 problems.append(_('the authority prefix is written "{wanted}." (one of KT., TM., TL., TUQ., Q.)').format(wanted=wanted))
             elif name != "Q" and len(letter.titles) == 1:
                 problems.append(_("{prefix}. is followed by the signer's own title on the next line (e.g. PHÓ GIÁM ĐỐC)").format(prefix=name))
-        yield from _findings("signature-title", at(_("Signature title"), line.shown), problems)
+        yield from _findings_at("signature-title", N_("Signature title"), line.shown, problems)
     signer = letter.signer
     if signer is None:
         if letter.titles:
@@ -609,7 +607,7 @@ def _check_signature(letter: Letter) -> Iterator[Finding]:
         problems.append(_("in capitals; the name is written in normal case (Trần Duy Tâm Thanh)"))
     if _ACADEMIC.match(signer.text):
         problems.append(_("no academic title (TS., ThS., PGS., GS.) before the signer's name"))
-    yield from _findings("signer-name", at(_("Signer name"), signer.text), problems)
+    yield from _findings_at("signer-name", N_("Signer name"), signer.text, problems)
 
 
 # --- page, fonts, page numbers -----------------------------------------------------------------
