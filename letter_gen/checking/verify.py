@@ -34,7 +34,7 @@ import struct
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -42,6 +42,7 @@ from lxml import etree
 
 from letter_gen.checking.letter_parts import (
     Letter,
+    Para,
     analyse,
     at,
     build_para,
@@ -61,12 +62,25 @@ _DOCUMENT = "word/document.xml"
 # to start with a literal "<w:" (one or more words: X(X)*, not (X|Y)+) so that re scans for it at
 # C speed: the alternation form took ten times longer.
 _WORD = rb"<w:(?:t(?: [^>]*)?>[^<]*</w:t>|t(?: [^>]*)?/>|(?:tab|br|cr|noBreakHyphen)/>)"
-_RUN_TEXT = re.compile(_WORD + rb"(?:" + _WORD + rb")*")
+# Split on, its matches kept: the skeleton is what lies between, the letter's words the matches.
+_RUN_TEXT = re.compile(rb"(" + _WORD + rb"(?:" + _WORD + rb")*)")
+# One of a match's elements: a w:t's text, or what an empty element shows (as run_text reads them).
+_ONE_WORD = re.compile(rb"<w:(?:t(?: [^>]*)?>([^<]*)</w:t>|(t)(?: [^>]*)?/>|(tab|br|cr|noBreakHyphen)/>)")
+_SHOWN = {b"t": "", b"tab": "\t", b"br": "\n", b"cr": "\n", b"noBreakHyphen": "-"}
+_REFERENCE = re.compile(r"&(?:#([0-9]+)|#x([0-9a-fA-F]+)|(amp|lt|gt|quot|apos));")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+# A word's place in a run's text while the reference is read: one private-use character per match.
+_MARK = 0xF0000
+_MARKS = re.compile("([\U000f0000-\U000ffffd])")
+_UTF8 = re.compile(rb'(?:\xef\xbb\xbf)?(?:<\?xml(?:[^?]*?encoding=["\'](?i:utf-?8)["\'])?[^?]*\?>)?\s*<')
 _PARAGRAPH_START = re.compile(rb"<w:p[ >]")
 # Control characters a letter should not carry; XML 1.0 refuses most C0 ones outright.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 _Skeleton = tuple[bytes, ...]
+# Where a run's text comes from: literal text of the skeleton, or the number of one of the
+# paragraph's words (a match of _RUN_TEXT, counted from the paragraph's first).
+_Recipe = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -78,6 +92,60 @@ class _Reference:
     formats: list[tuple[ParagraphFormat, str | None, tuple[RunFormat, ...]]]
     fixed: FixedFindings
     settings: Any  # word/settings.xml's root (default tab stops), a part the letter shares
+    recipes: list[tuple[_Recipe, ...]]  # per group, each run's text from the paragraph's words
+    words: list[int]  # per group, how many words (matches of _RUN_TEXT) its paragraph holds
+    head: int  # words before the first paragraph
+    skeleton: _Skeleton
+    layouts: OrderedDict[tuple[int, ...], _Layout | None] = field(default_factory=OrderedDict)
+
+    def layout(self, counts: list[int]) -> _Layout | None:
+        """The paragraphs of this shape's letters with these counts (see :class:`_Layout`)."""
+        key = tuple(counts)
+        if key in self.layouts:
+            self.layouts.move_to_end(key)
+            return self.layouts[key]
+        found = self.layouts[key] = _Layout.build(self, counts)
+        if len(self.layouts) > 16:
+            self.layouts.popitem(last=False)
+        return found
+
+
+@dataclass
+class _Layout:
+    """The letters of one shape and one count of each group's paragraphs: their document
+    without the words (every such letter's document.xml with _RUN_TEXT's matches taken out is
+    these very bytes), parsed once; where each paragraph's words are among a letter's words; and
+    the paragraphs read so far, kept by (index, words): the header, the Nơi nhận and most of the
+    body read the same in every letter of a batch. A proven letter's paragraphs are these
+    objects (nothing changes a paragraph once it is read); their ``el`` is this tree's, without
+    words: a rule reads the words from ``lines``."""
+
+    view: Any  # what the checks read of the document: its body and its settings
+    spans: list[tuple[int, Any, Any, Any, int, int, int]]  # index, p, cell, table, group, first word, end
+    paras: dict[tuple[object, ...], Para] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, reference: _Reference, counts: list[int]) -> _Layout | None:
+        bare = reference.skeleton[0] + b"".join(piece * count for piece, count in zip(reference.skeleton[1:], counts))
+        try:
+            root = etree.fromstring(bare.replace(b"\0", b""))
+        except etree.XMLSyntaxError:
+            return None
+        body = root.find(w("body"))
+        walked = list(walk_paragraphs(body)) if body is not None else []
+        if len(walked) != sum(counts):
+            return None
+        groups = [group for group, count in enumerate(counts) for _copy in range(count)]
+        spans = []
+        word = reference.head
+        for index, ((p, cell, table), group) in enumerate(zip(walked, groups)):
+            size = reference.words[group]
+            spans.append((index, p, cell, table, group, word, word + size))
+            word += size
+        # No formatter: the checks read the paragraphs' formats; of the document only its body
+        # and its settings (the tab stops a paragraph typed with a leading tab starts at).
+        view = SimpleNamespace(element=SimpleNamespace(body=body), settings=SimpleNamespace(element=reference.settings))
+        return cls(view, spans)
 
 
 class Verifier:
@@ -103,11 +171,11 @@ class Verifier:
         package = _read_package(data)
         if package is not None:
             document, others = package
-            skeleton, counts = _skeleton(document)
+            skeleton, counts, words = _skeleton(document)
             reference = self._references.get(skeleton)
             if reference is not None and reference.others == others:
                 root = parsed[1] if parsed is not None and parsed[0] == document else None
-                letter = _read_with(reference, document, counts, root)
+                letter = _read_with(reference, document, counts, words, root)
                 if letter is not None:
                     self._references.move_to_end(skeleton)
                     self.proven += 1
@@ -120,7 +188,7 @@ class Verifier:
         return findings
 
     def _remember(self, letter: Letter, document: bytes, others: dict[str, bytes]) -> None:
-        skeleton, counts = _skeleton(document)
+        skeleton, counts, _words = _skeleton(document)
         fixed = fixed_findings(letter)
         if fixed is None or len(letter.paras) != sum(counts):
             return  # text boxes, or page numbers that depend on the text: no proof
@@ -131,15 +199,22 @@ class Verifier:
             runs = tuple(letter.formatter.run(para.el, r) for r in paragraph_runs(para.el))
             formats.append((para.fmt, para.marker, runs))
             index += count
-        self._references[skeleton] = _Reference(others, formats, fixed, letter.document.settings.element)
+        recipes = _recipes(document, skeleton, counts)
+        if recipes is None or any(len(r) != len(f[2]) for r, f in zip(recipes, formats)):
+            return
+        words = [piece.count(b"\0") for piece in skeleton[1:]]
+        self._references[skeleton] = _Reference(
+            others, formats, fixed, letter.document.settings.element, recipes, words, skeleton[0].count(b"\0"), skeleton
+        )
         if len(self._references) > self._shapes:
             self._references.popitem(last=False)
 
 
-def _skeleton(document: bytes) -> tuple[_Skeleton, list[int]]:
+def _skeleton(document: bytes) -> tuple[_Skeleton, list[int], list[bytes]]:
     """The document without its words, each run of identical paragraphs collapsed to one;
-    and how many paragraphs each collapsed one stands for."""
-    bare = _RUN_TEXT.sub(b"\0", document)
+    how many paragraphs each collapsed one stands for; and the words taken out, in order."""
+    parts = _RUN_TEXT.split(document)
+    bare = b"\0".join(parts[::2])
     starts = [m.start() for m in _PARAGRAPH_START.finditer(bare)]
     head, *pieces = (bare[a:b] for a, b in zip([0, *starts], [*starts, len(bare)]))
     distinct: list[bytes] = [head]
@@ -150,39 +225,108 @@ def _skeleton(document: bytes) -> tuple[_Skeleton, list[int]]:
         else:
             distinct.append(piece)
             counts.append(1)
-    return tuple(distinct), counts
+    return tuple(distinct), counts, parts[1::2]
 
 
-def _read_with(reference: _Reference, document: bytes, counts: list[int], root: Any = None) -> Letter | None:
+def _read_with(
+    reference: _Reference, document: bytes, counts: list[int], words: list[bytes], root: Any = None
+) -> Letter | None:
     """The letter read into paragraphs with the reference's formats, its components found;
-    None when its paragraphs are not the ones the skeleton shows (a text box). ``root``: the
-    tree of ``document`` when it is already parsed."""
+    None when its paragraphs are not the ones the skeleton shows (a text box). ``words``: the
+    matches of _RUN_TEXT in ``document``; ``root``: the tree of ``document`` when it is already
+    parsed (else it is parsed: only a well-formed letter is read from its words)."""
     if root is None:
         try:
-            root = etree.fromstring(document)
+            etree.fromstring(document)
         except etree.XMLSyntaxError:
             return None
-    body = root.find(w("body"))
-    if body is None:
+    layout = reference.layout(counts)
+    if layout is None:
         return None
-    walked = list(walk_paragraphs(body))
-    if len(walked) != sum(counts):
-        return None
+    # Every paragraph is a copy of its group's paragraph in the reference but for its words
+    # (the skeleton is equal), so its runs' texts follow the group's recipes (see _recipes).
     paras = []
-    index = 0
-    for (fmt, marker, run_formats), count in zip(reference.formats, counts):
-        for _copy in range(count):
-            p, cell, table = walked[index]
-            runs = list(paragraph_runs(p))
-            if len(runs) != len(run_formats):
-                return None
-            texts = ((run_text(r), f) for r, f in zip(runs, run_formats))
-            paras.append(build_para(p, index, cell, table, fmt, marker, texts))
-            index += 1
-    # No formatter: the checks read the paragraphs' formats; of the document only its body and
-    # its settings (the tab stops a paragraph typed with a leading tab starts at).
-    view = SimpleNamespace(element=SimpleNamespace(body=body), settings=SimpleNamespace(element=reference.settings))
-    return find_parts(Letter(view, cast(Formatter, None), paras))
+    known = layout.paras
+    for index, p, cell, table, group, first, end in layout.spans:
+        key = (index, *words[first:end])
+        para = known.get(key)
+        if para is None:
+            if len(known) >= 4096:
+                known.clear()
+            fmt, marker, run_formats = reference.formats[group]
+            texts = [_words(x) for x in words[first:end]]
+            runs = (
+                "".join(texts[i] if isinstance(i, int) else i for i in recipe) for recipe in reference.recipes[group]
+            )
+            para = known[key] = build_para(p, index, cell, table, fmt, marker, zip(runs, run_formats))
+        paras.append(para)
+    return find_parts(Letter(layout.view, cast(Formatter, None), paras))
+
+
+def _words(match: bytes) -> str:
+    """The text a match of _RUN_TEXT shows, as run_text reads its elements from the tree."""
+    shown = []
+    for text, empty, other in _ONE_WORD.findall(match):
+        shown.append(_unescape(text) if not empty and not other else _SHOWN[empty or other])
+    return "".join(shown)
+
+
+def _unescape(raw: bytes) -> str:
+    """A well-formed w:t's text as the XML parser gives it: line ends normalised, the
+    references replaced (a letter declares no entities: its skeleton is the reference's)."""
+    text = raw.decode("utf-8")
+    if "&" not in text and "\r" not in text:
+        return text
+    return _REFERENCE.sub(_expand, text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _expand(m: re.Match[str]) -> str:
+    decimal, hexadecimal, name = m.groups()
+    return chr(int(decimal)) if decimal else chr(int(hexadecimal, 16)) if hexadecimal else _NAMED[name]
+
+
+def _recipes(document: bytes, skeleton: _Skeleton, counts: list[int]) -> list[tuple[_Recipe, ...]] | None:
+    """Per group of the reference, where each run's text comes from: the document is parsed
+    with each word replaced by a mark, and each run's text read as marks and literal text. None
+    when the words cannot be read so: not UTF-8, a DOCTYPE, comment, CDATA section or empty
+    paragraph (a ``<w:p`` that is not a paragraph's start, or a paragraph without one)."""
+    if not _UTF8.match(document) or b"<!" in document or b"<w:p/>" in document or document.find(b"<?", 1) >= 0:
+        return None
+    parts = _RUN_TEXT.split(document)
+    if len(parts) // 2 > 0xFFFD or _MARKS.search(document.decode("utf-8", "replace")):
+        return None
+    marked = b"".join(
+        part if i % 2 == 0 else b"<w:t>" + chr(_MARK + i // 2).encode("utf-8") + b"</w:t>"
+        for i, part in enumerate(parts)
+    )
+    try:
+        root = etree.fromstring(marked)
+    except etree.XMLSyntaxError:
+        return None
+    body = root.find(w("body"))
+    walked = [p for p, _, _ in walk_paragraphs(body)] if body is not None else []
+    if len(walked) != sum(counts) or len(walked) != sum(1 for _ in root.iter(w("p"))):
+        return None
+    recipes = []
+    index, first = 0, skeleton[0].count(b"\0")
+    for piece, count in zip(skeleton[1:], counts):
+        size = piece.count(b"\0")
+        recipe: list[_Recipe] = []
+        for run in paragraph_runs(walked[index]):
+            items: list[str | int] = []
+            for text in _MARKS.split(run_text(run)):
+                if len(text) == 1 and _MARKS.match(text):
+                    number = ord(text) - _MARK - first
+                    if not 0 <= number < size:
+                        return None
+                    items.append(number)
+                elif text:
+                    items.append(text)
+            recipe.append(tuple(items))
+        recipes.append(tuple(recipe))
+        first += size * count
+        index += count
+    return recipes
 
 
 def _text_findings(letter: Letter) -> Iterator[Finding]:
