@@ -196,3 +196,45 @@ def test_a_unit_whose_letter_alone_is_in_10pt_is_refused_before_it_takes_a_numbe
     assert (accepted.failed, accepted.written) == (0, 300)
     with Register(register) as book:
         assert any(odd in entry.recipients for entry in book.entries())
+
+
+# Words as a clerk's data or Word may write them: references the XML parser replaces, line ends
+# it normalises, tabs and line breaks (w:tab, w:br: words too, not the skeleton), nothing at all.
+WORD_EDITS = [
+    ("an ampersand", lambda text: text + " &amp; Cộng sự"),
+    ("references", lambda text: "&lt;" + text + "&gt; &quot;&apos;&#65;&#x1EA0;"),
+    ("a line end typed as CR LF", lambda text: text.replace(" ", "\r\n", 1)),
+    ("a carriage return alone", lambda text: text.replace(" ", "\r", 1)),
+    ("a character reference to a tab", lambda text: "&#9;" + text),
+    ("a tab element", lambda text: text.replace(" ", '</w:t><w:tab/><w:t xml:space="preserve">', 1)),
+    ("a line break", lambda text: text.replace(" ", '</w:t><w:br/><w:t xml:space="preserve">', 1)),
+    ("no words", lambda text: ""),
+    ("capitals", lambda text: re.sub(r"[^&;]+(?=&|$)", lambda m: m.group(0).upper(), text)),
+    ("lower case", lambda text: re.sub(r"[^&;]+(?=&|$)", lambda m: m.group(0).lower(), text)),
+    ("a control character", lambda text: text + "&#x85;"),
+    ("an empty text element", lambda text: '</w:t><w:t xml:space="preserve"/><w:t xml:space="preserve">' + text),
+    ("decomposed marks", lambda text: __import__("unicodedata").normalize("NFD", text)),
+]
+_TEXT = re.compile(r"(<w:t(?: [^>]*)?>)([^<]*)(</w:t>)")
+
+
+@pytest.mark.parametrize(("case", "edit"), WORD_EDITS, ids=[c for c, _ in WORD_EDITS])
+def test_the_proof_finds_what_the_full_check_finds_whatever_the_words(case, edit):
+    letters = _letters(units=4)
+    verifier = _verifier_for(letters[0])
+    for number, letter in enumerate(letters[1:]):
+        with zipfile.ZipFile(io.BytesIO(letter)) as zipped:
+            texts = len(_TEXT.findall(zipped.read("word/document.xml").decode("utf-8")))
+        # a different run of each letter, every part of the letter (header, body, closing) in turn
+        for place in range(number, texts, max(1, texts // 6)):
+            count = iter(range(texts))
+
+            def one(m: re.Match[str], place: int = place, count=count) -> str:  # type: ignore[no-untyped-def]
+                return m.group(1) + edit(m.group(2)) + m.group(3) if next(count) == place else m.group(0)
+
+            changed = _edited(letter, lambda xml: _TEXT.sub(one, xml))
+            proven = verifier.proven
+            findings = verifier.verify(changed, "changed.docx")
+            assert verifier.proven == proven + 1, f"run {place}: checked in full, not proven"
+            full = Verifier()  # a new verifier checks its first letter in full
+            assert findings == full.verify(changed, "changed.docx") and full.checked_in_full == 1, f"run {place}"
