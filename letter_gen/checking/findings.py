@@ -87,6 +87,10 @@ def format_problems(
     align: str | None = None,
 ) -> list[str]:
     """What is wrong with a line's resolved formatting, as messages."""
+    # Reads only the line's pieces and its paragraph's alignment, which never change.
+    passed = (size, bold, italic, upper, align)
+    if passed in line.passed:
+        return []
     problems: list[str] = []
     formats = line.formats()
     if size is not None:
@@ -109,6 +113,8 @@ def format_problems(
         problems.append(_("not in capitals; it must be UPPERCASE"))
     if align is not None and line.para.fmt.alignment != align:
         problems.append(_("{found}; it must be {wanted}").format(found=align_name(line.para.fmt.alignment), wanted=align_name(align)))
+    if not problems:
+        line.passed.add(passed)
     return problems
 
 

@@ -86,6 +86,13 @@ class Para:
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines).strip()
 
+    @cached_property
+    def passed(self) -> set[object]:
+        """The checks of this paragraph alone it passed, by their arguments: a paragraph never
+        changes once built, and the verifier gives the letters of a batch the same paragraph
+        objects where their words are the same, so a check passed once need not run again."""
+        return set()
+
 
 @dataclass(eq=False)
 class Line:
@@ -100,6 +107,11 @@ class Line:
     def shown(self) -> str:
         """The text as printed: capitals where the run has the caps property."""
         return unicodedata.normalize("NFC", "".join(t.upper() if f.caps else t for t, f in self.pieces)).strip()
+
+    @cached_property
+    def passed(self) -> set[object]:
+        """The checks of this line alone it passed, by their arguments (see :attr:`Para.passed`)."""
+        return set()
 
     def formats(self) -> list[RunFormat]:
         return [f for t, f in self.pieces if t.strip()]

@@ -476,6 +476,10 @@ def _one_line_indented_like_first_line(para: Para) -> bool:
     return text_width_mm(para.lines[0].shown, first.size_pt, first.face) <= column
 
 
+#: The rules a body paragraph is checked against alone (all but its spacing from the one before).
+_ALONE = "body paragraph"
+
+
 def _check_body(letter: Letter) -> Iterator[Finding]:
     body = letter.body
     if not body:
@@ -485,36 +489,41 @@ def _check_body(letter: Letter) -> Iterator[Finding]:
     previous: Para | None = None
     for number, para in enumerate(body, start=1):
         fmt, text = para.fmt, para.text
+        added: list[str] = []
 
-        def add(rule: str, message: str, n: int = number, t: str = text) -> None:
+        def add(rule: str, message: str, n: int = number, t: str = text, added: list[str] = added) -> None:
             found.setdefault(rule, []).append((n, t, message))
+            added.append(rule)
 
-        for line in para.lines:
-            for message in _format(line, size=D.BODY.size):
-                add("body-size", message)
-        if fmt.alignment != D.BODY.align:
-            add("body-align", _("{found}; body paragraphs are justified").format(found=align_name(fmt.alignment)))
-        one_line = abs(fmt.left_mm) > 0.5 and _one_line_indented_like_first_line(para)
-        if abs(fmt.left_mm) > 0.5 and not one_line:
-            add("body-indent", _("indented {mm} mm from the margin; body paragraphs start at the margin").format(mm=f"{fmt.left_mm:.1f}"))
-        elif not D.BODY_FIRST_LINE_INDENT_RANGE_MM.holds(
-            indent := first_line_mm(letter, para) + (fmt.left_mm if one_line else 0.0)
-        ):
-            add("body-indent", _("first-line indent {mm} mm: indent the first line {wanted}").format(mm=f"{indent:.1f}", wanted=indents_text()))
-        spacing = fmt.line_spacing
-        size = max((f.size_pt for line in para.lines for f in line.formats()), default=14.0)
-        single = 1.15 * size  # Times New Roman's single line is about 1.15 em
-        lines = spacing.value if spacing.rule == "auto" else spacing.value / single
-        if spacing.rule == "atLeast":
-            lines = max(1.0, lines)
-        if not D.BODY_LINE_SPACING.holds(lines, 0.05) or (spacing.rule == "auto" and lines < 0.99):
-            if spacing.rule == "auto":
-                shown = _("{value} lines").format(value=f"{spacing.value:g}")
-            elif spacing.rule == "atLeast":
-                shown = _("at least {value} pt").format(value=f"{spacing.value:g}")
-            else:
-                shown = _("exactly {value} pt").format(value=f"{spacing.value:g}")
-            add("body-line-spacing", _("line spacing {found}; the decree wants {wanted}").format(found=shown, wanted=line_spacing_text()))
+        if _ALONE not in para.passed:  # what it passed before, in an earlier letter: passed again
+            for line in para.lines:
+                for message in _format(line, size=D.BODY.size):
+                    add("body-size", message)
+            if fmt.alignment != D.BODY.align:
+                add("body-align", _("{found}; body paragraphs are justified").format(found=align_name(fmt.alignment)))
+            one_line = abs(fmt.left_mm) > 0.5 and _one_line_indented_like_first_line(para)
+            if abs(fmt.left_mm) > 0.5 and not one_line:
+                add("body-indent", _("indented {mm} mm from the margin; body paragraphs start at the margin").format(mm=f"{fmt.left_mm:.1f}"))
+            elif not D.BODY_FIRST_LINE_INDENT_RANGE_MM.holds(
+                indent := first_line_mm(letter, para) + (fmt.left_mm if one_line else 0.0)
+            ):
+                add("body-indent", _("first-line indent {mm} mm: indent the first line {wanted}").format(mm=f"{indent:.1f}", wanted=indents_text()))
+            spacing = fmt.line_spacing
+            size = max((f.size_pt for line in para.lines for f in line.formats()), default=14.0)
+            single = 1.15 * size  # Times New Roman's single line is about 1.15 em
+            lines = spacing.value if spacing.rule == "auto" else spacing.value / single
+            if spacing.rule == "atLeast":
+                lines = max(1.0, lines)
+            if not D.BODY_LINE_SPACING.holds(lines, 0.05) or (spacing.rule == "auto" and lines < 0.99):
+                if spacing.rule == "auto":
+                    shown = _("{value} lines").format(value=f"{spacing.value:g}")
+                elif spacing.rule == "atLeast":
+                    shown = _("at least {value} pt").format(value=f"{spacing.value:g}")
+                else:
+                    shown = _("exactly {value} pt").format(value=f"{spacing.value:g}")
+                add("body-line-spacing", _("line spacing {found}; the decree wants {wanted}").format(found=shown, wanted=line_spacing_text()))
+            if not added:
+                para.passed.add(_ALONE)
         if previous is not None:
             between = letter.paras[previous.index + 1 : para.index]
             gap = previous.fmt.space_after_pt + fmt.space_before_pt
@@ -841,6 +850,8 @@ def _line_fonts(letter: Letter) -> Iterator[Finding]:
     (what :func:`_paragraph_fonts` finds in the body, without resolving the formats again)."""
     labels: dict[int, str] | None = None
     for para in letter.paras:
+        if _line_fonts in para.passed:
+            continue  # in Times New Roman in an earlier letter: it still is
         fonts = {
             f for line in para.lines for text, fmt in line.pieces if not _all_tnr(fmt) and text.strip()
             for f in fmt.fonts_for(text) if f is not None and not _is_tnr(f)
@@ -848,6 +859,8 @@ def _line_fonts(letter: Letter) -> Iterator[Finding]:
         if fonts:
             labels = _font_labels(letter) if labels is None else labels
             yield _font_finding(at(labels.get(id(para.el), _("Paragraph")), para.text), fonts)
+        else:
+            para.passed.add(_line_fonts)
 
 
 def _all_tnr(fmt: RunFormat) -> bool:
