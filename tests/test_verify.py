@@ -12,6 +12,7 @@ import pytest
 
 from letter_gen.checking.rules import check_bytes
 from letter_gen.checking.verify import Verifier
+from letter_gen.errors import InputError
 from letter_gen.inputs.model import validate_data
 from letter_gen.letters.bundled import template_path
 from letter_gen.letters.compose import compose, letters_of
@@ -128,18 +129,48 @@ def test_a_letter_whose_formatting_differs_is_checked_in_full(case, edit):
     assert findings == check_bytes(changed, "changed.docx")
 
 
-def test_a_letter_whose_other_parts_differ_is_checked_in_full():
+@pytest.mark.parametrize("part", ["docProps/app.xml", "word/styles.xml", "word/header1.xml"])
+def test_a_letter_whose_other_parts_differ_is_checked_in_full(part):
+    # parts stored before word/document.xml and after it (the verifier reads a package like
+    # the last one checked by comparing the bytes around that entry)
+    first, other = _letters()[:2]
+    verifier = _verifier_for(first)
+    assert verifier.verify(other, "other.docx") == [] and verifier.proven == 1
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(other)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        names = [info.filename for info in source.infolist()]
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == part:
+                data += b"\n"  # a byte more, the part still well-formed
+            target.writestr(info, data)
+    assert names.index(part) != names.index("word/document.xml")
+    verifier.verify(out.getvalue(), "changed.docx")
+    assert (verifier.checked_in_full, verifier.proven) == (2, 1)
+
+
+def test_a_letter_whose_parts_are_stored_in_another_order_is_still_proven():
     first, other = _letters()[:2]
     verifier = _verifier_for(first)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(other)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == "word/styles.xml":
-                data = data.replace(b'w:val="28"', b'w:val="20"')
-            target.writestr(info, data)
-    verifier.verify(out.getvalue(), "styles.docx")
-    assert (verifier.checked_in_full, verifier.proven) == (2, 0)
+        for info in reversed(source.infolist()):
+            target.writestr(info, source.read(info))
+    assert verifier.verify(out.getvalue(), "reordered.docx") == []
+    assert (verifier.checked_in_full, verifier.proven) == (1, 1)
+
+
+def test_a_letter_whose_document_entry_is_damaged_is_checked_in_full():
+    first, other = _letters()[:2]
+    verifier = _verifier_for(first)
+    with zipfile.ZipFile(io.BytesIO(other)) as zipped:
+        entry = zipped.getinfo("word/document.xml")
+    damaged = bytearray(other)
+    start = entry.header_offset + 30 + len(entry.filename.encode()) + len(entry.extra)
+    damaged[start + entry.compress_size // 2] ^= 0xFF  # a byte of its compressed data
+    with pytest.raises(InputError):
+        verifier.verify(bytes(damaged), "damaged.docx")
+    assert verifier.proven == 0
 
 
 def test_only_the_first_letter_of_a_shape_takes_the_full_check():

@@ -127,6 +127,7 @@ def _plain(text: str) -> str:
     return " ".join(vn.without_marks(text).upper().split())
 
 
+@lru_cache(maxsize=8192)  # asked of every paragraph's first line, twice a letter
 def _starts_plain(text: str, plain: str) -> bool:
     """Whether ``_plain(text)`` starts with ``plain``, folding only the start of a long text
     (a prefix folds to a prefix of the whole)."""
@@ -606,12 +607,16 @@ def _find_body(letter: Letter, kinh: Para | None) -> None:
     if kinh is not None:
         start = max([kinh.index, *(line.para.index for line in letter.recipients)])
     ends = [len(letter.paras)]
+    starts: dict[int, int] = {}  # by table: the closing's lines share one
     for line in [letter.noi_nhan, *letter.titles]:
         if line is None:
             continue
         ends.append(line.para.index)
-        if line.para.table is not None:
-            ends.append(min(p.index for p in letter.paras if p.table is line.para.table))
+        table = line.para.table
+        if table is not None:
+            if id(table) not in starts:
+                starts[id(table)] = min(p.index for p in letter.paras if p.table is table)
+            ends.append(starts[id(table)])
     end = min(ends)
     span = [p for p in letter.paras[start + 1 : end] if p.cell is None]
     # The recipient's address under Kính gửi, "(Địa chỉ: …)", centred: part of Kính gửi.

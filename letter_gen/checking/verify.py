@@ -73,7 +73,7 @@ _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _MARK = 0xF0000
 _MARKS = re.compile("([\U000f0000-\U000ffffd])")
 _UTF8 = re.compile(rb'(?:\xef\xbb\xbf)?(?:<\?xml(?:[^?]*?encoding=["\'](?i:utf-?8)["\'])?[^?]*\?>)?\s*<')
-_PARAGRAPH_START = re.compile(rb"<w:p[ >]")
+_PARAGRAPH_START = re.compile(rb"(<w:p[ >])")  # split on, kept: a paragraph's start
 # Control characters a letter should not carry; XML 1.0 refuses most C0 ones outright.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -96,6 +96,7 @@ class _Reference:
     words: list[int]  # per group, how many words (matches of _RUN_TEXT) its paragraph holds
     head: int  # words before the first paragraph
     skeleton: _Skeleton
+    package: _Package | None  # its zip, to read another letter's document.xml by
     layouts: OrderedDict[tuple[int, ...], _Layout | None] = field(default_factory=OrderedDict)
 
     def layout(self, counts: list[int]) -> _Layout | None:
@@ -168,12 +169,14 @@ class Verifier:
         ``parsed``: a ``word/document.xml`` and the tree already parsed from it (by the
         renderer); used only when the letter's document.xml is those very bytes.
         Raises :class:`letter_gen.errors.InputError` when ``data`` is not a .docx."""
-        package = _read_package(data)
+        recent = next(reversed(self._references.values()), None)
+        document = _known_document(data, recent.package) if recent is not None and recent.package is not None else None
+        package = (document, recent.others) if document is not None and recent is not None else _read_package(data)
         if package is not None:
             document, others = package
             skeleton, counts, words = _skeleton(document)
             reference = self._references.get(skeleton)
-            if reference is not None and reference.others == others:
+            if reference is not None and (reference.others is others or reference.others == others):
                 root = parsed[1] if parsed is not None and parsed[0] == document else None
                 letter = _read_with(reference, document, counts, words, root)
                 if letter is not None:
@@ -184,10 +187,10 @@ class Verifier:
         letter = analyse(open_docx_bytes(data, name))
         findings = [*check_letter(letter), *_text_findings(letter)]
         if package is not None:
-            self._remember(letter, *package)
+            self._remember(letter, *package, data)
         return findings
 
-    def _remember(self, letter: Letter, document: bytes, others: dict[str, bytes]) -> None:
+    def _remember(self, letter: Letter, document: bytes, others: dict[str, bytes], data: bytes) -> None:
         skeleton, counts, _words = _skeleton(document)
         fixed = fixed_findings(letter)
         if fixed is None or len(letter.paras) != sum(counts):
@@ -204,7 +207,8 @@ class Verifier:
             return
         words = [piece.count(b"\0") for piece in skeleton[1:]]
         self._references[skeleton] = _Reference(
-            others, formats, fixed, letter.document.settings.element, recipes, words, skeleton[0].count(b"\0"), skeleton
+            others, formats, fixed, letter.document.settings.element, recipes, words, skeleton[0].count(b"\0"), skeleton,
+            _Package.of(data),
         )
         if len(self._references) > self._shapes:
             self._references.popitem(last=False)
@@ -215,11 +219,11 @@ def _skeleton(document: bytes) -> tuple[_Skeleton, list[int], list[bytes]]:
     how many paragraphs each collapsed one stands for; and the words taken out, in order."""
     parts = _RUN_TEXT.split(document)
     bare = b"\0".join(parts[::2])
-    starts = [m.start() for m in _PARAGRAPH_START.finditer(bare)]
-    head, *pieces = (bare[a:b] for a, b in zip([0, *starts], [*starts, len(bare)]))
+    head, *split = _PARAGRAPH_START.split(bare)
     distinct: list[bytes] = [head]
     counts: list[int] = []
-    for piece in pieces:
+    for start, rest in zip(split[::2], split[1::2]):
+        piece = start + rest
         if counts and piece == distinct[-1]:
             counts[-1] += 1
         else:
@@ -406,3 +410,106 @@ def _read_package(data: bytes) -> tuple[bytes, dict[str, bytes]] | None:
         if document is None or len(document) != length or zlib.crc32(document) != crc:
             return None
     return (document, others) if document is not None else None
+
+
+_SIZES = struct.Struct("<3L")  # a directory record's crc-32, compressed and uncompressed sizes, at 16
+
+
+@dataclass(frozen=True)
+class _Package:
+    """A reference's zip as another letter of its shape repeats it: every byte but the
+    ``word/document.xml`` entry's data, its crc-32 and sizes, and the offsets of the entries
+    after it (shifted by the difference in its size). Checking that takes a few comparisons of
+    bytes, where :func:`_read_package` reads every entry."""
+
+    directory: int  # the central directory's size
+    count: int
+    cuts: tuple[tuple[int, int], ...]  # the slices of the directory that never change
+    fixed: bytes  # those slices joined
+    offsets: tuple[tuple[int, int, bool], ...]  # per entry: where its offset is, the offset, after the document
+    record: int  # where the document's record starts in the directory
+    before: bytes  # the package before the document's local header
+    header: tuple[bytes, bytes]  # its local header without the crc-32 and sizes (bytes 14 to 26)
+    method: int
+    packed: int
+    after: bytes  # the package between the document's data and the directory
+
+    @classmethod
+    def of(cls, data: bytes) -> _Package | None:
+        """None for a package :func:`_read_package` would not read, or whose document entry
+        has a data descriptor (its crc-32 and sizes after its data)."""
+        if _read_package(data) is None:
+            return None
+        end = len(data) - _END.size
+        _, _, _, _, count, size, start, _ = _END.unpack_from(data, end)
+        changing: list[tuple[int, int]] = []
+        offsets: list[tuple[int, int, bool]] = []
+        record: int | None = None
+        position = 0
+        directory = data[start:end]
+        for _ in range(count):
+            fields = _CENTRAL.unpack_from(directory, position)
+            name = directory[position + _CENTRAL.size : position + _CENTRAL.size + fields[10]]
+            offsets.append((position + 42, fields[16], False))
+            changing.append((position + 42, position + 46))
+            if name == _DOCUMENT.encode():
+                if fields[3] & 0x8:
+                    return None
+                record = position
+                changing.append((position + 16, position + 28))
+            position += _CENTRAL.size + fields[10] + fields[11] + fields[12]
+        if record is None:
+            return None
+        crc, packed, _length = _SIZES.unpack_from(directory, record + 16)
+        offset = _CENTRAL.unpack_from(directory, record)[16]
+        local = _LOCAL.unpack_from(data, offset)
+        begin = offset + _LOCAL.size + local[9] + local[10]
+        offsets = [(place, known, known > offset) for place, known, _ in offsets]
+        cuts, at = [], 0
+        for low, high in sorted(changing):
+            cuts.append((at, low))
+            at = high
+        cuts.append((at, size))
+        return cls(
+            size, count, tuple(cuts), b"".join(directory[a:b] for a, b in cuts), tuple(offsets), record, data[:offset],
+            (data[offset : offset + 14], data[offset + 26 : begin]), _CENTRAL.unpack_from(directory, record)[4], packed,
+            data[begin + packed : start],
+        )  # fmt: skip
+
+
+def _known_document(data: bytes, known: _Package) -> bytes | None:
+    """The ``word/document.xml`` of a package that is ``known`` but for that entry (see
+    :class:`_Package`), else None."""
+    end = len(data) - _END.size
+    if end < 0 or data[end : end + 4] != b"PK\x05\x06":
+        return None
+    _, disk, _, _, count, size, start, comment = _END.unpack_from(data, end)
+    if disk or comment or count != known.count or size != known.directory or start + size != end:
+        return None
+    directory = data[start:end]
+    if b"".join([directory[a:b] for a, b in known.cuts]) != known.fixed:
+        return None
+    crc, packed, length = _SIZES.unpack_from(directory, known.record + 16)
+    if packed == 0xFFFFFFFF or length == 0xFFFFFFFF:
+        return None
+    shift = packed - known.packed
+    for place, offset, after in known.offsets:
+        if int.from_bytes(directory[place : place + 4], "little") != offset + (shift if after else 0):
+            return None
+    offset = len(known.before)
+    begin = offset + 26 + len(known.header[1])
+    if (
+        data[:offset] != known.before
+        or data[offset : offset + 14] != known.header[0]
+        or data[offset + 26 : begin] != known.header[1]
+        or data[begin + packed : start] != known.after
+    ):
+        return None
+    stored = data[begin : begin + packed]
+    try:
+        document = stored if known.method == 0 else zlib.decompress(stored, -15) if known.method == 8 else None
+    except zlib.error:
+        return None
+    if document is None or len(document) != length or zlib.crc32(document) != crc:
+        return None
+    return document
