@@ -87,6 +87,12 @@ class Para:
         return "\n".join(line.text for line in self.lines).strip()
 
     @cached_property
+    def cell_below(self) -> Any:
+        """The cell of the next table row that starts at the same grid column as this
+        paragraph's cell; None at body level or in a table's last row."""
+        return _cell_below(self.cell) if self.cell is not None else None
+
+    @cached_property
     def passed(self) -> set[object]:
         """The checks of this paragraph alone it passed, by their arguments: a paragraph never
         changes once built, and the verifier gives the letters of a batch the same paragraph
@@ -478,7 +484,7 @@ def paras_below(letter: Letter, para: Para, limit: int = 3) -> list[Para]:
             break
         found.append(after)
     if len(found) < limit and para.cell is not None and (not found or found[-1].cell is para.cell):
-        below = _cell_below(para.cell)
+        below = para.cell_below
         if below is not None:
             found += [p for p in letter.paras if p.cell is below][: limit - len(found)]
     return found
@@ -557,7 +563,7 @@ def _find_noi_nhan(letter: Letter, noi: Para) -> None:
             break
         items.extend(lines)
     if not items and noi.cell is not None:
-        below = _cell_below(noi.cell)  # "Nơi nhận:" alone in its cell, the items in the next row's
+        below = noi.cell_below  # "Nơi nhận:" alone in its cell, the items in the next row's
         if below is not None:
             items = [line for para in letter.paras if para.cell is below for line in para.lines if line.text]
     letter.items = items

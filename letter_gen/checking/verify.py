@@ -346,10 +346,13 @@ def _text_findings(letter: Letter) -> Iterator[Finding]:
                 _("{width:.0f} mm wide, wider than its column ({column:.0f} mm); it must fit on one line")
                 .format(width=width, column=column),
             )  # fmt: skip
-    if not _CONTROL.search("".join(t for para in letter.paras for line in para.lines for t, _ in line.pieces)):
-        return  # the usual case: one search over the whole letter
     for para in letter.paras:
+        if _text_findings in para.passed:
+            continue  # no control character in it before: a paragraph never changes
         text = "".join(t for line in para.lines for t, _ in line.pieces)
+        if not _CONTROL.search(text):
+            para.passed.add(_text_findings)
+            continue
         found = sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(text)})
         if found:
             yield Finding(
