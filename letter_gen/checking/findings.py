@@ -88,7 +88,7 @@ def format_problems(
 ) -> list[str]:
     """What is wrong with a line's resolved formatting, as messages."""
     # Reads only the line's pieces and its paragraph's alignment, which never change.
-    passed = (size, bold, italic, upper, align)
+    passed = (size and (size.low, size.high), bold, italic, upper, align)  # (a Range's hash is slow)
     if passed in line.passed:
         return []
     problems: list[str] = []

@@ -322,9 +322,15 @@ def analyse(document: Any) -> Letter:
     return find_parts(Letter(document, formatter, paras))
 
 
-def find_parts(letter: Letter) -> Letter:
+#: The header's components as :func:`find_parts` found them in some paragraphs.
+Header = tuple[tuple[Line, ...], tuple[Line, ...], Line | None, Line | None, tuple[Line, ...], tuple[Line, ...], tuple[Line, ...]]
+
+
+def find_parts(letter: Letter, known: dict[tuple[Para, ...], Header] | None = None) -> Letter:
     """Name the components of a letter read into paragraphs (``letter.paras``), by their text
-    and position: the header, Kính gửi, body, Nơi nhận and signature."""
+    and position: the header, Kính gửi, body, Nơi nhận and signature. ``known``: the header's
+    components by the paragraphs they were found in, kept by the caller for letters that share
+    paragraph objects (the header's components are read from those paragraphs alone)."""
     paras = letter.paras
     kinh = next((p for p in paras if p.lines[0].text and _starts_plain(p.lines[0].text, "KINH GUI")), None)
     noi = next(
@@ -333,7 +339,33 @@ def find_parts(letter: Letter) -> Letter:
         None,
     )  # fmt: skip
     end = kinh.index if kinh else noi.index if noi else len(paras)
-    header = _lines(paras[: min(end, 60)])
+    top = tuple(paras[: min(end, 60)])
+    found = known.get(top) if known is not None else None
+    if found is None:
+        _find_header(letter, _lines(top))
+        if known is not None:
+            if len(known) >= 64:
+                known.clear()
+            known[top] = (
+                tuple(letter.national), tuple(letter.motto), letter.number, letter.date, tuple(letter.subject),
+                tuple(letter.agency), tuple(letter.parent),
+            )  # fmt: skip
+    else:
+        national, motto, letter.number, letter.date, subject, agency, parent = found
+        letter.national, letter.motto, letter.subject = list(national), list(motto), list(subject)
+        letter.agency, letter.parent = list(agency), list(parent)
+    _find_kind(letter, kinh)
+    if kinh is not None:
+        _find_recipients(letter, kinh)
+    if noi is not None:
+        _find_noi_nhan(letter, noi)
+    _find_signature(letter, kinh)
+    _find_body(letter, kinh)
+    return letter
+
+
+def _find_header(letter: Letter, header: list[Line]) -> None:
+    """The Quốc hiệu, Tiêu ngữ, Số and date lines, V/v, and the agency (and its parent)."""
     letter.national = _find_phrase(header, _plain(vn.NATIONAL_TITLE))
     start = header.index(letter.national[-1]) + 1 if letter.national else 0
     letter.motto = _find_phrase(header, _MOTTO_PLAIN, start) or _find_phrase(header, _MOTTO_PLAIN)
@@ -349,14 +381,6 @@ def find_parts(letter: Letter) -> Letter:
                     break
                 letter.subject.append(line)
     _find_agency(letter, header)
-    _find_kind(letter, kinh)
-    if kinh is not None:
-        _find_recipients(letter, kinh)
-    if noi is not None:
-        _find_noi_nhan(letter, noi)
-    _find_signature(letter, kinh)
-    _find_body(letter, kinh)
-    return letter
 
 
 def _find_agency(letter: Letter, header: list[Line]) -> None:

@@ -249,6 +249,30 @@ def _rule_under(letter: Letter, line: Line) -> _Rule | None:
 
 
 def _check_header(letter: Letter) -> Iterator[Finding]:
+    """The header's findings; none, without a look, when the very lines and paragraphs it reads
+    passed before (letters the verifier proves share them): the header's lines, the kind, and
+    the paragraphs under the lines a rule is drawn under (nothing changes them once read)."""
+    if not letter.national:
+        yield from _header_findings(letter)
+        return
+    under = [*letter.motto[-1:], *letter.agency[-1:], *letter.summary[-1:]]
+    reads = (
+        _check_header, letter.kind, *letter.national, None, *letter.motto, None, *letter.parent, None, *letter.agency,
+        None, letter.number, letter.date, *letter.subject, None, *letter.kind_title, None, *letter.summary,
+        *(tuple(paras_below(letter, line.para)) for line in under),
+    )  # fmt: skip
+    passed = letter.national[0].passed
+    if reads in passed:
+        return
+    found = False
+    for finding in _header_findings(letter):
+        found = True
+        yield finding
+    if not found:
+        passed.add(reads)
+
+
+def _header_findings(letter: Letter) -> Iterator[Finding]:
     yield from _check_fixed(letter.national, D.NATIONAL_TITLE, N_("Quốc hiệu"), vn.NATIONAL_TITLE)
     yield from _check_fixed(letter.motto, D.MOTTO, N_("Tiêu ngữ"), vn.MOTTO)
     if letter.motto:

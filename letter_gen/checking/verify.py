@@ -41,6 +41,7 @@ from typing import Any, cast
 from lxml import etree
 
 from letter_gen.checking.letter_parts import (
+    Header,
     Letter,
     Para,
     analyse,
@@ -78,6 +79,7 @@ _PARAGRAPH_START = re.compile(rb"(<w:p[ >])")  # split on, kept: a paragraph's s
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 _Skeleton = tuple[bytes, ...]
+_KEPT = 256  # paragraphs kept per set of loop counts of a shape (see _Layout)
 # Where a run's text comes from: literal text of the skeleton, or the number of one of the
 # paragraph's words (a match of _RUN_TEXT, counted from the paragraph's first).
 _Recipe = tuple[str | int, ...]
@@ -124,6 +126,7 @@ class _Layout:
     view: Any  # what the checks read of the document: its body and its settings
     spans: list[tuple[int, Any, Any, Any, int, int, int]]  # index, p, cell, table, group, first word, end
     paras: dict[tuple[object, ...], Para] = field(default_factory=dict)
+    headers: dict[tuple[Para, ...], Header] = field(default_factory=dict)  # find_parts' (see there)
 
     @classmethod
     def build(cls, reference: _Reference, counts: list[int]) -> _Layout | None:
@@ -249,14 +252,13 @@ def _read_with(
         return None
     # Every paragraph is a copy of its group's paragraph in the reference but for its words
     # (the skeleton is equal), so its runs' texts follow the group's recipes (see _recipes).
-    paras = []
+    paras, keys = [], []
     known = layout.paras
     for index, p, cell, table, group, first, end in layout.spans:
         key = (index, *words[first:end])
+        keys.append(key)
         para = known.get(key)
         if para is None:
-            if len(known) >= 4096:
-                known.clear()
             fmt, marker, run_formats = reference.formats[group]
             texts = [_words(x) for x in words[first:end]]
             runs = (
@@ -264,7 +266,9 @@ def _read_with(
             )
             para = known[key] = build_para(p, index, cell, table, fmt, marker, zip(runs, run_formats))
         paras.append(para)
-    return find_parts(Letter(layout.view, cast(Formatter, None), paras))
+    if len(known) > _KEPT:  # keep what this letter shares with the next ones (~2.5 kB a paragraph)
+        layout.paras = dict(zip(keys, paras))
+    return find_parts(Letter(layout.view, cast(Formatter, None), paras), layout.headers)
 
 
 def _words(match: bytes) -> str:
