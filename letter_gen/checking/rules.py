@@ -509,6 +509,40 @@ def _one_line_indented_like_first_line(para: Para) -> bool:
     return text_width_mm(para.lines[0].shown, first.size_pt, first.face) <= column
 
 
+def _body_paragraph_problems(letter: Letter, para: Para) -> list[tuple[str, str]]:
+    """(rule, message) for what a body paragraph breaks by itself: size, alignment, indent, line
+    spacing (its spacing from the paragraph before is the caller's)."""
+    fmt = para.fmt
+    problems: list[tuple[str, str]] = []
+    for line in para.lines:
+        for message in _format(line, size=D.BODY.size):
+            problems.append(("body-size", message))
+    if fmt.alignment != D.BODY.align:
+        problems.append(("body-align", _("{found}; body paragraphs are justified").format(found=align_name(fmt.alignment))))
+    one_line = abs(fmt.left_mm) > 0.5 and _one_line_indented_like_first_line(para)
+    if abs(fmt.left_mm) > 0.5 and not one_line:
+        problems.append(("body-indent", _("indented {mm} mm from the margin; body paragraphs start at the margin").format(mm=f"{fmt.left_mm:.1f}")))
+    elif not D.BODY_FIRST_LINE_INDENT_RANGE_MM.holds(
+        indent := first_line_mm(letter, para) + (fmt.left_mm if one_line else 0.0)
+    ):
+        problems.append(("body-indent", _("first-line indent {mm} mm: indent the first line {wanted}").format(mm=f"{indent:.1f}", wanted=indents_text())))
+    spacing = fmt.line_spacing
+    size = max((f.size_pt for line in para.lines for f in line.formats()), default=14.0)
+    single = 1.15 * size  # Times New Roman's single line is about 1.15 em
+    lines = spacing.value if spacing.rule == "auto" else spacing.value / single
+    if spacing.rule == "atLeast":
+        lines = max(1.0, lines)
+    if not D.BODY_LINE_SPACING.holds(lines, 0.05) or (spacing.rule == "auto" and lines < 0.99):
+        if spacing.rule == "auto":
+            shown = _("{value} lines").format(value=f"{spacing.value:g}")
+        elif spacing.rule == "atLeast":
+            shown = _("at least {value} pt").format(value=f"{spacing.value:g}")
+        else:
+            shown = _("exactly {value} pt").format(value=f"{spacing.value:g}")
+        problems.append(("body-line-spacing", _("line spacing {found}; the decree wants {wanted}").format(found=shown, wanted=line_spacing_text())))
+    return problems
+
+
 #: The rules a body paragraph is checked against alone (all but its spacing from the one before).
 _ALONE = "body paragraph"
 
@@ -522,40 +556,11 @@ def _check_body(letter: Letter) -> Iterator[Finding]:
     previous: Para | None = None
     for number, para in enumerate(body, start=1):
         fmt, text = para.fmt, para.text
-        added: list[str] = []
-
-        def add(rule: str, message: str, n: int = number, t: str = text, added: list[str] = added) -> None:
-            found.setdefault(rule, []).append((n, t, message))
-            added.append(rule)
-
         if _ALONE not in para.passed:  # what it passed before, in an earlier letter: passed again
-            for line in para.lines:
-                for message in _format(line, size=D.BODY.size):
-                    add("body-size", message)
-            if fmt.alignment != D.BODY.align:
-                add("body-align", _("{found}; body paragraphs are justified").format(found=align_name(fmt.alignment)))
-            one_line = abs(fmt.left_mm) > 0.5 and _one_line_indented_like_first_line(para)
-            if abs(fmt.left_mm) > 0.5 and not one_line:
-                add("body-indent", _("indented {mm} mm from the margin; body paragraphs start at the margin").format(mm=f"{fmt.left_mm:.1f}"))
-            elif not D.BODY_FIRST_LINE_INDENT_RANGE_MM.holds(
-                indent := first_line_mm(letter, para) + (fmt.left_mm if one_line else 0.0)
-            ):
-                add("body-indent", _("first-line indent {mm} mm: indent the first line {wanted}").format(mm=f"{indent:.1f}", wanted=indents_text()))
-            spacing = fmt.line_spacing
-            size = max((f.size_pt for line in para.lines for f in line.formats()), default=14.0)
-            single = 1.15 * size  # Times New Roman's single line is about 1.15 em
-            lines = spacing.value if spacing.rule == "auto" else spacing.value / single
-            if spacing.rule == "atLeast":
-                lines = max(1.0, lines)
-            if not D.BODY_LINE_SPACING.holds(lines, 0.05) or (spacing.rule == "auto" and lines < 0.99):
-                if spacing.rule == "auto":
-                    shown = _("{value} lines").format(value=f"{spacing.value:g}")
-                elif spacing.rule == "atLeast":
-                    shown = _("at least {value} pt").format(value=f"{spacing.value:g}")
-                else:
-                    shown = _("exactly {value} pt").format(value=f"{spacing.value:g}")
-                add("body-line-spacing", _("line spacing {found}; the decree wants {wanted}").format(found=shown, wanted=line_spacing_text()))
-            if not added:
+            problems = _body_paragraph_problems(letter, para)
+            for rule, message in problems:
+                found.setdefault(rule, []).append((number, text, message))
+            if not problems:
                 para.passed.add(_ALONE)
         if previous is not None:
             between = letter.paras[previous.index + 1 : para.index]
@@ -563,8 +568,9 @@ def _check_body(letter: Letter) -> Iterator[Finding]:
             if fmt.contextual_spacing and previous.fmt.contextual_spacing and fmt.style_id == previous.fmt.style_id:
                 gap = 0.0  # Word drops spacing between paragraphs of one style with this option
             if not between and gap < D.BODY_PARAGRAPH_SPACING.low - 0.01:
-                add("body-spacing", _("{gap} pt above it (space after the paragraph before + before this one);"
-                                      " the decree wants at least {low} pt").format(gap=f"{gap:g}", low=f"{D.BODY_PARAGRAPH_SPACING.low:g}"))
+                found.setdefault("body-spacing", []).append((number, text, _(
+                    "{gap} pt above it (space after the paragraph before + before this one);"
+                    " the decree wants at least {low} pt").format(gap=f"{gap:g}", low=f"{D.BODY_PARAGRAPH_SPACING.low:g}")))
         previous = para
     for rule in ("body-size", "body-align", "body-indent", "body-spacing", "body-line-spacing"):
         yield from _grouped(rule, found.get(rule, []))
@@ -606,12 +612,16 @@ def _check_noi_nhan(letter: Letter) -> Iterator[Finding]:
         )
         return
     for i, item in enumerate(items):
+        last = i == len(items) - 1
+        if (_check_noi_nhan, last) in item.passed:
+            continue  # the same line passed in the same place before
         problems = _format_as(item, D.NOI_NHAN_ITEMS)
         if not is_dash(item):
             problems.append(_('each item starts with "- "'))
-        last = i == len(items) - 1
         if not _without_side_note(item.text).endswith("." if last else ";"):
             problems.append(_('the last item ends with "."') if last else _('each item but the last ends with ";"'))
+        if not problems:
+            item.passed.add((_check_noi_nhan, last))
         yield from _findings_at("noi-nhan-items", N_("Nơi nhận item"), item.text, problems)
     # "Như trên" points back to Kính gửi, in the kinds that have one (a Kính gửi elsewhere is kind-parts' finding).
     first = " ".join(items[0].text.lstrip("-– ").split())
