@@ -333,11 +333,8 @@ def find_parts(letter: Letter, known: dict[tuple[Para, ...], Header] | None = No
     paragraph objects (the header's components are read from those paragraphs alone)."""
     paras = letter.paras
     kinh = next((p for p in paras if p.lines[0].text and _starts_plain(p.lines[0].text, "KINH GUI")), None)
-    noi = next(
-        (p for p in paras if p.lines[0].text and _starts_plain(p.lines[0].text, "NOI NHAN")
-         and (kinh is None or p.index > kinh.index)),
-        None,
-    )  # fmt: skip
+    after = paras[kinh.index + 1 :] if kinh is not None else paras  # (a paragraph's index is its place)
+    noi = next((p for p in after if p.lines[0].text and _starts_plain(p.lines[0].text, "NOI NHAN")), None)
     end = kinh.index if kinh else noi.index if noi else len(paras)
     top = tuple(paras[: min(end, 60)])
     found = known.get(top) if known is not None else None

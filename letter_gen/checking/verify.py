@@ -125,7 +125,7 @@ class _Layout:
 
     view: Any  # what the checks read of the document: its body and its settings
     spans: list[tuple[int, Any, Any, Any, int, int, int]]  # index, p, cell, table, group, first word, end
-    paras: dict[tuple[object, ...], Para] = field(default_factory=dict)
+    paras: dict[object, Para] = field(default_factory=dict)
     headers: dict[tuple[Para, ...], Header] = field(default_factory=dict)  # find_parts' (see there)
 
     @classmethod
@@ -255,7 +255,7 @@ def _read_with(
     paras, keys = [], []
     known = layout.paras
     for index, p, cell, table, group, first, end in layout.spans:
-        key = (index, *words[first:end])
+        key = (index, *words[first:end]) if end > first else index  # (an empty paragraph: its place)
         keys.append(key)
         para = known.get(key)
         if para is None:
