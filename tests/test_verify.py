@@ -271,3 +271,21 @@ def test_the_proof_finds_what_the_full_check_finds_whatever_the_words(case, edit
             assert verifier.proven == proven + 1, f"run {place}: checked in full, not proven"
             full = Verifier()  # a new verifier checks its first letter in full
             assert findings == full.verify(changed, "changed.docx") and full.checked_in_full == 1, f"run {place}"
+
+
+def test_a_shape_checked_again_with_other_styles_is_proven_with_those_styles():
+    first, other = _letters()[:2]
+    verifier = _verifier_for(first)
+    assert verifier.verify(other, "other.docx") == []
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(other)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/styles.xml":
+                data = data.replace(b"Times New Roman", b"Arial")
+            target.writestr(info, data)
+    restyled = out.getvalue()
+    findings = verifier.verify(restyled, "restyled.docx")  # the same words and loops, other styles: in full
+    assert findings and verifier.checked_in_full == 2
+    assert verifier.verify(restyled, "again.docx") == findings  # proven, read with the new styles
+    assert verifier.proven == 2

@@ -80,6 +80,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 _Skeleton = tuple[bytes, ...]
 _KEPT = 256  # paragraphs kept per set of loop counts of a shape (see _Layout)
+_LAYOUTS = 32  # sets of loop counts (of any shape) kept
 # Where a run's text comes from: literal text of the skeleton, or the number of one of the
 # paragraph's words (a match of _RUN_TEXT, counted from the paragraph's first).
 _Recipe = tuple[str | int, ...]
@@ -99,18 +100,6 @@ class _Reference:
     head: int  # words before the first paragraph
     skeleton: _Skeleton
     package: _Package | None  # its zip, to read another letter's document.xml by
-    layouts: OrderedDict[tuple[int, ...], _Layout | None] = field(default_factory=OrderedDict)
-
-    def layout(self, counts: list[int]) -> _Layout | None:
-        """The paragraphs of this shape's letters with these counts (see :class:`_Layout`)."""
-        key = tuple(counts)
-        if key in self.layouts:
-            self.layouts.move_to_end(key)
-            return self.layouts[key]
-        found = self.layouts[key] = _Layout.build(self, counts)
-        if len(self.layouts) > 16:
-            self.layouts.popitem(last=False)
-        return found
 
 
 @dataclass
@@ -163,6 +152,8 @@ class Verifier:
     def __init__(self, shapes: int = 64) -> None:
         self._shapes = shapes
         self._references: OrderedDict[_Skeleton, _Reference] = OrderedDict()
+        # (shape, loop counts) → its paragraphs (see _Layout); a letter of a batch has one of a few
+        self._layouts: OrderedDict[tuple[_Skeleton, tuple[int, ...]], tuple[_Reference, _Layout | None]] = OrderedDict()
         self.checked_in_full = 0
         self.proven = 0
 
@@ -181,7 +172,8 @@ class Verifier:
             reference = self._references.get(skeleton)
             if reference is not None and (reference.others is others or reference.others == others):
                 root = parsed[1] if parsed is not None and parsed[0] == document else None
-                letter = _read_with(reference, document, counts, words, root)
+                layout = self._layout(skeleton, reference, counts)
+                letter = _read_with(reference, layout, document, words, root) if layout is not None else None
                 if letter is not None:
                     self._references.move_to_end(skeleton)
                     self.proven += 1
@@ -192,6 +184,21 @@ class Verifier:
         if package is not None:
             self._remember(letter, *package, data)
         return findings
+
+    def _layout(self, skeleton: _Skeleton, reference: _Reference, counts: list[int]) -> _Layout | None:
+        """The paragraphs of a shape's letters with these loop counts (see :class:`_Layout`);
+        the most recently used _LAYOUTS are kept (each ~1 MB at most)."""
+        key = (skeleton, tuple(counts))
+        kept = self._layouts.get(key)
+        if kept is not None and kept[0] is reference:  # (a shape checked in full again has a new reference)
+            self._layouts.move_to_end(key)
+            return kept[1]
+        found = _Layout.build(reference, counts)
+        self._layouts[key] = (reference, found)
+        self._layouts.move_to_end(key)
+        if len(self._layouts) > _LAYOUTS:
+            self._layouts.popitem(last=False)
+        return found
 
     def _remember(self, letter: Letter, document: bytes, others: dict[str, bytes], data: bytes) -> None:
         skeleton, counts, _words = _skeleton(document)
@@ -210,7 +217,14 @@ class Verifier:
             return
         words = [piece.count(b"\0") for piece in skeleton[1:]]
         self._references[skeleton] = _Reference(
-            others, formats, fixed, letter.document.settings.element, recipes, words, skeleton[0].count(b"\0"), skeleton,
+            others,
+            formats,
+            fixed,
+            letter.document.settings.element,
+            recipes,
+            words,
+            skeleton[0].count(b"\0"),
+            skeleton,
             _Package.of(data),
         )
         if len(self._references) > self._shapes:
@@ -236,20 +250,17 @@ def _skeleton(document: bytes) -> tuple[_Skeleton, list[int], list[bytes]]:
 
 
 def _read_with(
-    reference: _Reference, document: bytes, counts: list[int], words: list[bytes], root: Any = None
+    reference: _Reference, layout: _Layout, document: bytes, words: list[bytes], root: Any = None
 ) -> Letter | None:
     """The letter read into paragraphs with the reference's formats, its components found;
-    None when its paragraphs are not the ones the skeleton shows (a text box). ``words``: the
-    matches of _RUN_TEXT in ``document``; ``root``: the tree of ``document`` when it is already
-    parsed (else it is parsed: only a well-formed letter is read from its words)."""
+    None when it is not well-formed. ``layout``: its shape's paragraphs for its loop counts;
+    ``words``: the matches of _RUN_TEXT in ``document``; ``root``: the tree of ``document`` when
+    it is already parsed (else it is parsed: only a well-formed letter is read from its words)."""
     if root is None:
         try:
             etree.fromstring(document)
         except etree.XMLSyntaxError:
             return None
-    layout = reference.layout(counts)
-    if layout is None:
-        return None
     # Every paragraph is a copy of its group's paragraph in the reference but for its words
     # (the skeleton is equal), so its runs' texts follow the group's recipes (see _recipes).
     paras, keys = [], []
