@@ -56,7 +56,7 @@ _LONGEST_TITLE = max(len(title) for title in _TITLES)
 _ASCII_SPACE = b" \t\n\v\f\r\x1c\x1d\x1e\x1f"
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _is_title(text: str) -> bool:
     """Whether ``_plain(text)`` is a kind's name. Every ASCII character but white space shows in
     the fold as one character (nothing composes with it), so a text with more of them than the

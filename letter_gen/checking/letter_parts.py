@@ -133,7 +133,7 @@ def _plain(text: str) -> str:
     return " ".join(vn.without_marks(text).upper().split())
 
 
-@lru_cache(maxsize=8192)  # asked of every paragraph's first line, twice a letter
+@lru_cache(maxsize=1024)  # asked of every paragraph's first line, twice a letter
 def _starts_plain(text: str, plain: str) -> bool:
     """Whether ``_plain(text)`` starts with ``plain``, folding only the start of a long text
     (a prefix folds to a prefix of the whole)."""
