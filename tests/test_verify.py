@@ -289,3 +289,24 @@ def test_a_shape_checked_again_with_other_styles_is_proven_with_those_styles():
     assert findings and verifier.checked_in_full == 2
     assert verifier.verify(restyled, "again.docx") == findings  # proven, read with the new styles
     assert verifier.proven == 2
+
+
+def test_letters_whose_xml_is_not_utf8_are_checked_in_full():
+    # A document.xml Word or another tool saved in another encoding: its words are not UTF-8 bytes
+    def latin1(xml: str) -> bytes:
+        return xml.replace("encoding='UTF-8'", "encoding='ISO-8859-1'").encode("iso-8859-1", "xmlcharrefreplace")
+
+    def recoded(docx: bytes) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                data = source.read(info)
+                target.writestr(info, latin1(data.decode("utf-8")) if info.filename == "word/document.xml" else data)
+        return out.getvalue()
+
+    letters = [recoded(letter) for letter in _letters()[:3]]
+    assert b"encoding='ISO-8859-1'" in zipfile.ZipFile(io.BytesIO(letters[1])).read("word/document.xml")
+    verifier = Verifier()
+    for letter in letters:
+        assert verifier.verify(letter, "latin1.docx") == Verifier().verify(letter, "latin1.docx")
+    assert (verifier.checked_in_full, verifier.proven) == (3, 0)

@@ -73,7 +73,8 @@ _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 # A word's place in a run's text while the reference is read: one private-use character per match.
 _MARK = 0xF0000
 _MARKS = re.compile("([\U000f0000-\U000ffffd])")
-_UTF8 = re.compile(rb'(?:\xef\xbb\xbf)?(?:<\?xml(?:[^?]*?encoding=["\'](?i:utf-?8)["\'])?[^?]*\?>)?\s*<')
+# The XML declaration's encoding, when it names one (none: UTF-8).
+_ENCODING = re.compile(rb'(?:\xef\xbb\xbf)?<\?xml[^?]*?encoding=["\']([^"\']*)["\']')
 _PARAGRAPH_START = re.compile(rb"(<w:p[ >])")  # split on, kept: a paragraph's start
 # Control characters a letter should not carry; XML 1.0 refuses most C0 ones outright.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -307,9 +308,12 @@ def _expand(m: re.Match[str]) -> str:
 def _recipes(document: bytes, skeleton: _Skeleton, counts: list[int]) -> list[tuple[_Recipe, ...]] | None:
     """Per group of the reference, where each run's text comes from: the document is parsed
     with each word replaced by a mark, and each run's text read as marks and literal text. None
-    when the words cannot be read so: not UTF-8, a DOCTYPE, comment, CDATA section or empty
+    when the words cannot be read so: not UTF-8 (windows-1258, say), a DOCTYPE, comment, CDATA section or empty
     paragraph (a ``<w:p`` that is not a paragraph's start, or a paragraph without one)."""
-    if not _UTF8.match(document) or b"<!" in document or b"<w:p/>" in document or document.find(b"<?", 1) >= 0:
+    encoding = _ENCODING.match(document)
+    if encoding is not None and encoding.group(1).lower() not in (b"utf-8", b"utf8"):
+        return None  # the words are read as UTF-8
+    if document.startswith((b"\xff\xfe", b"\xfe\xff")) or b"<!" in document or b"<w:p/>" in document or document.find(b"<?", 1) >= 0:
         return None
     parts = _RUN_TEXT.split(document)
     if len(parts) // 2 > 0xFFFD or _MARKS.search(document.decode("utf-8", "replace")):
