@@ -23,8 +23,25 @@ that and checks only what the words can change:
    text they underline, the signer's name, the font of each character), plus no control
    characters in the text.
 
+What makes that cheap (~0.25 ms a letter against ~1 ms read from its tree):
+
+- The words are the matches the skeleton takes out. Each run's text is read from them by a
+  *recipe* found once per shape (:func:`_recipes`), not from a parsed tree; the paragraphs'
+  elements, cells and tables come from the word-less document parsed once per shape and
+  loop counts (:class:`_Layout`), which is every such letter's document without its words.
+- A paragraph read from the same words at the same place is the same object in every letter
+  (kept by :class:`_Layout`), and a paragraph never changes once read. So what a check of a
+  paragraph or line alone found clean is kept on it (``Para.passed``, ``Line.passed``: the
+  format checks, a body paragraph's own rules, its fonts, its shapes, control characters) and
+  the header's components and checks are kept by the very paragraphs they read: the header,
+  the Nơi nhận and most of the body read the same in every letter of a batch. Only "passed"
+  is kept, never a finding, so a message still follows the clerk's language.
+- A package like the last reference's is read by comparing the bytes around its document
+  entry (:class:`_Package`), not entry by entry.
+
 Anything the proof does not cover (a package of another shape, a text box, a template
-without page numbers, whose page-number rule reads the text) is checked in full.
+without page numbers, whose page-number rule reads the text, a document.xml not in UTF-8) is
+checked in full.
 """
 
 from __future__ import annotations
