@@ -13,14 +13,19 @@ import pytest
 from letter_gen.checking.rules import check_bytes
 from letter_gen.checking.verify import Verifier
 from letter_gen.errors import InputError
+from letter_gen.inputs.formats import load_input
 from letter_gen.inputs.model import validate_data
+from letter_gen.letters import kinds
 from letter_gen.letters.bundled import template_path
 from letter_gen.letters.compose import compose, letters_of
+from letter_gen.letters.render import PreparedTemplate
 from letter_gen.output.batch import BatchOptions, run_batch
 from letter_gen.register.store import Register
 
 from .letters import prepared
 from .rounds import make_round, write_round
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _letters(units: int = 12, mode: str = "per-unit") -> list[bytes]:
@@ -310,3 +315,25 @@ def test_letters_whose_xml_is_not_utf8_are_checked_in_full():
     for letter in letters:
         assert verifier.verify(letter, "latin1.docx") == Verifier().verify(letter, "latin1.docx")
     assert (verifier.checked_in_full, verifier.proven) == (3, 0)
+
+
+@pytest.mark.parametrize("kind", sorted(kinds.KINDS))
+def test_every_kind_is_proven_with_the_findings_of_a_full_check(kind):
+    # the kinds' own components (title block, authority line, Điều …) read from the words too
+    content = kinds.compose(kinds.with_kind(load_input(ROOT / "data" / "cchc-2021-kinds.yaml"), kind))
+    letter = PreparedTemplate(template_path(kind)).render(content)
+    verifier = _verifier_for(letter)
+    with zipfile.ZipFile(io.BytesIO(letter)) as zipped:
+        texts = len(_TEXT.findall(zipped.read("word/document.xml").decode("utf-8")))
+    edits = [edit for case, edit in WORD_EDITS if case in ("capitals", "lower case", "no words", "a line break")]
+    for number, edit in enumerate(edits):
+        for place in range(number, texts, max(1, texts // 5)):
+            count = iter(range(texts))
+
+            def one(m: re.Match[str], place: int = place, count=count, edit=edit) -> str:  # type: ignore[no-untyped-def]
+                return m.group(1) + edit(m.group(2)) + m.group(3) if next(count) == place else m.group(0)
+
+            changed = _edited(letter, lambda xml: _TEXT.sub(one, xml))
+            full = Verifier()
+            assert verifier.verify(changed, "changed.docx") == full.verify(changed, "changed.docx"), f"run {place}"
+    assert verifier.checked_in_full == 1
