@@ -330,7 +330,12 @@ def _recipes(document: bytes, skeleton: _Skeleton, counts: list[int]) -> list[tu
     encoding = _ENCODING.match(document)
     if encoding is not None and encoding.group(1).lower() not in (b"utf-8", b"utf8"):
         return None  # the words are read as UTF-8
-    if document.startswith((b"\xff\xfe", b"\xfe\xff")) or b"<!" in document or b"<w:p/>" in document or document.find(b"<?", 1) >= 0:
+    if (
+        document.startswith((b"\xff\xfe", b"\xfe\xff"))
+        or b"<!" in document
+        or b"<w:p/>" in document
+        or document.find(b"<?", 1) >= 0
+    ):
         return None
     parts = _RUN_TEXT.split(document)
     if len(parts) // 2 > 0xFFFD or _MARKS.search(document.decode("utf-8", "replace")):
@@ -463,9 +468,12 @@ class _Package:
 
     directory: int  # the central directory's size
     count: int
-    cuts: tuple[tuple[int, int], ...]  # the slices of the directory that never change
-    fixed: bytes  # those slices joined
-    offsets: tuple[tuple[int, int, bool], ...]  # per entry: where its offset is, the offset, after the document
+    fixed_at: struct.Struct  # reads the slices of the directory that never change
+    fixed: tuple[bytes, ...]
+    still_at: struct.Struct  # reads the offsets of the entries up to the document's
+    still: tuple[int, ...]
+    moved_at: struct.Struct  # reads the offsets of the entries after it (they move with its size)
+    moved: tuple[int, ...]
     record: int  # where the document's record starts in the directory
     before: bytes  # the package before the document's local header
     header: tuple[bytes, bytes]  # its local header without the crc-32 and sizes (bytes 14 to 26)
@@ -503,17 +511,29 @@ class _Package:
         offset = _CENTRAL.unpack_from(directory, record)[16]
         local = _LOCAL.unpack_from(data, offset)
         begin = offset + _LOCAL.size + local[9] + local[10]
-        offsets = [(place, known, known > offset) for place, known, _ in offsets]
         cuts, at = [], 0
         for low, high in sorted(changing):
             cuts.append((at, low))
             at = high
         cuts.append((at, size))
+        fixed_at = _reader([(a, f"{b - a}s") for a, b in cuts])
+        still_at = _reader([(place, "I") for place, known, _ in offsets if known <= offset])
+        moved_at = _reader([(place, "I") for place, known, _ in offsets if known > offset])
         return cls(
-            size, count, tuple(cuts), b"".join(directory[a:b] for a, b in cuts), tuple(offsets), record, data[:offset],
+            size, count, fixed_at, fixed_at.unpack_from(directory), still_at, still_at.unpack_from(directory), moved_at,
+            moved_at.unpack_from(directory), record, data[:offset],
             (data[offset : offset + 14], data[offset + 26 : begin]), _CENTRAL.unpack_from(directory, record)[4], packed,
             data[begin + packed : start],
         )  # fmt: skip
+
+
+def _reader(fields: list[tuple[int, str]]) -> struct.Struct:
+    """A struct reading each (place, format) of ``fields``, in order of place, in one call."""
+    layout, at = "<", 0
+    for place, kind in fields:
+        layout += f"{place - at}x{kind}" if place > at else kind
+        at = place + struct.calcsize("<" + kind)
+    return struct.Struct(layout)
 
 
 def _known_document(data: bytes, known: _Package) -> bytes | None:
@@ -526,15 +546,14 @@ def _known_document(data: bytes, known: _Package) -> bytes | None:
     if disk or comment or count != known.count or size != known.directory or start + size != end:
         return None
     directory = data[start:end]
-    if b"".join([directory[a:b] for a, b in known.cuts]) != known.fixed:
+    if known.fixed_at.unpack_from(directory) != known.fixed or known.still_at.unpack_from(directory) != known.still:
         return None
     crc, packed, length = _SIZES.unpack_from(directory, known.record + 16)
     if packed == 0xFFFFFFFF or length == 0xFFFFFFFF:
         return None
     shift = packed - known.packed
-    for place, offset, after in known.offsets:
-        if int.from_bytes(directory[place : place + 4], "little") != offset + (shift if after else 0):
-            return None
+    if tuple([offset - shift for offset in known.moved_at.unpack_from(directory)]) != known.moved:
+        return None
     offset = len(known.before)
     begin = offset + 26 + len(known.header[1])
     if (
