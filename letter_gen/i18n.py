@@ -30,12 +30,36 @@ CLICK_DOMAIN = "click"
 _catalogs: dict[tuple[str, str], _gettext.NullTranslations] = {}
 
 
+_VARIABLES = ("LETTER_GEN_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+try:  # the variables' names as os.environ's own table keys them (bytes on POSIX)
+    _KEYS: tuple[object, ...] | None = tuple(os.environ.encodekey(name) for name in _VARIABLES)  # type: ignore[attr-defined]
+except AttributeError:
+    _KEYS = None
+_decided: dict[tuple[object, ...], str] = {}
+
+
 def language() -> str:
     """``"vi"`` or ``"en"``, from the environment (see the module's docstring)."""
+    # Asked at every message (checking a letter asks ~20 times). os.environ.get costs an exception
+    # per unset variable, so the decision is kept per set of values, read from os.environ's own
+    # table: a change of LETTER_GEN_LANG still shows at the next message.
+    data = getattr(os.environ, "_data", None)
+    if _KEYS is None or not isinstance(data, dict):
+        return _decide()
+    values = tuple([data.get(key) for key in _KEYS])
+    found = _decided.get(values)
+    if found is None:
+        if len(_decided) > 64:
+            _decided.clear()
+        found = _decided[values] = _decide()
+    return found
+
+
+def _decide() -> str:
     chosen = os.environ.get("LETTER_GEN_LANG", "").strip().lower()
     if chosen:
         return "en" if chosen.startswith("en") else "vi"
-    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+    for variable in _VARIABLES[1:]:
         value = os.environ.get(variable, "")
         if value:
             return "en" if value.split(":")[0].lower().startswith("en") else "vi"

@@ -12,14 +12,20 @@ import pytest
 
 from letter_gen.checking.rules import check_bytes
 from letter_gen.checking.verify import Verifier
+from letter_gen.errors import InputError
+from letter_gen.inputs.formats import load_input
 from letter_gen.inputs.model import validate_data
+from letter_gen.letters import kinds
 from letter_gen.letters.bundled import template_path
 from letter_gen.letters.compose import compose, letters_of
+from letter_gen.letters.render import PreparedTemplate
 from letter_gen.output.batch import BatchOptions, run_batch
 from letter_gen.register.store import Register
 
 from .letters import prepared
 from .rounds import make_round, write_round
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _letters(units: int = 12, mode: str = "per-unit") -> list[bytes]:
@@ -82,11 +88,13 @@ TEXT_BREAKS = [
 
 @pytest.mark.parametrize(("case", "edit", "rule"), TEXT_BREAKS, ids=[c for c, _, _ in TEXT_BREAKS])
 def test_a_letter_of_a_checked_shape_whose_words_break_a_rule_is_refused(case, edit, rule):
-    first, other = _letters()[:2]
+    first, other, *more = _letters()
     verifier = _verifier_for(first)
+    # Letters proven first: the paragraphs, and what passed on them, the broken letter shares with them are kept
+    assert all(verifier.verify(letter, "good.docx") == [] for letter in [other, *more])
     broken = _edited(other, edit)
     findings = verifier.verify(broken, "broken.docx")
-    assert verifier.proven == 1, "verified by proof, not by a full check"
+    assert verifier.proven == len(more) + 2, "verified by proof, not by a full check"
     assert rule in {f.rule for f in findings}
     assert findings == check_bytes(broken, "broken.docx")  # the very findings of a full check
 
@@ -128,18 +136,48 @@ def test_a_letter_whose_formatting_differs_is_checked_in_full(case, edit):
     assert findings == check_bytes(changed, "changed.docx")
 
 
-def test_a_letter_whose_other_parts_differ_is_checked_in_full():
+@pytest.mark.parametrize("part", ["docProps/app.xml", "word/styles.xml", "word/header1.xml"])
+def test_a_letter_whose_other_parts_differ_is_checked_in_full(part):
+    # parts stored before word/document.xml and after it (the verifier reads a package like
+    # the last one checked by comparing the bytes around that entry)
+    first, other = _letters()[:2]
+    verifier = _verifier_for(first)
+    assert verifier.verify(other, "other.docx") == [] and verifier.proven == 1
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(other)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        names = [info.filename for info in source.infolist()]
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == part:
+                data += b"\n"  # a byte more, the part still well-formed
+            target.writestr(info, data)
+    assert names.index(part) != names.index("word/document.xml")
+    verifier.verify(out.getvalue(), "changed.docx")
+    assert (verifier.checked_in_full, verifier.proven) == (2, 1)
+
+
+def test_a_letter_whose_parts_are_stored_in_another_order_is_still_proven():
     first, other = _letters()[:2]
     verifier = _verifier_for(first)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(other)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == "word/styles.xml":
-                data = data.replace(b'w:val="28"', b'w:val="20"')
-            target.writestr(info, data)
-    verifier.verify(out.getvalue(), "styles.docx")
-    assert (verifier.checked_in_full, verifier.proven) == (2, 0)
+        for info in reversed(source.infolist()):
+            target.writestr(info, source.read(info))
+    assert verifier.verify(out.getvalue(), "reordered.docx") == []
+    assert (verifier.checked_in_full, verifier.proven) == (1, 1)
+
+
+def test_a_letter_whose_document_entry_is_damaged_is_checked_in_full():
+    first, other = _letters()[:2]
+    verifier = _verifier_for(first)
+    with zipfile.ZipFile(io.BytesIO(other)) as zipped:
+        entry = zipped.getinfo("word/document.xml")
+    damaged = bytearray(other)
+    start = entry.header_offset + 30 + len(entry.filename.encode()) + len(entry.extra)
+    damaged[start + entry.compress_size // 2] ^= 0xFF  # a byte of its compressed data
+    with pytest.raises(InputError):
+        verifier.verify(bytes(damaged), "damaged.docx")
+    assert verifier.proven == 0
 
 
 def test_only_the_first_letter_of_a_shape_takes_the_full_check():
@@ -196,3 +234,106 @@ def test_a_unit_whose_letter_alone_is_in_10pt_is_refused_before_it_takes_a_numbe
     assert (accepted.failed, accepted.written) == (0, 300)
     with Register(register) as book:
         assert any(odd in entry.recipients for entry in book.entries())
+
+
+# Words as a clerk's data or Word may write them: references the XML parser replaces, line ends
+# it normalises, tabs and line breaks (w:tab, w:br: words too, not the skeleton), nothing at all.
+WORD_EDITS = [
+    ("an ampersand", lambda text: text + " &amp; Cộng sự"),
+    ("references", lambda text: "&lt;" + text + "&gt; &quot;&apos;&#65;&#x1EA0;"),
+    ("a line end typed as CR LF", lambda text: text.replace(" ", "\r\n", 1)),
+    ("a carriage return alone", lambda text: text.replace(" ", "\r", 1)),
+    ("a character reference to a tab", lambda text: "&#9;" + text),
+    ("a tab element", lambda text: text.replace(" ", '</w:t><w:tab/><w:t xml:space="preserve">', 1)),
+    ("a line break", lambda text: text.replace(" ", '</w:t><w:br/><w:t xml:space="preserve">', 1)),
+    ("no words", lambda text: ""),
+    ("capitals", lambda text: re.sub(r"[^&;]+(?=&|$)", lambda m: m.group(0).upper(), text)),
+    ("lower case", lambda text: re.sub(r"[^&;]+(?=&|$)", lambda m: m.group(0).lower(), text)),
+    ("a control character", lambda text: text + "&#x85;"),
+    ("an empty text element", lambda text: '</w:t><w:t xml:space="preserve"/><w:t xml:space="preserve">' + text),
+    ("decomposed marks", lambda text: __import__("unicodedata").normalize("NFD", text)),
+]
+_TEXT = re.compile(r"(<w:t(?: [^>]*)?>)([^<]*)(</w:t>)")
+
+
+@pytest.mark.parametrize(("case", "edit"), WORD_EDITS, ids=[c for c, _ in WORD_EDITS])
+def test_the_proof_finds_what_the_full_check_finds_whatever_the_words(case, edit):
+    letters = _letters(units=4)
+    verifier = _verifier_for(letters[0])
+    for number, letter in enumerate(letters[1:]):
+        with zipfile.ZipFile(io.BytesIO(letter)) as zipped:
+            texts = len(_TEXT.findall(zipped.read("word/document.xml").decode("utf-8")))
+        # a different run of each letter, every part of the letter (header, body, closing) in turn
+        for place in range(number, texts, max(1, texts // 6)):
+            count = iter(range(texts))
+
+            def one(m: re.Match[str], place: int = place, count=count) -> str:  # type: ignore[no-untyped-def]
+                return m.group(1) + edit(m.group(2)) + m.group(3) if next(count) == place else m.group(0)
+
+            changed = _edited(letter, lambda xml: _TEXT.sub(one, xml))
+            proven = verifier.proven
+            findings = verifier.verify(changed, "changed.docx")
+            assert verifier.proven == proven + 1, f"run {place}: checked in full, not proven"
+            full = Verifier()  # a new verifier checks its first letter in full
+            assert findings == full.verify(changed, "changed.docx") and full.checked_in_full == 1, f"run {place}"
+
+
+def test_a_shape_checked_again_with_other_styles_is_proven_with_those_styles():
+    first, other = _letters()[:2]
+    verifier = _verifier_for(first)
+    assert verifier.verify(other, "other.docx") == []
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(other)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/styles.xml":
+                data = data.replace(b"Times New Roman", b"Arial")
+            target.writestr(info, data)
+    restyled = out.getvalue()
+    findings = verifier.verify(restyled, "restyled.docx")  # the same words and loops, other styles: in full
+    assert findings and verifier.checked_in_full == 2
+    assert verifier.verify(restyled, "again.docx") == findings  # proven, read with the new styles
+    assert verifier.proven == 2
+
+
+def test_letters_whose_xml_is_not_utf8_are_checked_in_full():
+    # A document.xml Word or another tool saved in another encoding: its words are not UTF-8 bytes
+    def latin1(xml: str) -> bytes:
+        return xml.replace("encoding='UTF-8'", "encoding='ISO-8859-1'").encode("iso-8859-1", "xmlcharrefreplace")
+
+    def recoded(docx: bytes) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                data = source.read(info)
+                target.writestr(info, latin1(data.decode("utf-8")) if info.filename == "word/document.xml" else data)
+        return out.getvalue()
+
+    letters = [recoded(letter) for letter in _letters()[:3]]
+    assert b"encoding='ISO-8859-1'" in zipfile.ZipFile(io.BytesIO(letters[1])).read("word/document.xml")
+    verifier = Verifier()
+    for letter in letters:
+        assert verifier.verify(letter, "latin1.docx") == Verifier().verify(letter, "latin1.docx")
+    assert (verifier.checked_in_full, verifier.proven) == (3, 0)
+
+
+@pytest.mark.parametrize("kind", sorted(kinds.KINDS))
+def test_every_kind_is_proven_with_the_findings_of_a_full_check(kind):
+    # the kinds' own components (title block, authority line, Điều …) read from the words too
+    content = kinds.compose(kinds.with_kind(load_input(ROOT / "data" / "cchc-2021-kinds.yaml"), kind))
+    letter = PreparedTemplate(template_path(kind)).render(content)
+    verifier = _verifier_for(letter)
+    with zipfile.ZipFile(io.BytesIO(letter)) as zipped:
+        texts = len(_TEXT.findall(zipped.read("word/document.xml").decode("utf-8")))
+    edits = [edit for case, edit in WORD_EDITS if case in ("capitals", "lower case", "no words", "a line break")]
+    for number, edit in enumerate(edits):
+        for place in range(number, texts, max(1, texts // 5)):
+            count = iter(range(texts))
+
+            def one(m: re.Match[str], place: int = place, count=count, edit=edit) -> str:  # type: ignore[no-untyped-def]
+                return m.group(1) + edit(m.group(2)) + m.group(3) if next(count) == place else m.group(0)
+
+            changed = _edited(letter, lambda xml: _TEXT.sub(one, xml))
+            full = Verifier()
+            assert verifier.verify(changed, "changed.docx") == full.verify(changed, "changed.docx"), f"run {place}"
+    assert verifier.checked_in_full == 1

@@ -9,7 +9,7 @@ from typing import Any
 
 from letter_gen import decree30 as D
 from letter_gen import vn
-from letter_gen.checking.letter_parts import Letter, Line, pts
+from letter_gen.checking.letter_parts import Letter, Line, at, pts
 from letter_gen.checking.word_format import TWIPS_PER_MM, wattr
 from letter_gen.i18n import N_, _
 
@@ -87,6 +87,10 @@ def format_problems(
     align: str | None = None,
 ) -> list[str]:
     """What is wrong with a line's resolved formatting, as messages."""
+    # Reads only the line's pieces and its paragraph's alignment, which never change.
+    passed = (size and (size.low, size.high), bold, italic, upper, align)  # (a Range's hash is slow)
+    if passed in line.passed:
+        return []
     problems: list[str] = []
     formats = line.formats()
     if size is not None:
@@ -109,6 +113,8 @@ def format_problems(
         problems.append(_("not in capitals; it must be UPPERCASE"))
     if align is not None and line.para.fmt.alignment != align:
         problems.append(_("{found}; it must be {wanted}").format(found=align_name(line.para.fmt.alignment), wanted=align_name(align)))
+    if not problems:
+        line.passed.add(passed)
     return problems
 
 
@@ -123,3 +129,10 @@ def format_as(line: Line, component: D.Component) -> list[str]:
 def findings_of(rule: str, where: str, messages: list[str]) -> Iterator[Finding]:
     for message in dict.fromkeys(messages):  # once each, in order
         yield Finding(rule, where, message)
+
+
+def findings_at(rule: str, label: str, text: str, messages: list[str]) -> Iterator[Finding]:
+    """:func:`findings_of` at ``at(_(label), text)``: the place is named (and translated) only
+    when there is a finding, as most lines of most letters have none."""
+    if messages:
+        yield from findings_of(rule, at(_(label), text), messages)

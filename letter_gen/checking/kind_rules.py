@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from letter_gen import decree30 as D
 from letter_gen import vn
@@ -46,8 +47,23 @@ class KindView:
         return D.FORMS[self.key]
 
 
+@lru_cache(maxsize=4096)  # every paragraph after the header, the same ones in most letters of a batch
 def _plain(text: str) -> str:
     return " ".join(vn.without_marks(text).upper().split())
+
+
+_LONGEST_TITLE = max(len(title) for title in _TITLES)
+_ASCII_SPACE = b" \t\n\v\f\r\x1c\x1d\x1e\x1f"
+
+
+@lru_cache(maxsize=1024)
+def _is_title(text: str) -> bool:
+    """Whether ``_plain(text)`` is a kind's name. Every ASCII character but white space shows in
+    the fold as one character (nothing composes with it), so a text with more of them than the
+    longest name has is none, and the long paragraphs of a letter's body are not folded."""
+    if len(text.encode("ascii", "ignore").translate(None, _ASCII_SPACE)) > _LONGEST_TITLE:
+        return False
+    return _plain(text) in _TITLES
 
 
 def recognise(letter: Letter) -> str | None:
@@ -67,7 +83,7 @@ def _title_para(letter: Letter) -> Para | None:
     """The first paragraph after the header that is a kind's name alone (outside a table)."""
     start = max((line.para.index for line in (letter.number, letter.date) if line is not None), default=-1)
     for para in letter.paras[start + 1 : start + 12]:
-        if para.cell is None and para.text and _plain(para.text) in _TITLES:
+        if para.cell is None and para.text and _is_title(para.text):
             return para
     return None
 

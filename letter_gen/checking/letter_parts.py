@@ -86,6 +86,19 @@ class Para:
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines).strip()
 
+    @cached_property
+    def cell_below(self) -> Any:
+        """The cell of the next table row that starts at the same grid column as this
+        paragraph's cell; None at body level or in a table's last row."""
+        return _cell_below(self.cell) if self.cell is not None else None
+
+    @cached_property
+    def passed(self) -> set[object]:
+        """The checks of this paragraph alone it passed, by their arguments: a paragraph never
+        changes once built, and the verifier gives the letters of a batch the same paragraph
+        objects where their words are the same, so a check passed once need not run again."""
+        return set()
+
 
 @dataclass(eq=False)
 class Line:
@@ -101,6 +114,11 @@ class Line:
         """The text as printed: capitals where the run has the caps property."""
         return unicodedata.normalize("NFC", "".join(t.upper() if f.caps else t for t, f in self.pieces)).strip()
 
+    @cached_property
+    def passed(self) -> set[object]:
+        """The checks of this line alone it passed, by their arguments (see :attr:`Para.passed`)."""
+        return set()
+
     def formats(self) -> list[RunFormat]:
         return [f for t, f in self.pieces if t.strip()]
 
@@ -115,6 +133,7 @@ def _plain(text: str) -> str:
     return " ".join(vn.without_marks(text).upper().split())
 
 
+@lru_cache(maxsize=1024)  # asked of every paragraph's first line, twice a letter
 def _starts_plain(text: str, plain: str) -> bool:
     """Whether ``_plain(text)`` starts with ``plain``, folding only the start of a long text
     (a prefix folds to a prefix of the whole)."""
@@ -303,18 +322,47 @@ def analyse(document: Any) -> Letter:
     return find_parts(Letter(document, formatter, paras))
 
 
-def find_parts(letter: Letter) -> Letter:
+#: The header's components as :func:`find_parts` found them in some paragraphs.
+Header = tuple[tuple[Line, ...], tuple[Line, ...], Line | None, Line | None, tuple[Line, ...], tuple[Line, ...], tuple[Line, ...]]
+
+
+def find_parts(letter: Letter, known: dict[tuple[Para, ...], Header] | None = None) -> Letter:
     """Name the components of a letter read into paragraphs (``letter.paras``), by their text
-    and position: the header, Kính gửi, body, Nơi nhận and signature."""
+    and position: the header, Kính gửi, body, Nơi nhận and signature. ``known``: the header's
+    components by the paragraphs they were found in, kept by the caller for letters that share
+    paragraph objects (the header's components are read from those paragraphs alone)."""
     paras = letter.paras
     kinh = next((p for p in paras if p.lines[0].text and _starts_plain(p.lines[0].text, "KINH GUI")), None)
-    noi = next(
-        (p for p in paras if p.lines[0].text and _starts_plain(p.lines[0].text, "NOI NHAN")
-         and (kinh is None or p.index > kinh.index)),
-        None,
-    )  # fmt: skip
+    after = paras[kinh.index + 1 :] if kinh is not None else paras  # (a paragraph's index is its place)
+    noi = next((p for p in after if p.lines[0].text and _starts_plain(p.lines[0].text, "NOI NHAN")), None)
     end = kinh.index if kinh else noi.index if noi else len(paras)
-    header = _lines(paras[: min(end, 60)])
+    top = tuple(paras[: min(end, 60)])
+    found = known.get(top) if known is not None else None
+    if found is None:
+        _find_header(letter, _lines(top))
+        if known is not None:
+            if len(known) >= 64:
+                known.clear()
+            known[top] = (
+                tuple(letter.national), tuple(letter.motto), letter.number, letter.date, tuple(letter.subject),
+                tuple(letter.agency), tuple(letter.parent),
+            )  # fmt: skip
+    else:
+        national, motto, letter.number, letter.date, subject, agency, parent = found
+        letter.national, letter.motto, letter.subject = list(national), list(motto), list(subject)
+        letter.agency, letter.parent = list(agency), list(parent)
+    _find_kind(letter, kinh)
+    if kinh is not None:
+        _find_recipients(letter, kinh)
+    if noi is not None:
+        _find_noi_nhan(letter, noi)
+    _find_signature(letter, kinh)
+    _find_body(letter, kinh)
+    return letter
+
+
+def _find_header(letter: Letter, header: list[Line]) -> None:
+    """The Quốc hiệu, Tiêu ngữ, Số and date lines, V/v, and the agency (and its parent)."""
     letter.national = _find_phrase(header, _plain(vn.NATIONAL_TITLE))
     start = header.index(letter.national[-1]) + 1 if letter.national else 0
     letter.motto = _find_phrase(header, _MOTTO_PLAIN, start) or _find_phrase(header, _MOTTO_PLAIN)
@@ -330,14 +378,6 @@ def find_parts(letter: Letter) -> Letter:
                     break
                 letter.subject.append(line)
     _find_agency(letter, header)
-    _find_kind(letter, kinh)
-    if kinh is not None:
-        _find_recipients(letter, kinh)
-    if noi is not None:
-        _find_noi_nhan(letter, noi)
-    _find_signature(letter, kinh)
-    _find_body(letter, kinh)
-    return letter
 
 
 def _find_agency(letter: Letter, header: list[Line]) -> None:
@@ -465,7 +505,7 @@ def paras_below(letter: Letter, para: Para, limit: int = 3) -> list[Para]:
             break
         found.append(after)
     if len(found) < limit and para.cell is not None and (not found or found[-1].cell is para.cell):
-        below = _cell_below(para.cell)
+        below = para.cell_below
         if below is not None:
             found += [p for p in letter.paras if p.cell is below][: limit - len(found)]
     return found
@@ -544,7 +584,7 @@ def _find_noi_nhan(letter: Letter, noi: Para) -> None:
             break
         items.extend(lines)
     if not items and noi.cell is not None:
-        below = _cell_below(noi.cell)  # "Nơi nhận:" alone in its cell, the items in the next row's
+        below = noi.cell_below  # "Nơi nhận:" alone in its cell, the items in the next row's
         if below is not None:
             items = [line for para in letter.paras if para.cell is below for line in para.lines if line.text]
     letter.items = items
@@ -594,12 +634,16 @@ def _find_body(letter: Letter, kinh: Para | None) -> None:
     if kinh is not None:
         start = max([kinh.index, *(line.para.index for line in letter.recipients)])
     ends = [len(letter.paras)]
+    starts: dict[int, int] = {}  # by table: the closing's lines share one
     for line in [letter.noi_nhan, *letter.titles]:
         if line is None:
             continue
         ends.append(line.para.index)
-        if line.para.table is not None:
-            ends.append(min(p.index for p in letter.paras if p.table is line.para.table))
+        table = line.para.table
+        if table is not None:
+            if id(table) not in starts:
+                starts[id(table)] = min(p.index for p in letter.paras if p.table is table)
+            ends.append(starts[id(table)])
     end = min(ends)
     span = [p for p in letter.paras[start + 1 : end] if p.cell is None]
     # The recipient's address under Kính gửi, "(Địa chỉ: …)", centred: part of Kính gửi.

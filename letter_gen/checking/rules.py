@@ -29,6 +29,7 @@ from letter_gen.checking import kind_rules, kinds
 from letter_gen.checking.findings import (
     Finding,
     align_name,
+    findings_at,
     findings_of,
     format_as,
     format_problems,
@@ -76,7 +77,7 @@ _ACADEMIC = re.compile(r"^(GS|PGS|TS|ThS|TSKH|KS|BS|CN|Ths)\.|^(Tiến sĩ|Thạ
 
 # --- formatting checks shared by the components (checking/findings.py) -----------------------
 
-_format, _format_as, _findings = format_problems, format_as, findings_of
+_format, _format_as, _findings, _findings_at = format_problems, format_as, findings_of, findings_at
 
 
 def _text_centre(line: Line) -> float | None:
@@ -140,6 +141,8 @@ def _in_fallback(element: Any) -> bool:
 
 def _shape_rules(para: Para) -> list[_Rule]:
     """Horizontal line shapes drawn in a paragraph (Insert > Shapes > Line)."""
+    if _shape_rules in para.passed:
+        return []  # none in it before: a paragraph never changes
     found: list[_Rule] = []
     fmt = para.fmt
     for el in para.el.iter(f"{{{WP_NS}}}anchor", f"{{{WP_NS}}}inline"):
@@ -185,6 +188,8 @@ def _shape_rules(para: Para) -> list[_Rule]:
             relative = style.get("mso-position-horizontal-relative", "text") in ("text", "column")
             centre = left + width / 2 if left is not None and relative else None
             found.append(_Rule(N_("line shape"), width, centre, drop_mm=_vml_length(style.get("margin-top", "0"))))
+    if not found:
+        para.passed.add(_shape_rules)
     return found
 
 
@@ -244,34 +249,54 @@ def _rule_under(letter: Letter, line: Line) -> _Rule | None:
 
 
 def _check_header(letter: Letter) -> Iterator[Finding]:
-    yield from _check_fixed(letter.national, D.NATIONAL_TITLE, _("Quốc hiệu"), vn.NATIONAL_TITLE)
-    yield from _check_fixed(letter.motto, D.MOTTO, _("Tiêu ngữ"), vn.MOTTO)
+    """The header's findings; none, without a look, when the very lines and paragraphs it reads
+    passed before (letters the verifier proves share them): the header's lines, the kind, and
+    the paragraphs under the lines a rule is drawn under (nothing changes them once read)."""
+    if not letter.national:
+        yield from _header_findings(letter)
+        return
+    under = [*letter.motto[-1:], *letter.agency[-1:], *letter.summary[-1:]]
+    reads = (
+        _check_header, letter.kind, *letter.national, None, *letter.motto, None, *letter.parent, None, *letter.agency,
+        None, letter.number, letter.date, *letter.subject, None, *letter.kind_title, None, *letter.summary,
+        *(tuple(paras_below(letter, line.para)) for line in under),
+    )  # fmt: skip
+    passed = letter.national[0].passed
+    if reads in passed:
+        return
+    found = False
+    for finding in _header_findings(letter):
+        found = True
+        yield finding
+    if not found:
+        passed.add(reads)
+
+
+def _header_findings(letter: Letter) -> Iterator[Finding]:
+    yield from _check_fixed(letter.national, D.NATIONAL_TITLE, N_("Quốc hiệu"), vn.NATIONAL_TITLE)
+    yield from _check_fixed(letter.motto, D.MOTTO, N_("Tiêu ngữ"), vn.MOTTO)
     if letter.motto:
         line = letter.motto[-1]
         first = line.first()
         want = text_width_mm(line.shown, first.size_pt, first.face) if first else None
         low, high = (share * want if want is not None else None for share in (D.MOTTO_RULE.share.low, D.MOTTO_RULE.share.high))
-        yield from _check_rule(letter, line, "motto-rule", _("Rule under the Tiêu ngữ"), low, high, D.MOTTO_RULE.tolerance,
-                               _("as long as the Tiêu ngữ"))  # fmt: skip
+        yield from _check_rule(letter, line, "motto-rule", N_("Rule under the Tiêu ngữ"), low, high, D.MOTTO_RULE.tolerance,
+                               lambda: _("as long as the Tiêu ngữ"))  # fmt: skip
     for line in letter.parent:
-        where = at(_("Parent agency"), line.shown)
-        yield from _findings(
-            "parent-agency", where, _format_as(line, D.PARENT_AGENCY)
-        )
+        yield from _findings_at("parent-agency", N_("Parent agency"), line.shown, _format_as(line, D.PARENT_AGENCY))
     if not letter.agency:
         yield Finding("agency", _("Agency name"), _("not found; it goes in the left header column, in bold capitals"))
     else:
         for line in letter.agency:
-            where = at(_("Agency name"), line.shown)
-            yield from _findings("agency", where, _format_as(line, D.AGENCY))
+            yield from _findings_at("agency", N_("Agency name"), line.shown, _format_as(line, D.AGENCY))
         longest = max(_line_width(line) for line in letter.agency)
-        yield from _check_rule(letter, letter.agency[-1], "agency-rule", _("Rule under the agency name"),
+        yield from _check_rule(letter, letter.agency[-1], "agency-rule", N_("Rule under the agency name"),
                                D.AGENCY_RULE.share.low * longest, D.AGENCY_RULE.share.high * longest,
                                D.AGENCY_RULE.tolerance,
-                               _("{share} as long as the agency name").format(share=share_words(D.AGENCY_RULE.share)))  # fmt: skip
+                               lambda: _("{share} as long as the agency name").format(share=share_words(D.AGENCY_RULE.share)))  # fmt: skip
     if not letter.kind.decree:  # an internal form: its Số and date follow no decree pattern
         if letter.number is not None:
-            yield from _findings("number", at(_("Số line"), letter.number.text), _format_as(letter.number, D.NUMBER))
+            yield from _findings_at("number", N_("Số line"), letter.number.text, _format_as(letter.number, D.NUMBER))
         return
     yield from _check_number(letter.number)
     yield from _check_date(letter.date)
@@ -281,8 +306,7 @@ def _check_header(letter: Letter) -> Iterator[Finding]:
     if not letter.subject:
         yield Finding("subject", _("V/v line"), _('not found: state the công văn\'s subject under the Số line, "V/v ..."'))
     for line in letter.subject:
-        where = at(_("V/v line"), line.text)
-        yield from _findings("subject", where, _format_as(line, D.SUBJECT))
+        yield from _findings_at("subject", N_("V/v line"), line.text, _format_as(line, D.SUBJECT))
 
 
 def _check_title_block(letter: Letter) -> Iterator[Finding]:
@@ -292,12 +316,12 @@ def _check_title_block(letter: Letter) -> Iterator[Finding]:
         yield Finding("title", _("Title"), _('not found: put "{name}" centred under the header, then the trích yếu').format(name=name))
         return
     for line in letter.kind_title:
-        yield from _findings("title", at(_("Title"), line.shown), _format_as(line, D.KIND_TITLE))
+        yield from _findings_at("title", N_("Title"), line.shown, _format_as(line, D.KIND_TITLE))
     if not letter.summary:
         yield Finding("title", _("Trích yếu"), _('not found: state what the {kind} is about under "{name}"').format(kind=name.lower(), name=name))
         return
     for line in letter.summary:
-        yield from _findings("title", at(_("Trích yếu"), line.text), _format_as(line, D.SUMMARY))
+        yield from _findings_at("title", N_("Trích yếu"), line.text, _format_as(line, D.SUMMARY))
     # "1/3 to 1/2 of the line": the line it is drawn under (the last) or the longest one. A
     # rule is flagged only when it fits neither reading.
     last = letter.summary[-1]
@@ -306,16 +330,19 @@ def _check_title_block(letter: Letter) -> Iterator[Finding]:
     width = wrapped_line_widths(last.shown, column, first.size_pt, first.face)[-1] if first else 0.0
     longest = max(_line_width(line) for line in letter.summary)
     share = D.TITLE_RULE.share
-    yield from _check_rule(letter, last, "title-rule", _("Rule under the trích yếu"), share.low * min(width, longest),
+    yield from _check_rule(letter, last, "title-rule", N_("Rule under the trích yếu"), share.low * min(width, longest),
                            share.high * longest, D.TITLE_RULE.tolerance,
-                           _("{share} as long as the trích yếu's line").format(share=share_words(share)))  # fmt: skip
+                           lambda: _("{share} as long as the trích yếu's line").format(share=share_words(share)))  # fmt: skip
 
 
 def _check_fixed(lines: list[Line], component: D.Component, label: str, text: str) -> Iterator[Finding]:
-    """The Quốc hiệu or the Tiêu ngữ: exact text on one line, bold, centred."""
+    """The Quốc hiệu or the Tiêu ngữ: exact text on one line, bold, centred (``label``: a msgid)."""
     if not lines:
-        yield Finding(component.id, label, _('not found; the header must show "{text}"').format(text=text))
+        yield Finding(component.id, _(label), _('not found; the header must show "{text}"').format(text=text))
         return
+    passed = (_check_fixed, component, text, *lines)
+    if passed in lines[0].passed:
+        return  # these very lines passed before: lines never change
     shown = " ".join(line.shown for line in lines)
     problems: list[str] = []
     if len(lines) > 1:
@@ -324,27 +351,31 @@ def _check_fixed(lines: list[Line], component: D.Component, label: str, text: st
         problems.append(_('must read exactly "{text}"').format(text=text))
     for line in lines:
         problems += _format_as(line, component)
-    yield from _findings(component.id, at(label, shown), problems)
+    if not problems:
+        lines[0].passed.add(passed)
+    yield from _findings_at(component.id, label, shown, problems)
 
 
 def _check_rule(
     letter: Letter, line: Line, rule_id: str, label: str, low: float | None, high: float | None,
-    tolerance: float, wanted: str,
+    tolerance: float, wanted: Callable[[], str],
 ) -> Iterator[Finding]:  # fmt: skip
+    """The rule (đường kẻ) under ``line``; ``label`` (a msgid) and ``wanted`` are made into
+    words only for a finding."""
     rule = _rule_under(letter, line)
     if rule is None:
-        yield Finding(rule_id, label, _("missing: draw a solid line under it, {wanted}, centred").format(wanted=wanted))
+        yield Finding(rule_id, _(label), _("missing: draw a solid line under it, {wanted}, centred").format(wanted=wanted()))
         return
     if not rule.solid:
-        yield Finding(rule_id, label, _("the {how} is not a single solid line").format(how=_(rule.how)))
+        yield Finding(rule_id, _(label), _("the {how} is not a single solid line").format(how=_(rule.how)))
     if rule.length_mm is not None and low is not None and high is not None:
         if not low * (1 - tolerance) <= rule.length_mm <= high * (1 + tolerance):
             target = f"{low:.0f} mm" if abs(high - low) < 0.5 else f"{low:.0f}–{high:.0f} mm"
-            yield Finding(rule_id, label, _("{length} mm long ({how}); it must be {wanted}: {target}").format(
-                length=f"{rule.length_mm:.0f}", how=_(rule.how), wanted=wanted, target=target))
+            yield Finding(rule_id, _(label), _("{length} mm long ({how}); it must be {wanted}: {target}").format(
+                length=f"{rule.length_mm:.0f}", how=_(rule.how), wanted=wanted(), target=target))
     centre = _text_centre(line)
     if rule.centre_mm is not None and centre is not None and abs(rule.centre_mm - centre) >= D.RULE_CENTRE_TOLERANCE_MM:
-        yield Finding(rule_id, label, _("off centre by {mm} mm: centre it under the text").format(mm=f"{abs(rule.centre_mm - centre):.0f}"))
+        yield Finding(rule_id, _(label), _("off centre by {mm} mm: centre it under the text").format(mm=f"{abs(rule.centre_mm - centre):.0f}"))
 
 
 def _check_number(line: Line | None) -> Iterator[Finding]:
@@ -378,7 +409,7 @@ def _check_number(line: Line | None) -> Iterator[Finding]:
         elif re.search(r"\s", symbol.strip()) or symbol != symbol.lstrip():
             problems.append(_("no spaces inside the ký hiệu"))
     problems += _format_as(line, D.NUMBER)
-    yield from _findings("number", at(_("Số line"), line.text), problems)
+    yield from _findings_at("number", N_("Số line"), line.text, problems)
 
 
 def _check_date(line: Line | None) -> Iterator[Finding]:
@@ -413,7 +444,7 @@ def _check_date(line: Line | None) -> Iterator[Finding]:
         elif d.isdigit():
             problems.append(_("a day without a month: fill both in, or leave both blank in a draft"))
     problems += _format_as(line, D.DATE)
-    yield from _findings("date", at(_("Date line"), line.text), problems)
+    yield from _findings_at("date", N_("Date line"), line.text, problems)
 
 
 # --- Kính gửi, body, Nơi nhận, signature ------------------------------------------------------
@@ -429,7 +460,7 @@ def _check_kinh_gui(letter: Letter) -> Iterator[Finding]:
     problems = _format_as(line, D.KINH_GUI)
     if not re.match(r"^Kính gửi\s*:", line.text):
         problems.append(_('write "Kính gửi:" with a colon'))
-    yield from _findings("kinh-gui", at(_("Kính gửi"), line.text), problems)
+    yield from _findings_at("kinh-gui", N_("Kính gửi"), line.text, problems)
     recipients = letter.recipients
     if len(recipients) == 1:
         yield Finding("kinh-gui", at(_("Kính gửi recipient"), recipients[0].text),
@@ -444,7 +475,7 @@ def _check_kinh_gui(letter: Letter) -> Iterator[Finding]:
         end = "." if i == len(recipients) - 1 else ";"
         if not item.text.endswith(end):
             problems.append(_('the last recipient ends with "."') if end == "." else _('each recipient but the last ends with ";"'))
-        yield from _findings("kinh-gui", at(_("Kính gửi recipient"), item.text), problems)
+        yield from _findings_at("kinh-gui", N_("Kính gửi recipient"), item.text, problems)
 
 
 def _grouped(rule: str, problems: list[tuple[int, str, str]]) -> Iterator[Finding]:
@@ -478,6 +509,44 @@ def _one_line_indented_like_first_line(para: Para) -> bool:
     return text_width_mm(para.lines[0].shown, first.size_pt, first.face) <= column
 
 
+def _body_paragraph_problems(letter: Letter, para: Para) -> list[tuple[str, str]]:
+    """(rule, message) for what a body paragraph breaks by itself: size, alignment, indent, line
+    spacing (its spacing from the paragraph before is the caller's)."""
+    fmt = para.fmt
+    problems: list[tuple[str, str]] = []
+    for line in para.lines:
+        for message in _format(line, size=D.BODY.size):
+            problems.append(("body-size", message))
+    if fmt.alignment != D.BODY.align:
+        problems.append(("body-align", _("{found}; body paragraphs are justified").format(found=align_name(fmt.alignment))))
+    one_line = abs(fmt.left_mm) > 0.5 and _one_line_indented_like_first_line(para)
+    if abs(fmt.left_mm) > 0.5 and not one_line:
+        problems.append(("body-indent", _("indented {mm} mm from the margin; body paragraphs start at the margin").format(mm=f"{fmt.left_mm:.1f}")))
+    elif not D.BODY_FIRST_LINE_INDENT_RANGE_MM.holds(
+        indent := first_line_mm(letter, para) + (fmt.left_mm if one_line else 0.0)
+    ):
+        problems.append(("body-indent", _("first-line indent {mm} mm: indent the first line {wanted}").format(mm=f"{indent:.1f}", wanted=indents_text())))
+    spacing = fmt.line_spacing
+    size = max((f.size_pt for line in para.lines for f in line.formats()), default=14.0)
+    single = 1.15 * size  # Times New Roman's single line is about 1.15 em
+    lines = spacing.value if spacing.rule == "auto" else spacing.value / single
+    if spacing.rule == "atLeast":
+        lines = max(1.0, lines)
+    if not D.BODY_LINE_SPACING.holds(lines, 0.05) or (spacing.rule == "auto" and lines < 0.99):
+        if spacing.rule == "auto":
+            shown = _("{value} lines").format(value=f"{spacing.value:g}")
+        elif spacing.rule == "atLeast":
+            shown = _("at least {value} pt").format(value=f"{spacing.value:g}")
+        else:
+            shown = _("exactly {value} pt").format(value=f"{spacing.value:g}")
+        problems.append(("body-line-spacing", _("line spacing {found}; the decree wants {wanted}").format(found=shown, wanted=line_spacing_text())))
+    return problems
+
+
+#: The rules a body paragraph is checked against alone (all but its spacing from the one before).
+_ALONE = "body paragraph"
+
+
 def _check_body(letter: Letter) -> Iterator[Finding]:
     body = letter.body
     if not body:
@@ -487,44 +556,21 @@ def _check_body(letter: Letter) -> Iterator[Finding]:
     previous: Para | None = None
     for number, para in enumerate(body, start=1):
         fmt, text = para.fmt, para.text
-
-        def add(rule: str, message: str, n: int = number, t: str = text) -> None:
-            found.setdefault(rule, []).append((n, t, message))
-
-        for line in para.lines:
-            for message in _format(line, size=D.BODY.size):
-                add("body-size", message)
-        if fmt.alignment != D.BODY.align:
-            add("body-align", _("{found}; body paragraphs are justified").format(found=align_name(fmt.alignment)))
-        one_line = abs(fmt.left_mm) > 0.5 and _one_line_indented_like_first_line(para)
-        if abs(fmt.left_mm) > 0.5 and not one_line:
-            add("body-indent", _("indented {mm} mm from the margin; body paragraphs start at the margin").format(mm=f"{fmt.left_mm:.1f}"))
-        elif not D.BODY_FIRST_LINE_INDENT_RANGE_MM.holds(
-            indent := first_line_mm(letter, para) + (fmt.left_mm if one_line else 0.0)
-        ):
-            add("body-indent", _("first-line indent {mm} mm: indent the first line {wanted}").format(mm=f"{indent:.1f}", wanted=indents_text()))
-        spacing = fmt.line_spacing
-        size = max((f.size_pt for line in para.lines for f in line.formats()), default=14.0)
-        single = 1.15 * size  # Times New Roman's single line is about 1.15 em
-        lines = spacing.value if spacing.rule == "auto" else spacing.value / single
-        if spacing.rule == "atLeast":
-            lines = max(1.0, lines)
-        if not D.BODY_LINE_SPACING.holds(lines, 0.05) or (spacing.rule == "auto" and lines < 0.99):
-            if spacing.rule == "auto":
-                shown = _("{value} lines").format(value=f"{spacing.value:g}")
-            elif spacing.rule == "atLeast":
-                shown = _("at least {value} pt").format(value=f"{spacing.value:g}")
-            else:
-                shown = _("exactly {value} pt").format(value=f"{spacing.value:g}")
-            add("body-line-spacing", _("line spacing {found}; the decree wants {wanted}").format(found=shown, wanted=line_spacing_text()))
+        if _ALONE not in para.passed:  # what it passed before, in an earlier letter: passed again
+            problems = _body_paragraph_problems(letter, para)
+            for rule, message in problems:
+                found.setdefault(rule, []).append((number, text, message))
+            if not problems:
+                para.passed.add(_ALONE)
         if previous is not None:
             between = letter.paras[previous.index + 1 : para.index]
             gap = previous.fmt.space_after_pt + fmt.space_before_pt
             if fmt.contextual_spacing and previous.fmt.contextual_spacing and fmt.style_id == previous.fmt.style_id:
                 gap = 0.0  # Word drops spacing between paragraphs of one style with this option
             if not between and gap < D.BODY_PARAGRAPH_SPACING.low - 0.01:
-                add("body-spacing", _("{gap} pt above it (space after the paragraph before + before this one);"
-                                      " the decree wants at least {low} pt").format(gap=f"{gap:g}", low=f"{D.BODY_PARAGRAPH_SPACING.low:g}"))
+                found.setdefault("body-spacing", []).append((number, text, _(
+                    "{gap} pt above it (space after the paragraph before + before this one);"
+                    " the decree wants at least {low} pt").format(gap=f"{gap:g}", low=f"{D.BODY_PARAGRAPH_SPACING.low:g}")))
         previous = para
     for rule in ("body-size", "body-align", "body-indent", "body-spacing", "body-line-spacing"):
         yield from _grouped(rule, found.get(rule, []))
@@ -558,7 +604,7 @@ def _check_noi_nhan(letter: Letter) -> Iterator[Finding]:
         or abs(label.para.fmt.left_mm + label.para.fmt.first_line_mm) > 1
     ):
         problems.append(_("it must be flush left"))
-    yield from _findings("noi-nhan", at(_("Nơi nhận"), label.text), problems)
+    yield from _findings_at("noi-nhan", N_("Nơi nhận"), label.text, problems)
     items = letter.items
     if not items:
         yield Finding(
@@ -566,13 +612,17 @@ def _check_noi_nhan(letter: Letter) -> Iterator[Finding]:
         )
         return
     for i, item in enumerate(items):
+        last = i == len(items) - 1
+        if (_check_noi_nhan, last) in item.passed:
+            continue  # the same line passed in the same place before
         problems = _format_as(item, D.NOI_NHAN_ITEMS)
         if not is_dash(item):
             problems.append(_('each item starts with "- "'))
-        last = i == len(items) - 1
         if not _without_side_note(item.text).endswith("." if last else ";"):
             problems.append(_('the last item ends with "."') if last else _('each item but the last ends with ";"'))
-        yield from _findings("noi-nhan-items", at(_("Nơi nhận item"), item.text), problems)
+        if not problems:
+            item.passed.add((_check_noi_nhan, last))
+        yield from _findings_at("noi-nhan-items", N_("Nơi nhận item"), item.text, problems)
     # "Như trên" points back to Kính gửi, in the kinds that have one (a Kính gửi elsewhere is kind-parts' finding).
     first = " ".join(items[0].text.lstrip("-– ").split())
     if letter.kinh_gui is not None and letter.kind.kinh_gui != "none" and not _NHU_TREN.fullmatch(first):
@@ -598,7 +648,7 @@ def _check_signature(letter: Letter) -> Iterator[Finding]:
                 problems.append(_('the authority prefix is written "{wanted}." (one of KT., TM., TL., TUQ., Q.)').format(wanted=wanted))
             elif name != "Q" and len(letter.titles) == 1:
                 problems.append(_("{prefix}. is followed by the signer's own title on the next line (e.g. PHÓ GIÁM ĐỐC)").format(prefix=name))
-        yield from _findings("signature-title", at(_("Signature title"), line.shown), problems)
+        yield from _findings_at("signature-title", N_("Signature title"), line.shown, problems)
     signer = letter.signer
     if signer is None:
         if letter.titles:
@@ -609,7 +659,7 @@ def _check_signature(letter: Letter) -> Iterator[Finding]:
         problems.append(_("in capitals; the name is written in normal case (Trần Duy Tâm Thanh)"))
     if _ACADEMIC.match(signer.text):
         problems.append(_("no academic title (TS., ThS., PGS., GS.) before the signer's name"))
-    yield from _findings("signer-name", at(_("Signer name"), signer.text), problems)
+    yield from _findings_at("signer-name", N_("Signer name"), signer.text, problems)
 
 
 # --- page, fonts, page numbers -----------------------------------------------------------------
@@ -843,6 +893,8 @@ def _line_fonts(letter: Letter) -> Iterator[Finding]:
     (what :func:`_paragraph_fonts` finds in the body, without resolving the formats again)."""
     labels: dict[int, str] | None = None
     for para in letter.paras:
+        if _line_fonts in para.passed:
+            continue  # in Times New Roman in an earlier letter: it still is
         fonts = {
             f for line in para.lines for text, fmt in line.pieces if not _all_tnr(fmt) and text.strip()
             for f in fmt.fonts_for(text) if f is not None and not _is_tnr(f)
@@ -850,6 +902,8 @@ def _line_fonts(letter: Letter) -> Iterator[Finding]:
         if fonts:
             labels = _font_labels(letter) if labels is None else labels
             yield _font_finding(at(labels.get(id(para.el), _("Paragraph")), para.text), fonts)
+        else:
+            para.passed.add(_line_fonts)
 
 
 def _all_tnr(fmt: RunFormat) -> bool:
