@@ -199,13 +199,13 @@ def verify_cost(source: Path, count: int = 500) -> dict[str, object]:
     units = letters_of(round_, "per-unit")
     size = min(count + 1, len(units) // 6)
     passes = [
-        [prepared.render_parsed(compose(round_, m, u)) for m, u in units[k * size : (k + 1) * size]] for k in range(6)
+        [prepared.render_with_document(compose(round_, m, u)) for m, u in units[k * size : (k + 1) * size]] for k in range(6)
     ]
     proven = 0
 
     def per_letter(shared: bool) -> float:
-        """Best of 3; ``shared``: as a batch verifies, reading the tree the renderer parsed to
-        check the XML is well-formed (that parse is in render_ms), else parsing it again."""
+        """Best of 3; ``shared``: as a batch verifies, trusting the renderer's finding that the
+        XML is well-formed (that check is in render_ms), else parsing it again."""
         nonlocal proven
         best = float("inf")
         for rendered in passes[:3] if shared else passes[3:]:
@@ -265,7 +265,7 @@ def time_budget(source: Path, work: Path, batch: dict[str, object], workers: int
     compose_s = time.process_time() - started
     prepared = PreparedTemplate(template_path("follow-up"))
     started = time.process_time()
-    rendered = [prepared.render_parsed(content) for content in contents]
+    rendered = [prepared.render_with_document(content) for content in contents]
     render_s = time.process_time() - started
     verifier = Verifier()
     started = time.process_time()

@@ -162,6 +162,17 @@ def test_a_jinja_syntax_error_names_the_paragraph(tmp_path):
         PreparedTemplate(path)
 
 
+@pytest.mark.parametrize("markup", ["<w:r>", "<zz:shape/>"], ids=["unclosed", "undeclared prefix"])
+def test_a_template_that_makes_broken_xml_is_refused_before_any_letter_is_written(seed_data, tmp_path, markup):
+    doc = Document(str(template_path("follow-up")))
+    doc.add_paragraph("{{ '" + markup + "'|safe }}")  # |safe: the clerk's own markup, not escaped
+    path = tmp_path / "broken.docx"
+    doc.save(str(path))
+    round_ = validate_data(seed_data, "t")
+    with pytest.raises(TemplateError, match="word/document.xml: the rendered letter is not valid XML"):
+        PreparedTemplate(path).render(compose(round_, "consolidated", None))
+
+
 def test_a_prepared_template_renders_many_letters_each_a_valid_package(seed_data):
     prepared = PreparedTemplate(template_path("follow-up"))
     round_ = validate_data(seed_data, "t")

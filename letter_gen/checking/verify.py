@@ -175,11 +175,11 @@ class Verifier:
         self.checked_in_full = 0
         self.proven = 0
 
-    def verify(self, data: bytes, name: str, parsed: tuple[bytes, Any] | None = None) -> list[Finding]:
+    def verify(self, data: bytes, name: str, well_formed: bytes | None = None) -> list[Finding]:
         """The findings for one letter (.docx bytes); [] when it follows the rules.
 
-        ``parsed``: a ``word/document.xml`` and the tree already parsed from it (by the
-        renderer); used only when the letter's document.xml is those very bytes.
+        ``well_formed``: a ``word/document.xml`` its renderer found well-formed XML; trusted
+        only when the letter's document.xml is those very bytes (else they are parsed here).
         Raises :class:`letter_gen.errors.InputError` when ``data`` is not a .docx."""
         recent = next(reversed(self._references.values()), None)
         document = _known_document(data, recent.package) if recent is not None and recent.package is not None else None
@@ -189,9 +189,9 @@ class Verifier:
             skeleton, counts, words = _skeleton(document)
             reference = self._references.get(skeleton)
             if reference is not None and (reference.others is others or reference.others == others):
-                root = parsed[1] if parsed is not None and parsed[0] == document else None
+                known = well_formed is not None and well_formed == document
                 layout = self._layout(skeleton, reference, counts)
-                letter = _read_with(reference, layout, document, words, root) if layout is not None else None
+                letter = _read_with(reference, layout, document, words, known) if layout is not None else None
                 if letter is not None:
                     self._references.move_to_end(skeleton)
                     self.proven += 1
@@ -268,13 +268,13 @@ def _skeleton(document: bytes) -> tuple[_Skeleton, list[int], list[bytes]]:
 
 
 def _read_with(
-    reference: _Reference, layout: _Layout, document: bytes, words: list[bytes], root: Any = None
+    reference: _Reference, layout: _Layout, document: bytes, words: list[bytes], well_formed: bool = False
 ) -> Letter | None:
     """The letter read into paragraphs with the reference's formats, its components found;
     None when it is not well-formed. ``layout``: its shape's paragraphs for its loop counts;
-    ``words``: the matches of _RUN_TEXT in ``document``; ``root``: the tree of ``document`` when
-    it is already parsed (else it is parsed: only a well-formed letter is read from its words)."""
-    if root is None:
+    ``words``: the matches of _RUN_TEXT in ``document``; ``well_formed``: whether ``document`` is
+    known to be well-formed (else it is parsed: only a well-formed letter is read from its words)."""
+    if not well_formed:
         try:
             etree.fromstring(document)
         except etree.XMLSyntaxError:

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Any
+from xml.parsers import expat
 
 import jinja2
 from docxtpl import DocxTemplate
-from lxml import etree
 
 from letter_gen import limits, vn
 from letter_gen.errors import TemplateError
@@ -126,7 +126,7 @@ class PreparedTemplate:
         self._environment = make_environment()
         entries = _read_package(self.path)
         self._parts: list[_Part] = []
-        self._last_document: tuple[bytes, Any] | None = None  # the last letter's document.xml and its tree
+        self._last_document: bytes | None = None  # the last letter's document.xml, found well-formed
         self._adapts_columns = False  # whether the header's widths follow each letter
         base = io.BytesIO()
         with zipfile.ZipFile(base, "w", zipfile.ZIP_DEFLATED) as zipped:
@@ -176,10 +176,9 @@ class PreparedTemplate:
         """The .docx bytes of one letter."""
         return self.render_context({**content.context(), **layout_context(content, self._adapts_columns)})
 
-    def render_parsed(self, content: LetterContent) -> tuple[bytes, tuple[bytes, Any]]:
-        """The .docx bytes of one letter, and its ``word/document.xml`` with the tree parsed
-        from it when it was checked to be well-formed: the verifier reads the same tree
-        instead of parsing the same bytes again."""
+    def render_with_document(self, content: LetterContent) -> tuple[bytes, bytes]:
+        """The .docx bytes of one letter, and its ``word/document.xml``, found well-formed: the
+        verifier does not parse the same bytes again to know it."""
         data = self.render(content)
         assert self._last_document is not None
         return data, self._last_document
@@ -219,11 +218,11 @@ class PreparedTemplate:
         xml = _resolved_listings(xml)
         data = xml.encode("utf-8")
         try:
-            root = etree.fromstring(data)  # never hand out a letter Word would call corrupt
-            if part.name == "word/document.xml":
-                self._last_document = (data, root)
-        except etree.XMLSyntaxError as err:
+            _well_formed(data)  # never hand out a letter Word would call corrupt
+        except expat.ExpatError as err:
             raise TemplateError(_("{path}: {part}: the rendered letter is not valid XML ({err})").format(path=self.path, part=part.name, err=err)) from err
+        if part.name == "word/document.xml":
+            self._last_document = data
         return data
 
     def _bounded_render(self, part: _Part, context: dict[str, Any]) -> str:
@@ -244,6 +243,13 @@ class PreparedTemplate:
 # docxtpl's patch_xml (its dialect: {%p %}, {%r %}, ...) and resolve_listing (line breaks,
 # tabs) read nothing from their instance; calling them unbound avoids loading a Document.
 _NO_INSTANCE: Any = object()
+
+
+def _well_formed(data: bytes) -> None:
+    """Raise ExpatError unless ``data`` is well-formed XML with every prefix declared. expat
+    reads it without building a tree: half the time of lxml's parse, a tenth of a render."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.Parse(data, True)
 
 
 def _resolved_listings(xml: str) -> str:

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from letter_gen.i18n import _, ngettext
 from letter_gen import vn
@@ -340,19 +340,19 @@ def render_and_check(item: _RenderItem) -> _Rendered:
     words, then runs the rules its words can break (:class:`letter_gen.checking.verify.Verifier`).
     """
     try:
-        data, document = prepared(item.template).render_parsed(item.content)
+        data, document = prepared(item.template).render_with_document(item.content)
         if item.checking != "none":
-            conforming(data, item.name, full=item.checking == "full", parsed=document)
+            conforming(data, item.name, full=item.checking == "full", well_formed=document)
     except LetterGenError as err:
         return _Rendered(None, err)
     return _Rendered(data)
 
 
-def conforming(data: bytes, name: str, *, full: bool = True, parsed: tuple[bytes, Any] | None = None) -> bytes:
+def conforming(data: bytes, name: str, *, full: bool = True, well_formed: bytes | None = None) -> bytes:
     """``data`` when the letter passes the docx-level Decree 30 checks (``full``: every rule run
-    on it; else verified, reading ``parsed``, its document.xml's tree, when given); else
-    :class:`NonConformingError`."""
-    findings = check_bytes(data, name) if full else _verifier.verify(data, name, parsed)
+    on it; else verified, trusting ``well_formed``, its document.xml the renderer found
+    well-formed, when given); else :class:`NonConformingError`."""
+    findings = check_bytes(data, name) if full else _verifier.verify(data, name, well_formed)
     if findings:
         raise NonConformingError(
             _("{name}: not written: the letter breaks Decree 30's layout rules"
