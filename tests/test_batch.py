@@ -443,3 +443,19 @@ def test_a_batch_may_write_into_its_own_input_folder(tmp_path):
     first = run_batch([folder], BatchOptions(out_dir=folder, mode="consolidated"))
     again = run_batch([folder], BatchOptions(out_dir=folder, mode="consolidated"))
     assert first.written == 1 and again.unchanged == 1 and again.failed == 0
+
+
+def test_two_letters_given_one_path_in_one_run_write_the_first_and_refuse_the_second(tmp_path):
+    from letter_gen.inputs.formats import load_input
+    from letter_gen.letters.kinds import compose
+    from letter_gen.output.writer import LetterJob, LetterWriter, WriteOptions, template_of
+
+    source = write_round(tmp_path / "round.yaml", make_round(units=3, seed=5))
+    round_ = load_input(source)
+    target = tmp_path / "out" / "letter.docx"
+    jobs = [LetterJob(source, round_, compose(round_, "per-unit", index), template_of(round_, None), target)
+            for index in range(2)]
+    first, second = LetterWriter(WriteOptions()).write(jobs)
+    assert first.status == "written" and second.status == "failed"
+    assert "two letters of this run would have the same name" in str(second.error)
+    assert target.read_bytes() and len(list(target.parent.iterdir())) == 1

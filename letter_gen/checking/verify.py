@@ -97,8 +97,8 @@ _PARAGRAPH_START = re.compile(rb"(<w:p[ >])")  # split on, kept: a paragraph's s
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 _Skeleton = tuple[bytes, ...]
-_KEPT = 256  # paragraphs kept per set of loop counts of a shape (see _Layout)
-_LAYOUTS = 32  # sets of loop counts (of any shape) kept
+_KEPT = 64  # paragraphs kept per set of loop counts of a shape (see _Layout)
+_LAYOUTS = 16  # sets of loop counts (of any shape) kept
 # Where a run's text comes from: literal text of the skeleton, or the number of one of the
 # paragraph's words (a match of _RUN_TEXT, counted from the paragraph's first).
 _Recipe = tuple[str | int, ...]

@@ -133,7 +133,10 @@ class LetterWriter:
         self._map: RenderMap = render_map or (lambda fn, items: map(fn, items))
         self._units = UnitsByName()  # this writer's: no round is kept once its batch is done
         self._on_issued: OnIssued = on_issued or self._track_issued
-        self._taken: set[str] = set()  # as text: a Path costs 3x more, once per letter of a 100,000-letter batch
+        # The paths jobs gave themselves in this run, as text. Letters named by ``name`` are the
+        # namer's to keep apart (a batch's names are unique by construction): 100,000 paths
+        # kept here too would weigh 15 MB.
+        self._taken: set[str] = set()
 
     def write(self, jobs: list[LetterJob], name: Callable[[LetterJob, LetterContent], Path] | None = None) -> list[Outcome]:
         """Write ``jobs``; each gets one :class:`Outcome`, in order. ``name`` gives a letter's
@@ -231,7 +234,8 @@ class LetterWriter:
             except LetterGenError as err:
                 failed[i] = Outcome("failed", job, content, path=path, error=err)
                 continue
-            self._taken.add(str(path))
+            if job.path is not None:
+                self._taken.add(str(path))
             ready[i] = _Ready(path, content, rendered.data, same, new)
         return ready
 
