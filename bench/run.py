@@ -15,7 +15,8 @@ In one run on one machine it measures:
   (g) what verifying a letter costs (letter_gen.checking.verify), against a full check;
   (h) where a batch's time goes: the imports, reading the input, and per letter composing,
       rendering, verifying and writing, each timed alone in one process; from them the best
-      wall time this design could reach on the machine's cores, against the 50x budget;
+      wall time this design could reach on the machine's cores, against the 50x budget; and
+      the floor, bench/floor.py: the least any process must do to write these letters;
   the start-up time of ``letter-gen --help``.
 Results go to stdout and to a JSON file. Targets (issue 17): (b) >= 50x (a), (c) >= 30x (a),
 (d) < 0.25 s, (e) >= 20x, (f) < 400 MB, (g) < 0.3 ms, --help < 0.3 s.
@@ -278,6 +279,7 @@ def time_budget(source: Path, work: Path, batch: dict[str, object], workers: int
         write_bytes_atomic(folder / f"{index:05d}.docx", data, durable=False)
         hashlib.sha256(data).hexdigest()
     write_s = time.process_time() - started
+    floor_s = _floor(source, work, contents, workers)
     n = len(rendered)
     per_letter_s = (compose_s + render_s + verify_s + write_s) / n
     serial_s = imports_s + read_s
@@ -292,7 +294,35 @@ def time_budget(source: Path, work: Path, batch: dict[str, object], workers: int
         "best_wall_s": round(best_s, 3), "best_ratio": round(plain_s / best_s, 1),
         "budget_50x_s": round(plain_s / TARGETS["batch_yaml_ratio"], 3),
         "measured_wall_s": batch["batch_yaml_s"],
+        "floor_s": round(floor_s, 3), "floor_ratio": round(plain_s / floor_s, 1),
     }
+
+
+def _floor(source: Path, work: Path, contents: list, workers: int) -> float:  # type: ignore[type-arg]
+    """The best of 3 wall times of bench/floor.py: the least a process must do for these letters."""
+    import pickle
+
+    from letter_gen.letters.render import docxtpl_patch, layout_context
+
+    folder = work / "floor"
+    folder.mkdir()
+    template = template_path("follow-up")
+    with zipfile.ZipFile(template) as zipped:
+        (folder / "template.jinja").write_text(docxtpl_patch(zipped.read("word/document.xml").decode("utf-8")), encoding="utf-8")
+    (folder / "fixed.bin").write_bytes(template.read_bytes())  # about the size of a letter's other parts
+    contexts = [{**c.context(), **layout_context(c)} for c in contents]
+    (folder / "contexts.pickle").write_bytes(pickle.dumps(contexts))
+    times = []
+    for run in range(3):
+        os.sync()
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "floor.py"), str(source), str(folder / "template.jinja"),
+             str(folder / "contexts.pickle"), str(folder / "fixed.bin"), str(folder / f"out-{run}"), str(workers)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        times.append(time.perf_counter() - started)
+    return min(times)
 
 
 def _document_text(path: Path) -> list[str]:
@@ -467,6 +497,8 @@ def _print(results: dict[str, object]) -> None:
           f" verify {budget['verify_ms']} ms, write {budget['write_ms']} ms = {budget['per_letter_ms']} ms.")
     print(f"  best this design reaches on {budget['workers']} cores: {budget['best_wall_s']} s ({budget['best_ratio']}x);"
           f" 50x needs {budget['budget_50x_s']} s; measured {budget['measured_wall_s']} s")
+    print(f"  the floor (bench/floor.py: read, Jinja render, deflate, write; nothing checked): {budget['floor_s']} s"
+          f" ({budget['floor_ratio']}x)")
     print(f"start-up: {start['command']} median {start['median_s']} s")
     for name, verdict in results["targets"].items():  # type: ignore[union-attr]
         print(f"  {name}: {verdict['value']} (target {verdict['target']}): {'met' if verdict['met'] else 'NOT MET'}")
