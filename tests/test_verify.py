@@ -337,3 +337,24 @@ def test_every_kind_is_proven_with_the_findings_of_a_full_check(kind):
             full = Verifier()
             assert verifier.verify(changed, "changed.docx") == full.verify(changed, "changed.docx"), f"run {place}"
     assert verifier.checked_in_full == 1
+
+
+# Text elements Word never writes but a .docx may hold: an attribute whose value holds ">", a
+# w:t of another namespace (not a text element at all). The parser reads them, not a pattern.
+ODD_TEXT_ELEMENTS = [
+    ("an attribute holding >", lambda xml: xml.replace("Nguyễn Văn An</w:t>", "TS. Nguyễn Văn An</w:t>", 1).replace(
+        '<w:t xml:space="preserve">TS. Nguyễn', '<w:t a="&gt;" b=">">TS. Nguyễn', 1), "signer-name"),
+    ("a w:t of another namespace", lambda xml: xml.replace(
+        "./.</w:t>", '.</w:t><w:t xmlns:w="urn:not-word">/.</w:t><w:t></w:t>', 1), "body-end"),
+]
+
+
+@pytest.mark.parametrize(("case", "edit", "rule"), ODD_TEXT_ELEMENTS, ids=[c for c, _, _ in ODD_TEXT_ELEMENTS])
+def test_a_text_element_with_other_attributes_is_read_as_the_parser_reads_it(case, edit, rule):
+    first, other = _letters()[:2]
+    verifier = _verifier_for(first)
+    changed = _edited(other, edit)
+    assert changed != other
+    full = check_bytes(changed, "changed.docx")
+    assert rule in {f.rule for f in full}
+    assert verifier.verify(changed, "changed.docx") == full

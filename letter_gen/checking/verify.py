@@ -79,11 +79,13 @@ _DOCUMENT = "word/document.xml"
 # A run's words: its text, tabs and line breaks (a page break, w:br with a type, stays). Written
 # to start with a literal "<w:" (one or more words: X(X)*, not (X|Y)+) so that re scans for it at
 # C speed: the alternation form took ten times longer.
-_WORD = rb"<w:(?:t(?: [^>]*)?>[^<]*</w:t>|t(?: [^>]*)?/>|(?:tab|br|cr|noBreakHyphen)/>)"
+# A w:t is a word only with no attribute or xml:space="preserve" alone, as Word writes it: one with
+# others (a value holding ">", an xmlns:w making it no text element) stays in the skeleton.
+_WORD = rb'<w:(?:t(?: xml:space="preserve")?>[^<]*</w:t>|t(?: xml:space="preserve")?/>|(?:tab|br|cr|noBreakHyphen)/>)'
 # Split on, its matches kept: the skeleton is what lies between, the letter's words the matches.
 _RUN_TEXT = re.compile(rb"(" + _WORD + rb"(?:" + _WORD + rb")*)")
 # One of a match's elements: a w:t's text, or what an empty element shows (as run_text reads them).
-_ONE_WORD = re.compile(rb"<w:(?:t(?: [^>]*)?>([^<]*)</w:t>|(t)(?: [^>]*)?/>|(tab|br|cr|noBreakHyphen)/>)")
+_ONE_WORD = re.compile(rb'<w:(?:t(?: xml:space="preserve")?>([^<]*)</w:t>|(t)(?: xml:space="preserve")?/>|(tab|br|cr|noBreakHyphen)/>)')
 _SHOWN = {b"t": "", b"tab": "\t", b"br": "\n", b"cr": "\n", b"noBreakHyphen": "-"}
 _REFERENCE = re.compile(r"&(?:#([0-9]+)|#x([0-9a-fA-F]+)|(amp|lt|gt|quot|apos));")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
