@@ -358,3 +358,21 @@ def test_a_text_element_with_other_attributes_is_read_as_the_parser_reads_it(cas
     full = check_bytes(changed, "changed.docx")
     assert rule in {f.rule for f in full}
     assert verifier.verify(changed, "changed.docx") == full
+
+
+def test_page_numbers_in_the_footer_are_judged_on_each_letter_s_length():
+    # Numbered in the footer (not the header), a letter is told so only when it runs over a page,
+    # which its words decide: a letter of a checked shape but longer or shorter is judged on its own.
+    def footer(xml: str) -> str:
+        return xml.replace('<w:headerReference w:type="default"', '<w:footerReference w:type="default"', 1)
+
+    first, other = _letters()[:2]
+    long = _edited(other, lambda xml: footer(xml).replace("Qua kiểm tra", "Qua kiểm tra" + " công tác cải cách" * 1500, 1))
+    short = _edited(other, lambda xml: _TEXT.sub(lambda m: m.group(1) + m.group(3), footer(xml)))
+    assert "page-number" in {f.rule for f in check_bytes(long, "long.docx")}
+    assert "page-number" not in {f.rule for f in check_bytes(short, "short.docx")}
+    for reference in (_edited(first, footer), long, short):
+        verifier = Verifier()
+        verifier.verify(reference, "first.docx")
+        for letter in (long, short):
+            assert verifier.verify(letter, "letter.docx") == check_bytes(letter, "letter.docx")

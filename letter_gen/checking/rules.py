@@ -980,14 +980,12 @@ class FixedFindings:
 
 def fixed_findings(letter: Letter) -> FixedFindings | None:
     """The findings of the rules that only read a letter's sections, headers and footers;
-    None when the page-number rule would read its text too (no PAGE field: it then estimates
-    the page count from the text)."""
+    None when the page-number rule would read its text too (no PAGE field in the default header:
+    it then estimates the page count from the text, numbered in the footer or not at all)."""
     found = _sections(letter)
     if found:
         headers = _story_parts(letter, found[0], "header")
-        footers = _story_parts(letter, found[0], "footer")
-        numbered = "default" in headers and bool(_page_fields(headers["default"]))
-        if not numbered and not any(_page_fields(root) for root in footers.values()):
+        if not ("default" in headers and _page_fields(headers["default"])):
             return None
     return FixedFindings(
         list(_check_page(letter)),

@@ -40,7 +40,7 @@ What makes that cheap (~0.25 ms a letter against ~1 ms read from its tree):
   entry (:class:`_Package`), not entry by entry.
 
 Anything the proof does not cover (a package of another shape, a text box, a template
-without page numbers, whose page-number rule reads the text, a document.xml not in UTF-8) is
+without page numbers in its header, whose page-number rule reads the text, a document.xml not in UTF-8) is
 checked in full.
 """
 
