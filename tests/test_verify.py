@@ -376,3 +376,18 @@ def test_page_numbers_in_the_footer_are_judged_on_each_letter_s_length():
         verifier.verify(reference, "first.docx")
         for letter in (long, short):
             assert verifier.verify(letter, "letter.docx") == check_bytes(letter, "letter.docx")
+
+
+def test_white_text_in_another_font_is_judged_alike_in_full_and_by_proof():
+    # White text is not printed, so not judged (test_check_real_documents): the font rule too
+    def white_arial(xml: str) -> str:
+        return re.sub(r'<w:sz w:val="28"/>(?=</w:rPr><w:t xml:space="preserve">Qua kiểm tra)',
+                      '<w:rFonts w:ascii="Arial" w:hAnsi="Arial"/><w:color w:val="FFFFFF"/><w:sz w:val="28"/>', xml, count=1)
+
+    first, other = (_edited(letter, white_arial) for letter in _letters()[:2])
+    assert first != _letters()[0]
+    verifier = Verifier()
+    assert verifier.verify(first, "first.docx") == check_bytes(first, "first.docx")
+    assert verifier.verify(other, "other.docx") == check_bytes(other, "other.docx")
+    assert verifier.proven == 1
+    assert "font" not in {f.rule for f in check_bytes(other, "other.docx")}

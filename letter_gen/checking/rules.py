@@ -52,6 +52,7 @@ from letter_gen.checking.letter_parts import (
     open_docx,
     open_docx_bytes,
     paras_below,
+    printed,
     pts,
 )
 from letter_gen.checking.word_format import (
@@ -882,7 +883,7 @@ def _paragraph_fonts(letter: Letter, roots: list[tuple[str, Any]]) -> Iterator[F
                 shown = run_text(r)
                 text += shown
                 fmt = letter.formatter.run(p, r) if shown.strip() else None
-                if fmt is not None and not fmt.hidden:
+                if fmt is not None and printed(fmt):  # as the paragraphs are read (build_para)
                     fonts |= {f for f in fmt.fonts_for(shown) if f is not None and not _is_tnr(f)}
             if fonts:
                 yield _font_finding(at(labels.get(id(p), label), texts.get(id(p), text)), fonts)
