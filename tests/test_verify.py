@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import re
+import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -391,3 +393,27 @@ def test_white_text_in_another_font_is_judged_alike_in_full_and_by_proof():
     assert verifier.verify(other, "other.docx") == check_bytes(other, "other.docx")
     assert verifier.proven == 1
     assert "font" not in {f.rule for f in check_bytes(other, "other.docx")}
+
+
+def test_a_package_holding_two_document_entries_is_read_as_a_zip_reader_reads_it():
+    # A zip reader (python-docx, Word) takes a name's last entry in the directory: here the
+    # broken document, stored first. The verifier must not prove the other one.
+    first, other = _letters()[:2]
+    verifier = _verifier_for(first)
+    with zipfile.ZipFile(io.BytesIO(_edited(other, lambda xml: xml.replace("Kính gửi:", "Kính gửi", 1)))) as zipped:
+        bad = zipped.read("word/document.xml")
+    out = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name
+        with zipfile.ZipFile(io.BytesIO(other)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            infos = source.infolist()
+            target.writestr(copy.copy(next(i for i in infos if i.filename == "word/document.xml")), bad)
+            for info in infos:
+                target.writestr(info, source.read(info))
+            target.filelist.append(target.filelist.pop(0))  # listed last in the directory
+    data = out.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as zipped:
+        assert zipped.read("word/document.xml") == bad
+    findings = check_bytes(data, "two.docx")
+    assert "kinh-gui" in {f.rule for f in findings}
+    assert verifier.verify(data, "two.docx") == findings

@@ -441,8 +441,8 @@ def _read_package(data: bytes) -> tuple[bytes, dict[str, bytes]] | None:
     document: bytes | None = None
     for index, (offset, name, record, method, crc, packed, length) in enumerate(entries):
         following = entries[index + 1][0] if index + 1 < len(entries) else start
-        if name in others or data[offset : offset + 4] != b"PK\x03\x04":
-            return None
+        if name in others or (name == _DOCUMENT and document is not None) or data[offset : offset + 4] != b"PK\x03\x04":
+            return None  # (a name twice: a zip reader takes the directory's last, not the last stored)
         if name != _DOCUMENT:
             others[name] = record + data[offset:following]
             continue
