@@ -417,3 +417,33 @@ def test_a_package_holding_two_document_entries_is_read_as_a_zip_reader_reads_it
     findings = check_bytes(data, "two.docx")
     assert "kinh-gui" in {f.rule for f in findings}
     assert verifier.verify(data, "two.docx") == findings
+
+
+def _date_in_a_narrow_third_column(xml: str) -> str:
+    """The header's second row in three cells: a note, the date (in a narrow column), a blank; the
+    note's paragraph written as the date's, so that both read the same but for their words."""
+    xml = xml.replace('<w:gridCol w:w="5216"/>', '<w:gridCol w:w="3000"/><w:gridCol w:w="1200"/><w:gridCol w:w="1016"/>', 1)
+    wide = '<w:tcPr><w:tcW w:type="dxa" w:w="5216"/></w:tcPr>'
+    first = xml.index(wide)
+    xml = xml[:first] + '<w:tcPr><w:tcW w:type="dxa" w:w="5216"/><w:gridSpan w:val="3"/></w:tcPr>' + xml[first + len(wide):]
+    cell = xml.index("<w:tc>" + wide)
+    end = xml.index("</w:tc></w:tr></w:tbl>", cell)
+    date = xml[cell + len("<w:tc>" + wide) : end]
+    note = re.sub(r"(<w:t[^>]*>)[^<]*(</w:t>)", r"\g<1>Ghi chú\g<2>", date)
+    narrow = '<w:tcPr><w:tcW w:type="dxa" w:w="1200"/></w:tcPr>'
+    cells = (
+        f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="3000"/></w:tcPr>{note}</w:tc><w:tc>{narrow}{date}</w:tc>'
+        f'<w:tc>{narrow}<w:p><w:pPr><w:jc w:val="left"/></w:pPr></w:p></w:tc>'
+    )
+    return xml[:cell] + cells + xml[end + len("</w:tc>") :]
+
+
+def test_a_paragraph_is_read_with_the_format_of_its_own_cell():
+    # The date and the note before it read the same but for their words (their paragraphs, and
+    # each the next cell's properties after it): the date is read in its own column, not the note's.
+    first, other = (_edited(letter, _date_in_a_narrow_third_column) for letter in _letters()[:2])
+    verifier = Verifier()
+    verifier.verify(first, "first.docx")
+    findings = Verifier().verify(other, "other.docx")  # a new verifier checks it in full
+    assert any(f.rule == "date" and "wider than its column (21 mm)" in f.message for f in findings)
+    assert verifier.verify(other, "other.docx") == findings

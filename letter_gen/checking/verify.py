@@ -120,6 +120,7 @@ class _Reference:
     head: int  # words before the first paragraph
     skeleton: _Skeleton
     package: _Package | None  # its zip, to read another letter's document.xml by
+    places: list[object]  # per group, what its first paragraph's format read of its cell (_place)
 
 
 @dataclass
@@ -152,6 +153,8 @@ class _Layout:
         spans = []
         word = reference.head
         for index, ((p, cell, table), group) in enumerate(zip(walked, groups)):
+            if _place(cell) != reference.places[group]:
+                return None  # a paragraph like its group's first, in another column: its format differs
             size = reference.words[group]
             spans.append((index, p, cell, table, group, word, word + size))
             word += size
@@ -225,12 +228,13 @@ class Verifier:
         fixed = fixed_findings(letter)
         if fixed is None or len(letter.paras) != sum(counts):
             return  # text boxes, or page numbers that depend on the text: no proof
-        formats = []
+        formats, places = [], []
         index = 0
         for count in counts:
             para = letter.paras[index]
             runs = tuple(letter.formatter.run(para.el, r) for r in paragraph_runs(para.el))
             formats.append((para.fmt, para.marker, runs))
+            places.append(_place(para.cell))
             index += count
         recipes = _recipes(document, skeleton, counts)
         if recipes is None or any(len(r) != len(f[2]) for r, f in zip(recipes, formats)):
@@ -246,9 +250,41 @@ class Verifier:
             skeleton[0].count(b"\0"),
             skeleton,
             _Package.of(data),
+            places,
         )
         if len(self._references) > self._shapes:
             self._references.popitem(last=False)
+
+
+def _place(cell: Any) -> object:
+    """What a paragraph's format reads of the cell it is in (its width: the table's grid and
+    properties, the row's, the cell's and its column): a paragraph collapsed with the one before
+    it (the same bytes up to the next paragraph) may sit in another column, whose properties are
+    in the bytes before it. None at body level."""
+    if cell is None:
+        return None
+    row = cell.getparent()
+    table = row.getparent()
+    while table is not None and table.tag != _TABLE:
+        table = table.getparent()
+    before = []
+    for tc in row.iterchildren(_CELL):
+        if tc is cell:
+            break
+        before.append(_bytes(tc.find(_CELL_PROPERTIES)))
+    return (
+        tuple(before), _bytes(cell.find(_CELL_PROPERTIES)), _bytes(row.find(_ROW_PROPERTIES)),
+        *(_bytes(table.find(tag)) if table is not None else None for tag in (_TABLE_PROPERTIES, _GRID)),
+    )  # fmt: skip
+
+
+def _bytes(element: Any) -> bytes | None:
+    return etree.tostring(element, with_tail=False) if element is not None else None
+
+
+_TABLE, _CELL, _CELL_PROPERTIES, _ROW_PROPERTIES, _TABLE_PROPERTIES, _GRID = (
+    w(tag) for tag in ("tbl", "tc", "tcPr", "trPr", "tblPr", "tblGrid")
+)
 
 
 def _skeleton(document: bytes) -> tuple[_Skeleton, list[int], list[bytes]]:
@@ -261,7 +297,9 @@ def _skeleton(document: bytes) -> tuple[_Skeleton, list[int], list[bytes]]:
     counts: list[int] = []
     for start, rest in zip(split[::2], split[1::2]):
         piece = start + rest
-        if counts and piece == distinct[-1]:
+        # Not collapsed: a paragraph whose piece starts the next cell of its row (the next
+        # paragraph is in another column, whose properties its own piece holds, not the one before)
+        if counts and piece == distinct[-1] and (b"<w:tc" not in piece or b"<w:tr" in piece):
             counts[-1] += 1
         else:
             distinct.append(piece)
