@@ -447,3 +447,28 @@ def test_a_paragraph_is_read_with_the_format_of_its_own_cell():
     findings = Verifier().verify(other, "other.docx")  # a new verifier checks it in full
     assert any(f.rule == "date" and "wider than its column (21 mm)" in f.message for f in findings)
     assert verifier.verify(other, "other.docx") == findings
+
+
+def _date_in_a_row_of_its_own(xml: str) -> str:
+    """The header's date in a row of its own spanning both columns, under a note in the narrow
+    right column of the row before, written as the date's paragraph (then a blank row like it)."""
+    xml = xml.replace('<w:gridCol w:w="4139"/><w:gridCol w:w="5216"/>', '<w:gridCol w:w="7000"/><w:gridCol w:w="2355"/>', 1)
+    wide = '<w:tcPr><w:tcW w:type="dxa" w:w="5216"/></w:tcPr>'
+    cell = xml.index("<w:tc>" + wide, xml.index("<w:tc>" + wide) + 1)  # the date's cell
+    end = xml.index("</w:tc></w:tr></w:tbl>", cell)
+    date = xml[cell + len("<w:tc>" + wide) : end]
+    note = re.sub(r"(<w:t[^>]*>)[^<]*(</w:t>)", r"\g<1>Ghi chú\g<2>", date)
+    both = '<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="9355"/><w:gridSpan w:val="2"/></w:tcPr>'
+    rows = f"<w:tc>{wide}{note}</w:tc></w:tr><w:tr>{both}{date}</w:tc></w:tr><w:tr>{both}<w:p><w:pPr><w:jc w:val=\"left\"/></w:pPr></w:p></w:tc></w:tr>"
+    return xml[:cell] + rows + xml[end + len("</w:tc></w:tr>") :]
+
+
+def test_a_paragraph_is_read_with_the_format_of_its_own_row():
+    # The date and the note before it read the same but for their words, each followed by a row
+    # spanning both columns: the date is read in its own row's width, not the note's column.
+    first, other = (_edited(letter, _date_in_a_row_of_its_own) for letter in _letters()[:2])
+    verifier = Verifier()
+    verifier.verify(first, "first.docx")
+    findings = Verifier().verify(other, "other.docx")  # a new verifier checks it in full
+    assert not any(f.rule == "date" and "wider than its column" in f.message for f in findings)
+    assert verifier.verify(other, "other.docx") == findings
