@@ -152,8 +152,12 @@ class _Layout:
         groups = [group for group, count in enumerate(counts) for _copy in range(count)]
         spans = []
         word = reference.head
+        places: dict[int, object] = {}  # by cell
         for index, ((p, cell, table), group) in enumerate(zip(walked, groups)):
-            if _place(cell) != reference.places[group]:
+            place = places.get(id(cell), _UNKNOWN)
+            if place is _UNKNOWN:
+                place = places[id(cell)] = _place(cell)
+            if place != reference.places[group]:
                 return None  # a paragraph like its group's first, in another column: its format differs
             size = reference.words[group]
             spans.append((index, p, cell, table, group, word, word + size))
@@ -271,15 +275,19 @@ def _place(cell: Any) -> object:
     for tc in row.iterchildren(_CELL):
         if tc is cell:
             break
-        before.append(_bytes(tc.find(_CELL_PROPERTIES)))
+        before.append(_properties(tc.find(_CELL_PROPERTIES)))
     return (
-        tuple(before), _bytes(cell.find(_CELL_PROPERTIES)), _bytes(row.find(_ROW_PROPERTIES)),
-        *(_bytes(table.find(tag)) if table is not None else None for tag in (_TABLE_PROPERTIES, _GRID)),
+        tuple(before), _properties(cell.find(_CELL_PROPERTIES)), _properties(row.find(_ROW_PROPERTIES)),
+        *(_properties(table.find(tag)) if table is not None else None for tag in (_TABLE_PROPERTIES, _GRID)),
     )  # fmt: skip
 
 
-def _bytes(element: Any) -> bytes | None:
-    return etree.tostring(element, with_tail=False) if element is not None else None
+def _properties(element: Any) -> object:
+    """An element's tag, attributes and children, to compare (a fifth of serialising it)."""
+    return (element.tag, tuple(element.attrib.items()), tuple(_properties(child) for child in element)) if element is not None else None
+
+
+_UNKNOWN = object()
 
 
 _TABLE, _CELL, _CELL_PROPERTIES, _ROW_PROPERTIES, _TABLE_PROPERTIES, _GRID = (
