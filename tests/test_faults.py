@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
 import hashlib
 import os
@@ -172,5 +173,37 @@ def test_a_batch_whose_next_letters_cannot_be_composed_writes_every_letter_it_nu
     with Register(register) as book:
         numbers = sorted(e.number for e in book.entries())
     assert numbers == [1, 2], "the first chunk (two letters) was numbered, the second never"
+    for number in numbers:
+        assert list(out.glob(f"2021-{number:03d}-*.docx")), f"số {number} is in the register with no letter"
+
+
+def test_a_batch_stopped_while_it_lists_a_chunk_writes_the_chunk_numbered_meanwhile(tmp_path, monkeypatch):
+    """Chunk N+1's numbers are committed before chunk N is listed (its PDFs made, signed, put in
+    the manifest: the longest step): a stop then must still write chunk N+1's letters."""
+    import signal
+
+    import letter_gen.output.batch as batch
+    from letter_gen.interrupts import Interrupted
+
+    monkeypatch.setattr(batch, "_CHUNK", 2)
+    real = batch._count
+    counted = {"n": 0}
+
+    def count(*args, **kwargs):
+        counted["n"] += 1
+        if counted["n"] == 1:  # the first letter listed: chunk 1's, once chunk 2 is numbered
+            raise Interrupted(signal.SIGTERM)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "_count", count)
+    source = write_round(tmp_path / "round.yaml", make_round(units=6, seed=3))
+    out, register = tmp_path / "out", tmp_path / "register.sqlite"
+    options = BatchOptions(out_dir=out, mode="per-unit", issue=True, register_path=register, workers=1,  # type: ignore[arg-type]
+                           date=dt.date(2021, 10, 1))
+    with pytest.raises(Interrupted):
+        run_batch([source], options)
+    with Register(register) as book:
+        numbers = sorted(e.number for e in book.entries())
+    assert numbers == [1, 2, 3, 4], "chunks 1 and 2 were numbered"
     for number in numbers:
         assert list(out.glob(f"2021-{number:03d}-*.docx")), f"số {number} is in the register with no letter"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import re
+import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -337,3 +339,136 @@ def test_every_kind_is_proven_with_the_findings_of_a_full_check(kind):
             full = Verifier()
             assert verifier.verify(changed, "changed.docx") == full.verify(changed, "changed.docx"), f"run {place}"
     assert verifier.checked_in_full == 1
+
+
+# Text elements Word never writes but a .docx may hold: an attribute whose value holds ">", a
+# w:t of another namespace (not a text element at all). The parser reads them, not a pattern.
+ODD_TEXT_ELEMENTS = [
+    ("an attribute holding >", lambda xml: xml.replace("Nguyễn Văn An</w:t>", "TS. Nguyễn Văn An</w:t>", 1).replace(
+        '<w:t xml:space="preserve">TS. Nguyễn', '<w:t a="&gt;" b=">">TS. Nguyễn', 1), "signer-name"),
+    ("a w:t of another namespace", lambda xml: xml.replace(
+        "./.</w:t>", '.</w:t><w:t xmlns:w="urn:not-word">/.</w:t><w:t></w:t>', 1), "body-end"),
+]
+
+
+@pytest.mark.parametrize(("case", "edit", "rule"), ODD_TEXT_ELEMENTS, ids=[c for c, _, _ in ODD_TEXT_ELEMENTS])
+def test_a_text_element_with_other_attributes_is_read_as_the_parser_reads_it(case, edit, rule):
+    first, other = _letters()[:2]
+    verifier = _verifier_for(first)
+    changed = _edited(other, edit)
+    assert changed != other
+    full = check_bytes(changed, "changed.docx")
+    assert rule in {f.rule for f in full}
+    assert verifier.verify(changed, "changed.docx") == full
+
+
+def test_page_numbers_in_the_footer_are_judged_on_each_letter_s_length():
+    # Numbered in the footer (not the header), a letter is told so only when it runs over a page,
+    # which its words decide: a letter of a checked shape but longer or shorter is judged on its own.
+    def footer(xml: str) -> str:
+        return xml.replace('<w:headerReference w:type="default"', '<w:footerReference w:type="default"', 1)
+
+    first, other = _letters()[:2]
+    long = _edited(other, lambda xml: footer(xml).replace("Qua kiểm tra", "Qua kiểm tra" + " công tác cải cách" * 1500, 1))
+    short = _edited(other, lambda xml: _TEXT.sub(lambda m: m.group(1) + m.group(3), footer(xml)))
+    assert "page-number" in {f.rule for f in check_bytes(long, "long.docx")}
+    assert "page-number" not in {f.rule for f in check_bytes(short, "short.docx")}
+    for reference in (_edited(first, footer), long, short):
+        verifier = Verifier()
+        verifier.verify(reference, "first.docx")
+        for letter in (long, short):
+            assert verifier.verify(letter, "letter.docx") == check_bytes(letter, "letter.docx")
+
+
+def test_white_text_in_another_font_is_judged_alike_in_full_and_by_proof():
+    # White text is not printed, so not judged (test_check_real_documents): the font rule too
+    def white_arial(xml: str) -> str:
+        return re.sub(r'<w:sz w:val="28"/>(?=</w:rPr><w:t xml:space="preserve">Qua kiểm tra)',
+                      '<w:rFonts w:ascii="Arial" w:hAnsi="Arial"/><w:color w:val="FFFFFF"/><w:sz w:val="28"/>', xml, count=1)
+
+    first, other = (_edited(letter, white_arial) for letter in _letters()[:2])
+    assert first != _letters()[0]
+    verifier = Verifier()
+    assert verifier.verify(first, "first.docx") == check_bytes(first, "first.docx")
+    assert verifier.verify(other, "other.docx") == check_bytes(other, "other.docx")
+    assert verifier.proven == 1
+    assert "font" not in {f.rule for f in check_bytes(other, "other.docx")}
+
+
+def test_a_package_holding_two_document_entries_is_read_as_a_zip_reader_reads_it():
+    # A zip reader (python-docx, Word) takes a name's last entry in the directory: here the
+    # broken document, stored first. The verifier must not prove the other one.
+    first, other = _letters()[:2]
+    verifier = _verifier_for(first)
+    with zipfile.ZipFile(io.BytesIO(_edited(other, lambda xml: xml.replace("Kính gửi:", "Kính gửi", 1)))) as zipped:
+        bad = zipped.read("word/document.xml")
+    out = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name
+        with zipfile.ZipFile(io.BytesIO(other)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            infos = source.infolist()
+            target.writestr(copy.copy(next(i for i in infos if i.filename == "word/document.xml")), bad)
+            for info in infos:
+                target.writestr(info, source.read(info))
+            target.filelist.append(target.filelist.pop(0))  # listed last in the directory
+    data = out.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as zipped:
+        assert zipped.read("word/document.xml") == bad
+    findings = check_bytes(data, "two.docx")
+    assert "kinh-gui" in {f.rule for f in findings}
+    assert verifier.verify(data, "two.docx") == findings
+
+
+def _date_in_a_narrow_third_column(xml: str) -> str:
+    """The header's second row in three cells: a note, the date (in a narrow column), a blank; the
+    note's paragraph written as the date's, so that both read the same but for their words."""
+    xml = xml.replace('<w:gridCol w:w="5216"/>', '<w:gridCol w:w="3000"/><w:gridCol w:w="1200"/><w:gridCol w:w="1016"/>', 1)
+    wide = '<w:tcPr><w:tcW w:type="dxa" w:w="5216"/></w:tcPr>'
+    first = xml.index(wide)
+    xml = xml[:first] + '<w:tcPr><w:tcW w:type="dxa" w:w="5216"/><w:gridSpan w:val="3"/></w:tcPr>' + xml[first + len(wide):]
+    cell = xml.index("<w:tc>" + wide)
+    end = xml.index("</w:tc></w:tr></w:tbl>", cell)
+    date = xml[cell + len("<w:tc>" + wide) : end]
+    note = re.sub(r"(<w:t[^>]*>)[^<]*(</w:t>)", r"\g<1>Ghi chú\g<2>", date)
+    narrow = '<w:tcPr><w:tcW w:type="dxa" w:w="1200"/></w:tcPr>'
+    cells = (
+        f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="3000"/></w:tcPr>{note}</w:tc><w:tc>{narrow}{date}</w:tc>'
+        f'<w:tc>{narrow}<w:p><w:pPr><w:jc w:val="left"/></w:pPr></w:p></w:tc>'
+    )
+    return xml[:cell] + cells + xml[end + len("</w:tc>") :]
+
+
+def test_a_paragraph_is_read_with_the_format_of_its_own_cell():
+    # The date and the note before it read the same but for their words (their paragraphs, and
+    # each the next cell's properties after it): the date is read in its own column, not the note's.
+    first, other = (_edited(letter, _date_in_a_narrow_third_column) for letter in _letters()[:2])
+    verifier = Verifier()
+    verifier.verify(first, "first.docx")
+    findings = Verifier().verify(other, "other.docx")  # a new verifier checks it in full
+    assert any(f.rule == "date" and "wider than its column (21 mm)" in f.message for f in findings)
+    assert verifier.verify(other, "other.docx") == findings
+
+
+def _date_in_a_row_of_its_own(xml: str) -> str:
+    """The header's date in a row of its own spanning both columns, under a note in the narrow
+    right column of the row before, written as the date's paragraph (then a blank row like it)."""
+    xml = xml.replace('<w:gridCol w:w="4139"/><w:gridCol w:w="5216"/>', '<w:gridCol w:w="7000"/><w:gridCol w:w="2355"/>', 1)
+    wide = '<w:tcPr><w:tcW w:type="dxa" w:w="5216"/></w:tcPr>'
+    cell = xml.index("<w:tc>" + wide, xml.index("<w:tc>" + wide) + 1)  # the date's cell
+    end = xml.index("</w:tc></w:tr></w:tbl>", cell)
+    date = xml[cell + len("<w:tc>" + wide) : end]
+    note = re.sub(r"(<w:t[^>]*>)[^<]*(</w:t>)", r"\g<1>Ghi chú\g<2>", date)
+    both = '<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="9355"/><w:gridSpan w:val="2"/></w:tcPr>'
+    rows = f"<w:tc>{wide}{note}</w:tc></w:tr><w:tr>{both}{date}</w:tc></w:tr><w:tr>{both}<w:p><w:pPr><w:jc w:val=\"left\"/></w:pPr></w:p></w:tc></w:tr>"
+    return xml[:cell] + rows + xml[end + len("</w:tc></w:tr>") :]
+
+
+def test_a_paragraph_is_read_with_the_format_of_its_own_row():
+    # The date and the note before it read the same but for their words, each followed by a row
+    # spanning both columns: the date is read in its own row's width, not the note's column.
+    first, other = (_edited(letter, _date_in_a_row_of_its_own) for letter in _letters()[:2])
+    verifier = Verifier()
+    verifier.verify(first, "first.docx")
+    findings = Verifier().verify(other, "other.docx")  # a new verifier checks it in full
+    assert not any(f.rule == "date" and "wider than its column" in f.message for f in findings)
+    assert verifier.verify(other, "other.docx") == findings

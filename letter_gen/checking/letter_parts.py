@@ -232,6 +232,11 @@ def _make_para(formatter: Formatter, p: Any, index: int, cell: Any, table: Any) 
     return build_para(p, index, cell, table, formatter.paragraph(p), formatter.list_marker(p), runs)
 
 
+def printed(fmt: RunFormat) -> bool:
+    """Whether a run's text shows on paper: not hidden (w:vanish), not white on the page."""
+    return not fmt.hidden and (fmt.color or "").upper() not in _WHITE
+
+
 def build_para(
     p: Any, index: int, cell: Any, table: Any, fmt: ParagraphFormat, marker: str | None,
     runs: Iterable[tuple[str, RunFormat]],
@@ -241,8 +246,8 @@ def build_para(
     line = Line(para, [])
     para.lines.append(line)
     for text, fmt_ in runs:
-        if not text or fmt_.hidden or (fmt_.color or "").upper() in _WHITE:
-            continue  # not printed: hidden (w:vanish) or white on the page
+        if not text or not printed(fmt_):
+            continue
         chunks = unicodedata.normalize("NFC", text).split("\n")  # capitals stored as NFD are capitals
         for i, chunk in enumerate(chunks):
             if i:

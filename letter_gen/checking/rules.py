@@ -52,6 +52,7 @@ from letter_gen.checking.letter_parts import (
     open_docx,
     open_docx_bytes,
     paras_below,
+    printed,
     pts,
 )
 from letter_gen.checking.word_format import (
@@ -882,7 +883,7 @@ def _paragraph_fonts(letter: Letter, roots: list[tuple[str, Any]]) -> Iterator[F
                 shown = run_text(r)
                 text += shown
                 fmt = letter.formatter.run(p, r) if shown.strip() else None
-                if fmt is not None and not fmt.hidden:
+                if fmt is not None and printed(fmt):  # as the paragraphs are read (build_para)
                     fonts |= {f for f in fmt.fonts_for(shown) if f is not None and not _is_tnr(f)}
             if fonts:
                 yield _font_finding(at(labels.get(id(p), label), texts.get(id(p), text)), fonts)
@@ -980,14 +981,12 @@ class FixedFindings:
 
 def fixed_findings(letter: Letter) -> FixedFindings | None:
     """The findings of the rules that only read a letter's sections, headers and footers;
-    None when the page-number rule would read its text too (no PAGE field: it then estimates
-    the page count from the text)."""
+    None when the page-number rule would read its text too (no PAGE field in the default header:
+    it then estimates the page count from the text, numbered in the footer or not at all)."""
     found = _sections(letter)
     if found:
         headers = _story_parts(letter, found[0], "header")
-        footers = _story_parts(letter, found[0], "footer")
-        numbered = "default" in headers and bool(_page_fields(headers["default"]))
-        if not numbered and not any(_page_fields(root) for root in footers.values()):
+        if not ("default" in headers and _page_fields(headers["default"])):
             return None
     return FixedFindings(
         list(_check_page(letter)),

@@ -40,7 +40,7 @@ What makes that cheap (~0.25 ms a letter against ~1 ms read from its tree):
   entry (:class:`_Package`), not entry by entry.
 
 Anything the proof does not cover (a package of another shape, a text box, a template
-without page numbers, whose page-number rule reads the text, a document.xml not in UTF-8) is
+without page numbers in its header, whose page-number rule reads the text, a document.xml not in UTF-8) is
 checked in full.
 """
 
@@ -79,11 +79,13 @@ _DOCUMENT = "word/document.xml"
 # A run's words: its text, tabs and line breaks (a page break, w:br with a type, stays). Written
 # to start with a literal "<w:" (one or more words: X(X)*, not (X|Y)+) so that re scans for it at
 # C speed: the alternation form took ten times longer.
-_WORD = rb"<w:(?:t(?: [^>]*)?>[^<]*</w:t>|t(?: [^>]*)?/>|(?:tab|br|cr|noBreakHyphen)/>)"
+# A w:t is a word only with no attribute or xml:space="preserve" alone, as Word writes it: one with
+# others (a value holding ">", an xmlns:w making it no text element) stays in the skeleton.
+_WORD = rb'<w:(?:t(?: xml:space="preserve")?>[^<]*</w:t>|t(?: xml:space="preserve")?/>|(?:tab|br|cr|noBreakHyphen)/>)'
 # Split on, its matches kept: the skeleton is what lies between, the letter's words the matches.
 _RUN_TEXT = re.compile(rb"(" + _WORD + rb"(?:" + _WORD + rb")*)")
 # One of a match's elements: a w:t's text, or what an empty element shows (as run_text reads them).
-_ONE_WORD = re.compile(rb"<w:(?:t(?: [^>]*)?>([^<]*)</w:t>|(t)(?: [^>]*)?/>|(tab|br|cr|noBreakHyphen)/>)")
+_ONE_WORD = re.compile(rb'<w:(?:t(?: xml:space="preserve")?>([^<]*)</w:t>|(t)(?: xml:space="preserve")?/>|(tab|br|cr|noBreakHyphen)/>)')
 _SHOWN = {b"t": "", b"tab": "\t", b"br": "\n", b"cr": "\n", b"noBreakHyphen": "-"}
 _REFERENCE = re.compile(r"&(?:#([0-9]+)|#x([0-9a-fA-F]+)|(amp|lt|gt|quot|apos));")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
@@ -118,6 +120,7 @@ class _Reference:
     head: int  # words before the first paragraph
     skeleton: _Skeleton
     package: _Package | None  # its zip, to read another letter's document.xml by
+    places: list[object]  # per group, what its first paragraph's format read of its cell (_place)
 
 
 @dataclass
@@ -149,7 +152,13 @@ class _Layout:
         groups = [group for group, count in enumerate(counts) for _copy in range(count)]
         spans = []
         word = reference.head
+        places: dict[int, object] = {}  # by cell
         for index, ((p, cell, table), group) in enumerate(zip(walked, groups)):
+            place = places.get(id(cell), _UNKNOWN)
+            if place is _UNKNOWN:
+                place = places[id(cell)] = _place(cell)
+            if place != reference.places[group]:
+                return None  # a paragraph like its group's first, in another column: its format differs
             size = reference.words[group]
             spans.append((index, p, cell, table, group, word, word + size))
             word += size
@@ -223,12 +232,13 @@ class Verifier:
         fixed = fixed_findings(letter)
         if fixed is None or len(letter.paras) != sum(counts):
             return  # text boxes, or page numbers that depend on the text: no proof
-        formats = []
+        formats, places = [], []
         index = 0
         for count in counts:
             para = letter.paras[index]
             runs = tuple(letter.formatter.run(para.el, r) for r in paragraph_runs(para.el))
             formats.append((para.fmt, para.marker, runs))
+            places.append(_place(para.cell))
             index += count
         recipes = _recipes(document, skeleton, counts)
         if recipes is None or any(len(r) != len(f[2]) for r, f in zip(recipes, formats)):
@@ -244,9 +254,45 @@ class Verifier:
             skeleton[0].count(b"\0"),
             skeleton,
             _Package.of(data),
+            places,
         )
         if len(self._references) > self._shapes:
             self._references.popitem(last=False)
+
+
+def _place(cell: Any) -> object:
+    """What a paragraph's format reads of the cell it is in (its width: the table's grid and
+    properties, the row's, the cell's and its column): a paragraph collapsed with the one before
+    it (the same bytes up to the next paragraph) may sit in another column, whose properties are
+    in the bytes before it. None at body level."""
+    if cell is None:
+        return None
+    row = cell.getparent()
+    table = row.getparent()
+    while table is not None and table.tag != _TABLE:
+        table = table.getparent()
+    before = []
+    for tc in row.iterchildren(_CELL):
+        if tc is cell:
+            break
+        before.append(_properties(tc.find(_CELL_PROPERTIES)))
+    return (
+        tuple(before), _properties(cell.find(_CELL_PROPERTIES)), _properties(row.find(_ROW_PROPERTIES)),
+        *(_properties(table.find(tag)) if table is not None else None for tag in (_TABLE_PROPERTIES, _GRID)),
+    )  # fmt: skip
+
+
+def _properties(element: Any) -> object:
+    """An element's tag, attributes and children, to compare (a fifth of serialising it)."""
+    return (element.tag, tuple(element.attrib.items()), tuple(_properties(child) for child in element)) if element is not None else None
+
+
+_UNKNOWN = object()
+
+
+_TABLE, _CELL, _CELL_PROPERTIES, _ROW_PROPERTIES, _TABLE_PROPERTIES, _GRID = (
+    w(tag) for tag in ("tbl", "tc", "tcPr", "trPr", "tblPr", "tblGrid")
+)
 
 
 def _skeleton(document: bytes) -> tuple[_Skeleton, list[int], list[bytes]]:
@@ -259,7 +305,9 @@ def _skeleton(document: bytes) -> tuple[_Skeleton, list[int], list[bytes]]:
     counts: list[int] = []
     for start, rest in zip(split[::2], split[1::2]):
         piece = start + rest
-        if counts and piece == distinct[-1]:
+        # Not collapsed: a paragraph whose piece starts the next cell of its row (the next
+        # paragraph is in another column, whose properties its own piece holds, not the one before)
+        if counts and piece == distinct[-1] and (b"<w:tc" not in piece or b"<w:tr" in piece):
             counts[-1] += 1
         else:
             distinct.append(piece)
@@ -439,8 +487,8 @@ def _read_package(data: bytes) -> tuple[bytes, dict[str, bytes]] | None:
     document: bytes | None = None
     for index, (offset, name, record, method, crc, packed, length) in enumerate(entries):
         following = entries[index + 1][0] if index + 1 < len(entries) else start
-        if name in others or data[offset : offset + 4] != b"PK\x03\x04":
-            return None
+        if name in others or (name == _DOCUMENT and document is not None) or data[offset : offset + 4] != b"PK\x03\x04":
+            return None  # (a name twice: a zip reader takes the directory's last, not the last stored)
         if name != _DOCUMENT:
             others[name] = record + data[offset:following]
             continue

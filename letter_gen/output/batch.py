@@ -222,15 +222,16 @@ def _run(
                 while (chunk := upcoming.next()) is not None:
                     following = writer.prepare(chunk, name, meanwhile=meanwhile)
                     write_ready()
+                    ready = following  # committed: from here a stop still writes it (below)
                     list_written()
                     syncing.start()
-                    ready = following
             except BaseException:
                 # The last prepared chunk's numbers are committed: write its letters before the
                 # run stops (a stop, a busy register, a bad next input), so no number is left
                 # without its letter. A rerun lists them; no PDF is started now.
+                unlisted, written_chunk = written_chunk or [], None
                 write_ready()
-                for outcome in written_chunk or []:
+                for outcome in [*unlisted, *(written_chunk or [])]:
                     _count(outcome, summary, on_letter)
                 raise
             write_ready()
