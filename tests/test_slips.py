@@ -172,12 +172,13 @@ def test_a_refused_date_leaves_no_new_register_and_a_good_one_creates_it(tmp_pat
     # The register is created only when a letter takes a number: by render and by batch alike.
     register = tmp_path / "so-di" / "r.sqlite"
     issue = ["--issue", "--register", str(register)]
-    render = ["render", str(SAMPLE), "-o", str(tmp_path / "a.docx"), *issue]
+    render = ["render", str(SAMPLE), "-o", str(tmp_path / "new" / "a.docx"), *issue]
     batch = ["batch", str(SAMPLE), "--out", str(tmp_path / "out"), "--mode", "per-unit", *issue]
     for args in (render, batch):
         refused = runner.invoke(main, [*args, "--date", "2020-12-31"])
         assert refused.exit_code == 1 and "31/12/2020" in refused.stderr, refused.output
         assert not register.exists() and not register.parent.exists(), args[0]
+        assert not (tmp_path / "new").exists(), "no output folder made for a letter refused its date"
         assert "MỚI" not in refused.stderr and "NEW" not in refused.stderr
     batched = runner.invoke(main, [*batch, "--date", "2021-07-05"])
     assert batched.exit_code == 0 and register.is_file() and "NEW" in batched.stderr, batched.output

@@ -511,6 +511,8 @@ def render_file(
 
         raise_for_problems(template)
     job = LetterJob(Path(input_path), round_, content, template_of(round_, template), output)
+    if options.issue:  # said before the folder lock makes a new output folder, for nothing
+        check_issue_date(round_, options.date or dt.date.today(), allow_future=options.allow_future)
     with FolderLock(output.parent, wait=True), _register_for(options) as register:
         (outcome,) = LetterWriter(replace(options, check_all=True), register).write([job])
     if outcome.error is not None:
