@@ -85,6 +85,17 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return catalog().ngettext(singular, plural, n)
 
 
+_VIETNAMESE_NUMBERS = str.maketrans({",": ".", ".": ","})
+
+
+def local_number(value: float, spec: str = "g") -> str:
+    """``value`` written as the clerk's language writes numbers, after the format ``spec``
+    (``".1f"``, ``"g"``, ``","``): Vietnamese puts a comma before decimals and points between
+    thousands (17,6 mm; 300.000 ký tự), English the other way round."""
+    shown = format(value, spec)
+    return shown.translate(_VIETNAMESE_NUMBERS) if language() == "vi" else shown
+
+
 def click_gettext(message: str) -> str:
     """One of click's own messages in the clerk's language."""
     return catalog(domain=CLICK_DOMAIN).gettext(message)

@@ -42,7 +42,7 @@ from types import TracebackType
 
 from letter_gen.errors import ConversionError, LetterGenError, UsageError
 from letter_gen.fileio import save_as_hint, write_bytes_atomic
-from letter_gen.i18n import N_, _, ngettext
+from letter_gen.i18n import N_, _, local_number, ngettext
 
 __all__ = ["ConversionResult", "ConverterPool", "combine_pdfs", "convert_files", "find_soffice", "refuse_non_docx"]
 
@@ -414,7 +414,7 @@ class ConverterPool:
                     _kill_group(proc)
                     if batch.cancelled:
                         raise _Cancelled
-                    return _("LibreOffice made no progress for {seconds:g} s and was stopped").format(seconds=self.timeout)
+                    return _("LibreOffice made no progress for {seconds} s and was stopped").format(seconds=local_number(self.timeout))
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=_POLL)
         finally:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from letter_gen.i18n import _
+from letter_gen.i18n import _, local_number
 
 MiB = 1024 * 1024
 
@@ -39,7 +39,7 @@ CHECKED_BYTES = 128 * MiB
 
 def megabytes(size: int) -> str:
     """``1.5 MB``: a size as a clerk reads it."""
-    return f"{size / MiB:,.1f} MB"
+    return f"{local_number(size / MiB, ',.1f')} MB"
 
 
 def oversized_parts(parts: Iterable[tuple[str, int]], part_limit: int, total_limit: int) -> str | None:

@@ -361,3 +361,30 @@ def test_a_problem_found_after_the_units_were_validated_still_names_its_unit(tmp
     vi = _run(["validate", str(source)])
     assert vi.exit_code == 1
     assert f"units → đơn vị thứ 2 ({seed_data['units'][0]['name']}) → name:" in vi.stderr
+
+
+def test_numbers_in_messages_are_written_as_the_clerk_s_language_writes_them(monkeypatch):
+    from letter_gen.i18n import local_number
+
+    monkeypatch.setenv("LETTER_GEN_LANG", "vi")
+    assert (local_number(17.64, ".1f"), local_number(1.5), local_number(300000, ","), local_number(1234.5, ",.1f")) == (
+        "17,6", "1,5", "300.000", "1.234,5")
+    monkeypatch.setenv("LETTER_GEN_LANG", "en")
+    assert (local_number(17.64, ".1f"), local_number(1.5), local_number(300000, ","), local_number(1234.5, ",.1f")) == (
+        "17.6", "1.5", "300,000", "1,234.5")
+
+
+def test_a_check_finding_in_vietnamese_writes_decimals_with_a_comma(monkeypatch, tmp_path):
+    from docx import Document
+    from docx.shared import Mm
+
+    from letter_gen.checking.rules import check_docx
+    from letter_gen.letters.bundled import template_path
+
+    doc = Document(str(template_path("follow-up")))
+    doc.sections[0].left_margin = Mm(17.6)
+    path = tmp_path / "margin.docx"
+    doc.save(str(path))
+    monkeypatch.setenv("LETTER_GEN_LANG", "vi")
+    margins = [str(f) for f in check_docx(path) if f.rule == "page-margins"]
+    assert margins and "17,6 mm" in margins[0] and "17.6" not in margins[0], margins

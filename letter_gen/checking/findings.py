@@ -11,7 +11,7 @@ from letter_gen import decree30 as D
 from letter_gen import vn
 from letter_gen.checking.letter_parts import Letter, Line, at, pts
 from letter_gen.checking.word_format import TWIPS_PER_MM, wattr
-from letter_gen.i18n import N_, _
+from letter_gen.i18n import N_, _, local_number
 
 __all__ = ["Finding", "is_underscores", "length_mm", "sections"]
 
@@ -66,7 +66,7 @@ def share_words(share: D.Range) -> str:
 
 def indents_text() -> str:
     """The body's first-line indents (lùi đầu dòng): "1 cm or 1.27 cm"."""
-    shown = [_("{value} cm").format(value=f"{mm / 10:g}") for mm in D.BODY_FIRST_LINE_INDENTS_MM]
+    shown = [_("{value} cm").format(value=local_number(mm / 10)) for mm in D.BODY_FIRST_LINE_INDENTS_MM]
     return shown[0] if len(shown) == 1 else _("{some} or {last}").format(some=", ".join(shown[:-1]), last=shown[-1])
 
 
@@ -74,8 +74,8 @@ def line_spacing_text() -> str:
     """The body's line spacing (giãn dòng) as the decree allows it: "single to 1.5 lines"."""
     spacing = D.BODY_LINE_SPACING
     if spacing.low == 1:
-        return _("single to {high} lines").format(high=f"{spacing.high:g}")
-    return _("{low} to {high} lines").format(low=f"{spacing.low:g}", high=f"{spacing.high:g}")
+        return _("single to {high} lines").format(high=local_number(spacing.high))
+    return _("{low} to {high} lines").format(low=local_number(spacing.low), high=local_number(spacing.high))
 
 def format_problems(
     line: Line,

@@ -25,7 +25,7 @@ from letter_gen.checking.findings import length_mm as _mm
 from letter_gen.checking.letter_parts import Letter, at, short
 from letter_gen.checking.word_format import w
 from letter_gen.errors import ConversionError
-from letter_gen.i18n import N_, _, ngettext
+from letter_gen.i18n import N_, _, local_number, ngettext
 from letter_gen.libreoffice import convert_files
 from letter_gen.metrics import MM_PER_PT
 
@@ -336,7 +336,7 @@ def _pdf_margins(pages: list[_Page], margins: Any, running: frozenset[str] | set
             parts = []
             for side, found in outside.items():
                 word = found[0][0]
-                deepest = f"{max(item[1] for item in found) * MM_PER_PT:.1f}"
+                deepest = local_number(max(item[1] for item in found) * MM_PER_PT, ".1f")
                 if len(found) > 1:
                     parts.append(ngettext('"{word}" and {n} more word {mm} mm into the {side} margin',
                                           '"{word}" and {n} more words {mm} mm into the {side} margin', len(found) - 1)

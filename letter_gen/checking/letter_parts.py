@@ -34,7 +34,7 @@ from letter_gen.checking.word_format import (
     w,
 )
 from letter_gen.errors import InputError
-from letter_gen.i18n import _
+from letter_gen.i18n import _, local_number
 
 _DASHES = ("- ", "– ")  # Word's AutoCorrect turns "- " into "– "; both read as a dash
 AUTHORITY_LINE = re.compile(r"^\s*([A-ZĐ]{1,4}(?:\.[A-ZĐ]{1,3})*)(\.|\s)\s*\S")
@@ -155,7 +155,7 @@ def at(label: str, text: str) -> str:
 
 def pts(values: set[float] | list[float]) -> str:
     """Font sizes as a message says them: "11 pt", "11 and 12 pt"."""
-    shown = [f"{v:g}" for v in sorted(set(values))]
+    shown = [local_number(v) for v in sorted(set(values))]
     if len(shown) == 1:
         return _("{size} pt").format(size=shown[0])
     return _("{sizes} and {last} pt").format(sizes=", ".join(shown[:-1]), last=shown[-1])

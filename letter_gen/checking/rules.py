@@ -64,7 +64,7 @@ from letter_gen.checking.word_format import (
     w,
     wattr,
 )
-from letter_gen.i18n import N_, _, ngettext
+from letter_gen.i18n import N_, _, local_number, ngettext
 from letter_gen.metrics import MM_PER_PT, text_width_mm, wrapped_line_widths
 
 __all__ = ["RULES", "Finding", "check_docx", "check_files", "check_layout"]
@@ -522,11 +522,11 @@ def _body_paragraph_problems(letter: Letter, para: Para) -> list[tuple[str, str]
         problems.append(("body-align", _("{found}; body paragraphs are justified").format(found=align_name(fmt.alignment))))
     one_line = abs(fmt.left_mm) > 0.5 and _one_line_indented_like_first_line(para)
     if abs(fmt.left_mm) > 0.5 and not one_line:
-        problems.append(("body-indent", _("indented {mm} mm from the margin; body paragraphs start at the margin").format(mm=f"{fmt.left_mm:.1f}")))
+        problems.append(("body-indent", _("indented {mm} mm from the margin; body paragraphs start at the margin").format(mm=local_number(fmt.left_mm, ".1f"))))
     elif not D.BODY_FIRST_LINE_INDENT_RANGE_MM.holds(
         indent := first_line_mm(letter, para) + (fmt.left_mm if one_line else 0.0)
     ):
-        problems.append(("body-indent", _("first-line indent {mm} mm: indent the first line {wanted}").format(mm=f"{indent:.1f}", wanted=indents_text())))
+        problems.append(("body-indent", _("first-line indent {mm} mm: indent the first line {wanted}").format(mm=local_number(indent, ".1f"), wanted=indents_text())))
     spacing = fmt.line_spacing
     size = max((f.size_pt for line in para.lines for f in line.formats()), default=14.0)
     single = 1.15 * size  # Times New Roman's single line is about 1.15 em
@@ -535,11 +535,11 @@ def _body_paragraph_problems(letter: Letter, para: Para) -> list[tuple[str, str]
         lines = max(1.0, lines)
     if not D.BODY_LINE_SPACING.holds(lines, 0.05) or (spacing.rule == "auto" and lines < 0.99):
         if spacing.rule == "auto":
-            shown = _("{value} lines").format(value=f"{spacing.value:g}")
+            shown = _("{value} lines").format(value=local_number(spacing.value))
         elif spacing.rule == "atLeast":
-            shown = _("at least {value} pt").format(value=f"{spacing.value:g}")
+            shown = _("at least {value} pt").format(value=local_number(spacing.value))
         else:
-            shown = _("exactly {value} pt").format(value=f"{spacing.value:g}")
+            shown = _("exactly {value} pt").format(value=local_number(spacing.value))
         problems.append(("body-line-spacing", _("line spacing {found}; the decree wants {wanted}").format(found=shown, wanted=line_spacing_text())))
     return problems
 
@@ -571,7 +571,7 @@ def _check_body(letter: Letter) -> Iterator[Finding]:
             if not between and gap < D.BODY_PARAGRAPH_SPACING.low - 0.01:
                 found.setdefault("body-spacing", []).append((number, text, _(
                     "{gap} pt above it (space after the paragraph before + before this one);"
-                    " the decree wants at least {low} pt").format(gap=f"{gap:g}", low=f"{D.BODY_PARAGRAPH_SPACING.low:g}")))
+                    " the decree wants at least {low} pt").format(gap=local_number(gap), low=local_number(D.BODY_PARAGRAPH_SPACING.low))))
         previous = para
     for rule in ("body-size", "body-align", "body-indent", "body-spacing", "body-line-spacing"):
         yield from _grouped(rule, found.get(rule, []))
@@ -688,7 +688,8 @@ def _check_page(letter: Letter) -> Iterator[Finding]:
                 "page-size",
                 label,
                 _("{found}; the decree wants A4, {wanted}, portrait").format(
-                    found=f"{width:.1f} × {height:.1f} mm{name}", wanted=f"{D.PAGE.width_mm:g} × {D.PAGE.height_mm:g} mm"),
+                    found=f"{local_number(width, '.1f')} × {local_number(height, '.1f')} mm{name}",
+                    wanted=f"{local_number(D.PAGE.width_mm)} × {local_number(D.PAGE.height_mm)} mm"),
             )
         for side, allowed in D.MARGINS.items():
             value = _mm(margins, side) + (_mm(margins, "gutter") if side == "left" else 0.0)
@@ -696,7 +697,7 @@ def _check_page(letter: Letter) -> Iterator[Finding]:
                 yield Finding(
                     "page-margins",
                     _("Page margins") if len(sections) == 1 else _("Section {n} margins").format(n=n),
-                    _(_MARGIN_NAMES[side]).format(mm=f"{value:.1f}", wanted=allowed),
+                    _(_MARGIN_NAMES[side]).format(mm=local_number(value, ".1f"), wanted=allowed),
                 )
 
 

@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass, fields, replace
 
 from letter_gen.errors import UsageError
-from letter_gen.i18n import _
+from letter_gen.i18n import _, local_number
 
 MB = 1024 * 1024
 
@@ -68,5 +68,5 @@ def current() -> Limits:
 def byte_size(value: int) -> str:
     """A size as a clerk reads it: ``64 MB``, ``80.2 MB``, ``1,200 bytes``."""
     if value < MB:
-        return f"{value:,} bytes"
-    return f"{value / MB:,.1f}".removesuffix(".0") + " MB"
+        return _("{size} bytes").format(size=local_number(value, ","))
+    return local_number(float(f"{value / MB:.1f}")) + " MB"  # 64 MB, 80.2 MB

@@ -30,7 +30,7 @@ from pydantic import (
 
 from letter_gen import decree30, vn
 from letter_gen.errors import InputError
-from letter_gen.i18n import N_, _, language
+from letter_gen.i18n import N_, _, language, local_number
 from letter_gen.inputs.limits import DEFAULTS, Limits
 
 # C0 controls other than tab and newline, and lone surrogates, cannot live in a docx (XML 1.0).
@@ -85,7 +85,7 @@ def _clean_text(value: str, info: ValidationInfo) -> str:
         raise ValueError(_(
             "{length} characters; a text of a letter holds at most {most}"
             " (to allow longer ones, set {variable})"
-        ).format(length=f"{len(value):,}", most=f"{most:,}", variable=Limits.variable("text_chars")))
+        ).format(length=local_number(len(value), ","), most=local_number(most, ","), variable=Limits.variable("text_chars")))
     # "\r\n" from Windows or Excel is one line break, not two.
     value = vn.nfc(value.replace("\r\n", "\n").replace("\r", "\n"))
     bad = illegal_characters(value)

@@ -41,7 +41,7 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
-from letter_gen.i18n import N_, _
+from letter_gen.i18n import N_, _, local_number
 from letter_gen.inputs.limits import Limits
 
 #: Whether PyYAML's libyaml parser (C) is there; without it the pure-Python parser is ~15× slower.
@@ -164,7 +164,7 @@ class _Builder:
             raise YamlProblem(_('the alias *{anchor} refers to the very node that holds it').format(anchor=event.anchor), event.start_mark)
         self.aliases += 1
         if self.aliases > self.limits.aliases:
-            raise YamlProblem(_('more than {aliases:,} aliases (*name); an inspection round needs far fewer (the limit is {value})').format(aliases=self.limits.aliases, value=Limits.variable('aliases')), event.start_mark)
+            raise YamlProblem(_('more than {aliases} aliases (*name); an inspection round needs far fewer (the limit is {value})').format(aliases=local_number(self.limits.aliases, ","), value=Limits.variable('aliases')), event.start_mark)
         data, size = anchored
         self.grow(size, event.start_mark)
         self.add(data, event.start_mark)

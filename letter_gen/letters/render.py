@@ -26,7 +26,7 @@ from docxtpl import DocxTemplate
 
 from letter_gen import limits, vn
 from letter_gen.errors import TemplateError
-from letter_gen.i18n import _
+from letter_gen.i18n import _, local_number
 from letter_gen.letters import layout as L
 from letter_gen.letters.bundled import AGENCY_RULE_STYLE, MOTTO_RULE_STYLE, TITLE_RULE_STYLE
 from letter_gen.letters.compose import LetterContent
@@ -235,7 +235,7 @@ class PreparedTemplate:
         while batch := list(islice(output, 16)):  # each chunk is at most limits.VALUE_ITEMS long
             size += sum(map(len, batch))
             if size > limits.RENDERED_PART_CHARS:
-                raise LimitError(_("the part would hold more than {limit:,} characters").format(limit=limits.RENDERED_PART_CHARS))
+                raise LimitError(_("the part would hold more than {limit} characters").format(limit=local_number(limits.RENDERED_PART_CHARS, ",")))
             chunks += batch
         return "".join(chunks)
 

@@ -30,7 +30,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace
 
 from letter_gen import limits
-from letter_gen.i18n import N_, _
+from letter_gen.i18n import N_, _, local_number
 
 
 def _a_call() -> str:
@@ -48,8 +48,8 @@ _What = Callable[[], str]
 
 def _too_big(what: _What, size: int, limit: int, unit: str = N_("characters")) -> LimitError:
     return LimitError(
-        _("{what} would make {size:,} {unit}, more than a template may ({limit:,} at most)").format(
-            what=what(), size=size, unit=_(unit), limit=limit
+        _("{what} would make {size} {unit}, more than a template may ({limit} at most)").format(
+            what=what(), size=local_number(size, ","), unit=_(unit), limit=local_number(limit, ",")
         )
     )
 
@@ -179,8 +179,8 @@ class LetterSandbox(SandboxedEnvironment):
             self.iterations += 1
             if self.iterations > limits.LOOP_ITERATIONS:
                 raise LimitError(
-                    _("the template's loops ran {count:,} times, more than a letter may ({limit:,} at most)").format(
-                        count=self.iterations, limit=limits.LOOP_ITERATIONS
+                    _("the template's loops ran {count} times, more than a letter may ({limit} at most)").format(
+                        count=local_number(self.iterations, ","), limit=local_number(limits.LOOP_ITERATIONS, ",")
                     )
                 )
             yield item

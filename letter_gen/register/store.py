@@ -22,7 +22,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from types import TracebackType
 
-from letter_gen.i18n import _
+from letter_gen.i18n import local_number, _
 from letter_gen.errors import MissingRegisterError, RegisterError
 from letter_gen.vn import MAX_LETTER_NUMBER, VIETNAM_TIME, format_number, kind_and_subject, short_date
 
@@ -449,9 +449,9 @@ class Register:
         number = self._next_number(request.agency, request.year)
         if number > MAX_NUMBER:
             raise RegisterError(_(
-                "{agency} {year}: the sequence has reached {most:,}, the most a year holds;"
+                "{agency} {year}: the sequence has reached {most}, the most a year holds;"
                 " a reservation too high (letter-gen register unreserve) or a wrong year is the likely cause"
-            ).format(agency=request.agency, year=request.year, most=MAX_NUMBER))
+            ).format(agency=request.agency, year=request.year, most=local_number(MAX_NUMBER, ",")))
         if current is not None:
             # Mark the old line first: only one current line per key (partial unique index).
             replaced_by = (f"được thay thế bằng văn bản số {number_and_symbol(number, request.symbol)}"
@@ -484,8 +484,8 @@ class Register:
         _check_sequence(agency, year)
         if not 1 <= upto <= MAX_NUMBER:
             raise RegisterError(_(
-                "Reserve: the last number given outside the software must be from 1 to {most:,}, got {upto}"
-            ).format(most=MAX_NUMBER, upto=upto))
+                "Reserve: the last number given outside the software must be from 1 to {most}, got {upto}"
+            ).format(most=local_number(MAX_NUMBER, ","), upto=upto))
         with self._write(_("reserve numbers")):
             first = self._next_number(agency, year)
             if upto < first:
