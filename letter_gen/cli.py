@@ -33,7 +33,7 @@ import click.types
 import click.utils
 
 from letter_gen.errors import LetterGenError, UsageError
-from letter_gen.i18n import N_, _, click_gettext, click_ngettext, ngettext
+from letter_gen.i18n import N_, _, click_gettext, click_ngettext, local_number, ngettext
 from letter_gen.interrupts import Interrupted, stop_on_signals
 from letter_gen.register.where import RegisterLocation, locate, stray_old_register
 from letter_gen.vn import MAX_LETTER_NUMBER
@@ -579,7 +579,7 @@ def _summary_line(summary: Any, period: str | None, pdfs: bool = False, signed: 
         parts.append(ngettext("{n} PDF made", "{n} PDFs made", summary.pdfs).format(n=summary.pdfs))
     if signed:
         parts.append(ngettext("{n} letter signed", "{n} letters signed", summary.signed).format(n=summary.signed))
-    return "; ".join([*parts, f"{summary.seconds:.1f} s"])
+    return "; ".join([*parts, f"{local_number(summary.seconds, '.1f')} s"])
 
 
 def _run_batch(inputs: tuple[Path, ...], options: Any) -> Any:
