@@ -69,4 +69,4 @@ def byte_size(value: int) -> str:
     """A size as a clerk reads it: ``64 MB``, ``80.2 MB``, ``1,200 bytes``."""
     if value < MB:
         return _("{size} bytes").format(size=local_number(value, ","))
-    return local_number(float(f"{value / MB:.1f}")) + " MB"  # 64 MB, 80.2 MB
+    return local_number(round(value / MB, 1), ",g") + " MB"  # 64 MB, 80.2 MB, 1,200.5 MB
