@@ -117,6 +117,24 @@ def test_eight_processes_issuing_200_letters_each_end_with_1600_consecutive_numb
     assert sorted(e.number for e in entries) == list(range(1, 1601))
 
 
+def _issue_in_chunks_of_two(tmp_path, units):
+    """``letter-gen batch --issue`` of a ``units``-unit round, two letters a chunk: its result,
+    and the numbers its register holds afterwards, each checked to have its letter."""
+    source = write_round(tmp_path / "round.yaml", make_round(units=units, seed=3))
+    out, register = tmp_path / "out", tmp_path / "register.sqlite"
+    result = CliRunner().invoke(main, ["batch", str(source), "--out", str(out), "--issue", "--date", "2021-10-01",
+                                       "--register", str(register), "--mode", "per-unit", "--workers", "1"])
+    return result, _numbers_each_with_its_letter(out, register)
+
+
+def _numbers_each_with_its_letter(out, register):
+    with Register(register) as book:
+        numbers = sorted(e.number for e in book.entries())
+    for number in numbers:
+        assert list(out.glob(f"2021-{number:03d}-*.docx")), f"số {number} is in the register with no letter"
+    return numbers
+
+
 def test_a_batch_stopped_between_chunks_leaves_no_number_without_its_letter(tmp_path, monkeypatch):
     """Chunk N's numbers are committed before its files are written (while chunk N+1 renders):
     a stop at chunk N+1 (here the register busy past its timeout) must still write chunk N."""
@@ -136,16 +154,9 @@ def test_a_batch_stopped_between_chunks_leaves_no_number_without_its_letter(tmp_
             yield tx
 
     monkeypatch.setattr(Register, "transaction", transaction)
-    source = write_round(tmp_path / "round.yaml", make_round(units=5, seed=3))
-    out, register = tmp_path / "out", tmp_path / "register.sqlite"
-    result = CliRunner().invoke(main, ["batch", str(source), "--out", str(out), "--issue", "--date", "2021-10-01",
-                                       "--register", str(register), "--mode", "per-unit", "--workers", "1"])
+    result, numbers = _issue_in_chunks_of_two(tmp_path, units=5)
     assert result.exit_code == 1 and "busy" in result.stderr
-    with Register(register) as book:
-        numbers = [e.number for e in book.entries()]
     assert numbers, "the first chunk was numbered"
-    for number in numbers:
-        assert list(out.glob(f"2021-{number:03d}-*.docx")), f"số {number} is in the register with no letter"
 
 
 def test_a_batch_whose_next_letters_cannot_be_composed_writes_every_letter_it_numbered(tmp_path, monkeypatch):
@@ -165,16 +176,9 @@ def test_a_batch_whose_next_letters_cannot_be_composed_writes_every_letter_it_nu
         return real(*args, **kwargs)
 
     monkeypatch.setattr(batch, "compose", compose)
-    source = write_round(tmp_path / "round.yaml", make_round(units=6, seed=3))
-    out, register = tmp_path / "out", tmp_path / "register.sqlite"
-    result = CliRunner().invoke(main, ["batch", str(source), "--out", str(out), "--issue", "--date", "2021-10-01",
-                                       "--register", str(register), "--mode", "per-unit", "--workers", "1"])
+    result, numbers = _issue_in_chunks_of_two(tmp_path, units=6)
     assert result.exit_code == 1 and "không đọc được" in result.stderr
-    with Register(register) as book:
-        numbers = sorted(e.number for e in book.entries())
     assert numbers == [1, 2], "the first chunk (two letters) was numbered, the second never"
-    for number in numbers:
-        assert list(out.glob(f"2021-{number:03d}-*.docx")), f"số {number} is in the register with no letter"
 
 
 def test_a_batch_stopped_while_it_lists_a_chunk_writes_the_chunk_numbered_meanwhile(tmp_path, monkeypatch):
@@ -202,8 +206,4 @@ def test_a_batch_stopped_while_it_lists_a_chunk_writes_the_chunk_numbered_meanwh
                            date=dt.date(2021, 10, 1))
     with pytest.raises(Interrupted):
         run_batch([source], options)
-    with Register(register) as book:
-        numbers = sorted(e.number for e in book.entries())
-    assert numbers == [1, 2, 3, 4], "chunks 1 and 2 were numbered"
-    for number in numbers:
-        assert list(out.glob(f"2021-{number:03d}-*.docx")), f"số {number} is in the register with no letter"
+    assert _numbers_each_with_its_letter(out, register) == [1, 2, 3, 4], "chunks 1 and 2 were numbered"
