@@ -77,6 +77,14 @@ def line_spacing_text() -> str:
         return _("single to {high} lines").format(high=local_number(spacing.high))
     return _("{low} to {high} lines").format(low=local_number(spacing.low), high=local_number(spacing.high))
 
+#: Bold and italic: the run format's attribute, and what is said when some, none, or any of a
+#: line's runs carry it where all, all, or none should (msgids, translated where said).
+_EMPHASES = (
+    ("bold", N_("only partly bold; it must be bold"), N_("not bold; it must be bold"), N_("bold; it must not be bold")),
+    ("italic", N_("only partly italic; it must be italic"), N_("not italic; it must be italic"), N_("italic; it must be upright")),
+)
+
+
 def format_problems(
     line: Line,
     *,
@@ -97,18 +105,14 @@ def format_problems(
         sizes = {f.size_pt for f in formats}
         if any(not size.holds(s) for s in sizes):
             problems.append(_("size {found}; the decree wants {wanted}").format(found=pts(sizes), wanted=size))
-    if bold is not None and formats:
-        values = [bool(f.bold) for f in formats]
-        if bold and not all(values):
-            problems.append(_("only partly bold; it must be bold") if any(values) else _("not bold; it must be bold"))
-        elif not bold and any(values):
-            problems.append(_("bold; it must not be bold"))
-    if italic is not None and formats:
-        values = [bool(f.italic) for f in formats]
-        if italic and not all(values):
-            problems.append(_("only partly italic; it must be italic") if any(values) else _("not italic; it must be italic"))
-        elif not italic and any(values):
-            problems.append(_("italic; it must be upright"))
+    for wanted, (attribute, partly, missing, unwanted) in zip((bold, italic), _EMPHASES):
+        if wanted is None or not formats:
+            continue
+        values = [bool(getattr(f, attribute)) for f in formats]
+        if wanted and not all(values):
+            problems.append(_(partly if any(values) else missing))
+        elif not wanted and any(values):
+            problems.append(_(unwanted))
     if upper and not all(f.caps or t == vn.upper(t) for t, f in line.pieces if t.strip()):
         problems.append(_("not in capitals; it must be UPPERCASE"))
     if align is not None and line.para.fmt.alignment != align:
