@@ -119,6 +119,67 @@ def test_a_date_line_wider_than_its_column_is_refused():
     assert any(f.rule == "date" and "wider than its column" in f.message for f in findings)
 
 
+# Words an XML parser refuses, written where a letter's words go (the proof trusts no parse).
+NOT_XML_WORDS = [
+    ("an undeclared entity", "Qua &nbsp; kiểm tra"),
+    ("a bare ampersand", "Qua & kiểm tra"),
+    ("a reference to U+0000", "Qua &#0; kiểm tra"),
+    ("a reference past U+10FFFF", "Qua &#x110000; kiểm tra"),
+    ("a huge reference", "Qua &#99999999999999999999999; kiểm tra"),
+    ("a reference to a surrogate", "Qua &#xD800; kiểm tra"),
+    ("a raw control character", "Qua \x01 kiểm tra"),
+    ("a raw U+FFFE", "Qua \ufffe kiểm tra"),
+    ("a CDATA end", "Qua ]]> kiểm tra"),
+]
+
+
+@pytest.mark.parametrize(("case", "words"), NOT_XML_WORDS, ids=[c for c, _ in NOT_XML_WORDS])
+def test_a_letter_whose_words_are_not_xml_is_not_proven(case, words):
+    first, other = _letters()[:2]
+    verifier = _verifier_for(first)
+    broken = _edited(other, lambda xml: xml.replace("Qua kiểm tra", words, 1))
+    assert verifier.prove(broken) is None, case
+    with pytest.raises(InputError, match="not a Word .docx file"):  # what the full check finds
+        verifier.verify(broken, "broken.docx")
+    assert verifier.proven == 0
+
+
+def test_a_letter_whose_document_is_not_utf8_in_its_words_is_not_proven():
+    first, other = _letters()[:2]
+    verifier = _verifier_for(first)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(other)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace("Qua kiểm tra".encode(), b"Qua \xff ki\xe1m tra", 1)
+            target.writestr(info, data)
+    assert verifier.prove(out.getvalue()) is None
+
+
+def test_references_an_xml_parser_accepts_are_proven_and_read_as_it_reads_them():
+    first, other = _letters()[:2]
+    verifier = _verifier_for(first)
+    fine = _edited(other, lambda xml: xml.replace("Qua kiểm tra", "Qua &#x4B;&#105;ểm &amp; tra &gt; ]] &quot;", 1))
+    assert verifier.prove(fine) == check_bytes(fine, "fine.docx") == []
+    assert verifier.proven == 1
+
+
+def test_the_renderer_s_document_is_taken_only_when_it_is_the_letter_s():
+    first, other, third = _letters()[:3]
+    verifier = _verifier_for(first)
+    with zipfile.ZipFile(io.BytesIO(other)) as zipped:
+        own = zipped.read("word/document.xml")
+    with zipfile.ZipFile(io.BytesIO(third)) as zipped:
+        foreign = zipped.read("word/document.xml")
+    assert own != foreign
+    assert verifier.prove(other, own) == []
+    # another letter's document handed with these bytes: the entry's crc-32 refuses it, and the
+    # letter is read from its own bytes
+    broken = _edited(other, lambda xml: xml.replace("Qua kiểm tra", "Qua &bogus; kiểm tra", 1))
+    assert verifier.prove(broken, foreign) is None
+
+
 FORMAT_CHANGES = [
     ("a body paragraph in 10 pt", lambda xml: re.sub(r'<w:sz w:val="28"/>(?=</w:rPr><w:t xml:space="preserve">Qua kiểm tra)', '<w:sz w:val="20"/>', xml)),
     ("the header's columns widened", lambda xml: xml.replace('w:w="5216"', 'w:w="5300"')),
@@ -236,6 +297,27 @@ def test_a_unit_whose_letter_alone_is_in_10pt_is_refused_before_it_takes_a_numbe
     assert (accepted.failed, accepted.written) == (0, 300)
     with Register(register) as book:
         assert any(odd in entry.recipients for entry in book.entries())
+
+
+def test_a_unit_whose_letter_alone_holds_broken_xml_in_its_words_is_refused_as_the_template_s_fault(tmp_path):
+    # The batch does not parse a proven letter's XML: the proof finds its words are not XML.
+    data = make_round(units=40, seed=5)
+    data["units"] = [u for u in data["units"] if u["findings"] or u["actions"]][:30]
+    odd = "Trung tâm Kiểm định số 999"
+    data["units"][19]["name"] = odd
+    source = write_round(tmp_path / "round.yaml", data)
+    template = tmp_path / "mau-rieng.docx"
+    template.write_bytes(_edited(
+        template_path("follow-up").read_bytes(),
+        lambda xml: xml.replace("Nơi nhận:", "Nơi nhận:{{ '\\x26bogus;'|safe if unit == '" + odd + "' else '' }}", 1),
+    ))  # fmt: skip
+    register = tmp_path / "register.sqlite"
+    options = dict(mode="per-unit", template=template, issue=True, register_path=register, workers=2)
+    summary = run_batch([source], BatchOptions(out_dir=tmp_path / "out", **options))  # type: ignore[arg-type]
+    assert (summary.failed, summary.written) == (1, len(data["units"]) - 1)
+    assert odd in summary.failures[0] and "the rendered letter is not valid XML" in summary.failures[0]
+    with Register(register) as book:
+        assert [e.number for e in book.entries()] == list(range(1, len(data["units"])))
 
 
 # Words as a clerk's data or Word may write them: references the XML parser replaces, line ends

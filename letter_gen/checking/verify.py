@@ -37,7 +37,14 @@ What makes that cheap (~0.25 ms a letter against ~1 ms read from its tree):
   the Nơi nhận and most of the body read the same in every letter of a batch. Only "passed"
   is kept, never a finding, so a message still follows the clerk's language.
 - A package like the last reference's is read by comparing the bytes around its document
-  entry (:class:`_Package`), not entry by entry.
+  entry (:class:`_Package`), not entry by entry; a document its renderer hands over is taken
+  when the entry's crc-32 and size are its own, not inflated again.
+- No letter's XML is parsed, not even to know it is well-formed: its document without the words
+  is the layout's, which parsed, and each word stood where the checked letter had an element;
+  so it is well-formed when each word's text is text XML allows (UTF-8, allowed characters,
+  ``&`` only in a reference to one, no ``]]>``), and that is checked on each new paragraph's
+  words. A batch's renderer leaves a proven letter's XML to this proof
+  (:func:`letter_gen.output.writer.render_and_check`).
 
 Anything the proof does not cover (a package of another shape, a text box, a template
 without page numbers in its header, whose page-number rule reads the text, a document.xml not in UTF-8) is
@@ -88,6 +95,11 @@ _RUN_TEXT = re.compile(rb"(" + _WORD + rb"(?:" + _WORD + rb")*)")
 _ONE_WORD = re.compile(rb'<w:(?:t(?: xml:space="preserve")?>([^<]*)</w:t>|(t)(?: xml:space="preserve")?/>|(tab|br|cr|noBreakHyphen)/>)')
 _SHOWN = {b"t": "", b"tab": "\t", b"br": "\n", b"cr": "\n", b"noBreakHyphen": "-"}
 _REFERENCE = re.compile(r"&(?:#([0-9]+)|#x([0-9a-fA-F]+)|(amp|lt|gt|quot|apos));")
+_LOOSE_AMPERSAND = re.compile(r"&(?!#[0-9]+;|#x[0-9a-fA-F]+;|(?:amp|lt|gt|quot|apos);)")
+# What XML 1.0 refuses in text (its Char production), and "]]>", which text may not hold.
+_NOT_CHARACTER = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NOT_TEXT = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|]]>")
+_TEXTS = re.compile(rb"<w:t(?: xml:space=\"preserve\")?>([^<]*)</w:t>")  # each w:t's text in a match
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 # A word's place in a run's text while the reference is read: one private-use character per match.
 _MARK = 0xF0000
@@ -184,30 +196,52 @@ class Verifier:
         self.checked_in_full = 0
         self.proven = 0
 
-    def verify(self, data: bytes, name: str, well_formed: bytes | None = None) -> list[Finding]:
-        """The findings for one letter (.docx bytes); [] when it follows the rules.
+    def verify(self, data: bytes, name: str, document: bytes | None = None) -> list[Finding]:
+        """The findings for one letter (.docx bytes); [] when it follows the rules: proven
+        (:meth:`prove`) when it can be, else checked in full (:meth:`check_in_full`).
 
-        ``well_formed``: a ``word/document.xml`` its renderer found well-formed XML; trusted
-        only when the letter's document.xml is those very bytes (else they are parsed here).
-        Raises :class:`letter_gen.errors.InputError` when ``data`` is not a .docx."""
+        ``document``: the ``word/document.xml`` its renderer put in ``data``, so that it is not
+        inflated again (see :meth:`prove`). Raises :class:`letter_gen.errors.InputError` when
+        ``data`` is not a .docx."""
+        findings = self.prove(data, document)
+        return findings if findings is not None else self.check_in_full(data, name)
+
+    def prove(self, data: bytes, document: bytes | None = None) -> list[Finding] | None:
+        """The findings for a letter proven to differ from a checked one only in its words;
+        None when that cannot be proven (a new shape, or XML that is not well-formed): then
+        check it in full. A proven letter is well-formed XML: its skeleton is a checked letter's
+        and each of its words is text an XML parser accepts (see :func:`_unescape`).
+
+        ``document``: the letter's ``word/document.xml`` as its renderer wrote it into ``data``;
+        taken when the package's crc-32 and size for that entry match it (else inflated)."""
         recent = next(reversed(self._references.values()), None)
-        document = _known_document(data, recent.package) if recent is not None and recent.package is not None else None
-        package = (document, recent.others) if document is not None and recent is not None else _read_package(data)
-        if package is not None:
-            document, others = package
-            skeleton, counts, words = _skeleton(document)
-            reference = self._references.get(skeleton)
-            if reference is not None and (reference.others is others or reference.others == others):
-                known = well_formed is not None and well_formed == document
-                layout = self._layout(skeleton, reference, counts)
-                letter = _read_with(reference, layout, document, words, known) if layout is not None else None
-                if letter is not None:
-                    self._references.move_to_end(skeleton)
-                    self.proven += 1
-                    return [*check_text(letter, reference.fixed), *_text_findings(letter)]
+        if recent is None or recent.package is None:
+            package = _read_package(data)
+        else:
+            found = _known_document(data, recent.package, document)
+            package = (found, recent.others) if found is not None else _read_package(data)
+        if package is None:
+            return None
+        document, others = package
+        skeleton, counts, words = _skeleton(document)
+        reference = self._references.get(skeleton)
+        if reference is None or (reference.others is not others and reference.others != others):
+            return None
+        layout = self._layout(skeleton, reference, counts)
+        letter = _read_with(reference, layout, words) if layout is not None else None
+        if letter is None:
+            return None
+        self._references.move_to_end(skeleton)
+        self.proven += 1
+        return [*check_text(letter, reference.fixed), *_text_findings(letter)]
+
+    def check_in_full(self, data: bytes, name: str) -> list[Finding]:
+        """Every rule run on the letter (:func:`letter_gen.checking.rules.check_letter`); its
+        shape is kept to prove the next letters by."""
         self.checked_in_full += 1
         letter = analyse(open_docx_bytes(data, name))
         findings = [*check_letter(letter), *_text_findings(letter)]
+        package = _read_package(data)
         if package is not None:
             self._remember(letter, *package, data)
         return findings
@@ -315,18 +349,17 @@ def _skeleton(document: bytes) -> tuple[_Skeleton, list[int], list[bytes]]:
     return tuple(distinct), counts, parts[1::2]
 
 
-def _read_with(
-    reference: _Reference, layout: _Layout, document: bytes, words: list[bytes], well_formed: bool = False
-) -> Letter | None:
+def _read_with(reference: _Reference, layout: _Layout, words: list[bytes]) -> Letter | None:
     """The letter read into paragraphs with the reference's formats, its components found;
-    None when it is not well-formed. ``layout``: its shape's paragraphs for its loop counts;
-    ``words``: the matches of _RUN_TEXT in ``document``; ``well_formed``: whether ``document`` is
-    known to be well-formed (else it is parsed: only a well-formed letter is read from its words)."""
-    if not well_formed:
-        try:
-            etree.fromstring(document)
-        except etree.XMLSyntaxError:
-            return None
+    None when a word is not text an XML parser accepts. ``layout``: its shape's paragraphs for
+    its loop counts; ``words``: the matches of _RUN_TEXT in its document.
+
+    The layout is the letter's document without its words, parsed; each word stood, in the
+    checked letter, where an element may start (no comment, CDATA or DOCTYPE: see
+    :func:`_recipes`). So the letter is well-formed when each word's text is: that is checked
+    here, once per paragraph (a paragraph kept was read from these very bytes)."""
+    if any(_unescape(raw) is None for match in words[: reference.head] for raw in _TEXTS.findall(match)):
+        return None
     # Every paragraph is a copy of its group's paragraph in the reference but for its words
     # (the skeleton is equal), so its runs' texts follow the group's recipes (see _recipes).
     paras, keys = [], []
@@ -338,8 +371,10 @@ def _read_with(
         if para is None:
             fmt, marker, run_formats = reference.formats[group]
             texts = [_words(x) for x in words[first:end]]
+            if None in texts:
+                return None
             runs = (
-                "".join(texts[i] if isinstance(i, int) else i for i in recipe) for recipe in reference.recipes[group]
+                "".join(cast(str, texts[i]) if isinstance(i, int) else i for i in recipe) for recipe in reference.recipes[group]
             )
             para = known[key] = build_para(p, index, cell, table, fmt, marker, zip(runs, run_formats))
         paras.append(para)
@@ -348,26 +383,50 @@ def _read_with(
     return find_parts(Letter(layout.view, cast(Formatter, None), paras), layout.headers)
 
 
-def _words(match: bytes) -> str:
-    """The text a match of _RUN_TEXT shows, as run_text reads its elements from the tree."""
+def _words(match: bytes) -> str | None:
+    """The text a match of _RUN_TEXT shows, as run_text reads its elements from the tree;
+    None when a w:t's text is not text an XML parser accepts."""
     shown = []
     for text, empty, other in _ONE_WORD.findall(match):
-        shown.append(_unescape(text) if not empty and not other else _SHOWN[empty or other])
+        if empty or other:
+            shown.append(_SHOWN[empty or other])
+            continue
+        unescaped = _unescape(text)
+        if unescaped is None:
+            return None
+        shown.append(unescaped)
     return "".join(shown)
 
 
-def _unescape(raw: bytes) -> str:
-    """A well-formed w:t's text as the XML parser gives it: line ends normalised, the
-    references replaced (a letter declares no entities: its skeleton is the reference's)."""
-    text = raw.decode("utf-8")
+def _unescape(raw: bytes) -> str | None:
+    """A w:t's text as the XML parser gives it: line ends normalised, the references replaced
+    (a letter declares no entities: its skeleton is the reference's); None when the parser
+    would refuse it: not UTF-8, a character XML does not allow, ``]]>``, or an ``&`` that
+    starts no reference to a character XML allows."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if _NOT_TEXT.search(text):
+        return None
     if "&" not in text and "\r" not in text:
         return text
-    return _REFERENCE.sub(_expand, text.replace("\r\n", "\n").replace("\r", "\n"))
+    if _LOOSE_AMPERSAND.search(text):
+        return None
+    try:
+        return _REFERENCE.sub(_expand, text.replace("\r\n", "\n").replace("\r", "\n"))
+    except (ValueError, OverflowError):
+        return None  # a reference to a character XML does not allow, or to none at all
 
 
 def _expand(m: re.Match[str]) -> str:
     decimal, hexadecimal, name = m.groups()
-    return chr(int(decimal)) if decimal else chr(int(hexadecimal, 16)) if hexadecimal else _NAMED[name]
+    if name:
+        return _NAMED[name]
+    character = chr(int(decimal) if decimal else int(hexadecimal, 16))  # past U+10FFFF: ValueError
+    if _NOT_CHARACTER.match(character):
+        raise ValueError(character)
+    return character
 
 
 def _recipes(document: bytes, skeleton: _Skeleton, counts: list[int]) -> list[tuple[_Recipe, ...]] | None:
@@ -584,9 +643,10 @@ def _reader(fields: list[tuple[int, str]]) -> struct.Struct:
     return struct.Struct(layout)
 
 
-def _known_document(data: bytes, known: _Package) -> bytes | None:
+def _known_document(data: bytes, known: _Package, rendered: bytes | None = None) -> bytes | None:
     """The ``word/document.xml`` of a package that is ``known`` but for that entry (see
-    :class:`_Package`), else None."""
+    :class:`_Package`), else None. ``rendered``: the document its renderer deflated into
+    ``data``, taken without inflating the entry when its crc-32 and size are the entry's."""
     end = len(data) - _END.size
     if end < 0 or data[end : end + 4] != b"PK\x05\x06":
         return None
@@ -611,6 +671,8 @@ def _known_document(data: bytes, known: _Package) -> bytes | None:
         or data[begin + packed : start] != known.after
     ):
         return None
+    if rendered is not None and len(rendered) == length and zlib.crc32(rendered) == crc:
+        return rendered
     stored = data[begin : begin + packed]
     try:
         document = stored if known.method == 0 else zlib.decompress(stored, -15) if known.method == 8 else None

@@ -176,17 +176,21 @@ class PreparedTemplate:
         """The .docx bytes of one letter."""
         return self.render_context({**content.context(), **layout_context(content, self._adapts_columns)})
 
-    def render_with_document(self, content: LetterContent) -> tuple[bytes, bytes]:
-        """The .docx bytes of one letter, and its ``word/document.xml``, found well-formed: the
-        verifier does not parse the same bytes again to know it."""
-        data = self.render(content)
+    def render_with_document(self, content: LetterContent, *, check_document: bool = True) -> tuple[bytes, bytes]:
+        """The .docx bytes of one letter, and its ``word/document.xml`` (the verifier does not
+        inflate it again). ``check_document=False`` leaves that part's XML unparsed here: the
+        caller proves it well-formed (the verifier does, for a letter it proves) or calls
+        :meth:`check_well_formed`."""
+        data = self.render_context(
+            {**content.context(), **layout_context(content, self._adapts_columns)}, check_document=check_document
+        )
         assert self._last_document is not None
         return data, self._last_document
 
-    def render_context(self, context: dict[str, Any]) -> bytes:
+    def render_context(self, context: dict[str, Any], *, check_document: bool = True) -> bytes:
         """The .docx bytes for an arbitrary context (user templates, tests)."""
         self._last_document = None
-        parts = [(part.name, self._render_part(part, context)) for part in self._parts]
+        parts = [(part.name, self._render_part(part, context, check_document)) for part in self._parts]
         size = self._base.size + sum(len(data) for name, data in parts)
         if size > limits.LETTER_BYTES:
             raise TemplateError(
@@ -196,7 +200,18 @@ class PreparedTemplate:
             )
         return self._base.with_parts(parts)
 
-    def _render_part(self, part: _Part, context: dict[str, Any]) -> bytes:
+    def check_well_formed(self, document: bytes) -> None:
+        """:class:`TemplateError` unless this template's rendered ``word/document.xml`` is
+        well-formed XML (see ``check_document`` of :meth:`render_with_document`)."""
+        self._check_xml("word/document.xml", document)
+
+    def _check_xml(self, part: str, data: bytes) -> None:
+        try:
+            _well_formed(data)  # never hand out a letter Word would call corrupt
+        except expat.ExpatError as err:
+            raise TemplateError(_("{path}: {part}: the rendered letter is not valid XML ({err})").format(path=self.path, part=part, err=err)) from err
+
+    def _render_part(self, part: _Part, context: dict[str, Any], check_document: bool = True) -> bytes:
         try:
             xml = self._bounded_render(part, context)
         except LimitError as err:
@@ -217,11 +232,10 @@ class PreparedTemplate:
                 path=self.path, part=part.name, kind=type(err).__name__, err=err)) from err
         xml = _resolved_listings(xml)
         data = xml.encode("utf-8")
-        try:
-            _well_formed(data)  # never hand out a letter Word would call corrupt
-        except expat.ExpatError as err:
-            raise TemplateError(_("{path}: {part}: the rendered letter is not valid XML ({err})").format(path=self.path, part=part.name, err=err)) from err
-        if part.name == "word/document.xml":
+        document = part.name == "word/document.xml"
+        if check_document or not document:
+            self._check_xml(part.name, data)
+        if document:
             self._last_document = data
         return data
 

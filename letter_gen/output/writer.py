@@ -20,7 +20,7 @@ from typing import Literal
 
 from letter_gen.i18n import _, ngettext
 from letter_gen import vn
-from letter_gen.checking.rules import check_bytes
+from letter_gen.checking.rules import Finding, check_bytes
 from letter_gen.checking.verify import Verifier
 from letter_gen.errors import (
     ConversionError,
@@ -342,28 +342,39 @@ def render_and_check(item: _RenderItem) -> _Rendered:
     Every letter is checked: ``full`` runs every rule on it; ``verify`` checks the first letter
     of each shape in full and proves each other one differs from a checked letter only in its
     words, then runs the rules its words can break (:class:`letter_gen.checking.verify.Verifier`).
+    A letter proven so is proven well-formed too, so its XML is not parsed again here.
     """
     try:
-        data, document = prepared(item.template).render_with_document(item.content)
-        if item.checking != "none":
-            conforming(data, item.name, full=item.checking == "full", well_formed=document)
+        template = prepared(item.template)
+        verifying = item.checking == "verify"
+        data, document = template.render_with_document(item.content, check_document=not verifying)
+        if item.checking == "full":
+            conforming(data, item.name)
+        elif verifying:
+            findings = _verifier.prove(data, document)
+            if findings is None:
+                template.check_well_formed(document)  # a template that writes broken XML is named
+                findings = _verifier.check_in_full(data, item.name)
+            _refuse(findings, item.name)
     except LetterGenError as err:
         return _Rendered(None, err)
     return _Rendered(data)
 
 
-def conforming(data: bytes, name: str, *, full: bool = True, well_formed: bytes | None = None) -> bytes:
-    """``data`` when the letter passes the docx-level Decree 30 checks (``full``: every rule run
-    on it; else verified, trusting ``well_formed``, its document.xml the renderer found
-    well-formed, when given); else :class:`NonConformingError`."""
-    findings = check_bytes(data, name) if full else _verifier.verify(data, name, well_formed)
+def conforming(data: bytes, name: str) -> bytes:
+    """``data`` when the letter passes every docx-level Decree 30 check; else
+    :class:`NonConformingError`."""
+    _refuse(check_bytes(data, name), name)
+    return data
+
+
+def _refuse(findings: list[Finding], name: str) -> None:
     if findings:
         raise NonConformingError(
             _("{name}: not written: the letter breaks Decree 30's layout rules"
               " (fix the template or input; --no-check writes it anyway)").format(name=name),
             problems=[str(f) for f in findings],
         )
-    return data
 
 
 # --- one letter: `letter-gen render` ----------------------------------------------------------
