@@ -79,6 +79,7 @@ from letter_gen.checking.rules import Finding, FixedFindings, check_letter, chec
 from letter_gen.checking.word_format import Formatter, ParagraphFormat, RunFormat, paragraph_runs, run_text, w
 from letter_gen.i18n import _
 from letter_gen.metrics import text_width_mm
+from letter_gen.ooxml import CENTRAL_RECORD, CENTRAL_SIGNATURE, END_RECORD, END_SIGNATURE, LOCAL_HEADER, LOCAL_SIGNATURE
 
 __all__ = ["Verifier"]
 
@@ -511,31 +512,26 @@ def _text_findings(letter: Letter) -> Iterator[Finding]:
 
 # --- the package, read from its zip directory ------------------------------------------
 
-# The zip format's records (APPNOTE 4.3.7, 4.3.12 and 4.3.16).
-_LOCAL = struct.Struct("<4s5H3L2H")
-_CENTRAL = struct.Struct("<4s6H3L5H2L")
-_END = struct.Struct("<4s4H2LH")
-
 
 def _read_package(data: bytes) -> tuple[bytes, dict[str, bytes]] | None:
     """``word/document.xml`` and, for every other part, its directory record (without its
     offset) and its bytes as stored; None for a package this reading does not cover (a zip
     comment, zip64, encryption, a damaged file): such a letter is checked in full."""
-    if len(data) < _END.size or data[-_END.size : -_END.size + 4] != b"PK\x05\x06":
+    if len(data) < END_RECORD.size or data[-END_RECORD.size : -END_RECORD.size + 4] != END_SIGNATURE:
         return None
-    _, disk, _, _, count, size, start, comment = _END.unpack_from(data, len(data) - _END.size)
-    if disk or comment or start + size != len(data) - _END.size:
+    _, disk, _, _, count, size, start, comment = END_RECORD.unpack_from(data, len(data) - END_RECORD.size)
+    if disk or comment or start + size != len(data) - END_RECORD.size:
         return None
     entries: list[tuple[int, str, bytes, int, int, int, int]] = []
     position = start
     for _ in range(count):
-        if data[position : position + 4] != b"PK\x01\x02":
+        if data[position : position + 4] != CENTRAL_SIGNATURE:
             return None
-        fields = _CENTRAL.unpack_from(data, position)
+        fields = CENTRAL_RECORD.unpack_from(data, position)
         flags, method, crc, packed, length = fields[3], fields[4], fields[7], fields[8], fields[9]
         name_length, extra_length, note_length, offset = fields[10], fields[11], fields[12], fields[16]
-        end = position + _CENTRAL.size + name_length + extra_length + note_length
-        name = data[position + _CENTRAL.size : position + _CENTRAL.size + name_length].decode("cp437")
+        end = position + CENTRAL_RECORD.size + name_length + extra_length + note_length
+        name = data[position + CENTRAL_RECORD.size : position + CENTRAL_RECORD.size + name_length].decode("cp437")
         record = data[position : position + 42] + data[position + 46 : end]  # without the offset
         if flags & 0x1 or packed == 0xFFFFFFFF or length == 0xFFFFFFFF:
             return None
@@ -546,13 +542,13 @@ def _read_package(data: bytes) -> tuple[bytes, dict[str, bytes]] | None:
     document: bytes | None = None
     for index, (offset, name, record, method, crc, packed, length) in enumerate(entries):
         following = entries[index + 1][0] if index + 1 < len(entries) else start
-        if name in others or (name == _DOCUMENT and document is not None) or data[offset : offset + 4] != b"PK\x03\x04":
+        if name in others or (name == _DOCUMENT and document is not None) or data[offset : offset + 4] != LOCAL_SIGNATURE:
             return None  # (a name twice: a zip reader takes the directory's last, not the last stored)
         if name != _DOCUMENT:
             others[name] = record + data[offset:following]
             continue
-        header = _LOCAL.unpack_from(data, offset)
-        begin = offset + _LOCAL.size + header[9] + header[10]
+        header = LOCAL_HEADER.unpack_from(data, offset)
+        begin = offset + LOCAL_HEADER.size + header[9] + header[10]
         stored = data[begin : begin + packed]
         try:
             document = stored if method == 0 else zlib.decompress(stored, -15) if method == 8 else None
@@ -594,16 +590,16 @@ class _Package:
         has a data descriptor (its crc-32 and sizes after its data)."""
         if _read_package(data) is None:
             return None
-        end = len(data) - _END.size
-        _, _, _, _, count, size, start, _ = _END.unpack_from(data, end)
+        end = len(data) - END_RECORD.size
+        _, _, _, _, count, size, start, _ = END_RECORD.unpack_from(data, end)
         changing: list[tuple[int, int]] = []
         offsets: list[tuple[int, int, bool]] = []
         record: int | None = None
         position = 0
         directory = data[start:end]
         for _ in range(count):
-            fields = _CENTRAL.unpack_from(directory, position)
-            name = directory[position + _CENTRAL.size : position + _CENTRAL.size + fields[10]]
+            fields = CENTRAL_RECORD.unpack_from(directory, position)
+            name = directory[position + CENTRAL_RECORD.size : position + CENTRAL_RECORD.size + fields[10]]
             offsets.append((position + 42, fields[16], False))
             changing.append((position + 42, position + 46))
             if name == _DOCUMENT.encode():
@@ -611,13 +607,13 @@ class _Package:
                     return None
                 record = position
                 changing.append((position + 16, position + 28))
-            position += _CENTRAL.size + fields[10] + fields[11] + fields[12]
+            position += CENTRAL_RECORD.size + fields[10] + fields[11] + fields[12]
         if record is None:
             return None
         crc, packed, _length = _SIZES.unpack_from(directory, record + 16)
-        offset = _CENTRAL.unpack_from(directory, record)[16]
-        local = _LOCAL.unpack_from(data, offset)
-        begin = offset + _LOCAL.size + local[9] + local[10]
+        offset = CENTRAL_RECORD.unpack_from(directory, record)[16]
+        local = LOCAL_HEADER.unpack_from(data, offset)
+        begin = offset + LOCAL_HEADER.size + local[9] + local[10]
         cuts, at = [], 0
         for low, high in sorted(changing):
             cuts.append((at, low))
@@ -629,7 +625,7 @@ class _Package:
         return cls(
             size, count, fixed_at, fixed_at.unpack_from(directory), still_at, still_at.unpack_from(directory), moved_at,
             moved_at.unpack_from(directory), record, data[:offset],
-            (data[offset : offset + 14], data[offset + 26 : begin]), _CENTRAL.unpack_from(directory, record)[4], packed,
+            (data[offset : offset + 14], data[offset + 26 : begin]), CENTRAL_RECORD.unpack_from(directory, record)[4], packed,
             data[begin + packed : start],
         )  # fmt: skip
 
@@ -647,10 +643,10 @@ def _known_document(data: bytes, known: _Package, rendered: bytes | None = None)
     """The ``word/document.xml`` of a package that is ``known`` but for that entry (see
     :class:`_Package`), else None. ``rendered``: the document its renderer deflated into
     ``data``, taken without inflating the entry when its crc-32 and size are the entry's."""
-    end = len(data) - _END.size
-    if end < 0 or data[end : end + 4] != b"PK\x05\x06":
+    end = len(data) - END_RECORD.size
+    if end < 0 or data[end : end + 4] != END_SIGNATURE:
         return None
-    _, disk, _, _, count, size, start, comment = _END.unpack_from(data, end)
+    _, disk, _, _, count, size, start, comment = END_RECORD.unpack_from(data, end)
     if disk or comment or count != known.count or size != known.directory or start + size != end:
         return None
     directory = data[start:end]

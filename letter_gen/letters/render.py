@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import io
 import re
-import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from letter_gen.letters.bundled import AGENCY_RULE_STYLE, MOTTO_RULE_STYLE, TITL
 from letter_gen.letters.compose import LetterContent
 from letter_gen.letters.sandbox import LetterSandbox, LimitError
 from letter_gen.metrics import Face
+from letter_gen.ooxml import CENTRAL_RECORD, CENTRAL_SIGNATURE, END_RECORD, END_SIGNATURE
 
 _TAG = re.compile(r"\{[{%#]")
 _LISTING = re.compile("[\t\n\a\f]")
@@ -283,16 +283,17 @@ def _resolved_listings(xml: str) -> str:
         if end < 0:
             break
         end += len("</w:p>")
-        pieces += (xml[done:start], DocxTemplate.resolve_listing(_NO_INSTANCE, xml[start:end]))
+        pieces += (xml[done:start], _resolved_paragraph(xml[start:end]))
         done = position = end
     return "".join(pieces) + xml[done:] if pieces else xml
 
 
-# The zip format's records (APPNOTE 4.3.12 and 4.3.16); zipfile keeps its own copies private.
-_CENTRAL_DIR = struct.Struct("<4s4B4HL2L5H2L")
-_CENTRAL_DIR_SIGNATURE = b"PK\x01\x02"
-_END_RECORD = struct.Struct("<4s4H2LH")
-_END_RECORD_SIGNATURE = b"PK\x05\x06"
+@functools.lru_cache(maxsize=64)
+def _resolved_paragraph(paragraph: str) -> str:
+    """docxtpl's ``resolve_listing`` of one paragraph; kept, since a batch's letters share most
+    such paragraphs (the agency lines, the V/v)."""
+    resolved: str = DocxTemplate.resolve_listing(_NO_INSTANCE, paragraph)
+    return resolved
 
 
 def shows_a_number(docx: bytes) -> bool | None:
@@ -355,7 +356,7 @@ class _ZipBase:
         with zipfile.ZipFile(io.BytesIO(base)) as zipped:
             start, self._count = zipped.start_dir, len(zipped.infolist())
         self._entries = base[:start]
-        self._directory = base[start : len(base) - _END_RECORD.size]
+        self._directory = base[start : len(base) - END_RECORD.size]
 
     def with_parts(self, parts: list[tuple[str, bytes]]) -> bytes:
         local, central = [self._entries], [self._directory]
@@ -366,11 +367,14 @@ class _ZipBase:
             central.append(record)
             offset += len(header)
         directory = b"".join(central)
-        end = _END_RECORD.pack(
-            _END_RECORD_SIGNATURE, 0, 0,
+        end = END_RECORD.pack(
+            END_SIGNATURE, 0, 0,
             self._count + len(parts), self._count + len(parts), len(directory), offset, 0,
         )
         return b"".join(local) + directory + end
+
+
+_MADE_BY_UNIX = 3 << 8 | 20  # "version made by": Unix, zip 2.0 (as zipfile writes it)
 
 
 def _entry(name: str, data: bytes, offset: int) -> tuple[bytes, bytes]:
@@ -382,8 +386,8 @@ def _entry(name: str, data: bytes, offset: int) -> tuple[bytes, bytes]:
     filename = name.encode("ascii")
     dos_time = (info.date_time[3] << 11) | (info.date_time[4] << 5) | (info.date_time[5] // 2)
     dos_date = ((info.date_time[0] - 1980) << 9) | (info.date_time[1] << 5) | info.date_time[2]
-    record = _CENTRAL_DIR.pack(
-        _CENTRAL_DIR_SIGNATURE, 20, 3, 20, 0, 0, zipfile.ZIP_DEFLATED,
+    record = CENTRAL_RECORD.pack(
+        CENTRAL_SIGNATURE, _MADE_BY_UNIX, 20, 0, zipfile.ZIP_DEFLATED,
         dos_time, dos_date, info.CRC, len(packed), len(data), len(filename), 0, 0, 0, 0, 0, offset,
     )
     return info.FileHeader() + packed, record + filename
