@@ -673,8 +673,8 @@ class _Reader:
                 for cell in row:
                     if cell["column"] <= width:
                         cells[cell["column"] - 1] = cell["value"]
-                empty_formulas = [c for c, v in enumerate(cells, 1) if v is None and (number, c) in parser.formula_cells] \
-                    if parser.formula_cells else []
+                formulas = parser.formula_cells  # of the rows parsed so far, this one included
+                empty_formulas = [c for c, v in enumerate(cells, 1) if v is None and (number, c) in formulas] if formulas else []
                 if all(_blank(v) for v in cells) and not empty_formulas:
                     continue
                 if number > last_row:
@@ -888,7 +888,7 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _INLINE, _TEXT, _FORMULA = f"{_MAIN}is", f"{_MAIN}t", f"{_MAIN}f"
 
 
-class _SheetParser(WorkSheetParser):  # type: ignore[misc]
+class _SheetParser(WorkSheetParser):
     """openpyxl's parser of a sheet's rows (values as Excel saved them), with two changes.
 
     A plain inline string (``<is><t>…</t></is>``: openpyxl writes every text so, hence every
