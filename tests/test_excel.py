@@ -9,6 +9,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import openpyxl
 import pytest
@@ -306,6 +307,70 @@ def test_a_filled_workbook_holds_real_dates_and_an_integer_number(tmp_path, seed
 def test_the_sample_round_survives_yaml_to_workbook_and_back(tmp_path):
     round_ = load_input(SAMPLE)
     assert round_trip(tmp_path / "cchc.xlsx", round_) == round_
+
+
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _as_excel_saves(book: Path, target: Path) -> Path:
+    """The workbook with its texts in one shared-strings part, as Excel saves every text
+    (openpyxl writes each text inside its cell); the rest unchanged."""
+    from lxml import etree
+
+    strings: dict[str, int] = {}
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                root = etree.fromstring(data)
+                for cell in root.iter(f"{MAIN}c"):
+                    inline = cell.find(f"{MAIN}is")
+                    if cell.get("t") == "inlineStr" and inline is not None and inline[0].tag == f"{MAIN}t":
+                        cell.remove(inline)
+                        cell.set("t", "s")
+                        etree.SubElement(cell, f"{MAIN}v").text = str(strings.setdefault(inline[0].text or "", len(strings)))
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdStrings" Type="http://schemas.openxml'
+                                    b'formats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                                    b"</Relationships>")
+            out.writestr(item, data)
+        table = "".join(f'<si><t xml:space="preserve">{escape(text)}</t></si>' for text in strings)
+        out.writestr("xl/sharedStrings.xml", f'<sst xmlns="{MAIN[1:-1]}" count="{len(strings)}">{table}</sst>')
+    with zipfile.ZipFile(target) as saved:  # only the headings' two-font texts stay in their cells
+        assert strings and not any(b"<is><t" in saved.read(name) for name in saved.namelist())
+    return target
+
+
+def test_a_workbook_saved_by_excel_reads_as_the_one_letter_gen_wrote(tmp_path, seed_data):
+    # Excel keeps each text once in a shared table; letter-gen (openpyxl) writes it in its cell.
+    seed_data["units"][0]["findings"][0] = ODD_TEXT + "  "
+    round_ = validate_data(seed_data, "seed")
+    written = tmp_path / "cchc.xlsx"
+    write_workbook(written, round_)
+    assert load_round(_as_excel_saves(written, tmp_path / "saved.xlsx")) == load_round(written) == round_
+
+
+def test_a_text_in_runs_of_several_fonts_reads_as_its_whole_text(seed_book, tmp_path):
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    # A clerk who made one word bold: the cell holds runs, and a phonetic guide that is not the text.
+    edit(seed_book, set_cell(ITEMS_SHEET, "C2", CellRichText("Chưa ", TextBlock(InlineFont(b=True), "báo cáo"), ".")))
+    edit(seed_book, set_cell(ITEMS_SHEET, "C3", "Chưa niêm yết."))
+    ruby = tmp_path / "ruby.xlsx"
+    with zipfile.ZipFile(seed_book) as source, zipfile.ZipFile(ruby, "w") as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'(<c r="C3"[^>]*><is><t>[^<]*</t>)', rb'\1<rPh sb="0" eb="4"><t>chua</t></rPh>', data)
+            out.writestr(item, data)
+    assert b"<rPh" in zipfile.ZipFile(ruby).read("xl/worksheets/sheet3.xml")
+    unit = load_round(ruby).units[0]  # its one finding, then its first action
+    assert [unit.findings[0], getattr(unit.actions[0], "text", unit.actions[0])] == ["Chưa báo cáo.", "Chưa niêm yết."]
 
 
 NFD = unicodedata.normalize("NFD", "Sở Khoa học và Công nghệ tỉnh Bà Rịa - Vũng Tàu")
