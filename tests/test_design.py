@@ -189,6 +189,8 @@ def test_help_and_render_leave_the_heavy_libraries_they_do_not_need_unloaded(tmp
     rendered = _modules_after(tmp_path, "render", str(ROOT / "data" / "cchc-2021.yaml"), "-o", str(tmp_path / "a.docx"))
     assert (tmp_path / "a.docx").is_file() and {"pydantic", "docxtpl", "jinja2"} <= rendered
     assert not rendered & {"pypdf", "openpyxl", "letter_gen.checking.laid_out"}
+    # a draft takes no number: the register, its tracking and their libraries stay unloaded
+    assert not rendered & {"sqlite3", "tomllib", "letter_gen.register.store", "letter_gen.register.issuing", "letter_gen.tracking.store"}
 
 
 def _private_imports(path: Path) -> list[str]:

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from letter_gen.i18n import _, ngettext
 from letter_gen import vn
@@ -41,11 +40,12 @@ from letter_gen.letters.compose import LetterContent
 from letter_gen.letters.kinds import compose, has_unit_letter, kind_of, require_section, with_kind
 from letter_gen.letters.render import PreparedTemplate, same_letter, shows_a_number, written_by_letter_gen
 from letter_gen.output.folder import FolderLock
-from letter_gen.register.issuing import check_issue_date, requests_for
-from letter_gen.register.store import Register
-from letter_gen.register.where import sequences
-from letter_gen.tracking.items import UnitsByName
-from letter_gen.tracking.store import Issued, record_issued
+
+if TYPE_CHECKING:  # imported where a letter takes a number: a draft's `render` never opens a register
+    import sqlite3
+
+    from letter_gen.register.store import Register
+    from letter_gen.tracking.items import UnitsByName
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ class _Rendered:
 #: (the default: see :mod:`letter_gen.checking.verify`) or checked in full (--check-all, render).
 Checking = Literal["none", "verify", "full"]
 #: Called inside the issuing transaction with the letters numbered in it (tracking, issue 15).
-OnIssued = Callable[[sqlite3.Connection, list[tuple["LetterJob", LetterContent]]], None]
+OnIssued = Callable[["sqlite3.Connection", list[tuple["LetterJob", LetterContent]]], None]
 RenderMap = Callable[[Callable[["_RenderItem"], _Rendered], list["_RenderItem"]], Iterable[_Rendered]]
 
 
@@ -131,7 +131,7 @@ class LetterWriter:
         self.options = options
         self.register = register
         self._map: RenderMap = render_map or (lambda fn, items: map(fn, items))
-        self._units = UnitsByName()  # this writer's: no round is kept once its batch is done
+        self._units: UnitsByName | None = None  # this writer's: no round is kept once its batch is done
         self._on_issued: OnIssued = on_issued or self._track_issued
         # The paths jobs gave themselves in this run, as text. Letters named by ``name`` are the
         # namer's to keep apart (a batch's names are unique by construction): 100,000 paths
@@ -154,6 +154,8 @@ class LetterWriter:
         failed: dict[int, Outcome] = {}
         date = self.options.date or dt.date.today()
         if self.options.issue:
+            from letter_gen.register.issuing import check_issue_date, requests_for
+
             for i, job in enumerate(jobs):
                 try:
                     check_issue_date(job.round_, date, allow_future=self.options.allow_future)
@@ -198,12 +200,19 @@ class LetterWriter:
 
     def _track_issued(self, conn: sqlite3.Connection, letters: list[tuple[LetterJob, LetterContent]]) -> None:
         """The default :data:`OnIssued`: each follow-up letter's actions become tracked items."""
+        from letter_gen.tracking.items import UnitsByName
+        from letter_gen.tracking.store import Issued, record_issued
+
+        if self._units is None:
+            self._units = UnitsByName()
         record_issued(conn, (Issued(job.source.name, job.round_, content) for job, content in letters), self._units)
 
     def _sequences(self) -> dict[str, str]:
         """The kinds with a number sequence of their own (``letter-gen.toml``'s ``[sequences]``)."""
         if self.options.sequences is not None:
             return dict(self.options.sequences)
+        from letter_gen.register.where import sequences
+
         return sequences()
 
     def _prepare(
@@ -523,6 +532,8 @@ def render_file(
         raise_for_problems(template)
     job = LetterJob(Path(input_path), round_, content, template_of(round_, template), output)
     if options.issue:  # said before the folder lock makes a new output folder, for nothing
+        from letter_gen.register.issuing import check_issue_date
+
         check_issue_date(round_, options.date or dt.date.today(), allow_future=options.allow_future)
     with FolderLock(output.parent, wait=True), _register_for(options) as register:
         (outcome,) = LetterWriter(replace(options, check_all=True), register).write([job])
@@ -546,6 +557,8 @@ def _register_for(options: WriteOptions) -> Register | _NoRegister:
         return _NoRegister()
     if options.register_path is None:
         raise UsageError(_("--issue needs a register"))
+    from letter_gen.register.store import Register
+
     return Register(options.register_path, lazy=True)  # created only when the letter takes its number
 
 

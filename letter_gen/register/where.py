@@ -10,7 +10,6 @@ Windows and macOS). Never a path relative to where the command happens to run.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +72,8 @@ def find_config(start: Path) -> Path | None:
 
 def read_config(path: Path) -> dict[str, object]:
     """A ``letter-gen.toml``'s settings; a file that is not TOML is named with the line at fault."""
+    import tomllib  # only when there is such a file: most commands start without one
+
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
