@@ -11,8 +11,10 @@ pydantic and openpyxl, which only the command that runs needs.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime as dt
+import gc
 import inspect
 import json
 import os
@@ -88,7 +90,14 @@ class _Group(click.Group):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         _localize(self)
+        _starting()
         return super().main(*args, **kwargs)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None and command.name not in _COLLECT_AFTER_THEIR_IMPORTS:
+            _collect_from_here()
+        return name, command, rest
 
     def invoke(self, ctx: click.Context) -> Any:
         stop_on_signals()
@@ -103,6 +112,34 @@ class _Group(click.Group):
             _Progress.close_all()
             click.echo(_("stopped ({signal}): {done}").format(signal=stopped.name, done=_Progress.done_so_far()), err=True)
             sys.exit(stopped.exit_code)
+
+
+#: The commands that call :func:`_collect_from_here` themselves, once their libraries are
+#: imported: ``render`` (one letter, whose start-up is most of its time).
+_COLLECT_AFTER_THEIR_IMPORTS = frozenset({"render"})
+_collector_resting = False
+
+
+def _starting() -> None:
+    """The process's first command starts: Python's garbage collector rests until its libraries
+    are imported. Start-up makes objects that live until the process ends; the collector would
+    walk them again and again while they are made, and all of them once more as the process
+    ends (together a quarter of ``render``'s time, issue 17), so at the end it ignores them too."""
+    global _collector_resting
+    if gc.isenabled() and gc.get_freeze_count() == 0:
+        gc.disable()
+        _collector_resting = True
+        atexit.register(gc.freeze)
+
+
+def _collect_from_here() -> None:
+    """Start-up is over: what it made is kept out of every later collection (``gc.freeze``), and
+    the garbage the command's own work makes is collected as usual."""
+    global _collector_resting
+    if _collector_resting:
+        _collector_resting = False
+        gc.freeze()
+        gc.enable()
 
 
 _existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -291,6 +328,7 @@ def render(
     """
     from letter_gen.output.writer import WriteOptions, render_file
 
+    _collect_from_here()
     _issue_flags_need_issue(issue, issue_date, reissue, allow_future)
     with _register_in_use(register_path) if issue else contextlib.nullcontext() as location:
         options = WriteOptions(

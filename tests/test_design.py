@@ -227,3 +227,21 @@ def test_no_module_imports_a_private_name_from_another():
     # a name another module needs is part of a module's interface: give it a public name and a docstring
     found = [line for path in SOURCES for line in _private_imports(path)]
     assert found == []
+
+
+def test_the_garbage_collector_rests_only_while_the_first_command_starts(tmp_path):
+    # Issue 17: start-up's objects are walked by no collection (frozen once, by the process's first
+    # command), and the command's own work is collected as usual (the collector runs again).
+    out = tmp_path / "a.docx"
+    script = (
+        "import gc, sys\nfrom letter_gen.cli import main\n"
+        "def run(*argv):\n    try:\n        main(list(argv))\n    except SystemExit as done:\n        assert not done.code, done.code\n"
+        f"run('render', {str(ROOT / 'data' / 'cchc-2021.yaml')!r}, '-o', {str(out)!r})\n"
+        "print('after render:', gc.isenabled(), gc.get_freeze_count() > 10_000)\n"
+        "frozen = gc.get_freeze_count()\n"
+        f"run('check', {str(out)!r})\n"  # frozen again, it would hold the check's libraries too
+        "print('after check:', gc.isenabled(), gc.get_freeze_count() <= frozen)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert [line for line in result.stdout.splitlines() if line.startswith("after")] == ["after render: True True", "after check: True True"]
