@@ -276,25 +276,26 @@ def _template_with_a_10pt_unit(tmp_path: Path, unit: str) -> Path:
 
 
 def test_a_unit_whose_letter_alone_is_in_10pt_is_refused_before_it_takes_a_number(tmp_path):
-    data = make_round(units=360, seed=5)
-    data["units"] = [u for u in data["units"] if u["findings"] or u["actions"]][:300]
-    odd = "Trung tâm Kiểm định số 999"
-    data["units"][199]["name"] = odd  # letter 200 of 300
+    data = make_round(units=2600, seed=5)
+    data["units"] = [u for u in data["units"] if u["findings"] or u["actions"]][:2100]
+    assert len(data["units"]) == 2100
+    odd = "Trung tâm Kiểm định số 9999"
+    data["units"][1999]["name"] = odd  # letter 2,000 of 2,100 (issue 17)
     source = write_round(tmp_path / "round.yaml", data)
     template = _template_with_a_10pt_unit(tmp_path, odd)
     register = tmp_path / "register.sqlite"
     options = dict(mode="per-unit", template=template, issue=True, register_path=register, workers=2)
 
     summary = run_batch([source], BatchOptions(out_dir=tmp_path / "out", **options))  # type: ignore[arg-type]
-    assert (summary.failed, summary.written) == (1, 299)
+    assert (summary.failed, summary.written) == (1, 2099)
     assert odd in summary.failures[0] and "the decree wants 13–14 pt" in summary.failures[0]
     with Register(register) as book:
         entries = book.entries()
-    assert len(entries) == 299 and not any(odd in entry.recipients for entry in entries)
-    assert [e.number for e in entries] == list(range(1, 300))  # no gap where it would have been
+    assert len(entries) == 2099 and not any(odd in entry.recipients for entry in entries)
+    assert [e.number for e in entries] == list(range(1, 2100))  # no gap where it would have been
 
     accepted = run_batch([source], BatchOptions(out_dir=tmp_path / "out2", check=False, **options))  # type: ignore[arg-type]
-    assert (accepted.failed, accepted.written) == (0, 300)
+    assert (accepted.failed, accepted.written) == (0, 2100)
     with Register(register) as book:
         assert any(odd in entry.recipients for entry in book.entries())
 
