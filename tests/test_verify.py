@@ -555,3 +555,38 @@ def test_a_paragraph_is_read_with_the_format_of_its_own_row():
     findings = Verifier().verify(other, "other.docx")  # a new verifier checks it in full
     assert not any(f.rule == "date" and "wider than its column" in f.message for f in findings)
     assert verifier.verify(other, "other.docx") == findings
+
+
+def test_a_nul_where_a_checked_letter_had_words_is_not_taken_for_them():
+    # The skeleton marks each word's place with U+0000: a document holding a NUL byte there
+    # (never XML) had the same skeleton with a word fewer, and was proven, or raised IndexError.
+    first, other = _letters()[:2]
+    tail_word = _edited(first, lambda xml: xml.replace("<w:sectPr", "<w:t>x</w:t><w:sectPr", 1))
+    verifier = _verifier_for(tail_word)
+    nul_for_it = _edited(other, lambda xml: xml.replace("<w:sectPr", "\x00<w:sectPr", 1))
+    assert verifier.prove(nul_for_it) is None
+    with pytest.raises(InputError, match="not a Word .docx file"):  # what the full check finds
+        verifier.verify(nul_for_it, "nul.docx")
+    verifier = _verifier_for(first)
+    # the first paragraph's words (one match of the verifier's _RUN_TEXT: a run's text) become a NUL
+    nul_for_a_word = _edited(other, lambda xml: re.sub(r"<w:t[ >][^<]*</w:t>(?:<w:(?:t[ >][^<]*</w:t>|tab/>|br/>))*", "\x00", xml, count=1))
+    with zipfile.ZipFile(io.BytesIO(nul_for_a_word)) as zipped:
+        assert b"\0" in zipped.read("word/document.xml")
+    assert verifier.prove(nul_for_a_word) is None
+    assert verifier.proven == 0
+
+
+def test_a_template_writing_a_nul_for_one_unit_s_words_is_refused_as_the_template_s_fault(tmp_path):
+    data = make_round(units=40, seed=5)
+    data["units"] = [u for u in data["units"] if u["findings"] or u["actions"]][:30]
+    odd = "Trung tâm Kiểm định số 999"
+    data["units"][19]["name"] = odd
+    source = write_round(tmp_path / "round.yaml", data)
+    template = tmp_path / "mau-rieng.docx"
+    template.write_bytes(_edited(
+        template_path("follow-up").read_bytes(),
+        lambda xml: xml.replace("<w:sectPr", "{{ '\\x00'|safe if unit == '" + odd + "' else '<w:t>x</w:t>'|safe }}<w:sectPr", 1),
+    ))  # fmt: skip
+    summary = run_batch([source], BatchOptions(out_dir=tmp_path / "out", mode="per-unit", template=template, workers=2))  # type: ignore[arg-type]
+    assert (summary.failed, summary.written) == (1, len(data["units"]) - 1)
+    assert odd in summary.failures[0] and "the rendered letter is not valid XML" in summary.failures[0]
