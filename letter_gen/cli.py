@@ -91,7 +91,10 @@ class _Group(click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         _localize(self)
         _starting()
-        return super().main(*args, **kwargs)
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            _resume_collecting()  # help, a usage error: the command ended before its work started
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
         name, command, rest = super().resolve_command(ctx, args)
@@ -139,6 +142,15 @@ def _collect_from_here() -> None:
     if _collector_resting:
         _collector_resting = False
         gc.freeze()
+        gc.enable()
+
+
+def _resume_collecting() -> None:
+    """The collector runs again when ``main`` returns, whatever ended the command: a program
+    calling ``main`` (or a test) goes on with it on."""
+    global _collector_resting
+    if _collector_resting:
+        _collector_resting = False
         gc.enable()
 
 

@@ -245,3 +245,19 @@ def test_the_garbage_collector_rests_only_while_the_first_command_starts(tmp_pat
     result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert [line for line in result.stdout.splitlines() if line.startswith("after")] == ["after render: True True", "after check: True True"]
+
+
+def test_the_garbage_collector_runs_again_whatever_ends_a_command_before_its_work(tmp_path):
+    # A program (or a test) calling main goes on with the collector on: help, an unknown command,
+    # a missing input file, render's help all end before the command's work starts.
+    script = (
+        "import gc\nfrom letter_gen.cli import main\n"
+        "for argv in (['--help'], ['no-such-command'], ['render', '--help'], ['render', 'missing.yaml']):\n"
+        "    try:\n        main(argv)\n    except SystemExit:\n        pass\n"
+        "    print('after', argv[0], gc.isenabled())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert [line for line in result.stdout.splitlines() if line.startswith("after")] == [
+        "after --help True", "after no-such-command True", "after render True", "after render True"
+    ]
