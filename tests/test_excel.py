@@ -548,6 +548,33 @@ def test_a_damaged_workbook_is_refused(tmp_path, template):
     assert caught.value.message == f"{damaged}: not an Excel workbook (.xlsx)"
 
 
+
+def _with_units_sheet(book: Path, target: Path, edit: Callable[[bytes], bytes]) -> Path:
+    """The workbook with the XML of its units sheet (Đơn vị, the second) edited."""
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            out.writestr(item, edit(data) if item.filename == "xl/worksheets/sheet2.xml" else data)
+    return target
+
+
+def test_a_row_stored_twice_reads_once_as_openpyxl_reads_it(seed_book, tmp_path):
+    # A damaged or hand-made file: row 2 again after the last row. openpyxl's rows (and so the
+    # reader before issue 17) take the first; it is not one more unit.
+    again = b'<row r="2"><c r="A2" t="n"><v>9</v></c><c r="B2" t="inlineStr"><is><t>S\xe1\xbb\x9f Kh\xc3\xa1c</t></is></c></row>'
+    twice = _with_units_sheet(seed_book, tmp_path / "twice.xlsx", lambda xml: xml.replace(b"</sheetData>", again + b"</sheetData>"))
+    assert load_round(twice) == load_round(seed_book)
+
+
+def test_a_cell_naming_a_shared_text_the_workbook_lacks_is_refused_as_damaged(seed_book, tmp_path):
+    damaged = _with_units_sheet(
+        seed_book, tmp_path / "hong.xlsx", lambda xml: re.sub(rb'<c r="C2"[^>]*>.*?</c>', b'<c r="C2" t="s"><v>5</v></c>', xml, count=1)
+    )
+    with pytest.raises(InputError) as caught:
+        load_round(damaged)
+    assert caught.value.message == f"{damaged}: not an Excel workbook (.xlsx), or a damaged one"
+
+
 def test_a_missing_file_is_refused(tmp_path):
     with pytest.raises(InputError) as caught:
         load_round(tmp_path / "none.xlsx")

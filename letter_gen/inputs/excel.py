@@ -628,7 +628,8 @@ class _Reader:
                 raise InputError(_("{path}: cannot read this file ({err})").format(path=self.path, err=err.strerror or err)) from err
             try:
                 sheets = self._sheet_rows(book)
-            except (zipfile.BadZipFile, KeyError, SyntaxError, TypeError, ValueError, OSError) as err:
+            # IndexError: a cell naming a shared text the workbook does not hold
+            except (zipfile.BadZipFile, KeyError, IndexError, SyntaxError, TypeError, ValueError, OSError) as err:
                 raise InputError(_("{path}: not an Excel workbook (.xlsx), or a damaged one").format(path=self.path)) from err
             finally:
                 book.close()
@@ -666,9 +667,11 @@ class _Reader:
         with ws._get_source() as source:  # openpyxl's own way to a read-only sheet's XML
             parser = _SheetParser(source, ws._shared_strings, data_only=True, epoch=book.epoch,
                                   date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+            last = 1  # the heading's row
             for number, row in parser.parse():
-                if number < 2:
-                    continue  # the heading
+                if number <= last:
+                    continue  # the heading, or a row stored again or out of order: openpyxl's rows skip it too
+                last = number
                 cells: list[Any] = [None] * width
                 for cell in row:
                     if cell["column"] <= width:
