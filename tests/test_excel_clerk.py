@@ -139,3 +139,21 @@ def test_a_cell_showing_an_excel_error_is_named_instead_of_read_as_text(book, mo
         f'saved.xlsx: trang tính "Đơn vị", dòng 3, cột B (Tên đơn vị): {what.format("#N/A")}',
         f'saved.xlsx: trang tính "Tồn tại - Khắc phục", dòng 4, cột C (Nội dung): {what.format("#REF!")}',
     ]  # and not "#N/A" as a unit's name, nor a finding "#REF!" in the letter
+
+
+def test_a_date_excel_made_of_a_cell_is_shown_as_the_clerk_sees_it(book, monkeypatch):
+    # Excel turns "9/2" typed as a plan number into a date, and a year cell formatted as a date
+    # shows 01/01/2021: the message quotes what the cell shows, not Python's 2021-02-09 00:00:00.
+    import datetime as dt
+
+    workbook = openpyxl.load_workbook(book)
+    rows = workbook[ROUND_SHEET]
+    row_of = {rows.cell(r, 3).value: r for r in range(1, rows.max_row + 1)}
+    rows.cell(row_of["inspection.plan.number"], 2).value = dt.datetime(2021, 2, 9)
+    rows.cell(row_of["period.year"], 2).value = dt.datetime(2021, 1, 1, 8, 30)
+    workbook.save(book)
+    problems = _problems(book, monkeypatch)
+    assert problems[0].endswith("cần ghi số nguyên (đang ghi '01/01/2021 08:30')")
+    assert problems[1].endswith("cần ghi chữ, nhưng Excel đã đổi thành ngày hoặc giờ (09/02/2021); định dạng ô là"
+                                " Text (Văn bản) rồi gõ lại")
+    assert not any("00:00" in line for line in problems)

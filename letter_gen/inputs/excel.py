@@ -1007,6 +1007,19 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _shown(value: Any) -> Any:
+    """A cell's value for a message, a date as Excel shows it (``09/02/2021``, not Python's
+    ``2021-02-09 00:00:00``); numbers and texts as they are."""
+    if isinstance(value, dt.datetime):
+        day = vn.short_date(value.date())
+        return day if value.time() == dt.time() else f"{day} {value:%H:%M}"
+    if isinstance(value, dt.date):
+        return vn.short_date(value)
+    if isinstance(value, dt.time):
+        return f"{value:%H:%M}"
+    return value if isinstance(value, (int, float, str)) else str(value)
+
+
 def _as_text(value: Any) -> str:
     if isinstance(value, bool):
         raise ValueError(_("expected text (got {value})").format(value="TRUE" if value else "FALSE"))
@@ -1017,7 +1030,7 @@ def _as_text(value: Any) -> str:
     if isinstance(value, (int, float)):
         return str(value)
     if isinstance(value, (dt.date, dt.time)):
-        raise ValueError(_("expected text, Excel made it a date or time ({value}); format the cell as Text").format(value=value))
+        raise ValueError(_("expected text, Excel made it a date or time ({value}); format the cell as Text").format(value=_shown(value)))
     raise ValueError(_("expected text (got {value})").format(value=repr(value)))
 
 
@@ -1036,7 +1049,7 @@ def _as_int(value: Any) -> int:
         return int(value)
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
-    shown = value if isinstance(value, (int, float, str)) else str(value)
+    shown = _shown(value)
     raise ValueError(_("expected a whole number (got {value})").format(value=repr(shown)))
 
 
@@ -1048,7 +1061,7 @@ def _as_bool(value: Any) -> bool:
         return True
     if text in ("false", "không", "0"):
         return False
-    shown = value if isinstance(value, (int, float, str)) else str(value)
+    shown = _shown(value)
     raise ValueError(_("expected TRUE or FALSE (got {value})").format(value=repr(shown)))
 
 
@@ -1067,7 +1080,7 @@ def _as_date(value: Any) -> dt.date:
                 return dt.date(year, month, day)
             except ValueError:
                 raise ValueError(_("not a real date (got {value})").format(value=repr(text))) from None
-    shown = value if isinstance(value, (int, float, str)) else str(value)
+    shown = _shown(value)
     raise ValueError(_("expected a date dd/mm/yyyy (got {value})").format(value=repr(shown)))
 
 
