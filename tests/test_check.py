@@ -712,3 +712,26 @@ def test_letters_of_every_authority_form_one_recipient_and_many_pages_pass(tmp_p
     out = tmp_path / "letter.docx"
     render_file(source, out)
     assert check_docx(out) == []
+
+
+def test_a_workbook_or_a_letter_cut_short_given_to_check_is_named_in_office_words(tmp_path: Path) -> None:
+    # python-docx's "Package not found at …" and "content type is …" say nothing to a clerk.
+    import docx
+
+    from letter_gen.inputs.excel import write_workbook
+
+    workbook = tmp_path / "cchc.xlsx"
+    write_workbook(workbook)
+    letter = tmp_path / "cong-van.docx"
+    document = docx.Document()
+    document.add_paragraph("Kính gửi")
+    document.save(str(letter))
+    cut = tmp_path / "cut.docx"
+    cut.write_bytes(letter.read_bytes()[:3000])  # a copy stopped half-way
+    with pytest.raises(InputError) as caught:
+        check_docx(workbook)
+    assert caught.value.message == f"{workbook}: an Excel workbook, not a letter: give the letter's Word file (.docx)"
+    with pytest.raises(InputError) as caught:
+        check_docx(cut)
+    assert caught.value.message == (f"{cut}: the Word file is damaged or incomplete (a copy stopped half-way?):"
+                                    " copy it again, or open it in Word and save it again")

@@ -545,7 +545,51 @@ def test_a_damaged_workbook_is_refused(tmp_path, template):
             target.writestr(item, b"<workbook" if broken else source.read(item.filename))
     with pytest.raises(InputError) as caught:
         load_round(damaged)
-    assert caught.value.message == f"{damaged}: not an Excel workbook (.xlsx)"
+    assert caught.value.message == f"{damaged}: {DAMAGED}"
+
+
+DAMAGED = ("the Excel workbook is damaged or incomplete (a copy stopped half-way?): copy it again from where it came"
+           " from, or open it in Excel and save it again")
+
+
+def test_a_workbook_cut_short_or_with_damaged_bytes_is_named_damaged(tmp_path, seed_book):
+    whole = seed_book.read_bytes()
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(whole[:5000])  # a copy stopped half-way: no zip directory at its end
+    flipped = bytearray(whole)
+    middle = len(flipped) // 2
+    flipped[middle:middle + 40] = bytes(b ^ 0xFF for b in flipped[middle:middle + 40])
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(bytes(flipped))  # a sheet's compressed bytes damaged: zlib fails while reading it
+    for path in (cut, broken):
+        with pytest.raises(InputError) as caught:
+            load_round(path)
+        assert caught.value.message == f"{path}: {DAMAGED}"
+
+
+def test_a_word_letter_an_ods_or_an_xls_named_xlsx_is_named_for_what_it_is(tmp_path):
+    word = tmp_path / "cong-van.xlsx"
+    with zipfile.ZipFile(word, "w") as archive:  # the parts of a .docx that tell it apart
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    calc = tmp_path / "bang-tinh.xlsx"
+    with zipfile.ZipFile(calc, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    old = tmp_path / "cu.xlsx"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))  # the OLE header of .xls (and of a password)
+    expected = {
+        word: "a Word document (.docx) with the name of a workbook, not an Excel workbook (.xlsx): give the workbook"
+              " of the round (letter-gen excel-template writes a blank one)",
+        calc: "a LibreOffice Calc spreadsheet (.ods) with the name of a workbook: open it in Calc or Excel and save"
+              " it as Excel Workbook (.xlsx)",
+        old: "an old Excel file (.xls) or a workbook protected by a password, not an Excel workbook (.xlsx): open it"
+             " in Excel and save it as Excel Workbook (.xlsx), without a password",
+    }
+    for path, why in expected.items():
+        with pytest.raises(InputError) as caught:
+            load_round(path)
+        assert caught.value.message == f"{path}: {why}"
 
 
 

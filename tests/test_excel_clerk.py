@@ -116,3 +116,44 @@ def test_a_formula_with_its_saved_value_is_read_as_its_value(book, monkeypatch, 
             target.writestr(item, data)
     monkeypatch.setenv("LETTER_GEN_LANG", "vi")
     assert load_round(saved).units[0].findings[0] == "Chưa báo cáo."
+
+
+def test_a_cell_showing_an_excel_error_is_named_instead_of_read_as_text(book, monkeypatch, tmp_path):
+    # "#N/A" from a lookup, "#REF!" from a deleted row: Excel saves the error, not a text of the clerk's.
+    workbook = openpyxl.load_workbook(book)
+    workbook[UNITS_SHEET]["B3"] = "#N/A"  # openpyxl, like Excel, saves it as an error value
+    workbook[ITEMS_SHEET]["C4"] = '=VLOOKUP(A4, X1:Y9, 2, FALSE)'
+    workbook.save(book)
+    saved = tmp_path / "saved.xlsx"  # as Excel saves a formula whose value is an error
+    import zipfile
+
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(saved, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/") and b"<f>" in data:
+                data = data.replace(b'<c r="C4"', b'<c r="C4" t="e"', 1)
+                data = data.replace(b"</f><v></v>", b"</f><v>#REF!</v>").replace(b"</f><v/>", b"</f><v>#REF!</v>")
+            target.writestr(item, data)
+    what = "ô đang báo lỗi {} của Excel chứ không có giá trị: sửa lại công thức hoặc gõ thẳng giá trị vào ô, rồi lưu lại tệp"
+    assert _problems(saved, monkeypatch) == [
+        f'saved.xlsx: trang tính "Đơn vị", dòng 3, cột B (Tên đơn vị): {what.format("#N/A")}',
+        f'saved.xlsx: trang tính "Tồn tại - Khắc phục", dòng 4, cột C (Nội dung): {what.format("#REF!")}',
+    ]  # and not "#N/A" as a unit's name, nor a finding "#REF!" in the letter
+
+
+def test_a_date_excel_made_of_a_cell_is_shown_as_the_clerk_sees_it(book, monkeypatch):
+    # Excel turns "9/2" typed as a plan number into a date, and a year cell formatted as a date
+    # shows 01/01/2021: the message quotes what the cell shows, not Python's 2021-02-09 00:00:00.
+    import datetime as dt
+
+    workbook = openpyxl.load_workbook(book)
+    rows = workbook[ROUND_SHEET]
+    row_of = {rows.cell(r, 3).value: r for r in range(1, rows.max_row + 1)}
+    rows.cell(row_of["inspection.plan.number"], 2).value = dt.datetime(2021, 2, 9)
+    rows.cell(row_of["period.year"], 2).value = dt.datetime(2021, 1, 1, 8, 30)
+    workbook.save(book)
+    problems = _problems(book, monkeypatch)
+    assert problems[0].endswith("cần ghi số nguyên (đang ghi '01/01/2021 08:30')")
+    assert problems[1].endswith("cần ghi chữ, nhưng Excel đã đổi thành ngày hoặc giờ (09/02/2021); định dạng ô là"
+                                " Text (Văn bản) rồi gõ lại")
+    assert not any("00:00" in line for line in problems)

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import docx
@@ -463,3 +464,25 @@ def test_no_round_is_kept_alive_once_its_letters_are_issued_and_tracked(tmp_path
     del round_, jobs, outcomes
     gc.collect()
     assert kept() is None
+
+
+def test_a_damaged_workbook_or_a_word_file_given_to_import_is_refused_without_a_traceback(tmp_path):
+    from letter_gen.inputs.excel import write_workbook
+    from letter_gen.tracking.workbook import read_workbook
+
+    whole = tmp_path / "whole.xlsx"
+    write_workbook(whole)
+    flipped = bytearray(whole.read_bytes())
+    middle = len(flipped) // 2
+    flipped[middle:middle + 40] = bytes(b ^ 0xFF for b in flipped[middle:middle + 40])
+    damaged = tmp_path / "theo-doi.xlsx"
+    damaged.write_bytes(bytes(flipped))  # zlib fails inside a sheet
+    word = tmp_path / "cong-van.xlsx"
+    with zipfile.ZipFile(word, "w") as archive:  # a .docx named .xlsx: openpyxl finds no workbook part
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    for path in (damaged, word):
+        with pytest.raises(InputError) as caught:
+            read_workbook(path, {})
+        assert caught.value.message == (f"{path}: not an Excel workbook (.xlsx); give the status workbook of"
+                                        " letter-gen track export, filled in")

@@ -183,9 +183,30 @@ def open_docx(path: Path) -> Any:
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as err:
         if path.suffix.lower() == ".doc":
             raise InputError(_("{path}: an old Word .doc file; open it in Word and save it as .docx (Word Document)").format(path=path)) from err
-        raise InputError(_("{path}: not a Word .docx file ({err})").format(path=path, err=err)) from err
+        raise InputError(_not_a_docx(path)) from err
     except OSError as err:
         raise InputError(_("{path}: cannot read this file ({err})").format(path=path, err=err.strerror or err)) from err
+
+
+def _not_a_docx(path: Path) -> str:
+    """Why a file given as a letter cannot be opened, in the clerk's words (python-docx's own
+    "Package not found at …" says nothing to them): an Excel workbook, a damaged file, or else."""
+    try:
+        with zipfile.ZipFile(path) as zipped:
+            names = set(zipped.namelist())
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        with path.open("rb") as file:
+            zipped_once = file.read(2) == b"PK"
+        if zipped_once:  # a zip cut short: the copy of a letter stopped half-way
+            return _("{path}: the Word file is damaged or incomplete (a copy stopped half-way?): copy it again,"
+                     " or open it in Word and save it again").format(path=path)
+        return _("{path}: not a Word .docx file").format(path=path)
+    if "xl/workbook.xml" in names:
+        return _("{path}: an Excel workbook, not a letter: give the letter's Word file (.docx)").format(path=path)
+    if "word/document.xml" in names:
+        return _("{path}: the Word file is damaged or incomplete (a copy stopped half-way?): copy it again,"
+                 " or open it in Word and save it again").format(path=path)
+    return _("{path}: not a Word .docx file").format(path=path)
 
 
 def open_docx_bytes(data: bytes, name: str) -> Any:

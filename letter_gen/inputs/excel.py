@@ -28,6 +28,7 @@ more sheets, each optional on reading (a workbook made before them still reads):
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import io
@@ -35,6 +36,7 @@ import math
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -577,6 +579,40 @@ def check_workbook_size(path: Path, limits: Limits) -> None:
                  variable=Limits.variable("workbook_xml_bytes")))
 
 
+def _not_a_workbook(path: Path) -> str:
+    """Why a file given as a workbook cannot be read, told by what the file really is, so the
+    clerk knows what to do: a Word letter or a Calc sheet named .xlsx, an old .xls or a workbook
+    with a password (Excel saves both in the older OLE format), or a workbook damaged or cut short
+    (a copy stopped half-way)."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(8)
+    except OSError:
+        head = b""
+    damaged = _("{path}: the Excel workbook is damaged or incomplete (a copy stopped half-way?):"
+                " copy it again from where it came from, or open it in Excel and save it again").format(path=path)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return _("{path}: an old Excel file (.xls) or a workbook protected by a password, not an Excel workbook"
+                 " (.xlsx): open it in Excel and save it as Excel Workbook (.xlsx), without a password").format(path=path)
+    if not head.startswith(b"PK"):
+        return _("{path}: not an Excel workbook (.xlsx)").format(path=path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError, zlib.error, EOFError):
+        return damaged
+    if "word/document.xml" in names:
+        return _("{path}: a Word document (.docx) with the name of a workbook, not an Excel workbook (.xlsx):"
+                 " give the workbook of the round (letter-gen excel-template writes a blank one)").format(path=path)
+    if b"opendocument.spreadsheet" in mimetype:
+        return _("{path}: a LibreOffice Calc spreadsheet (.ods) with the name of a workbook: open it in Calc or"
+                 " Excel and save it as Excel Workbook (.xlsx)").format(path=path)
+    if "xl/workbook.xml" in names:
+        return damaged
+    return _("{path}: not an Excel workbook (.xlsx)").format(path=path)
+
+
 class _Reader:
     """Reads the four sheets into contract data, remembering the cell of every field path."""
 
@@ -587,7 +623,7 @@ class _Reader:
         self.cells: dict[str, _Where] = {}
         self.problems: list[tuple[tuple[int, int, int], str]] = []
         self.bad: set[str] = set()  # paths already reported: the model's word on them is noise
-        self.uncalculated: set[tuple[str, int, int]] = set()  # formulas without a saved value, reported
+        self.uncalculated: set[tuple[str, int, int]] = set()  # cells reported by their own line: formulas never calculated, Excel errors
 
     def error(self) -> InputError:
         lines = [text for _order, text in sorted(self.problems, key=lambda p: p[0])]
@@ -614,25 +650,33 @@ class _Reader:
             # openpyxl warns of Excel features it drops on reading: nothing a clerk can mend,
             # and the library never prints.
             warnings.simplefilter("ignore")
+            files = contextlib.ExitStack()  # the file is closed even when openpyxl stops half-way through it
             try:
                 check_workbook_size(self.path, self.limits)
-                book = load_workbook(self.path, read_only=True, data_only=True)
+                book = load_workbook(files.enter_context(self.path.open("rb")), read_only=True, data_only=True)
             except FileNotFoundError as err:
                 raise InputError(_("{path}: no such file").format(path=self.path)) from err
             except IsADirectoryError as err:
                 raise InputError(_("{path}: is a folder, expected a file").format(path=self.path)) from err
-            # Not a zip, not an Office zip, or broken XML inside (lxml's errors are SyntaxErrors).
-            except (zipfile.BadZipFile, InvalidFileException, KeyError, SyntaxError, TypeError, ValueError) as err:
-                raise InputError(_("{path}: not an Excel workbook (.xlsx)").format(path=self.path)) from err
+            # Not a zip, not an Office zip, or broken XML inside (lxml's errors are SyntaxErrors),
+            # or a part that does not unzip (zlib.error, EOFError: a file damaged or cut short).
+            except (zipfile.BadZipFile, InvalidFileException, KeyError, SyntaxError, TypeError, ValueError,
+                    zlib.error, EOFError) as err:
+                files.close()
+                raise InputError(_not_a_workbook(self.path)) from err
             except OSError as err:
+                files.close()
+                if err.errno is None:  # openpyxl's "no valid workbook part": a zip, but no workbook in it
+                    raise InputError(_not_a_workbook(self.path)) from err
                 raise InputError(_("{path}: cannot read this file ({err})").format(path=self.path, err=err.strerror or err)) from err
             try:
                 sheets = self._sheet_rows(book)
             # IndexError: a cell naming a shared text the workbook does not hold
-            except (zipfile.BadZipFile, KeyError, IndexError, SyntaxError, TypeError, ValueError, OSError) as err:
+            except (zipfile.BadZipFile, KeyError, IndexError, SyntaxError, TypeError, ValueError, OSError, zlib.error, EOFError) as err:
                 raise InputError(_("{path}: not an Excel workbook (.xlsx), or a damaged one").format(path=self.path)) from err
             finally:
                 book.close()
+                files.close()
         return self._to_data(sheets)
 
     def _sheet_rows(self, book: Any) -> dict[str, list[_Row] | None]:
@@ -678,7 +722,9 @@ class _Reader:
                         cells[cell["column"] - 1] = cell["value"]
                 formulas = parser.formula_cells  # of the rows parsed so far, this one included
                 empty_formulas = [c for c, v in enumerate(cells, 1) if v is None and (number, c) in formulas] if formulas else []
-                if all(_blank(v) for v in cells) and not empty_formulas:
+                errors = {c: parser.error_cells[(number, c)] for c in range(1, width + 1)
+                          if (number, c) in parser.error_cells} if parser.error_cells else {}
+                if all(_blank(v) for v in cells) and not empty_formulas and not errors:
                     continue
                 if number > last_row:
                     raise InputError(_(
@@ -686,7 +732,14 @@ class _Reader:
                         " a round of 10,000 units fits in far fewer (to read more, set {variable})"
                     ).format(path=self.path, sheet=sheet, row=number, most=f"{self.limits.sheet_rows:,}",
                              variable=Limits.variable("sheet_rows")))
+                for column, shown in errors.items():
+                    where = _Where(sheet, number, column)
+                    self.problem(where, "", _("the cell shows Excel's error {error} instead of a value: correct the formula"
+                                              " or type the value, then save the file again").format(error=shown))
+                    self.uncalculated.add((sheet, number, column))
                 for column in empty_formulas:
+                    if column in errors:
+                        continue
                     where = _Where(sheet, number, column)
                     self.problem(where, "", _("a formula Excel has not calculated yet (the file was made by a program):"
                                               " open the file in Excel and save it again, so the formula's value is saved"))
@@ -904,6 +957,7 @@ class _SheetParser(WorkSheetParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.formula_cells: set[tuple[int, int]] = set()  # (row, column)
+        self.error_cells: dict[tuple[int, int], str] = {}  # (row, column): "#N/A", "#REF!"…
 
     def parse_cell(self, element: Any) -> dict[str, Any]:
         inline = element.find(_INLINE) if element.get("t") == "inlineStr" else None
@@ -915,6 +969,9 @@ class _SheetParser(WorkSheetParser):
             cell = super().parse_cell(element)
         if element.find(_FORMULA) is not None:
             self.formula_cells.add((cell["row"], cell["column"]))
+        if cell.get("data_type") == "e":  # Excel's error value (#N/A, #REF!): no text of the clerk's
+            self.error_cells[(cell["row"], cell["column"])] = str(cell["value"])
+            cell["value"] = None
         return cell
 
 
@@ -953,6 +1010,19 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _shown(value: Any) -> Any:
+    """A cell's value for a message, a date as Excel shows it (``09/02/2021``, not Python's
+    ``2021-02-09 00:00:00``); numbers and texts as they are."""
+    if isinstance(value, dt.datetime):
+        day = vn.short_date(value.date())
+        return day if value.time() == dt.time() else f"{day} {value:%H:%M}"
+    if isinstance(value, dt.date):
+        return vn.short_date(value)
+    if isinstance(value, dt.time):
+        return f"{value:%H:%M}"
+    return value if isinstance(value, (int, float, str)) else str(value)
+
+
 def _as_text(value: Any) -> str:
     if isinstance(value, bool):
         raise ValueError(_("expected text (got {value})").format(value="TRUE" if value else "FALSE"))
@@ -963,7 +1033,7 @@ def _as_text(value: Any) -> str:
     if isinstance(value, (int, float)):
         return str(value)
     if isinstance(value, (dt.date, dt.time)):
-        raise ValueError(_("expected text, Excel made it a date or time ({value}); format the cell as Text").format(value=value))
+        raise ValueError(_("expected text, Excel made it a date or time ({value}); format the cell as Text").format(value=_shown(value)))
     raise ValueError(_("expected text (got {value})").format(value=repr(value)))
 
 
@@ -982,7 +1052,7 @@ def _as_int(value: Any) -> int:
         return int(value)
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
-    shown = value if isinstance(value, (int, float, str)) else str(value)
+    shown = _shown(value)
     raise ValueError(_("expected a whole number (got {value})").format(value=repr(shown)))
 
 
@@ -994,7 +1064,7 @@ def _as_bool(value: Any) -> bool:
         return True
     if text in ("false", "không", "0"):
         return False
-    shown = value if isinstance(value, (int, float, str)) else str(value)
+    shown = _shown(value)
     raise ValueError(_("expected TRUE or FALSE (got {value})").format(value=repr(shown)))
 
 
@@ -1013,7 +1083,7 @@ def _as_date(value: Any) -> dt.date:
                 return dt.date(year, month, day)
             except ValueError:
                 raise ValueError(_("not a real date (got {value})").format(value=repr(text))) from None
-    shown = value if isinstance(value, (int, float, str)) else str(value)
+    shown = _shown(value)
     raise ValueError(_("expected a date dd/mm/yyyy (got {value})").format(value=repr(shown)))
 
 

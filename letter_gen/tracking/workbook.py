@@ -15,6 +15,7 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -148,7 +149,9 @@ def read_workbook(path: Path, known: dict[str, TrackedItem], *, today: dt.date |
         warnings.simplefilter("ignore")
         try:
             book = load_workbook(io.BytesIO(data), data_only=True)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, SyntaxError, TypeError, ValueError) as err:
+        # OSError: openpyxl's "no valid workbook part" (a .docx named .xlsx); zlib.error, EOFError: damaged bytes
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, SyntaxError, TypeError, ValueError,
+                OSError, zlib.error, EOFError) as err:
             raise InputError(_("{path}: not an Excel workbook (.xlsx); give the status workbook of letter-gen"
                                " track export, filled in").format(path=path)) from err
     today = today or dt.date.today()
