@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from letter_gen.checking.rules import check_bytes
-from letter_gen.checking.verify import Verifier
-from letter_gen.errors import InputError
+from letter_gen.checking.verify import Verifier, full_check
+from letter_gen.errors import InputError, NonConformingError
 from letter_gen.inputs.formats import load_input
 from letter_gen.inputs.model import validate_data
 from letter_gen.letters import kinds
@@ -22,6 +22,7 @@ from letter_gen.letters.bundled import template_path
 from letter_gen.letters.compose import compose, letters_of
 from letter_gen.letters.render import PreparedTemplate
 from letter_gen.output.batch import BatchOptions, run_batch
+from letter_gen.output.writer import conforming
 from letter_gen.register.store import Register
 
 from .letters import prepared
@@ -108,6 +109,17 @@ def test_a_control_character_in_the_text_is_refused():
     findings = verifier.verify(broken, "broken.docx")
     assert verifier.proven == 1
     assert [f.message for f in findings] == ["contains U+0085, a control character a letter cannot carry"]
+
+
+def test_a_letter_checked_in_full_is_refused_for_a_control_character_as_a_verified_one_is():
+    # render and --check-all are never looser than the default check (the batch's proof)
+    first, other = _letters()[:2]
+    broken = _edited(other, lambda xml: xml.replace("Qua kiểm tra", "Qua&#133; kiểm tra", 1))
+    proven = _verifier_for(first).verify(broken, "broken.docx")
+    assert full_check(broken, "broken.docx") == proven and [f.rule for f in proven] == ["text"]
+    with pytest.raises(NonConformingError) as refused:
+        conforming(broken, "broken.docx")
+    assert refused.value.problems == [str(f) for f in proven]
 
 
 def test_a_date_line_wider_than_its_column_is_refused():

@@ -81,7 +81,7 @@ from letter_gen.i18n import _
 from letter_gen.metrics import text_width_mm
 from letter_gen.ooxml import CENTRAL_RECORD, CENTRAL_SIGNATURE, END_RECORD, END_SIGNATURE, LOCAL_HEADER, LOCAL_SIGNATURE
 
-__all__ = ["Verifier"]
+__all__ = ["Verifier", "full_check"]
 
 _DOCUMENT = "word/document.xml"
 # A run's words: its text, tabs and line breaks (a page break, w:br with a type, stays). Written
@@ -243,7 +243,7 @@ class Verifier:
         shape is kept to prove the next letters by."""
         self.checked_in_full += 1
         letter = analyse(open_docx_bytes(data, name))
-        findings = [*check_letter(letter), *_text_findings(letter)]
+        findings = _full_findings(letter)
         package = _read_package(data)
         if package is not None:
             self._remember(letter, *package, data)
@@ -482,6 +482,17 @@ def _recipes(document: bytes, skeleton: _Skeleton, counts: list[int]) -> list[tu
         first += size * count
         index += count
     return recipes
+
+
+def full_check(data: bytes, name: str) -> list[Finding]:
+    """What a letter checked in full is found to break (``render``, ``--check-all``): every
+    docx-level rule, and the text rules a proven letter gets too, so that no check is looser
+    than the default one. :class:`letter_gen.errors.InputError` when ``data`` is not a .docx."""
+    return _full_findings(analyse(open_docx_bytes(data, name)))
+
+
+def _full_findings(letter: Letter) -> list[Finding]:
+    return [*check_letter(letter), *_text_findings(letter)]
 
 
 def _text_findings(letter: Letter) -> Iterator[Finding]:

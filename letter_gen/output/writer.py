@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Literal
 
 from letter_gen.i18n import _, ngettext
 from letter_gen import vn
-from letter_gen.checking.rules import Finding, check_bytes
-from letter_gen.checking.verify import Verifier
+from letter_gen.checking.rules import Finding
+from letter_gen.checking.verify import Verifier, full_check
 from letter_gen.errors import (
     ConversionError,
     ExistingLetterError,
@@ -371,9 +371,10 @@ def render_and_check(item: _RenderItem) -> _Rendered:
 
 
 def conforming(data: bytes, name: str) -> bytes:
-    """``data`` when the letter passes every docx-level Decree 30 check; else
+    """``data`` when the letter passes every docx-level Decree 30 check and the text rules a
+    verified letter gets (:func:`letter_gen.checking.verify.full_check`); else
     :class:`NonConformingError`."""
-    _refuse(check_bytes(data, name), name)
+    _refuse(full_check(data, name), name)
     return data
 
 
