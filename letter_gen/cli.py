@@ -1121,15 +1121,20 @@ def check(letters: tuple[Path, ...], laid_out: bool, as_json: bool) -> None:
     """
     from letter_gen.checking.rules import check_files
 
-    results = check_files(list(letters), pdf=laid_out)
+    results = check_files(list(letters), pdf=laid_out)  # a file that is not a letter: its error, the others checked
     if as_json:
         click.echo(json.dumps(
-            [{"file": str(path), "findings": [{"rule": f.rule, "where": f.where, "message": f.message} for f in found]}
+            [{"file": str(path), "error": found.message} if isinstance(found, LetterGenError) else
+             {"file": str(path), "findings": [{"rule": f.rule, "where": f.where, "message": f.message} for f in found]}
              for path, found in zip(letters, results)],
             ensure_ascii=False, indent=2,
-        ))
+        ))  # fmt: skip
     else:
         for path, found in zip(letters, results):
+            if isinstance(found, LetterGenError):
+                for line in found.lines():
+                    click.echo(line, err=True)
+                continue
             if found:
                 click.echo(ngettext("{file}: {n} finding", "{file}: {n} findings", len(found)).format(file=path, n=len(found)))
             else:

@@ -148,6 +148,22 @@ def test_check_lists_each_finding_and_exits_1(runner, tmp_path):
     assert [f["rule"] for f in json.loads(as_json.output)[0]["findings"]] == ["national-title"]
 
 
+def test_check_of_several_files_reports_each_even_when_one_is_not_a_letter(runner, tmp_path):
+    import json
+
+    good = tmp_path / "good.docx"
+    runner.invoke(main, ["render", str(SAMPLE), "-o", str(good)])
+    notes = tmp_path / "notes.docx"
+    notes.write_text("not a Word file", encoding="utf-8")
+    result = runner.invoke(main, ["check", str(notes), str(good)])
+    assert result.exit_code == 1
+    assert result.stdout == f"{good}: follows Decree 30\n"  # checked, though the file before it is not a letter
+    assert result.stderr.startswith(f"{notes}: not a Word .docx file")
+    as_json = json.loads(runner.invoke(main, ["check", str(notes), str(good), "--json"]).stdout)
+    assert as_json[0]["file"] == str(notes) and as_json[0]["error"].startswith(f"{notes}: not a Word .docx file")
+    assert as_json[1] == {"file": str(good), "findings": []}
+
+
 def test_render_refuses_a_letter_that_breaks_a_rule_unless_told(runner, tmp_path):
     from letter_gen.letters.bundled import template_path
 

@@ -64,6 +64,7 @@ from letter_gen.checking.word_format import (
     w,
     wattr,
 )
+from letter_gen.errors import InputError
 from letter_gen.i18n import N_, _, local_number, ngettext
 from letter_gen.metrics import MM_PER_PT, text_width_mm, wrapped_line_widths
 
@@ -1004,20 +1005,31 @@ def check_text(letter: Letter, fixed: FixedFindings) -> list[Finding]:
     return _check_letter(letter, fixed)
 
 
-def check_files(paths: Sequence[Path], *, pdf: bool = False, workers: int | None = None) -> list[list[Finding]]:
+def check_files(paths: Sequence[Path], *, pdf: bool = False, workers: int | None = None) -> list[list[Finding] | InputError]:
     """Check several letters; with ``pdf`` they are laid out in one LibreOffice batch.
 
-    Returns the findings of each file, in order. Raises :class:`InputError` for a file
-    that is not a .docx, :class:`ConversionError` when LibreOffice cannot lay one out.
+    Returns the findings of each file, in order; a file that is not a .docx gets its
+    :class:`InputError` in its place, and the others are still checked. Raises
+    :class:`ConversionError` when LibreOffice cannot lay one out.
     """
     paths = [Path(p) for p in paths]
     if pdf:
         from letter_gen.checking.laid_out import convert_for_check, layout_findings, pdf_pages  # pypdf: only for PDFs
-    letters = [analyse(open_docx(path)) for path in paths]
-    results = [_check_letter(letter) for letter in letters]
-    if pdf and paths:
+    letters: dict[int, Letter] = {}
+    results: list[list[Finding] | InputError] = []
+    for index, path in enumerate(paths):
+        try:
+            letters[index] = analyse(open_docx(path))
+        except InputError as err:
+            results.append(err)
+            continue
+        results.append(_check_letter(letters[index]))
+    if pdf and letters:
         with tempfile.TemporaryDirectory(prefix="letter_gen-check-") as folder:
-            for letter, found, laid_out in zip(letters, results, convert_for_check(paths, Path(folder), workers)):
+            laid = convert_for_check([paths[i] for i in letters], Path(folder), workers)
+            for (index, letter), laid_out in zip(letters.items(), laid):
+                found = results[index]
+                assert not isinstance(found, InputError)
                 found.extend(layout_findings(letter, pdf_pages(laid_out)))
     return results
 
@@ -1026,8 +1038,12 @@ def check_docx(path: Path, *, pdf: bool = False) -> list[Finding]:
     """Check one công văn (.docx) against Decree 30/2020/NĐ-CP; [] when it follows the rules.
 
     ``pdf=True`` also lays the letter out with LibreOffice and checks the printed page.
+    Raises :class:`InputError` when the file is not a .docx.
     """
-    return check_files([path], pdf=pdf)[0]
+    found = check_files([path], pdf=pdf)[0]
+    if isinstance(found, InputError):
+        raise found
+    return found
 
 
 def check_bytes(data: bytes, name: str = "letter.docx") -> list[Finding]:
