@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from letter_gen.errors import ExistingFileError, OutputError
-from letter_gen.i18n import N_, _
+from letter_gen.i18n import N_, _, os_reason
 
 #: How letter_gen marks the files it writes (a workbook's last-modified-by, a letter's
 #: application): a clerk's save in Word or Excel replaces the mark, so edited files are never ours.
@@ -40,7 +40,7 @@ def refuse_to_replace(path: Path, data: bytes, ours: Callable[[bytes], bool], *,
     except IsADirectoryError as err:
         raise OutputError(_("{path}: that is a folder; give a file name").format(path=path)) from err
     except OSError as err:
-        raise OutputError(_("{path}: cannot read the file there ({why})").format(path=path, why=err.strerror)) from err
+        raise OutputError(_("{path}: cannot read the file there ({why})").format(path=path, why=os_reason(err))) from err
     if force or existing == data or ours(existing):
         return
     raise ExistingFileError(_(
@@ -68,7 +68,7 @@ def write_bytes_atomic(
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as err:
-        raise OutputError(_("{folder}: cannot write here ({why})").format(folder=path.parent, why=err.strerror)) from err
+        raise OutputError(_("{folder}: cannot write here ({why})").format(folder=_shown_folder(path), why=os_reason(err))) from err
     try:
         try:
             with contextlib.suppress(OSError, AttributeError):  # some shares (vfat, CIFS) refuse; Windows has none
@@ -83,7 +83,7 @@ def write_bytes_atomic(
         os.replace(tmp, path)
     except OSError as err:
         _remove_quietly(tmp)
-        raise OutputError(_("{folder}: cannot write here ({why})").format(folder=path.parent, why=err.strerror)) from err
+        raise OutputError(_("{folder}: cannot write here ({why})").format(folder=_shown_folder(path), why=os_reason(err))) from err
     except BaseException:
         _remove_quietly(tmp)
         raise
@@ -92,6 +92,11 @@ def write_bytes_atomic(
 def write_text_atomic(path: Path, text: str, *, ours: Callable[[bytes], bool] | None = None, force: bool = False) -> None:
     """Write UTF-8 text atomically (see :func:`write_bytes_atomic`)."""
     write_bytes_atomic(path, text.encode("utf-8"), ours=ours, force=force)
+
+
+def _shown_folder(path: Path) -> Path:
+    """The folder of ``path`` as a clerk can find it: the working folder named in full, not "."."""
+    return path.parent if path.parent.parts else path.parent.absolute()
 
 
 def _remove_quietly(path: str) -> None:

@@ -15,6 +15,7 @@ this tool is for read Vietnamese first, and their machines often say ``C.UTF-8``
 
 from __future__ import annotations
 
+import errno
 import gettext as _gettext
 import os
 from pathlib import Path
@@ -110,6 +111,34 @@ def N_(message: str) -> str:
     """Mark ``message`` for the catalog without translating it yet (module constants, help
     texts): it is translated where it is shown, with :func:`_`."""
     return message
+
+
+# The system's own words for what stopped a file operation (strerror) are English: the common
+# ones are said in the clerk's language, by errno.
+_OS_REASONS = {
+    errno.EACCES: N_("no permission"),
+    errno.EPERM: N_("no permission"),
+    errno.EROFS: N_("the disk is read-only"),
+    errno.ENOSPC: N_("the disk is full"),
+    errno.EDQUOT: N_("the disk quota is used up"),
+    errno.ENOENT: N_("no such file or folder"),
+    errno.ENOTDIR: N_("part of the path is a file, not a folder"),
+    errno.EISDIR: N_("that is a folder"),
+    errno.EEXIST: N_("something of that name is already there"),
+    errno.ENAMETOOLONG: N_("the name is too long"),
+    errno.EMFILE: N_("too many files open"),
+    errno.EIO: N_("the disk could not be read or written"),
+    errno.EBUSY: N_("the file is in use"),
+    errno.ELOOP: N_("too many symbolic links"),
+}
+
+
+def os_reason(err: OSError) -> str:
+    """Why a file operation failed, in the clerk's language (the system's words for a rare one)."""
+    reason = _OS_REASONS.get(err.errno) if err.errno is not None else None
+    if reason is not None:
+        return _(reason)
+    return err.strerror or str(err)
 
 
 def extract_with_docstrings(fileobj, keywords, comment_tags, options):  # type: ignore[no-untyped-def]

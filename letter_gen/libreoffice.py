@@ -42,7 +42,7 @@ from types import TracebackType
 
 from letter_gen.errors import ConversionError, LetterGenError, UsageError
 from letter_gen.fileio import save_as_hint, write_bytes_atomic
-from letter_gen.i18n import N_, _, local_number, ngettext
+from letter_gen.i18n import N_, _, local_number, ngettext, os_reason
 
 __all__ = ["ConversionResult", "ConverterPool", "combine_pdfs", "convert_files", "find_soffice", "refuse_non_docx"]
 
@@ -321,7 +321,7 @@ class ConverterPool:
             try:
                 shutil.copyfile(item.source, copy)
             except OSError as err:
-                batch.report(item, None, _("cannot read this file ({why})").format(why=err.strerror))
+                batch.report(item, None, _("cannot read this file ({why})").format(why=os_reason(err)))
                 continue
             inputs.append(copy)
             readable.append(item)
@@ -399,7 +399,7 @@ class ConverterPool:
                     env={**os.environ, "TMPDIR": str(outdir.parent / "tmp")},
                 )
             except OSError as err:
-                raise ConversionError(_("cannot start LibreOffice ({soffice}): {why}").format(soffice=self.soffice, why=err.strerror)) from err
+                raise ConversionError(_("cannot start LibreOffice ({soffice}): {why}").format(soffice=self.soffice, why=os_reason(err))) from err
             self._procs[slot] = proc
         try:
             # Watchdog on progress, not on the whole chunk: each new PDF buys `timeout`.
@@ -477,7 +477,7 @@ def _check_pdf(pdf: Path) -> str | None:
     except FileNotFoundError:
         return _("LibreOffice could not convert this file (is it a valid .docx?)")
     except OSError as err:
-        return _("cannot read the converted PDF ({why})").format(why=err.strerror)
+        return _("cannot read the converted PDF ({why})").format(why=os_reason(err))
     if head != b"%PDF-" or b"%%EOF" not in tail:
         return _("LibreOffice wrote an incomplete PDF")
     return None

@@ -6,6 +6,8 @@ import gettext
 import io
 import re
 import string
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -388,3 +390,24 @@ def test_a_check_finding_in_vietnamese_writes_decimals_with_a_comma(monkeypatch,
     monkeypatch.setenv("LETTER_GEN_LANG", "vi")
     margins = [str(f) for f in check_docx(path) if f.rule == "page-margins"]
     assert margins and "17,6 mm" in margins[0] and "17.6" not in margins[0], margins
+
+
+def test_the_system_s_reason_for_a_failed_file_operation_is_said_in_the_clerk_s_language(monkeypatch, tmp_path):
+    import errno
+
+    from letter_gen.i18n import os_reason
+
+    monkeypatch.setenv("LETTER_GEN_LANG", "vi")
+    assert os_reason(OSError(errno.EROFS, "Read-only file system")) == "ổ đĩa chỉ cho đọc, không cho ghi"
+    assert os_reason(OSError(errno.ENOTCONN, "Transport endpoint is not connected")) == "Transport endpoint is not connected"
+    monkeypatch.setenv("LETTER_GEN_LANG", "en")
+    assert os_reason(OSError(errno.ENOSPC, "No space left on device")) == "the disk is full"
+    # as a clerk meets it: a letter asked for inside something that is a file, not a folder
+    monkeypatch.setenv("LETTER_GEN_LANG", "vi")
+    (tmp_path / "ho-so").write_text("", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "letter_gen", "render", str(ROOT / "data" / "cchc-2021.yaml"), "-o", str(tmp_path / "ho-so" / "x.docx")],
+        capture_output=True, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr == f"{tmp_path / 'ho-so'}: không ghi được vào đây (đã có tệp hoặc thư mục trùng tên)\n"

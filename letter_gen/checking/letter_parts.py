@@ -34,7 +34,7 @@ from letter_gen.checking.word_format import (
     w,
 )
 from letter_gen.errors import InputError
-from letter_gen.i18n import _, local_number
+from letter_gen.i18n import _, local_number, os_reason
 
 _DASHES = ("- ", "– ")  # Word's AutoCorrect turns "- " into "– "; both read as a dash
 AUTHORITY_LINE = re.compile(r"^\s*([A-ZĐ]{1,4}(?:\.[A-ZĐ]{1,3})*)(\.|\s)\s*\S")
@@ -185,7 +185,7 @@ def open_docx(path: Path) -> Any:
             raise InputError(_("{path}: an old Word .doc file; open it in Word and save it as .docx (Word Document)").format(path=path)) from err
         raise InputError(_not_a_docx(path)) from err
     except OSError as err:
-        raise InputError(_("{path}: cannot read this file ({err})").format(path=path, err=err.strerror or err)) from err
+        raise InputError(_("{path}: cannot read this file ({err})").format(path=path, err=os_reason(err))) from err
 
 
 def _not_a_docx(path: Path) -> str:

@@ -55,7 +55,7 @@ from pydantic import ValidationError
 from letter_gen import vn
 from letter_gen.errors import InputError, OutputError
 from letter_gen.fileio import GENERATOR, workbook_written_by_letter_gen, write_bytes_atomic
-from letter_gen.i18n import _
+from letter_gen.i18n import _, os_reason
 from letter_gen.inputs.limits import Limits, byte_size
 from letter_gen.inputs.limits import current as current_limits
 from letter_gen.inputs.model import InspectionRound, clean_data, error_parts, field_path, validate_data
@@ -668,7 +668,7 @@ class _Reader:
                 files.close()
                 if err.errno is None:  # openpyxl's "no valid workbook part": a zip, but no workbook in it
                     raise InputError(_not_a_workbook(self.path)) from err
-                raise InputError(_("{path}: cannot read this file ({err})").format(path=self.path, err=err.strerror or err)) from err
+                raise InputError(_("{path}: cannot read this file ({err})").format(path=self.path, err=os_reason(err))) from err
             try:
                 sheets = self._sheet_rows(book)
             # IndexError: a cell naming a shared text the workbook does not hold

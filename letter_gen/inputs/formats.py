@@ -18,7 +18,7 @@ import yaml
 
 from letter_gen.errors import InputError
 from letter_gen.fileio import save_as_hint, write_text_atomic
-from letter_gen.i18n import N_, _
+from letter_gen.i18n import N_, _, os_reason
 from letter_gen.inputs import yaml_reader, yaml_syntax
 from letter_gen.inputs.limits import MB, Limits, byte_size
 from letter_gen.inputs.limits import current as current_limits
@@ -145,7 +145,7 @@ def read_bytes(path: Path, limits: Limits) -> bytes:
     except IsADirectoryError as err:
         raise InputError(_('{path}: is a folder, expected a file').format(path=path)) from err
     except OSError as err:
-        raise InputError(_('{path}: cannot read ({strerror})').format(path=path, strerror=err.strerror)) from err
+        raise InputError(_('{path}: cannot read ({strerror})').format(path=path, strerror=os_reason(err))) from err
     if size > limits.input_bytes or len(raw) > limits.input_bytes:
         raise InputError(_('{path}: the file is {value}; an input file may be at most {value2} (a round of 10,000 units is a few MB); to read a bigger one, set {value3}').format(path=path, value=byte_size(max(size, len(raw))), value2=byte_size(limits.input_bytes), value3=Limits.variable('input_bytes')))
     return raw

@@ -15,7 +15,7 @@ import tempfile
 from typing import IO
 
 from letter_gen.errors import OutputError
-from letter_gen.i18n import _
+from letter_gen.i18n import _, os_reason
 from letter_gen.inputs.model import InspectionRound
 
 
@@ -29,7 +29,7 @@ class SpooledRound:
             pickle.dump(round_, self._file, protocol=pickle.HIGHEST_PROTOCOL)
             self._file.flush()
         except OSError as err:
-            raise OutputError(_('cannot put an input aside in the temporary folder ({strerror})').format(strerror=err.strerror)) from err
+            raise OutputError(_('cannot put an input aside in the temporary folder ({strerror})').format(strerror=os_reason(err))) from err
 
     def load(self) -> InspectionRound:
         """The round, as it was validated."""

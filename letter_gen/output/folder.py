@@ -6,7 +6,7 @@ import fcntl
 import time
 from pathlib import Path
 
-from letter_gen.i18n import _
+from letter_gen.i18n import _, os_reason
 from letter_gen.errors import OutputError
 
 LOCK_NAME = ".letter-gen.lock"
@@ -28,7 +28,7 @@ class FolderLock:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._handle = (self.folder / LOCK_NAME).open("a")
         except OSError as err:
-            raise OutputError(_("{folder}: cannot write here ({why})").format(folder=self.folder, why=err.strerror)) from err
+            raise OutputError(_("{folder}: cannot write here ({why})").format(folder=self.folder, why=os_reason(err))) from err
         deadline = time.monotonic() + (WAIT_S if self.wait else 0.0)
         while True:
             try:

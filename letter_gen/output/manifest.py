@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from letter_gen.i18n import _
+from letter_gen.i18n import _, os_reason
 from letter_gen.errors import OutputError
 
 #: ``kind`` is the document's kind (loại văn bản: ``follow-up``, ``team-decision`` …, README "Document kinds").
@@ -79,7 +79,7 @@ class Manifest:
             self._json = self._json_tmp.open("w", encoding="utf-8")
             self._csv_file = self._csv_tmp.open("w", encoding="utf-8-sig", newline="")
         except OSError as err:
-            raise OutputError(_("{folder}: cannot write the manifest ({why})").format(folder=self.out_dir, why=err.strerror)) from err
+            raise OutputError(_("{folder}: cannot write the manifest ({why})").format(folder=self.out_dir, why=os_reason(err))) from err
         self._json.write("[")
         self._csv = csv.DictWriter(self._csv_file, fieldnames=MANIFEST_KEYS)
         self._csv.writeheader()

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from letter_gen.i18n import _, ngettext
+from letter_gen.i18n import _, ngettext, os_reason
 from letter_gen import vn
 from letter_gen.checking.rules import Finding
 from letter_gen.checking.verify import Verifier, full_check
@@ -262,7 +262,7 @@ class LetterWriter:
         except IsADirectoryError as err:
             raise OutputError(_("{path}: that is a folder; give a file name ending in .docx").format(path=path)) from err
         except OSError as err:
-            raise OutputError(_("{path}: cannot read the file there ({why})").format(path=path, why=err.strerror)) from err
+            raise OutputError(_("{path}: cannot read the file there ({why})").format(path=path, why=os_reason(err))) from err
         if existing == data or same_letter(existing, data):
             return True
         if self.options.force:

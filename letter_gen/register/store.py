@@ -22,7 +22,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from types import TracebackType
 
-from letter_gen.i18n import local_number, _
+from letter_gen.i18n import _, local_number, os_reason
 from letter_gen.errors import MissingRegisterError, RegisterError
 from letter_gen.vn import MAX_LETTER_NUMBER, VIETNAM_TIME, format_number, kind_and_subject, short_date
 
@@ -572,7 +572,7 @@ class Register:
             os.replace(tmp, destination)
         except OSError as err:
             tmp.unlink(missing_ok=True)
-            raise RegisterError(_("{path}: cannot write the backup ({why})").format(path=destination, why=err.strerror)) from err
+            raise RegisterError(_("{path}: cannot write the backup ({why})").format(path=destination, why=os_reason(err))) from err
         if not self.read_only:
             with self._write(_("note the backup")):
                 self._conn.execute(
@@ -766,7 +766,7 @@ def _create(path: Path) -> bool:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
         os.close(fd)
     except OSError as err:
-        raise RegisterError(_("{folder}: cannot create the register here ({why})").format(folder=path.parent, why=err.strerror)) from err
+        raise RegisterError(_("{folder}: cannot create the register here ({why})").format(folder=path.parent, why=os_reason(err))) from err
     tmp = Path(name)
     try:
         conn = sqlite3.connect(tmp, isolation_level=None)

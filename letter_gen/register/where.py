@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from letter_gen.i18n import N_, _
+from letter_gen.i18n import _, N_, os_reason
 from letter_gen.errors import UsageError
 
 ENVIRONMENT_VARIABLE = "LETTER_GEN_REGISTER"
@@ -80,7 +80,7 @@ def read_config(path: Path) -> dict[str, object]:
     except tomllib.TOMLDecodeError as err:
         raise UsageError(_("{path}: not a valid settings file ({err})").format(path=path, err=err)) from err
     except OSError as err:
-        raise UsageError(_("{path}: cannot read it ({why})").format(path=path, why=err.strerror)) from err
+        raise UsageError(_("{path}: cannot read it ({why})").format(path=path, why=os_reason(err))) from err
 
 
 def stray_old_register(location: RegisterLocation, cwd: Path | None = None) -> Path | None:

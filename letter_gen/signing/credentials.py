@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
 
-from letter_gen.i18n import _
+from letter_gen.i18n import _, os_reason
 from letter_gen.signing.errors import CredentialError
 
 
@@ -73,7 +73,7 @@ def _pkcs12_signer(credential: Pkcs12) -> Any:
         data = credential.path.read_bytes()
     except OSError as err:
         raise CredentialError(_("{path}: the certificate file cannot be read ({why})").format(
-            path=credential.path, why=err.strerror)) from err
+            path=credential.path, why=os_reason(err))) from err
     try:
         signer = SimpleSigner.load_pkcs12_data(data, other_certs=(), passphrase=credential.password)
     except (ValueError, TypeError) as err:

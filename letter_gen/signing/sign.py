@@ -24,7 +24,7 @@ from typing import Any
 from letter_gen import vn
 from letter_gen.errors import LetterGenError
 from letter_gen.fileio import write_bytes_atomic
-from letter_gen.i18n import _
+from letter_gen.i18n import _, os_reason
 from letter_gen.signing import appearance
 from letter_gen.signing.appearance import Picture, load_picture
 from letter_gen.signing.credentials import Credential, open_signer
@@ -175,7 +175,7 @@ def _read(pdf: Path) -> bytes:
     try:
         return pdf.read_bytes()
     except OSError as err:
-        raise SigningError(_("{pdf}: the file cannot be read ({why})").format(pdf=pdf, why=err.strerror)) from err
+        raise SigningError(_("{pdf}: the file cannot be read ({why})").format(pdf=pdf, why=os_reason(err))) from err
 
 
 def _refuse_signed(pdf: Path) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from letter_gen import vn
-from letter_gen.i18n import _
+from letter_gen.i18n import _, os_reason
 from letter_gen.signing.errors import VerificationError
 from letter_gen.signing.sign import AGENCY_FIELD, ATTACHMENT_FIELD, SIGNER_FIELD
 
@@ -97,7 +97,7 @@ def verify_file(path: Path, roots: Sequence[Any]) -> FileReport:
     try:
         data = path.read_bytes()
     except OSError as err:
-        return FileReport(path, (), _("the file cannot be read ({why})").format(why=err.strerror))
+        return FileReport(path, (), _("the file cannot be read ({why})").format(why=os_reason(err)))
     try:
         signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
     except Exception as err:  # pyHanko's reader raises several kinds for a damaged file
@@ -151,7 +151,7 @@ def _load_certificate(path: Path) -> Any:
         certificate = x509.Certificate.load(data)
         certificate.native  # noqa: B018 - parse now, to report a bad file here
     except OSError as err:
-        raise VerificationError(_("{path}: the root certificate cannot be read ({why})").format(path=path, why=err.strerror)) from err
+        raise VerificationError(_("{path}: the root certificate cannot be read ({why})").format(path=path, why=os_reason(err))) from err
     except Exception as err:  # asn1crypto raises ValueError and others for bad data
         raise VerificationError(_("{path}: not a certificate (expected a PEM or DER root certificate)").format(path=path)) from err
     return certificate

@@ -27,7 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from letter_gen import vn
 from letter_gen.errors import InputError
 from letter_gen.fileio import GENERATOR, workbook_written_by_letter_gen, write_bytes_atomic
-from letter_gen.i18n import _, ngettext
+from letter_gen.i18n import _, ngettext, os_reason
 from letter_gen.tracking.items import DONE, NOT_DONE, OPEN, STATUSES, TrackedItem
 from letter_gen.tracking.store import StatusUpdate
 
@@ -144,7 +144,7 @@ def read_workbook(path: Path, known: dict[str, TrackedItem], *, today: dt.date |
     try:
         data = path.read_bytes()
     except OSError as err:
-        raise InputError(_("{path}: cannot read the file ({reason})").format(path=path, reason=err.strerror)) from err
+        raise InputError(_("{path}: cannot read the file ({reason})").format(path=path, reason=os_reason(err))) from err
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
