@@ -157,3 +157,16 @@ def test_a_date_excel_made_of_a_cell_is_shown_as_the_clerk_sees_it(book, monkeyp
     assert problems[1].endswith("cần ghi chữ, nhưng Excel đã đổi thành ngày hoặc giờ (09/02/2021); định dạng ô là"
                                 " Text (Văn bản) rồi gõ lại")
     assert not any("00:00" in line for line in problems)
+
+
+def test_a_decimal_number_in_a_text_cell_is_refused_not_written_as_excel_saved_it(book, monkeypatch):
+    # A finding typed "85%" or "1,5" (Vietnamese Excel) is saved as 0.85 or 1.5: the letter would
+    # say what the clerk never typed, so the cell is named and the clerk asked to type it as text.
+    workbook = openpyxl.load_workbook(book)
+    workbook[ITEMS_SHEET]["C4"] = 0.85
+    workbook[ITEMS_SHEET]["C4"].number_format = "0%"
+    workbook.save(book)
+    assert _problems(book, monkeypatch) == [
+        f'{book.name}: trang tính "Tồn tại - Khắc phục", dòng 4, cột C (Nội dung): cần ghi chữ, nhưng Excel đã'
+        " đổi thành số (0,85); định dạng ô là Text (Văn bản) rồi gõ lại đúng như muốn ghi trong công văn"
+    ]

@@ -55,7 +55,7 @@ from pydantic import ValidationError
 from letter_gen import vn
 from letter_gen.errors import InputError, OutputError
 from letter_gen.fileio import GENERATOR, workbook_written_by_letter_gen, write_bytes_atomic
-from letter_gen.i18n import _, os_reason
+from letter_gen.i18n import _, local_number, os_reason
 from letter_gen.inputs.limits import Limits, byte_size
 from letter_gen.inputs.limits import current as current_limits
 from letter_gen.inputs.model import InspectionRound, clean_data, error_parts, field_path, validate_data
@@ -1030,8 +1030,15 @@ def _as_text(value: Any) -> str:
         return value
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # a plan number typed as 9 is "9", not "9.0"
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
         return str(value)
+    if isinstance(value, float):
+        # Excel shows it in the cell's format (85%, 1,5) and saves only the number (0.85, 1.5):
+        # written as saved, the letter would say what the clerk never typed.
+        raise ValueError(_(
+            "expected text, Excel made it a number ({value}); format the cell as Text and type it again"
+            " as the letter should say it"
+        ).format(value=local_number(value, "g")))
     if isinstance(value, (dt.date, dt.time)):
         raise ValueError(_("expected text, Excel made it a date or time ({value}); format the cell as Text").format(value=_shown(value)))
     raise ValueError(_("expected text (got {value})").format(value=repr(value)))
