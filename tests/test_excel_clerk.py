@@ -153,7 +153,8 @@ def test_a_date_excel_made_of_a_cell_is_shown_as_the_clerk_sees_it(book, monkeyp
     rows.cell(row_of["period.year"], 2).value = dt.datetime(2021, 1, 1, 8, 30)
     workbook.save(book)
     problems = _problems(book, monkeypatch)
-    assert problems[0].endswith("cần ghi số nguyên (đang ghi '01/01/2021 08:30')")
+    assert problems[0].endswith("cần ghi số nguyên, nhưng Excel đã đổi thành ngày hoặc giờ (01/01/2021 08:30); định dạng ô"
+                                " là Number (Số) rồi gõ lại")
     assert problems[1].endswith("cần ghi chữ, nhưng Excel đã đổi thành ngày hoặc giờ (09/02/2021); định dạng ô là"
                                 " Text (Văn bản) rồi gõ lại")
     assert not any("00:00" in line for line in problems)

@@ -1059,6 +1059,10 @@ def _as_int(value: Any) -> int:
         return int(value)
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
+    if isinstance(value, (dt.date, dt.time)):  # a year cell formatted as a date shows 01/01/2021
+        raise ValueError(_(
+            "expected a whole number, Excel made it a date or time ({value}); format the cell as Number and type it again"
+        ).format(value=_shown(value)))
     shown = _shown(value)
     raise ValueError(_("expected a whole number (got {value})").format(value=repr(shown)))
 
