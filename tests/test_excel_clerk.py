@@ -141,6 +141,22 @@ def test_a_cell_showing_an_excel_error_is_named_instead_of_read_as_text(book, mo
     ]  # and not "#N/A" as a unit's name, nor a finding "#REF!" in the letter
 
 
+def test_an_excel_error_in_a_column_never_read_leaves_the_workbook_valid(book, monkeypatch):
+    # STT numbered by "=A2+1" shows #REF! once a row is deleted; a hint or another kind's table
+    # (the plan's schedule, left over, under a follow-up letter) is not read: nothing to mend there.
+    workbook = openpyxl.load_workbook(book)
+    workbook[UNITS_SHEET]["A3"] = "#REF!"
+    workbook[ROUND_SHEET]["D5"] = "#REF!"
+    workbook["Lịch kiểm tra"]["B2"] = "#N/A"
+    workbook.save(book)
+    monkeypatch.setenv("LETTER_GEN_LANG", "vi")
+    round_ = load_round(book)
+    assert round_.letter.kind == "follow-up" and round_.plan is None
+    workbook[UNITS_SHEET]["B3"] = "#REF!"  # the unit's name is read: still named
+    workbook.save(book)
+    assert [line.split(": ")[1] for line in _problems(book, monkeypatch)] == ['trang tính "Đơn vị", dòng 3, cột B (Tên đơn vị)']
+
+
 def test_a_date_excel_made_of_a_cell_is_shown_as_the_clerk_sees_it(book, monkeypatch):
     # Excel turns "9/2" typed as a plan number into a date, and a year cell formatted as a date
     # shows 01/01/2021: the message quotes what the cell shows, not Python's 2021-02-09 00:00:00.

@@ -277,6 +277,11 @@ _WIDTHS = {ROUND_SHEET: (34, 80, 24, 48), UNITS_SHEET: (6, 60, 30),
            ITEMS_SHEET: (48, 13, 100, 12, 14), REQUIREMENTS_SHEET: (6, 110, 12, 14),
            MEMBERS_SHEET: (6, 36, 40, 40), SCHEDULE_SHEET: (6, 50, 24, 60), OPEN_ITEMS_SHEET: (48, 100, 14)}
 _LETTERS = "ABCDE"
+#: The columns of each sheet the reader reads: not STT, the labels or the hints of the first sheet.
+_READ_COLUMNS: dict[str, tuple[int, ...]] = {
+    ROUND_SHEET: (2, 3), UNITS_SHEET: (2, 3), ITEMS_SHEET: (1, 2, 3, 4, 5), REQUIREMENTS_SHEET: (2, 3, 4),
+    **{sheet: tuple(range(first, first + len(fields))) for sheet, (_path, fields, first) in KIND_SHEETS.items()},
+}
 
 _BOLD = Font(bold=True)
 _NOTE = Font(italic=True, size=9, color="666666")
@@ -624,6 +629,8 @@ class _Reader:
         self.problems: list[tuple[tuple[int, int, int], str]] = []
         self.bad: set[str] = set()  # paths already reported: the model's word on them is noise
         self.uncalculated: set[tuple[str, int, int]] = set()  # cells reported by their own line: formulas never calculated, Excel errors
+        # Those cells' own lines by sheet, said only of a sheet that is read (another kind's table is not)
+        self.cell_lines: dict[str, list[tuple[_Where, str]]] = {}
 
     def error(self) -> InputError:
         lines = [text for _order, text in sorted(self.problems, key=lambda p: p[0])]
@@ -706,6 +713,7 @@ class _Reader:
         read once, formulas or not.
         """
         width = len(_HEADINGS[sheet])
+        read = _READ_COLUMNS[sheet]
         last_row = self.limits.sheet_rows + 1  # the heading, then the rows
         book = ws.parent
         with ws._get_source() as source:  # openpyxl's own way to a read-only sheet's XML
@@ -721,8 +729,9 @@ class _Reader:
                     if cell["column"] <= width:
                         cells[cell["column"] - 1] = cell["value"]
                 formulas = parser.formula_cells  # of the rows parsed so far, this one included
-                empty_formulas = [c for c, v in enumerate(cells, 1) if v is None and (number, c) in formulas] if formulas else []
-                errors = {c: parser.error_cells[(number, c)] for c in range(1, width + 1)
+                # Only the columns read: an STT or a hint column may hold a broken formula unharmed
+                empty_formulas = [c for c in read if cells[c - 1] is None and (number, c) in formulas] if formulas else []
+                errors = {c: parser.error_cells[(number, c)] for c in read
                           if (number, c) in parser.error_cells} if parser.error_cells else {}
                 if all(_blank(v) for v in cells) and not empty_formulas and not errors:
                     continue
@@ -732,22 +741,30 @@ class _Reader:
                         " a round of 10,000 units fits in far fewer (to read more, set {variable})"
                     ).format(path=self.path, sheet=sheet, row=number, most=f"{self.limits.sheet_rows:,}",
                              variable=Limits.variable("sheet_rows")))
+                lines = self.cell_lines.setdefault(sheet, [])
                 for column, shown in errors.items():
-                    where = _Where(sheet, number, column)
-                    self.problem(where, "", _("the cell shows Excel's error {error} instead of a value: correct the formula"
-                                              " or type the value, then save the file again").format(error=shown))
+                    lines.append((_Where(sheet, number, column), _(
+                        "the cell shows Excel's error {error} instead of a value: correct the formula"
+                        " or type the value, then save the file again").format(error=shown)))
                     self.uncalculated.add((sheet, number, column))
                 for column in empty_formulas:
                     if column in errors:
                         continue
-                    where = _Where(sheet, number, column)
-                    self.problem(where, "", _("a formula Excel has not calculated yet (the file was made by a program):"
-                                              " open the file in Excel and save it again, so the formula's value is saved"))
+                    lines.append((_Where(sheet, number, column), _(
+                        "a formula Excel has not calculated yet (the file was made by a program):"
+                        " open the file in Excel and save it again, so the formula's value is saved")))
                     self.uncalculated.add((sheet, number, column))
                 yield number, cells
 
+    def _cell_lines(self, sheet: str) -> None:
+        """Report the formula cells of a sheet that is read (Excel errors, formulas never calculated)."""
+        for where, message in self.cell_lines.pop(sheet, []):
+            self.problems.append((where.order, self._line(where, "", message)))
+
     def _to_data(self, sheets: dict[str, list[_Row] | None]) -> dict[str, Any]:
         data: dict[str, Any] = {}
+        for sheet in SHEETS:
+            self._cell_lines(sheet)
         round_rows, unit_rows = sheets[ROUND_SHEET], sheets[UNITS_SHEET]
         if round_rows is None:
             self.bad.update({f.path.split(".")[0] for f in _FIELDS.values()})
@@ -765,6 +782,7 @@ class _Reader:
             # Another kind's rows count only with its section filled in on the first sheet: rows
             # left over on "Việc chưa khắc phục" do not make a follow-up letter a reminder.
             if sheet in KIND_SHEETS and rows and KIND_SHEETS[sheet][0].split(".")[0] in (chosen, *data):
+                self._cell_lines(sheet)
                 self._read_kind_sheet(sheet, rows, data)
         # The chosen kind's section, even with nothing filled in: the model then names each
         # missing field by its row, not the section as a whole.
