@@ -9,6 +9,7 @@ module, so the whole file stays quick.
 from __future__ import annotations
 
 import copy
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -735,3 +736,41 @@ def test_a_workbook_or_a_letter_cut_short_given_to_check_is_named_in_office_word
         check_docx(cut)
     assert caught.value.message == (f"{cut}: the Word file is damaged or incomplete (a copy stopped half-way?):"
                                     " copy it again, or open it in Word and save it again")
+
+
+def _damaged_copies(whole: bytes, part: str, folder: Path, suffix: str) -> list[Path]:
+    """Two damaged copies of a zipped Office file: ``part``'s compressed bytes overwritten (zlib
+    fails while unzipping it), and a directory entry asking for a zip version no reader knows
+    (zipfile's NotImplementedError), as one damaged byte of a copy can make them."""
+    import struct
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(whole)) as archive:
+        info = archive.getinfo(part)
+    name_length, extra_length = struct.unpack_from("<HH", whole, info.header_offset + 26)
+    start = info.header_offset + 30 + name_length + extra_length  # the part's compressed bytes
+    inflated = bytearray(whole)
+    inflated[start:start + 64] = b"\xff" * 64  # a deflate block of the reserved type
+    versioned = bytearray(whole)
+    directory = whole.index(b"PK\x01\x02")
+    versioned[directory + 6] = 0xFF  # "version needed to extract": 25.5
+    paths = [folder / f"inflated{suffix}", folder / f"versioned{suffix}"]
+    for path, data in zip(paths, (inflated, versioned)):
+        path.write_bytes(bytes(data))
+    return paths
+
+
+def test_a_letter_with_damaged_bytes_is_named_damaged_not_a_traceback(tmp_path: Path) -> None:
+    # One byte flipped in a copy: zlib.error or zipfile's NotImplementedError escaped as a traceback.
+    import docx
+
+    letter = tmp_path / "cong-van.docx"
+    document = docx.Document()
+    document.add_paragraph("Kính gửi " * 200)
+    document.save(str(letter))
+    for path in _damaged_copies(letter.read_bytes(), "word/document.xml", tmp_path, ".docx"):
+        results = check_files([path, letter])
+        assert isinstance(results[0], InputError), path
+        assert results[0].message.startswith(f"{path}: ")
+        assert "damaged" in results[0].message or "not a Word .docx file" in results[0].message
+        assert not isinstance(results[1], InputError)  # the good letter after it is still checked

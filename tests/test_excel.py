@@ -567,6 +567,24 @@ def test_a_workbook_cut_short_or_with_damaged_bytes_is_named_damaged(tmp_path, s
         assert caught.value.message == f"{path}: {DAMAGED}"
 
 
+
+def test_a_workbook_whose_zip_directory_is_damaged_is_named_damaged(tmp_path, seed_book):
+    # A damaged byte of the directory asking for zip version 25.5: zipfile's NotImplementedError
+    # escaped `validate` (and `track import`) as a traceback.
+    from letter_gen.tracking.workbook import read_workbook
+
+    whole = bytearray(seed_book.read_bytes())
+    whole[whole.index(b"PK\x01\x02") + 6] = 0xFF  # "version needed to extract"
+    path = tmp_path / "damaged.xlsx"
+    path.write_bytes(bytes(whole))
+    with pytest.raises(InputError) as caught:
+        load_round(path)
+    assert caught.value.message == f"{path}: {DAMAGED}"
+    with pytest.raises(InputError) as caught:
+        read_workbook(path, {})
+    assert caught.value.message.startswith(f"{path}: not an Excel workbook (.xlsx)")
+
+
 def test_a_word_letter_an_ods_or_an_xls_named_xlsx_is_named_for_what_it_is(tmp_path):
     word = tmp_path / "cong-van.xlsx"
     with zipfile.ZipFile(word, "w") as archive:  # the parts of a .docx that tell it apart

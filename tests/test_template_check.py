@@ -266,6 +266,22 @@ def test_a_zip_without_a_document_and_a_missing_file_are_not_docx(tmp_path: Path
     assert "no such file" in only(check_template(tmp_path / "absent.docx"), "not-docx").message
 
 
+
+def test_a_template_with_damaged_bytes_is_not_docx_not_a_traceback(tmp_path: Path) -> None:
+    # A byte flipped in a copy: zlib.error while unzipping the document escaped `template check`
+    # and `render --template` as a traceback.
+    import struct
+
+    whole = template_path("follow-up").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(whole)) as zipped:
+        offset = zipped.getinfo("word/document.xml").header_offset
+    name_length, extra_length = struct.unpack_from("<HH", whole, offset + 26)
+    start = offset + 30 + name_length + extra_length
+    path = tmp_path / "mau.docx"
+    path.write_bytes(whole[:start] + b"\xff" * 64 + whole[start + 64:])  # a deflate block of the reserved type
+    assert "not a Word .docx file" in only(check_template(path), "not-docx").message
+
+
 # --- several problems -----------------------------------------------------------------------------
 
 

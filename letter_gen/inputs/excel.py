@@ -605,7 +605,7 @@ def _not_a_workbook(path: Path) -> str:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
-    except (zipfile.BadZipFile, OSError, zlib.error, EOFError):
+    except (zipfile.BadZipFile, OSError, zlib.error, EOFError, NotImplementedError):
         return damaged
     if "word/document.xml" in names:
         return _("{path}: a Word document (.docx) with the name of a workbook, not an Excel workbook (.xlsx):"
@@ -668,7 +668,7 @@ class _Reader:
             # Not a zip, not an Office zip, or broken XML inside (lxml's errors are SyntaxErrors),
             # or a part that does not unzip (zlib.error, EOFError: a file damaged or cut short).
             except (zipfile.BadZipFile, InvalidFileException, KeyError, SyntaxError, TypeError, ValueError,
-                    zlib.error, EOFError) as err:
+                    zlib.error, EOFError, NotImplementedError) as err:
                 files.close()
                 raise InputError(_not_a_workbook(self.path)) from err
             except OSError as err:
@@ -679,7 +679,8 @@ class _Reader:
             try:
                 sheets = self._sheet_rows(book)
             # IndexError: a cell naming a shared text the workbook does not hold
-            except (zipfile.BadZipFile, KeyError, IndexError, SyntaxError, TypeError, ValueError, OSError, zlib.error, EOFError) as err:
+            except (zipfile.BadZipFile, KeyError, IndexError, SyntaxError, TypeError, ValueError, OSError, zlib.error, EOFError,
+                    NotImplementedError) as err:
                 raise InputError(_("{path}: not an Excel workbook (.xlsx), or a damaged one").format(path=self.path)) from err
             finally:
                 book.close()

@@ -35,6 +35,7 @@ import re
 import types
 import typing
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
@@ -174,7 +175,7 @@ def check_template(path: Path | str) -> list[TemplateProblem]:
             parts = [(n, zipped.read(n)) for n in sorted(filter(_TEMPLATED_PART.fullmatch, names), key=_part_rank)]
     except FileNotFoundError:
         return [_not_docx(path, _("there is no such file"))]
-    except (zipfile.BadZipFile, OSError, EOFError):
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError):  # damaged bytes
         return [_not_docx(path, _("this is not a Word .docx file; open it in Word and save it as"
                                   " 'Word Document (*.docx)' (an old .doc or a renamed file will not do)"))]
     found: list[tuple[tuple[int, int, int], TemplateProblem]] = []

@@ -151,7 +151,7 @@ def read_workbook(path: Path, known: dict[str, TrackedItem], *, today: dt.date |
             book = load_workbook(io.BytesIO(data), data_only=True)
         # OSError: openpyxl's "no valid workbook part" (a .docx named .xlsx); zlib.error, EOFError: damaged bytes
         except (zipfile.BadZipFile, InvalidFileException, KeyError, SyntaxError, TypeError, ValueError,
-                OSError, zlib.error, EOFError) as err:
+                OSError, zlib.error, EOFError, NotImplementedError) as err:
             raise InputError(_("{path}: not an Excel workbook (.xlsx); give the status workbook of letter-gen"
                                " track export, filled in").format(path=path)) from err
     today = today or dt.date.today()
