@@ -187,3 +187,16 @@ def test_a_decimal_number_in_a_text_cell_is_refused_not_written_as_excel_saved_i
         f'{book.name}: trang tính "Tồn tại - Khắc phục", dòng 4, cột C (Nội dung): cần ghi chữ, nhưng Excel đã'
         " đổi thành số (0,85); định dạng ô là Text (Văn bản) rồi gõ lại đúng như muốn ghi trong công văn"
     ]
+
+
+def test_the_code_columns_are_text_for_every_row_a_clerk_types_in(tmp_path):
+    # A code (Mã) typed 1.1 in a General cell is saved as the number 1.1, which the reader refuses
+    # (1.10 would be saved the same): the workbook's Mã columns are Text below the rows it fills,
+    # so what the clerk types there stays as typed.
+    from letter_gen.inputs.excel import REQUIREMENTS_SHEET
+
+    path = tmp_path / "blank.xlsx"
+    write_workbook(path)
+    workbook = openpyxl.load_workbook(path)
+    assert workbook[ITEMS_SHEET].column_dimensions["D"].number_format == "@"
+    assert workbook[REQUIREMENTS_SHEET].column_dimensions["C"].number_format == "@"

@@ -329,6 +329,10 @@ def _build(round_: InspectionRound | None) -> Workbook:
     for ws, column in ((sheets[2], "E"), (sheets[3], "D")):
         for cell in ws[column][1:]:
             cell.number_format = DATE_FORMAT
+    for ws, column in ((sheets[2], "D"), (sheets[3], "C")):
+        # Mã as Text for every row a clerk types in: Excel makes "1.1" typed there the number 1.1,
+        # which the reader refuses (it cannot tell 1.1 from 1.10)
+        ws.column_dimensions[column].number_format = "@"
     _add_list_validations(sheets[2])
     for ws in sheets[len(SHEETS):]:
         _write_kind_sheet(ws, data)
