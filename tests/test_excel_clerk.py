@@ -93,7 +93,7 @@ def test_a_formula_without_a_saved_value_says_to_open_and_save_the_file_in_excel
     what = ("ô có công thức nhưng Excel chưa tính ra giá trị (tệp do một chương trình khác tạo ra): mở tệp bằng Excel"
             " rồi lưu lại (Ctrl+S) để giá trị của công thức được lưu vào tệp")
     assert _problems(book, monkeypatch) == [
-        f'cchc.xlsx: trang tính "Đợt kiểm tra", dòng {row}, cột B (Giá trị): {what}',
+        f'cchc.xlsx: trang tính "Đợt kiểm tra", dòng {row} (Họ và tên người ký), cột B (Giá trị): {what}',
         f'cchc.xlsx: trang tính "Đơn vị", dòng 3, cột B (Tên đơn vị): {what}',
     ]  # and nothing of "required field is missing" or a unit matching none: the formula is the cause
 
@@ -200,3 +200,17 @@ def test_the_code_columns_are_text_for_every_row_a_clerk_types_in(tmp_path):
     workbook = openpyxl.load_workbook(path)
     assert workbook[ITEMS_SHEET].column_dimensions["D"].number_format == "@"
     assert workbook[REQUIREMENTS_SHEET].column_dimensions["C"].number_format == "@"
+
+
+def test_an_excel_error_on_the_first_sheet_names_the_row_by_its_label(book, monkeypatch):
+    # Every other line of the first sheet names the row by its label ("dòng 15 (Năm)"): the error
+    # cell's line did not, leaving the clerk to count rows.
+    workbook = openpyxl.load_workbook(book)
+    rows = workbook[ROUND_SHEET]
+    row = next(r for r in range(1, rows.max_row + 1) if rows.cell(r, 3).value == "agency.name")
+    rows.cell(row, 2).value = "#REF!"
+    rows.cell(row, 1).value = None  # the label cleared: the field's own label names the row
+    workbook.save(book)
+    assert [line.split(": ")[1] for line in _problems(book, monkeypatch)] == [
+        f'trang tính "{ROUND_SHEET}", dòng {row} (Tên cơ quan ban hành), cột B (Giá trị)'
+    ]

@@ -38,7 +38,7 @@ import warnings
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -761,16 +761,20 @@ class _Reader:
                     self.uncalculated.add((sheet, number, column))
                 yield number, cells
 
-    def _cell_lines(self, sheet: str) -> None:
-        """Report the formula cells of a sheet that is read (Excel errors, formulas never calculated)."""
+    def _cell_lines(self, sheet: str, labels: dict[int, str] | None = None) -> None:
+        """Report the formula cells of a sheet that is read (Excel errors, formulas never calculated),
+        on the first sheet with the row's label, as its other lines have it."""
         for where, message in self.cell_lines.pop(sheet, []):
+            if labels and where.row in labels:
+                where = replace(where, label=labels[where.row])
             self.problems.append((where.order, self._line(where, "", message)))
 
     def _to_data(self, sheets: dict[str, list[_Row] | None]) -> dict[str, Any]:
         data: dict[str, Any] = {}
-        for sheet in SHEETS:
-            self._cell_lines(sheet)
         round_rows, unit_rows = sheets[ROUND_SHEET], sheets[UNITS_SHEET]
+        self._cell_lines(ROUND_SHEET, {number: _row_label(label, key) for number, (label, _value, key, *_hint) in round_rows or []})
+        for sheet in SHEETS[1:]:
+            self._cell_lines(sheet)
         if round_rows is None:
             self.bad.update({f.path.split(".")[0] for f in _FIELDS.values()})
         else:
@@ -822,7 +826,7 @@ class _Reader:
                 continue  # a section heading or a note
             path = str(key).strip()
             spec = _FIELDS.get(path)
-            shown = str(label).strip() if not _blank(label) else (spec.label if spec else "")
+            shown = _row_label(label, key)
             if not _PATH.fullmatch(path) or path.split(".")[0] in ("units", "requirements"):
                 self.problem(_Where(ROUND_SHEET, number, 3, shown), path,
                              _("not a field of this sheet; column C must keep the field names of the template"))
@@ -1027,6 +1031,14 @@ def _unit_mismatch(name: str, units: list[dict[str, Any]]) -> str:
         some = _("{some} or {last}").format(some=", ".join(names[:-1]), last=names[-1]) if len(names) > 1 else names[0]
         return _("{message}; did you mean {names}?").format(message=message, names=some)
     return message
+
+
+def _row_label(label: Any, key: Any) -> str:
+    """The label of a row of the first sheet as messages name it: column A, else the field's own."""
+    if not _blank(label):
+        return str(label).strip()
+    spec = _FIELDS.get(str(key).strip()) if not _blank(key) else None
+    return spec.label if spec else ""
 
 
 def _blank(value: Any) -> bool:
