@@ -411,3 +411,22 @@ def test_the_system_s_reason_for_a_failed_file_operation_is_said_in_the_clerk_s_
     )  # fmt: skip
     assert result.returncode == 1
     assert result.stderr == f"{tmp_path / 'ho-so'}: không ghi được vào đây (đã có tệp hoặc thư mục trùng tên)\n"
+
+
+def test_the_working_folder_is_named_in_full_when_a_letter_or_register_cannot_be_written_there(monkeypatch, tmp_path):
+    # "." says nothing to a clerk: the folder lock of `render -o x.docx` and a new register named
+    # without a folder used to say ".: cannot write here".
+    from letter_gen.errors import OutputError, RegisterError
+    from letter_gen.output.folder import LOCK_NAME, FolderLock
+    from letter_gen.register.store import Register
+
+    monkeypatch.setenv("LETTER_GEN_LANG", "en")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / LOCK_NAME).mkdir()  # the lock's name taken by a folder: the lock cannot be opened
+    with pytest.raises(OutputError) as caught, FolderLock(Path("x.docx").parent):
+        pass
+    assert caught.value.message == f"{tmp_path}: cannot write here (that is a folder)"
+    name = "s" * 240 + ".sqlite"  # a name the file system takes, but not the temporary name made beside it
+    with pytest.raises(RegisterError) as caught:
+        Register(Path(name))
+    assert caught.value.message == f"{tmp_path}: cannot create the register here (the name is too long)"

@@ -28,7 +28,8 @@ class FolderLock:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._handle = (self.folder / LOCK_NAME).open("a")
         except OSError as err:
-            raise OutputError(_("{folder}: cannot write here ({why})").format(folder=self.folder, why=os_reason(err))) from err
+            shown = self.folder if self.folder.parts else self.folder.absolute()  # the working folder in full, not "."
+            raise OutputError(_("{folder}: cannot write here ({why})").format(folder=shown, why=os_reason(err))) from err
         deadline = time.monotonic() + (WAIT_S if self.wait else 0.0)
         while True:
             try:

@@ -766,7 +766,8 @@ def _create(path: Path) -> bool:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
         os.close(fd)
     except OSError as err:
-        raise RegisterError(_("{folder}: cannot create the register here ({why})").format(folder=path.parent, why=os_reason(err))) from err
+        shown = path.parent if path.parent.parts else path.parent.absolute()  # the working folder in full, not "."
+        raise RegisterError(_("{folder}: cannot create the register here ({why})").format(folder=shown, why=os_reason(err))) from err
     tmp = Path(name)
     try:
         conn = sqlite3.connect(tmp, isolation_level=None)
