@@ -195,7 +195,7 @@ def _register_in_use(option: Path | None, *, creating: bool = True) -> Iterator[
     create one while a register left by an older letter_gen in ./data would be forgotten."""
     location = locate(option)
     old = stray_old_register(location)
-    existed = location.path.exists()
+    existed = location.exists()
     if old is not None:
         adopt = f"letter-gen register adopt {old}"
         if creating and not existed:
@@ -209,7 +209,7 @@ def _register_in_use(option: Path | None, *, creating: bool = True) -> Iterator[
     try:
         yield location
     finally:
-        if not existed and location.path.exists():
+        if not existed and location.exists():
             _note(_("created a NEW register: {register}").format(register=location.describe()))
 
 
@@ -721,7 +721,7 @@ def register_where(register_path: Path | None) -> None:
 
     location = locate(register_path)
     click.echo(location.describe())
-    if not location.path.exists():
+    if not location.exists():
         click.echo(_("it does not exist yet: the first --issue creates it"))
     else:
         with Register(location.path, read_only=True) as book:
@@ -749,7 +749,7 @@ def register_adopt(old: Path, register_path: Path | None) -> None:
     from letter_gen.register.store import Register
 
     location = locate(register_path)
-    if location.path.exists():
+    if location.exists():
         raise UsageError(_(
             "{register} already exists; registers are not merged. Use the old one with"
             " --register {old} (or LETTER_GEN_REGISTER), or move the new one away first"

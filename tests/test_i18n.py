@@ -430,3 +430,16 @@ def test_the_working_folder_is_named_in_full_when_a_letter_or_register_cannot_be
     with pytest.raises(RegisterError) as caught:
         Register(Path(name))
     assert caught.value.message == f"{tmp_path}: cannot create the register here (the name is too long)"
+
+
+def test_a_register_path_too_long_to_look_for_is_named_with_where_it_came_from(monkeypatch, tmp_path):
+    # Path.exists raises for a name past the file system's limit: a traceback before this.
+    monkeypatch.setenv("LETTER_GEN_LANG", "vi")
+    register = tmp_path / ("s" * 300 + ".sqlite")
+    result = subprocess.run(
+        [sys.executable, "-m", "letter_gen", "render", str(ROOT / "data" / "cchc-2021.yaml"), "-o", str(tmp_path / "x.docx"),
+         "--issue", "--register", str(register)],
+        capture_output=True, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr == f"{register} (theo --register): không dùng được đường dẫn này cho sổ đăng ký (tên quá dài)\n"

@@ -312,7 +312,10 @@ class Register:
     def _open(self) -> None:
         """Open the file, or create it (and its folder); a register that is not ours, damaged,
         empty or of a newer format is refused here."""
-        exists = self.path.exists()
+        try:
+            exists = self.path.exists()
+        except OSError as err:  # a name too long, a path through a file: Path.exists raises those
+            raise RegisterError(_("{path}: cannot open the register ({err})").format(path=self.path, err=os_reason(err))) from err
         if (self.must_exist or self.read_only) and not exists:
             raise MissingRegisterError(_(
                 "{path}: there is no register here (it is created by the first --issue);"

@@ -34,6 +34,15 @@ class RegisterLocation:
         """``/home/vt/.local/share/letter-gen/register.sqlite (the user's data folder)``."""
         return _("{path} (from {source})").format(path=self.path, source=_(self.source))
 
+    def exists(self) -> bool:
+        """Whether the register's file is there; :class:`UsageError` naming where the path came
+        from when it cannot even be looked for (a name too long, a path through a file)."""
+        try:
+            return self.path.exists()
+        except OSError as err:
+            raise UsageError(_("{register}: cannot use this path for the register ({why})").format(
+                register=self.describe(), why=os_reason(err))) from err
+
 
 def user_register() -> Path:
     """The register of the user's data folder, shared by every folder the user works in."""
