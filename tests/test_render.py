@@ -69,12 +69,15 @@ def test_the_seeds_ampersands_survive(seed_data):
     assert "- TTTT&UD (web);" in text
 
 
-def test_a_line_break_inside_a_text_stays_a_line_break(seed_data):
-    seed_data["units"][0]["findings"] = ["Dòng một\nDòng hai"]
+def test_a_line_break_inside_a_body_text_starts_a_new_indented_paragraph(seed_data):
+    # Alt+Enter in a cell: the second line is a paragraph of the body, not a line at the margin
+    seed_data["units"][0]["findings"] = ["Dòng một\n\nDòng hai"]
     doc = render_data(seed_data)
-    paragraph = next(p for p in doc.paragraphs if p.text.startswith("Dòng một"))
-    assert paragraph.text == "Dòng một\nDòng hai"
-    assert paragraph._p.findall(".//" + qn("w:br"))
+    index = next(i for i, p in enumerate(doc.paragraphs) if "Dòng một" in p.text)
+    first, second = doc.paragraphs[index], doc.paragraphs[index + 1]
+    assert (first.text, second.text) == ("Dòng một", "Dòng hai")  # the blank line left out, nothing else
+    assert not first._p.findall(".//" + qn("w:br")) and second.style.name == first.style.name
+    assert second.paragraph_format.first_line_indent == first.paragraph_format.first_line_indent
 
 
 def test_a_tab_inside_a_text_stays_a_tab(seed_data):

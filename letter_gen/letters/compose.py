@@ -325,7 +325,19 @@ def _per_unit_body(round_: InspectionRound, unit: Unit, carried: list[Carried]) 
 
 
 def with_body_end(body: list[Paragraph]) -> list[Paragraph]:
-    """The body ending ``./.``, its last two paragraphs kept with the signature block."""
+    """The body ending ``./.``, its last two paragraphs kept with the signature block; a text
+    typed in several lines (Alt+Enter in a cell) is that many paragraphs (see :func:`_by_line`)."""
+    body = [line for paragraph in body for line in _by_line(paragraph)]
     last = body[-1]
     body = [*body[:-1], replace(last, text=vn.body_end(last.text))]
     return [*body[:-2], *(replace(p, keep_with_next=True) for p in body[-2:])]
+
+
+def _by_line(paragraph: Paragraph) -> list[Paragraph]:
+    """One paragraph per line of its text: a line break in a body text starts a new paragraph,
+    indented as every paragraph of the body (a line broken inside one would start at the
+    margin); the lead (``Điều 1.``) stays on the first, empty lines are left out."""
+    if "\n" not in paragraph.text:
+        return [paragraph]
+    lines = [line.strip(" ") for line in paragraph.text.split("\n") if line.strip()] or [""]
+    return [replace(paragraph, text=line, lead=paragraph.lead if i == 0 else "") for i, line in enumerate(lines)]
