@@ -279,7 +279,10 @@ def test_a_template_with_damaged_bytes_is_not_docx_not_a_traceback(tmp_path: Pat
     start = offset + 30 + name_length + extra_length
     path = tmp_path / "mau.docx"
     path.write_bytes(whole[:start] + b"\xff" * 64 + whole[start + 64:])  # a deflate block of the reserved type
-    assert "not a Word .docx file" in only(check_template(path), "not-docx").message
+    assert only(check_template(path), "not-docx").message.startswith("the Word file is damaged or incomplete")
+    renamed = tmp_path / "ghi-chu.docx"
+    renamed.write_text("not a zip at all", encoding="utf-8")  # a renamed file: not called damaged
+    assert "not a Word .docx file" in only(check_template(renamed), "not-docx").message
 
 
 # --- several problems -----------------------------------------------------------------------------
