@@ -126,7 +126,7 @@ class PreparedTemplate:
         self._environment = make_environment()
         entries = _read_package(self.path)
         self._parts: list[_Part] = []
-        self._last_document: bytes | None = None  # the last letter's document.xml, found well-formed
+        self._last_document: bytes | None = None  # the last letter's document.xml, as deflated into it
         self._adapts_columns = False  # whether the header's widths follow each letter
         base = io.BytesIO()
         with zipfile.ZipFile(base, "w", zipfile.ZIP_DEFLATED) as zipped:
