@@ -28,10 +28,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from run import _tree_rss  # noqa: E402  (RSS of a process and its children)
-from tests.rounds import make_round  # noqa: E402
 
 from letter_gen.inputs.excel import write_workbook  # noqa: E402
 from letter_gen.inputs.formats import _TextDateLoader, load_input, read_data  # noqa: E402
+from tests.rounds import make_round  # noqa: E402
 
 
 def write_yaml(path: Path, units: int) -> Path:
