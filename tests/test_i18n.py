@@ -443,3 +443,11 @@ def test_a_register_path_too_long_to_look_for_is_named_with_where_it_came_from(m
     )  # fmt: skip
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr == f"{register} (theo --register): không dùng được đường dẫn này cho sổ đăng ký (tên quá dài)\n"
+
+
+def test_a_number_typed_wrong_is_said_in_vietnamese_without_click_s_type_name():
+    # click names the type ("integer range") inside its sentence; the clerk reads "số"
+    vi = _run(["register", "void", "abc", "--agency", "STP", "--year", "2021", "--reason", "x"], LANG="C.UTF-8")
+    assert vi.exit_code == 2
+    assert "'abc' không phải là số." in vi.stderr
+    assert "integer" not in vi.stderr
