@@ -245,6 +245,25 @@ with Register(Path({str(register)!r})) as book:
         assert len({c.ref for c in result.changes}) == 6
 
 
+def test_a_workbook_each_unit_fills_its_own_sheet_of_does_not_set_back_another_units_answers(year):
+    # the office sends one export to every unit; each returns it with only its own sheet filled
+    tmp, register = year
+    export = tmp / "theo-doi.xlsx"
+    with Register(register) as book:
+        export_status(book, export, period=parse_period("2021"), period_text="2021")
+        items = tracked_items(book)
+    first, other = items[0], next(i for i in items if i.unit != items[0].unit)
+    fill(export, tmp / "a.xlsx", {first.ref: (DONE, dt.datetime(2021, 4, 10), None)})
+    fill(export, tmp / "b.xlsx", {other.ref: (IN_PROGRESS, None, None)})
+    with Register(register) as book:
+        import_status(book, tmp / "a.xlsx", today=dt.date(2021, 5, 10))
+        changes = import_status(book, tmp / "b.xlsx", today=dt.date(2021, 5, 10)).changes
+        assert [(c.ref, c.field) for c in changes] == [(other.ref, "status")]
+        status = {i.ref: (i.status, i.done_on) for i in tracked_items(book)}
+    assert status[first.ref] == (DONE, dt.date(2021, 4, 10))
+    assert status[other.ref] == (IN_PROGRESS, None)
+
+
 def test_an_unknown_item_is_refused_with_its_cell(year):
     tmp, register = year
     export = tmp / "theo-doi.xlsx"

@@ -45,6 +45,11 @@ COLUMNS: tuple[tuple[str, str | None, int], ...] = (
     ("Ghi chú", "note", 30),
 )
 LETTERS = "ABCDEFGHIJ"
+#: Hidden columns K-P keep each unit column's value as exported: a cell a unit left as it was
+#: changes nothing on import, so a workbook filled by one unit (every sheet in it, exported
+#: before another unit's answers were imported) does not set those answers back.
+AS_EXPORTED_HEADING = "Giá trị khi xuất"
+_UNIT_FIELDS = tuple(field for _heading, field, _width in COLUMNS if field is not None)
 HEADING_ROW = 3  #: row 1 the unit, row 2 a hint, row 3 the headings, items from row 4
 GUIDE_SHEET = "Hướng dẫn"
 DATE_FORMAT = "dd/mm/yyyy"
@@ -121,9 +126,15 @@ def _unit_sheet(book: Workbook, unit: str, items: list[TrackedItem], taken: set[
                 cell.number_format = DATE_FORMAT
             if field is None:
                 cell.fill = _GREY
+        for offset, field in enumerate(_UNIT_FIELDS):
+            kept = getattr(item, field)
+            ws.cell(row, len(COLUMNS) + 1 + offset, kept.isoformat() if isinstance(kept, dt.date) else kept)
         status.add(f"E{row}")
         dates.add(f"F{row}")
         dates.add(f"H{row}")
+    ws.cell(HEADING_ROW, len(COLUMNS) + 1, AS_EXPORTED_HEADING)
+    for offset in range(len(_UNIT_FIELDS)):
+        ws.column_dimensions[chr(ord("K") + offset)].hidden = True
     ws.freeze_panes = ws.cell(HEADING_ROW + 1, 2)
     ws.protection.sheet = True  # the grey columns cannot be typed over; no password
     ws.protection.formatColumns = ws.protection.formatRows = False  # widths and heights stay free
@@ -167,6 +178,7 @@ def read_workbook(path: Path, known: dict[str, TrackedItem], *, today: dt.date |
                               " (its headings were changed); export a new workbook").format(
                 name=path.name, sheet=ws.title, row=HEADING_ROW))
             continue
+        kept = _text(ws.cell(HEADING_ROW, len(COLUMNS) + 1).value) == AS_EXPORTED_HEADING
         for row in range(HEADING_ROW + 1, ws.max_row + 1):
             cells = [ws.cell(row, c).value for c in range(1, len(COLUMNS) + 1)]
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
@@ -189,6 +201,10 @@ def read_workbook(path: Path, known: dict[str, TrackedItem], *, today: dt.date |
                 continue
             seen[ref] = at
             values = _row_values(cells, item, today, problem)
+            if values is not None and kept:
+                exported = [_text(ws.cell(row, len(COLUMNS) + 1 + i).value) or None for i in range(len(_UNIT_FIELDS))]
+                values = {f: v for f, v, was in zip(_UNIT_FIELDS, [values[f] for f in _UNIT_FIELDS], exported, strict=True)
+                          if v != was}
             if values is not None:
                 updates.append(StatusUpdate(ref, values, at))
     if problems:
