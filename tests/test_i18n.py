@@ -451,3 +451,10 @@ def test_a_number_typed_wrong_is_said_in_vietnamese_without_click_s_type_name():
     assert vi.exit_code == 2
     assert "'abc' không phải là số." in vi.stderr
     assert "integer" not in vi.stderr
+
+
+def test_a_wrong_date_option_is_said_with_the_clerks_date_forms_not_strptime_codes():
+    vi = _run(["track", "list", "--as-of", "15/13/2021"], LANG="C.UTF-8")
+    assert vi.exit_code == 2
+    assert "'15/13/2021' không phải ngày có thật theo dạng dd/mm/yyyy (hoặc yyyy-mm-dd)." in vi.stderr
+    assert "%d" not in vi.stderr
