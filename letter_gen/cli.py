@@ -1041,9 +1041,11 @@ def track_report(period: str, as_of: Any, out_dir: Path, recipient: str | None, 
     from letter_gen.inputs.period import parse_period
     from letter_gen.output.batch import BatchOptions
     from letter_gen.output.reminders import run_report
-    from letter_gen.tracking.report import write_report_xlsx
+    from letter_gen.tracking.report import check_report_xlsx_name, write_report_xlsx
 
     _issue_flags_need_issue(issue, issue_date, reissue, allow_future)
+    if xlsx is not None:
+        check_report_xlsx_name(xlsx)
     wanted = parse_period(period)
     with _register_in_use(register_path, creating=False) as location:
         options = BatchOptions(

@@ -327,6 +327,18 @@ def test_the_track_commands_work_from_the_command_line(year):
     assert misuse.exit_code == 2
 
 
+def test_a_report_workbook_not_named_xlsx_is_refused_before_the_report_takes_a_number(year):
+    tmp, register = year
+    report = CliRunner().invoke(main, ["track", "report", "--period", "2021-Q1", "--as-of", "01/05/2021", "--issue",
+                                       "--date", "05/05/2021", "--register", str(register), "--out", str(tmp / "bc"),
+                                       "--xlsx", str(tmp / "so-lieu.csv")])
+    assert report.exit_code == 2
+    assert "so-lieu.csv: the report's figures are an Excel workbook: give a name ending in .xlsx" in report.output
+    assert not (tmp / "so-lieu.csv").exists() and not (tmp / "bc").exists()
+    with Register(register) as book:
+        assert len(book.entries(year=2021)) == 4  # the báo cáo took no number
+
+
 def test_track_unit_is_found_as_a_clerk_types_it_and_a_wrong_one_is_refused_with_the_closest(year):
     tmp, register = year
     runner = CliRunner()

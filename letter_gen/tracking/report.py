@@ -117,9 +117,17 @@ ITEM_HEADINGS = ("Mã theo dõi", "Đơn vị", "Nội dung", "Công văn", "H�
                  "Lý do không thực hiện")
 
 
+def check_report_xlsx_name(path: Path) -> None:
+    """Refuse a ``--xlsx`` name that is not a workbook's, before the báo cáo takes a number."""
+    if Path(path).suffix.lower() != ".xlsx":
+        raise UsageError(_("--xlsx {path}: the report's figures are an Excel workbook: give a name ending in .xlsx").format(
+            path=path))
+
+
 def write_report_xlsx(path: Path, report: StatusReport, *, force: bool = False) -> None:
     """The report's figures as a workbook: the summary table, then every item still open or
     refused (the deadline the letter set, the one a reminder set, the reason)."""
+    check_report_xlsx_name(path)
     book = Workbook()
     ws = book.active
     assert ws is not None
