@@ -170,6 +170,18 @@ def test_a_jinja_syntax_error_names_its_paragraph(tmp_path: Path, before: list[s
     assert "Jinja cannot read a tag here" in problem.message
 
 
+def test_a_syntax_error_is_said_in_the_clerks_words_not_jinjas_english(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_docx(tmp_path / "t.docx", ["Số: {{ number_line + }}", "{{ subject b }}"])
+    monkeypatch.setenv("LETTER_GEN_LANG", "vi")
+    messages = [p.message for p in check_template(path) if p.kind == "syntax"]
+    assert messages == [
+        "Jinja không đọc được thẻ ở đây ('}}' đặt sai chỗ); hãy xem lại chính tả, dấu ngoặc và dấu nháy",
+        "Jinja không đọc được thẻ ở đây (cần '}}' nhưng gặp 'b'); hãy xem lại chính tả, dấu ngoặc và dấu nháy",
+    ]
+
+
 def test_every_paragraph_with_a_syntax_error_is_named_and_the_rest_still_checked(tmp_path: Path) -> None:
     path = make_docx(tmp_path / "t.docx", ["{{ agency_name + }}", "Giữa", "V/v {{ subject ) }}", "{{ nguoi_nhan }}"])
     problems = check_template(path)

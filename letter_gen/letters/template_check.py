@@ -215,6 +215,31 @@ def raise_for_problems(path: Path | str) -> None:
 
 # --- reading the parts ------------------------------------------------------------------
 
+#: Jinja's names of the tokens it reports, as the clerk types them.
+_JINJA_TOKENS = {"end of print statement": "}}", "begin of print statement": "{{", "end of statement block": "%}",
+                 "begin of statement block": "{%"}
+_END_OF_TEMPLATE = N_("the end of the template")
+
+
+def jinja_reason(message: str) -> str:
+    """Jinja's English reason for a syntax error in the clerk's language: the common ones
+    said with the characters typed (``}}``, ``%}``), any other as Jinja wrote it."""
+    def token(name: str) -> str:
+        return _(_END_OF_TEMPLATE) if name == "end of template" else f"'{_JINJA_TOKENS.get(name, name)}'"
+
+    if match := re.fullmatch(r"unexpected '(.+)'", message):
+        return _("{token} where it cannot be").format(token=token(match[1]))
+    if match := re.fullmatch(r"expected token '(.+)', got '(.+)'", message):
+        return _("{wanted} expected, found {got}").format(wanted=token(match[1]), got=token(match[2]))
+    if match := re.fullmatch(r"Expected an expression, got '(.+)'", message):
+        return _("a value expected, found {got}").format(got=token(match[1]))
+    if match := re.match(r"Encountered unknown tag '(.+?)'", message):
+        return _("unknown tag '{tag}'").format(tag=match[1])
+    if message.startswith("Unexpected end of template"):
+        return _("the template ends before the tag is closed")
+    return message
+
+
 _W = ooxml.W
 _P, _T, _TBL, _TR, _TC = (f"{{{_W}}}{tag}" for tag in ("p", "t", "tbl", "tr", "tc"))
 _TEMPLATED_PART = re.compile(r"word/(document|header\d*|footer\d*|footnotes)\.xml")
@@ -494,7 +519,8 @@ def _jinja_problems(part: str, xml: str, paras: list[_Para], structure_reported:
             index, where = locate(err.lineno)
             found.append(((index, 0), TemplateProblem(
                 "syntax", where,
-                _("Jinja cannot read a tag here ({err}); check its spelling, brackets and quotes").format(err=err.message),
+                _("Jinja cannot read a tag here ({err}); check its spelling, brackets and quotes").format(
+                    err=jinja_reason(err.message or "")),
             )))
             # Blank that paragraph and read on, to report every paragraph's errors at once; not
             # when it holds a block tag, whose absence would unbalance the rest.
