@@ -216,6 +216,9 @@ def test_a_wrong_date_is_mended_by_voiding_the_number_and_issuing_again(tmp_path
     listing = runner.invoke(main, ["register", "list", "--register", str(register)]).output
     assert "ĐÃ HỦY SỐ" in listing and "ghi sai ngày" in listing
     assert re.search(r"ĐÃ HỦY SỐ ngày \d\d/\d\d/20\d\d: ghi sai ngày", listing)  # the day as a clerk writes it
+    twice = runner.invoke(main, ["register", "void", "1", "--agency", "SKHCN", "--year", "2021", "--reason", "x", "--register", str(register)])
+    assert twice.exit_code == 1
+    assert re.search(r"số 01/SKHCN-TTr was already voided on \d\d/\d\d/20\d\d$", twice.stderr.strip())  # dd/mm/yyyy, not ISO
 
 
 # --- one round, one set of letters; an output folder a clerk can trust ------------------------------

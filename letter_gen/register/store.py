@@ -538,7 +538,7 @@ class Register:
                     agency=agency, year=year, number=format_number(number)))
             if row["voided_at"] is not None:
                 raise RegisterError(_("{agency} {year}: số {number} was already voided on {when}").format(
-                    agency=agency, year=year, number=number_and_symbol(number, row['symbol']), when=row['voided_at'][:10]))
+                    agency=agency, year=year, number=number_and_symbol(number, row['symbol']), when=short_date(date.fromisoformat(row['voided_at'][:10]))))
             self._conn.execute(
                 "UPDATE letters SET voided_at = ?, void_reason = ? WHERE id = ?", (_now(), reason.strip(), row["id"])
             )
