@@ -37,6 +37,7 @@ import click.utils
 from letter_gen.errors import LetterGenError, UsageError
 from letter_gen.i18n import N_, _, click_gettext, click_ngettext, local_number, ngettext
 from letter_gen.interrupts import Interrupted, stop_on_signals
+from letter_gen.interrupts import check as check_stopped
 from letter_gen.register.where import RegisterLocation, locate, stray_old_register
 from letter_gen.vn import MAX_LETTER_NUMBER
 
@@ -105,7 +106,9 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         stop_on_signals()
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            check_stopped()  # a stop whose exception a library swallowed still ends the command as one
+            return result
         except LetterGenError as err:
             for line in err.lines():
                 click.echo(line, err=True)

@@ -159,6 +159,36 @@ def test_a_batch_stopped_between_chunks_leaves_no_number_without_its_letter(tmp_
     assert numbers, "the first chunk was numbered"
 
 
+def test_a_ctrl_c_just_as_a_chunk_is_committed_still_writes_its_letters(tmp_path, monkeypatch):
+    """A real Ctrl-C arriving the moment the register commits a chunk's numbers (before the batch
+    holds the chunk) waits until it does: the numbers it took have their letters."""
+    import signal
+
+    import letter_gen.output.batch as batch
+
+    monkeypatch.setattr(batch, "_CHUNK", 2)
+    real = Register.transaction
+    opened = {"n": 0}
+
+    @contextlib.contextmanager
+    def transaction(self):
+        opened["n"] += 1
+        with real(self) as tx:
+            yield tx
+        if opened["n"] == 1:
+            os.kill(os.getpid(), signal.SIGINT)  # the clerk's Ctrl-C, right after the commit
+
+    monkeypatch.setattr(Register, "transaction", transaction)
+    before = {each: signal.getsignal(each) for each in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        result, numbers = _issue_in_chunks_of_two(tmp_path, units=5)
+    finally:
+        for each, handler in before.items():
+            signal.signal(each, handler)
+    assert result.exit_code == 130, result.output
+    assert numbers == [1, 2] and "2 letters written, 2 numbers taken" in result.stderr
+
+
 def test_a_batch_whose_next_letters_cannot_be_composed_writes_every_letter_it_numbered(tmp_path, monkeypatch):
     """The next chunk is composed while the workers render this one: an input error met then is
     raised after this chunk is committed and written, as it was met without composing ahead."""
@@ -207,3 +237,39 @@ def test_a_batch_stopped_while_it_lists_a_chunk_writes_the_chunk_numbered_meanwh
     with pytest.raises(Interrupted):
         run_batch([source], options)
     assert _numbers_each_with_its_letter(out, register) == [1, 2, 3, 4], "chunks 1 and 2 were numbered"
+
+
+def test_a_ctrl_c_a_library_swallows_still_stops_the_command():
+    """pydantic turns an exception raised in a discriminator (the form of an action, while a
+    round is recorded for tracking) into a warning: a Ctrl-C landing there must still stop."""
+    import signal
+    import warnings
+    from typing import Annotated, Any
+
+    from pydantic import BaseModel, Discriminator, Tag
+
+    from letter_gen import interrupts
+
+    def form(value: Any) -> str:
+        if value == "stop":
+            os.kill(os.getpid(), signal.SIGINT)  # the clerk's Ctrl-C, inside pydantic's callback
+        return "text" if isinstance(value, str) else "number"
+
+    class Holder(BaseModel):
+        items: list[Annotated[Annotated[str, Tag("text")] | Annotated[int, Tag("number")], Discriminator(form)]]
+
+    holder = Holder(items=["Rà soát hồ sơ."])
+    holder.items = ["stop"]
+    before = {each: signal.getsignal(each) for each in interrupts.SIGNALS}
+    try:
+        interrupts.stop_on_signals()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert holder.model_dump(mode="json") == {"items": ["stop"]}  # swallowed by pydantic
+        with pytest.raises(interrupts.Interrupted):
+            interrupts.check()
+        interrupts.stop_on_signals()  # the next command starts afresh
+        interrupts.check()
+    finally:
+        for each, handler in before.items():
+            signal.signal(each, handler)

@@ -35,7 +35,8 @@ from letter_gen.inputs.period import PeriodFilter
 from letter_gen.inputs.spool import SpooledRound
 from letter_gen.letters.compose import LetterContent
 from letter_gen.letters.kinds import compose, letters_of, require_section, with_kind
-from letter_gen.interrupts import worker_signals
+from letter_gen.interrupts import Interrupted, worker_signals
+from letter_gen.interrupts import check as check_stopped
 from letter_gen.output.folder import FolderLock
 from letter_gen.output.manifest import Manifest, read_manifest
 from letter_gen.output.writer import (
@@ -218,11 +219,14 @@ def _run(
                 write_ready()
                 upcoming.fetch()  # the next chunk composed while the workers render this one
 
+            hold = contextlib.ExitStack()
             try:
                 while (chunk := upcoming.next()) is not None:
-                    following = writer.prepare(chunk, name, meanwhile=meanwhile)
+                    following = writer.prepare(chunk, name, meanwhile=meanwhile, hold=hold)
                     write_ready()
                     ready = following  # committed: from here a stop still writes it (below)
+                    hold.close()  # a stop held since the commit is raised now
+                    check_stopped()  # and one a library swallowed
                     list_written()
                     syncing.start()
             except BaseException:
@@ -233,6 +237,8 @@ def _run(
                 write_ready()
                 for outcome in [*unlisted, *(written_chunk or [])]:
                     _count(outcome, summary, on_letter)
+                with contextlib.suppress(Interrupted):
+                    hold.close()  # a commit that failed: stops count again; this error goes on
                 raise
             write_ready()
             list_written()

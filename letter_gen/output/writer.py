@@ -9,6 +9,7 @@ batch of one letter; ``batch`` adds discovery, chunking, the process pool and th
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import unicodedata
@@ -33,6 +34,7 @@ from letter_gen.errors import (
 )
 from letter_gen.fileio import write_bytes_atomic
 from letter_gen.inputs.formats import load_input
+from letter_gen.interrupts import held
 from letter_gen.inputs.model import InspectionRound, list_warnings
 from letter_gen.letters import layout as L
 from letter_gen.letters.bundled import template_path
@@ -145,12 +147,14 @@ class LetterWriter:
 
     def prepare(
         self, jobs: list[LetterJob], name: Callable[[LetterJob, LetterContent], Path] | None = None,
-        meanwhile: Callable[[], None] | None = None,
+        meanwhile: Callable[[], None] | None = None, hold: contextlib.ExitStack | None = None,
     ) -> Prepared:
         """Everything :meth:`write` does before the files are written: numbers taken and
         committed, letters rendered, checked and given their paths. ``meanwhile`` is called
         once the letters are handed to the workers, before waiting for them: a batch writes
-        its previous chunk's files then, so the workers never wait for the disk."""
+        its previous chunk's files then, so the workers never wait for the disk. With ``hold``,
+        a stop (Ctrl-C) from just before the commit waits until the caller closes it, once it
+        holds the letters these numbers belong to."""
         failed: dict[int, Outcome] = {}
         date = self.options.date or dt.date.today()
         if self.options.issue:
@@ -191,6 +195,8 @@ class LetterWriter:
                 ready = {i: replace(r, replaces=replaces[i]) for i, r in ready.items()}
                 # Tracking (issue 15): what these letters ask commits with their numbers, or not at all.
                 self._on_issued(tx.connection, [(jobs[i], r.content) for i, r in ready.items()])
+                if hold is not None:
+                    hold.enter_context(held())
         return Prepared(jobs, failed, ready)
 
     def finish(self, prepared: Prepared) -> list[Outcome]:
