@@ -67,8 +67,10 @@ def _stop(signum: int, _frame: FrameType | None) -> None:
 
 
 def check() -> None:
-    """Raise again a stop whose exception a library swallowed (signals are ignored by then)."""
-    if _stopped is not None:
+    """Raise again a stop whose exception a library swallowed. Only while that stop's command
+    runs (it left the signals ignored): a program (or a test) that caught the stop and set its
+    own handlers again goes on, and the next command starts afresh (:func:`stop_on_signals`)."""
+    if _stopped is not None and signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
         raise Interrupted(_stopped)
 
 

@@ -273,3 +273,25 @@ def test_a_ctrl_c_a_library_swallows_still_stops_the_command():
     finally:
         for each, handler in before.items():
             signal.signal(each, handler)
+
+
+def test_a_stop_handled_by_the_caller_does_not_stop_its_next_batch(tmp_path):
+    """A program (or a test) that caught a stop and set its own signal handlers again runs the
+    next batch: the stop kept for one a library swallows belongs to its own command only."""
+    import signal
+
+    from letter_gen import interrupts
+
+    before = {each: signal.getsignal(each) for each in interrupts.SIGNALS}
+    try:
+        interrupts.stop_on_signals()
+        with pytest.raises(interrupts.Interrupted):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)  # the handler runs before this ends
+    finally:
+        for each, handler in before.items():
+            signal.signal(each, handler)
+    interrupts.check()  # the caller took the stop: nothing left to raise
+    source = write_round(tmp_path / "round.yaml", make_round(units=3))
+    summary = run_batch([source], BatchOptions(out_dir=tmp_path / "out", mode="per-unit"))
+    assert summary.failed == 0 and summary.written > 0
