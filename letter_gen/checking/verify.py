@@ -97,10 +97,11 @@ _ONE_WORD = re.compile(rb'<w:(?:t(?: xml:space="preserve")?>([^<]*)</w:t>|(t)(?:
 _SHOWN = {b"t": "", b"tab": "\t", b"br": "\n", b"cr": "\n", b"noBreakHyphen": "-"}
 _REFERENCE = re.compile(r"&(?:#([0-9]+)|#x([0-9a-fA-F]+)|(amp|lt|gt|quot|apos));")
 _LOOSE_AMPERSAND = re.compile(r"&(?!#[0-9]+;|#x[0-9a-fA-F]+;|(?:amp|lt|gt|quot|apos);)")
-# What XML 1.0 refuses in text (its Char production), and "]]>", which text may not hold.
-_NOT_CHARACTER = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_NOT_TEXT = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|]]>")
-_TEXTS = re.compile(rb"<w:t(?: xml:space=\"preserve\")?>([^<]*)</w:t>")  # each w:t's text in a match
+# The characters XML 1.0 allows (its Char production); a character outside them, or "]]>",
+# which text may not hold, makes a word no text.
+_XML_CHARACTERS = "\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff"
+_NOT_CHARACTER = re.compile(f"[^{_XML_CHARACTERS}]")
+_NOT_TEXT = re.compile(f"[^{_XML_CHARACTERS}]|]]>")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 # A word's place in a run's text while the reference is read: one private-use character per match.
 _MARK = 0xF0000
@@ -361,7 +362,7 @@ def _read_with(reference: _Reference, layout: _Layout, words: list[bytes]) -> Le
     checked letter, where an element may start (no comment, CDATA or DOCTYPE: see
     :func:`_recipes`). So the letter is well-formed when each word's text is: that is checked
     here, once per paragraph (a paragraph kept was read from these very bytes)."""
-    if any(_unescape(raw) is None for match in words[: reference.head] for raw in _TEXTS.findall(match)):
+    if any(_words(match) is None for match in words[: reference.head]):
         return None
     # Every paragraph is a copy of its group's paragraph in the reference but for its words
     # (the skeleton is equal), so its runs' texts follow the group's recipes (see _recipes).
