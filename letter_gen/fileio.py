@@ -8,6 +8,7 @@ import os
 import re
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -47,6 +48,21 @@ def refuse_to_replace(path: Path, data: bytes, ours: Callable[[bytes], bool], *,
         "{path}: a file letter_gen did not write (or that was edited since) is there; it is not replaced"
         " (give another name, or --force to replace it)"
     ).format(path=path))
+
+
+#: What zipfile raises for a .docx or .xlsx whose bytes are damaged: not a zip, or a damaged
+#: directory (BadZipFile); a part that does not unzip (zlib.error; EOFError: cut short); an entry
+#: it cannot read (NotImplementedError: a damaged byte, or a compression Office never writes).
+DAMAGED_ZIP: tuple[type[BaseException], ...] = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
+
+
+def starts_as_a_zip(path: Path) -> bool:
+    """Whether the file begins as every .docx and .xlsx does (``PK``), damaged or not."""
+    try:
+        with Path(path).open("rb") as file:
+            return file.read(2) == b"PK"
+    except OSError:
+        return False
 
 
 def write_bytes_atomic(

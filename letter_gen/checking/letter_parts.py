@@ -12,7 +12,6 @@ import io
 import re
 import unicodedata
 import zipfile
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -35,6 +34,7 @@ from letter_gen.checking.word_format import (
     w,
 )
 from letter_gen.errors import InputError
+from letter_gen.fileio import DAMAGED_ZIP, starts_as_a_zip
 from letter_gen.i18n import _, local_number, os_reason
 
 _DASHES = ("- ", "– ")  # Word's AutoCorrect turns "- " into "– "; both read as a dash
@@ -168,7 +168,7 @@ def _refuse_oversized(source: Any, name: object) -> None:
     try:
         with zipfile.ZipFile(source) as zipped:
             sizes = [(i.filename, i.file_size) for i in zipped.infolist()]
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+    except DAMAGED_ZIP + (OSError, ValueError):
         return
     too_big = limits.oversized_parts(sizes, limits.CHECKED_PART_BYTES, limits.CHECKED_BYTES)
     if too_big:
@@ -181,10 +181,7 @@ def open_docx(path: Path) -> Any:
     _refuse_oversized(path, path)
     try:
         return docx.Document(str(path))
-    # zlib.error, EOFError: a part that does not unzip; NotImplementedError: zipfile's word for a
-    # directory entry it cannot read (a damaged byte, or a compression Word never writes)
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError,
-            zlib.error, EOFError, NotImplementedError) as err:
+    except DAMAGED_ZIP + (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as err:
         if path.suffix.lower() == ".doc":
             raise InputError(_("{path}: an old Word .doc file; open it in Word and save it as .docx (Word Document)").format(path=path)) from err
         raise InputError(_not_a_docx(path)) from err
@@ -198,10 +195,8 @@ def _not_a_docx(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as zipped:
             names = set(zipped.namelist())
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
-        with path.open("rb") as file:
-            zipped_once = file.read(2) == b"PK"
-        if zipped_once:  # a zip cut short: the copy of a letter stopped half-way
+    except DAMAGED_ZIP + (OSError, ValueError):
+        if starts_as_a_zip(path):  # a zip cut short: the copy of a letter stopped half-way
             return _("{path}: the Word file is damaged or incomplete (a copy stopped half-way?): copy it again,"
                      " or open it in Word and save it again").format(path=path)
         return _("{path}: not a Word .docx file").format(path=path)
@@ -218,10 +213,7 @@ def open_docx_bytes(data: bytes, name: str) -> Any:
     _refuse_oversized(io.BytesIO(data), name)
     try:
         return docx.Document(io.BytesIO(data))
-    # zlib.error, EOFError: a part that does not unzip; NotImplementedError: zipfile's word for a
-    # directory entry it cannot read (a damaged byte, or a compression Word never writes)
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError,
-            zlib.error, EOFError, NotImplementedError) as err:
+    except DAMAGED_ZIP + (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as err:
         raise InputError(_("{path}: not a Word .docx file ({err})").format(path=name, err=err)) from err
 
 

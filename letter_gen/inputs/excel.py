@@ -36,7 +36,6 @@ import math
 import re
 import warnings
 import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -54,7 +53,7 @@ from pydantic import ValidationError
 
 from letter_gen import vn
 from letter_gen.errors import InputError, OutputError
-from letter_gen.fileio import GENERATOR, workbook_written_by_letter_gen, write_bytes_atomic
+from letter_gen.fileio import DAMAGED_ZIP, GENERATOR, workbook_written_by_letter_gen, write_bytes_atomic
 from letter_gen.i18n import _, local_number, os_reason
 from letter_gen.inputs.limits import Limits, byte_size
 from letter_gen.inputs.limits import current as current_limits
@@ -609,7 +608,7 @@ def _not_a_workbook(path: Path) -> str:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
-    except (zipfile.BadZipFile, OSError, zlib.error, EOFError, NotImplementedError):
+    except DAMAGED_ZIP + (OSError,):
         return damaged
     if "word/document.xml" in names:
         return _("{path}: a Word document (.docx) with the name of a workbook, not an Excel workbook (.xlsx):"
@@ -670,9 +669,8 @@ class _Reader:
             except IsADirectoryError as err:
                 raise InputError(_("{path}: is a folder, expected a file").format(path=self.path)) from err
             # Not a zip, not an Office zip, or broken XML inside (lxml's errors are SyntaxErrors),
-            # or a part that does not unzip (zlib.error, EOFError: a file damaged or cut short).
-            except (zipfile.BadZipFile, InvalidFileException, KeyError, SyntaxError, TypeError, ValueError,
-                    zlib.error, EOFError, NotImplementedError) as err:
+            # or damaged bytes.
+            except DAMAGED_ZIP + (InvalidFileException, KeyError, SyntaxError, TypeError, ValueError) as err:
                 files.close()
                 raise InputError(_not_a_workbook(self.path)) from err
             except OSError as err:
@@ -683,8 +681,7 @@ class _Reader:
             try:
                 sheets = self._sheet_rows(book)
             # IndexError: a cell naming a shared text the workbook does not hold
-            except (zipfile.BadZipFile, KeyError, IndexError, SyntaxError, TypeError, ValueError, OSError, zlib.error, EOFError,
-                    NotImplementedError) as err:
+            except DAMAGED_ZIP + (KeyError, IndexError, SyntaxError, TypeError, ValueError, OSError) as err:
                 raise InputError(_("{path}: not an Excel workbook (.xlsx), or a damaged one").format(path=self.path)) from err
             finally:
                 book.close()

@@ -35,7 +35,6 @@ import re
 import types
 import typing
 import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
@@ -48,6 +47,7 @@ from lxml import etree
 
 from letter_gen import limits, ooxml, vn
 from letter_gen.errors import TemplateError
+from letter_gen.fileio import DAMAGED_ZIP, starts_as_a_zip
 from letter_gen.i18n import N_, _, ngettext, os_reason
 from letter_gen.letters.compose import LetterContent, Paragraph
 from letter_gen.letters.render import docxtpl_patch, make_environment
@@ -175,8 +175,8 @@ def check_template(path: Path | str) -> list[TemplateProblem]:
             parts = [(n, zipped.read(n)) for n in sorted(filter(_TEMPLATED_PART.fullmatch, names), key=_part_rank)]
     except FileNotFoundError:
         return [_not_docx(path, _("there is no such file"))]
-    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError) as err:
-        if not isinstance(err, zipfile.BadZipFile) or _starts_as_a_zip(path):  # a zip whose bytes are damaged
+    except DAMAGED_ZIP as err:
+        if not isinstance(err, zipfile.BadZipFile) or starts_as_a_zip(path):  # a zip whose bytes are damaged
             return [_not_docx(path, _("the Word file is damaged or incomplete (a copy stopped half-way?): copy it"
                                       " again, or open it in Word and save it again"))]
         return [_not_docx(path, _("this is not a Word .docx file; open it in Word and save it as"
@@ -273,14 +273,6 @@ def _part_rank(name: str) -> tuple[int, int]:
     stem = re.sub(r"\d+|\.xml$|^word/", "", name)
     digits = re.sub(r"\D", "", name)
     return order.index(stem), int(digits or 0)
-
-
-def _starts_as_a_zip(path: Path) -> bool:
-    try:
-        with path.open("rb") as file:
-            return file.read(2) == b"PK"
-    except OSError:
-        return False
 
 
 def _not_docx(path: Path, message: str) -> TemplateProblem:

@@ -14,8 +14,6 @@ import hashlib
 import io
 import re
 import warnings
-import zipfile
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from letter_gen import vn
 from letter_gen.errors import InputError
-from letter_gen.fileio import GENERATOR, workbook_written_by_letter_gen, write_bytes_atomic
+from letter_gen.fileio import DAMAGED_ZIP, GENERATOR, workbook_written_by_letter_gen, write_bytes_atomic
 from letter_gen.i18n import _, ngettext, os_reason
 from letter_gen.tracking.items import DONE, NOT_DONE, OPEN, STATUSES, TrackedItem
 from letter_gen.tracking.store import StatusUpdate
@@ -160,9 +158,8 @@ def read_workbook(path: Path, known: dict[str, TrackedItem], *, today: dt.date |
         warnings.simplefilter("ignore")
         try:
             book = load_workbook(io.BytesIO(data), data_only=True)
-        # OSError: openpyxl's "no valid workbook part" (a .docx named .xlsx); zlib.error, EOFError: damaged bytes
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, SyntaxError, TypeError, ValueError,
-                OSError, zlib.error, EOFError, NotImplementedError) as err:
+        # OSError: openpyxl's "no valid workbook part" (a .docx named .xlsx)
+        except DAMAGED_ZIP + (InvalidFileException, KeyError, SyntaxError, TypeError, ValueError, OSError) as err:
             raise InputError(_("{path}: not an Excel workbook (.xlsx); give the status workbook of letter-gen"
                                " track export, filled in").format(path=path)) from err
     today = today or dt.date.today()
