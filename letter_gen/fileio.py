@@ -84,7 +84,7 @@ def write_bytes_atomic(
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as err:
-        raise OutputError(_("{folder}: cannot write here ({why})").format(folder=_shown_folder(path), why=os_reason(err))) from err
+        raise OutputError(_("{folder}: cannot write here ({why})").format(folder=shown_folder(path.parent), why=os_reason(err))) from err
     try:
         try:
             with contextlib.suppress(OSError, AttributeError):  # some shares (vfat, CIFS) refuse; Windows has none
@@ -99,7 +99,7 @@ def write_bytes_atomic(
         os.replace(tmp, path)
     except OSError as err:
         _remove_quietly(tmp)
-        raise OutputError(_("{folder}: cannot write here ({why})").format(folder=_shown_folder(path), why=os_reason(err))) from err
+        raise OutputError(_("{folder}: cannot write here ({why})").format(folder=shown_folder(path.parent), why=os_reason(err))) from err
     except BaseException:
         _remove_quietly(tmp)
         raise
@@ -110,9 +110,9 @@ def write_text_atomic(path: Path, text: str, *, ours: Callable[[bytes], bool] | 
     write_bytes_atomic(path, text.encode("utf-8"), ours=ours, force=force)
 
 
-def _shown_folder(path: Path) -> Path:
-    """The folder of ``path`` as a clerk can find it: the working folder named in full, not "."."""
-    return path.parent if path.parent.parts else path.parent.absolute()
+def shown_folder(folder: Path) -> Path:
+    """A folder as a clerk can find it in a message: the working folder named in full, not "."."""
+    return folder if folder.parts else folder.absolute()
 
 
 def _remove_quietly(path: str) -> None:

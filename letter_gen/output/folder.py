@@ -8,6 +8,7 @@ from pathlib import Path
 
 from letter_gen.i18n import _, os_reason
 from letter_gen.errors import OutputError
+from letter_gen.fileio import shown_folder
 
 LOCK_NAME = ".letter-gen.lock"
 WAIT_S = 30.0
@@ -28,8 +29,7 @@ class FolderLock:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._handle = (self.folder / LOCK_NAME).open("a")
         except OSError as err:
-            shown = self.folder if self.folder.parts else self.folder.absolute()  # the working folder in full, not "."
-            raise OutputError(_("{folder}: cannot write here ({why})").format(folder=shown, why=os_reason(err))) from err
+            raise OutputError(_("{folder}: cannot write here ({why})").format(folder=shown_folder(self.folder), why=os_reason(err))) from err
         deadline = time.monotonic() + (WAIT_S if self.wait else 0.0)
         while True:
             try:

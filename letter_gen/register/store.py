@@ -24,6 +24,7 @@ from types import TracebackType
 
 from letter_gen.i18n import _, local_number, os_reason
 from letter_gen.errors import MissingRegisterError, RegisterError
+from letter_gen.fileio import shown_folder
 from letter_gen.vn import MAX_LETTER_NUMBER, VIETNAM_TIME, format_number, kind_and_subject, short_date
 
 SCHEMA_VERSION = 4
@@ -769,8 +770,8 @@ def _create(path: Path) -> bool:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
         os.close(fd)
     except OSError as err:
-        shown = path.parent if path.parent.parts else path.parent.absolute()  # the working folder in full, not "."
-        raise RegisterError(_("{folder}: cannot create the register here ({why})").format(folder=shown, why=os_reason(err))) from err
+        raise RegisterError(_("{folder}: cannot create the register here ({why})").format(
+            folder=shown_folder(path.parent), why=os_reason(err))) from err
     tmp = Path(name)
     try:
         conn = sqlite3.connect(tmp, isolation_level=None)
