@@ -95,7 +95,7 @@ class _Group(click.Group):
         try:
             return super().main(*args, **kwargs)
         finally:
-            _resume_collecting()  # help, a usage error: the command ended before its work started
+            _collect_from_here(freeze=False)  # help, a usage error: the command ended before its work started
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
         name, command, rest = super().resolve_command(ctx, args)
@@ -138,22 +138,16 @@ def _starting() -> None:
         atexit.register(gc.freeze)
 
 
-def _collect_from_here() -> None:
+def _collect_from_here(*, freeze: bool = True) -> None:
     """Start-up is over: what it made is kept out of every later collection (``gc.freeze``), and
-    the garbage the command's own work makes is collected as usual."""
+    the garbage the command's own work makes is collected as usual. ``freeze=False`` when
+    ``main`` returns before the command's work began (help, a usage error): a program calling
+    ``main`` (or a test) goes on with the collector on, nothing frozen."""
     global _collector_resting
     if _collector_resting:
         _collector_resting = False
-        gc.freeze()
-        gc.enable()
-
-
-def _resume_collecting() -> None:
-    """The collector runs again when ``main`` returns, whatever ended the command: a program
-    calling ``main`` (or a test) goes on with it on."""
-    global _collector_resting
-    if _collector_resting:
-        _collector_resting = False
+        if freeze:
+            gc.freeze()
         gc.enable()
 
 
