@@ -312,25 +312,36 @@ def test_a_unit_whose_letter_alone_is_in_10pt_is_refused_before_it_takes_a_numbe
         assert any(odd in entry.recipients for entry in book.entries())
 
 
-def test_a_unit_whose_letter_alone_holds_broken_xml_in_its_words_is_refused_as_the_template_s_fault(tmp_path):
-    # The batch does not parse a proven letter's XML: the proof finds its words are not XML.
+_ODD = "Trung tâm Kiểm định số 999"
+
+
+def _batch_where_one_unit_s_template_writes(
+    tmp_path, anchor: str, odd_markup: str, others: str = "", *, before: bool = False, **options
+):
+    """A 30-unit per-unit batch whose clerk's template writes ``odd_markup`` (Jinja, |safe) just
+    after ``anchor`` (``before`` it) for unit 20 alone, ``others`` for the rest: the summary, and the units."""
     data = make_round(units=40, seed=5)
     data["units"] = [u for u in data["units"] if u["findings"] or u["actions"]][:30]
-    odd = "Trung tâm Kiểm định số 999"
-    data["units"][19]["name"] = odd
+    data["units"][19]["name"] = _ODD
     source = write_round(tmp_path / "round.yaml", data)
     template = tmp_path / "mau-rieng.docx"
-    template.write_bytes(_edited(
-        template_path("follow-up").read_bytes(),
-        lambda xml: xml.replace("Nơi nhận:", "Nơi nhận:{{ '\\x26bogus;'|safe if unit == '" + odd + "' else '' }}", 1),
-    ))  # fmt: skip
-    register = tmp_path / "register.sqlite"
-    options = dict(mode="per-unit", template=template, issue=True, register_path=register, workers=2)
-    summary = run_batch([source], BatchOptions(out_dir=tmp_path / "out", **options))  # type: ignore[arg-type]
+    insert = "{{ '" + odd_markup + "'|safe if unit == '" + _ODD + "' else '" + others + "'|safe }}"
+    placed = insert + anchor if before else anchor + insert
+    template.write_bytes(_edited(template_path("follow-up").read_bytes(), lambda xml: xml.replace(anchor, placed, 1)))
+    summary = run_batch([source], BatchOptions(out_dir=tmp_path / "out", mode="per-unit", template=template, workers=2, **options))
     assert (summary.failed, summary.written) == (1, len(data["units"]) - 1)
-    assert odd in summary.failures[0] and "the rendered letter is not valid XML" in summary.failures[0]
+    assert _ODD in summary.failures[0] and "the rendered letter is not valid XML" in summary.failures[0]
+    return summary, data["units"]
+
+
+def test_a_unit_whose_letter_alone_holds_broken_xml_in_its_words_is_refused_as_the_template_s_fault(tmp_path):
+    # The batch does not parse a proven letter's XML: the proof finds its words are not XML.
+    register = tmp_path / "register.sqlite"
+    _summary, units = _batch_where_one_unit_s_template_writes(
+        tmp_path, "Nơi nhận:", "\\x26bogus;", issue=True, register_path=register
+    )
     with Register(register) as book:
-        assert [e.number for e in book.entries()] == list(range(1, len(data["units"])))
+        assert [e.number for e in book.entries()] == list(range(1, len(units)))
 
 
 # Words as a clerk's data or Word may write them: references the XML parser replaces, line ends
@@ -589,16 +600,4 @@ def test_a_nul_where_a_checked_letter_had_words_is_not_taken_for_them():
 
 
 def test_a_template_writing_a_nul_for_one_unit_s_words_is_refused_as_the_template_s_fault(tmp_path):
-    data = make_round(units=40, seed=5)
-    data["units"] = [u for u in data["units"] if u["findings"] or u["actions"]][:30]
-    odd = "Trung tâm Kiểm định số 999"
-    data["units"][19]["name"] = odd
-    source = write_round(tmp_path / "round.yaml", data)
-    template = tmp_path / "mau-rieng.docx"
-    template.write_bytes(_edited(
-        template_path("follow-up").read_bytes(),
-        lambda xml: xml.replace("<w:sectPr", "{{ '\\x00'|safe if unit == '" + odd + "' else '<w:t>x</w:t>'|safe }}<w:sectPr", 1),
-    ))  # fmt: skip
-    summary = run_batch([source], BatchOptions(out_dir=tmp_path / "out", mode="per-unit", template=template, workers=2))  # type: ignore[arg-type]
-    assert (summary.failed, summary.written) == (1, len(data["units"]) - 1)
-    assert odd in summary.failures[0] and "the rendered letter is not valid XML" in summary.failures[0]
+    _batch_where_one_unit_s_template_writes(tmp_path, "<w:sectPr", "\\x00", "<w:t>x</w:t>", before=True)
