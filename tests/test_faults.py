@@ -135,11 +135,10 @@ def _numbers_each_with_its_letter(out, register):
     return numbers
 
 
-def test_a_batch_stopped_between_chunks_leaves_no_number_without_its_letter(tmp_path, monkeypatch):
-    """Chunk N's numbers are committed before its files are written (while chunk N+1 renders):
-    a stop at chunk N+1 (here the register busy past its timeout) must still write chunk N."""
+def _chunks_of_two_with_register_hooks(monkeypatch, *, before_second=None, after_first=None):
+    """A batch of two letters a chunk whose register runs ``before_second`` as it opens its
+    second transaction, ``after_first`` once its first is committed."""
     import letter_gen.output.batch as batch
-    from letter_gen.errors import RegisterError
 
     monkeypatch.setattr(batch, "_CHUNK", 2)
     real = Register.transaction
@@ -148,12 +147,40 @@ def test_a_batch_stopped_between_chunks_leaves_no_number_without_its_letter(tmp_
     @contextlib.contextmanager
     def transaction(self):
         opened["n"] += 1
-        if opened["n"] == 2:
-            raise RegisterError("the register is busy (another clerk holds it)")
+        if opened["n"] == 2 and before_second is not None:
+            before_second()
         with real(self) as tx:
             yield tx
+        if opened["n"] == 1 and after_first is not None:
+            after_first()
 
     monkeypatch.setattr(Register, "transaction", transaction)
+
+
+@contextlib.contextmanager
+def _signal_handlers_restored():
+    """The test process's own handlers of the stop signals back after the block."""
+    import signal
+
+    from letter_gen import interrupts
+
+    before = {each: signal.getsignal(each) for each in interrupts.SIGNALS}
+    try:
+        yield
+    finally:
+        for each, handler in before.items():
+            signal.signal(each, handler)
+
+
+def test_a_batch_stopped_between_chunks_leaves_no_number_without_its_letter(tmp_path, monkeypatch):
+    """Chunk N's numbers are committed before its files are written (while chunk N+1 renders):
+    a stop at chunk N+1 (here the register busy past its timeout) must still write chunk N."""
+    from letter_gen.errors import RegisterError
+
+    def busy():
+        raise RegisterError("the register is busy (another clerk holds it)")
+
+    _chunks_of_two_with_register_hooks(monkeypatch, before_second=busy)
     result, numbers = _issue_in_chunks_of_two(tmp_path, units=5)
     assert result.exit_code == 1 and "busy" in result.stderr
     assert numbers, "the first chunk was numbered"
@@ -164,27 +191,12 @@ def test_a_ctrl_c_just_as_a_chunk_is_committed_still_writes_its_letters(tmp_path
     holds the chunk) waits until it does: the numbers it took have their letters."""
     import signal
 
-    import letter_gen.output.batch as batch
+    def ctrl_c():
+        os.kill(os.getpid(), signal.SIGINT)  # the clerk's Ctrl-C, right after the commit
 
-    monkeypatch.setattr(batch, "_CHUNK", 2)
-    real = Register.transaction
-    opened = {"n": 0}
-
-    @contextlib.contextmanager
-    def transaction(self):
-        opened["n"] += 1
-        with real(self) as tx:
-            yield tx
-        if opened["n"] == 1:
-            os.kill(os.getpid(), signal.SIGINT)  # the clerk's Ctrl-C, right after the commit
-
-    monkeypatch.setattr(Register, "transaction", transaction)
-    before = {each: signal.getsignal(each) for each in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
-    try:
+    _chunks_of_two_with_register_hooks(monkeypatch, after_first=ctrl_c)
+    with _signal_handlers_restored():
         result, numbers = _issue_in_chunks_of_two(tmp_path, units=5)
-    finally:
-        for each, handler in before.items():
-            signal.signal(each, handler)
     assert result.exit_code == 130, result.output
     assert numbers == [1, 2] and "2 letters written, 2 numbers taken" in result.stderr
 
@@ -260,8 +272,7 @@ def test_a_ctrl_c_a_library_swallows_still_stops_the_command():
 
     holder = Holder(items=["Rà soát hồ sơ."])
     holder.items = ["stop"]
-    before = {each: signal.getsignal(each) for each in interrupts.SIGNALS}
-    try:
+    with _signal_handlers_restored():
         interrupts.stop_on_signals()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -270,9 +281,6 @@ def test_a_ctrl_c_a_library_swallows_still_stops_the_command():
             interrupts.check()
         interrupts.stop_on_signals()  # the next command starts afresh
         interrupts.check()
-    finally:
-        for each, handler in before.items():
-            signal.signal(each, handler)
 
 
 def test_a_stop_handled_by_the_caller_does_not_stop_its_next_batch(tmp_path):
@@ -282,15 +290,11 @@ def test_a_stop_handled_by_the_caller_does_not_stop_its_next_batch(tmp_path):
 
     from letter_gen import interrupts
 
-    before = {each: signal.getsignal(each) for each in interrupts.SIGNALS}
-    try:
+    with _signal_handlers_restored():
         interrupts.stop_on_signals()
         with pytest.raises(interrupts.Interrupted):
             os.kill(os.getpid(), signal.SIGINT)
             time.sleep(1)  # the handler runs before this ends
-    finally:
-        for each, handler in before.items():
-            signal.signal(each, handler)
     interrupts.check()  # the caller took the stop: nothing left to raise
     source = write_round(tmp_path / "round.yaml", make_round(units=3))
     summary = run_batch([source], BatchOptions(out_dir=tmp_path / "out", mode="per-unit"))
