@@ -172,18 +172,17 @@ class PreparedTemplate:
             ) from err
         raise AssertionError("a line break between paragraphs made a Jinja syntax error go away")
 
-    def render(self, content: LetterContent) -> bytes:
-        """The .docx bytes of one letter."""
-        return self.render_context({**content.context(), **layout_context(content, self._adapts_columns)})
+    def render(self, content: LetterContent, *, check_document: bool = True) -> bytes:
+        """The .docx bytes of one letter (``check_document``: see :meth:`render_with_document`)."""
+        context = {**content.context(), **layout_context(content, self._adapts_columns)}
+        return self.render_context(context, check_document=check_document)
 
     def render_with_document(self, content: LetterContent, *, check_document: bool = True) -> tuple[bytes, bytes]:
         """The .docx bytes of one letter, and its ``word/document.xml`` (the verifier does not
         inflate it again). ``check_document=False`` leaves that part's XML unparsed here: the
         caller proves it well-formed (the verifier does, for a letter it proves) or calls
         :meth:`check_well_formed`."""
-        data = self.render_context(
-            {**content.context(), **layout_context(content, self._adapts_columns)}, check_document=check_document
-        )
+        data = self.render(content, check_document=check_document)
         assert self._last_document is not None
         return data, self._last_document
 
